@@ -1,0 +1,54 @@
+/*
+ * uhdpipe: the Vulkan context (instance, device, compute queue) every GPU
+ * stage runs on.
+ *
+ * Thread-safety: a context may be shared by objects used on different
+ * threads; its queue is guarded internally.
+ */
+#ifndef UHDPIPE_CONTEXT_H
+#define UHDPIPE_CONTEXT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct uhd_context;
+
+struct uhd_context_params {
+	/* Device by index ("0") or by a case-insensitive substring of its name
+	 * ("llvmpipe"); NULL or "" picks the first discrete GPU, else the first
+	 * integrated, else any device (default NULL). */
+	const char *device;
+	/* Enable VK_LAYER_KHRONOS_validation and count every message it sends
+	 * (default false; also enabled by the environment UHD_VK_VALIDATION=1). */
+	bool validation;
+};
+
+#define UHD_CONTEXT_DEFAULTS ((struct uhd_context_params){.device = NULL, .validation = false})
+
+struct uhd_device_limits {
+	char name[256];
+	char driver[256];
+	uint32_t api_version;
+	uint32_t max_image_dimension_2d;
+	uint64_t max_storage_buffer_range;
+	uint32_t max_compute_workgroup_count[3];
+};
+
+/* Errors: -ENODEV no Vulkan loader/driver/device or no device matches. */
+UHD_API int uhd_context_create(const struct uhd_context_params *params, struct uhd_context **out);
+UHD_API void uhd_context_destroy(struct uhd_context **context);
+UHD_API const struct uhd_device_limits *uhd_context_limits(const struct uhd_context *context);
+/* Number of validation-layer messages so far (0 when validation is off). */
+UHD_API unsigned uhd_context_validation_messages(const struct uhd_context *context);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

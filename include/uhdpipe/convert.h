@@ -1,0 +1,80 @@
+/*
+ * uhdpipe: GPU conversion of decoded Y'CbCr frames to R'G'B' images, with
+ * chroma upsampling that honours the stream's siting and separable scaling.
+ *
+ * The output keeps the stream's primaries and transfer (PQ stays PQ, HLG
+ * stays HLG): only the matrix, range and size change. Output samples are
+ * full-range R'G'B', 16 bits (big-endian, as PNG stores them) for sources
+ * deeper than 8 bits, else 8 bits.
+ */
+#ifndef UHDPIPE_CONVERT_H
+#define UHDPIPE_CONVERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "colour.h"
+#include "common.h"
+#include "context.h"
+#include "source.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum uhd_scaler {
+	UHD_SCALER_NEAREST = 0,  /* point sampling, ties go to the right/lower sample */
+	UHD_SCALER_BILINEAR = 1, /* triangle, support 1 */
+	UHD_SCALER_BICUBIC = 2,  /* Catmull-Rom (B=0, C=0.5), support 2 */
+	UHD_SCALER_LANCZOS3 = 3, /* sinc windowed by sinc, 3 lobes */
+};
+
+struct uhd_convert_params {
+	int width;  /* output width; 0 = source width (default 0) */
+	int height; /* output height; 0 = source height (default 0) */
+	enum uhd_scaler scaler; /* default UHD_SCALER_LANCZOS3 */
+};
+
+#define UHD_CONVERT_DEFAULTS                                                                      \
+	((struct uhd_convert_params){.width = 0, .height = 0, .scaler = UHD_SCALER_LANCZOS3})
+
+/* A converted picture. The pixels live in the converter's memory and stay
+ * valid until the next uhd_converter_process() or destroy. */
+struct uhd_image {
+	int width;
+	int height;
+	int bits;         /* 16 or 8 bits per channel */
+	int channels;     /* 3: R, G, B */
+	size_t stride;    /* bytes between rows (rows may carry padding) */
+	const uint8_t *data;
+	struct uhd_colour colour; /* matrix RGB, full range, stream primaries/transfer */
+};
+
+struct uhd_converter;
+
+/* Creates every pipeline, descriptor set and buffer the geometry needs; no
+ * allocation happens per frame. Errors: -EINVAL bad size, -ERANGE size over
+ * the device's limits, -ENOTSUP unsupported matrix or layout. */
+UHD_API int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_info *info,
+				 const struct uhd_convert_params *params,
+				 struct uhd_converter **out);
+UHD_API void uhd_converter_destroy(struct uhd_converter **converter);
+
+struct uhd_convert_timing {
+	double upload_ms;  /* copying planes into GPU-visible memory */
+	double gpu_ms;     /* submit to fence */
+};
+
+/* Uploads, converts and scales one frame; blocks until the image is ready. */
+UHD_API int uhd_converter_process(struct uhd_converter *converter, const struct uhd_frame *frame,
+				  struct uhd_image *image, struct uhd_convert_timing *timing);
+
+UHD_API const char *uhd_scaler_name(enum uhd_scaler scaler);
+/* Parses "nearest", "bilinear", "bicubic", "lanczos3" (also "lanczos"). */
+UHD_API int uhd_scaler_from_name(const char *name, enum uhd_scaler *scaler);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

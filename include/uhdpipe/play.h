@@ -1,0 +1,63 @@
+/*
+ * uhdpipe: the whole play run (source -> GPU convert -> presenter -> report)
+ * behind one call, as `uhdpipe play` uses it.
+ */
+#ifndef UHDPIPE_PLAY_H
+#define UHDPIPE_PLAY_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "convert.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The stage a failed run stopped in; tells a caller which exit code to use. */
+enum uhd_stage {
+	UHD_STAGE_NONE = 0,
+	UHD_STAGE_INPUT,  /* opening or decoding the clip */
+	UHD_STAGE_GPU,    /* Vulkan device, limits, conversion */
+	UHD_STAGE_OUTPUT, /* writing frames or the report */
+};
+
+struct uhd_play_params {
+	const char *input;       /* clip path (required) */
+	const char *output;      /* presenter spec, "png:DIR" or "null" (default "null") */
+	struct uhd_convert_params convert; /* default UHD_CONVERT_DEFAULTS */
+	int64_t start;           /* decoded frames skipped before the first output (default 0) */
+	int64_t frames;          /* frames to output; -1 = to the end (default -1) */
+	const char *device;      /* see uhd_context_params.device (default NULL) */
+	bool validation;         /* Vulkan validation layer (default false) */
+	const char *report_path; /* JSON report; NULL = none (default NULL) */
+	bool progress;           /* frame/fps line on stderr (default false) */
+	/* Checked between frames; when it becomes non-zero the run stops early
+	 * and returns -EINTR (default NULL). */
+	volatile sig_atomic_t *cancel;
+};
+
+#define UHD_PLAY_DEFAULTS                                                                         \
+	((struct uhd_play_params){.output = "null",                                               \
+				  .convert = UHD_CONVERT_DEFAULTS,                                \
+				  .start = 0,                                                     \
+				  .frames = -1})
+
+struct uhd_play_result {
+	int64_t frames_out;
+	double seconds;            /* wall time of the frame loop */
+	double fps;
+	enum uhd_stage failed_stage;
+	unsigned validation_messages;
+	char output_location[4096]; /* where frames went, "" for null */
+};
+
+UHD_API int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

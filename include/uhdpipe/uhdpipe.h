@@ -1,0 +1,15 @@
+/*
+ * uhdpipe: umbrella header of the public API.
+ */
+#ifndef UHDPIPE_UHDPIPE_H
+#define UHDPIPE_UHDPIPE_H
+
+#include "colour.h"
+#include "common.h"
+#include "context.h"
+#include "convert.h"
+#include "play.h"
+#include "present.h"
+#include "source.h"
+
+#endif

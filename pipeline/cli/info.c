@@ -1,0 +1,112 @@
+/* `uhdpipe info INPUT [--json]`: what a clip is, for people and for scripts. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../report/json.h"
+#include "cli.h"
+#include "uhdpipe/uhdpipe.h"
+
+static const char info_help[] =
+	"usage: uhdpipe info INPUT [--json]\n"
+	"\n"
+	"Describes the video stream of INPUT: container, codec, size, frame rate, frame\n"
+	"count (counted by demuxing), pixel format, bit depth, chroma subsampling and\n"
+	"siting, colour primaries/transfer/matrix/range, HDR10 static metadata (SMPTE\n"
+	"ST 2086 mastering display, MaxCLL/MaxFALL) and whether HDR10+ or Dolby Vision\n"
+	"metadata is present (seen on the stream or its first frame).\n"
+	"\n"
+	"  --json     print one JSON object instead of text\n"
+	"  -h, --help this text\n";
+
+static const char *chroma_name(const struct uhd_stream_info *info)
+{
+	if (info->log2_chroma_w && info->log2_chroma_h) {
+		return "4:2:0";
+	}
+	return info->log2_chroma_w ? "4:2:2" : "4:4:4";
+}
+
+static void print_text(const char *path, const struct uhd_stream_info *info)
+{
+	const struct uhd_colour *c = &info->colour;
+	printf("file:          %s\n", path);
+	printf("container:     %s\n", info->container);
+	printf("codec:         %s%s%s%s (decoder %s)\n", info->codec, *info->profile ? " (" : "",
+	       info->profile, *info->profile ? ")" : "", info->decoder);
+	printf("size:          %dx%d\n", info->width, info->height);
+	printf("frame rate:    %d/%d (%.3f fps)\n", info->fps_num, info->fps_den,
+	       info->fps_den ? (double)info->fps_num / info->fps_den : 0.0);
+	printf("frames:        %lld%s\n", (long long)info->frame_count,
+	       info->frame_count_exact ? "" : " (container estimate)");
+	printf("pixel format:  %s, %d-bit, %s, chroma siting %s\n", info->pixel_format,
+	       info->bit_depth, chroma_name(info), uhd_siting_name(c->siting));
+	printf("colour:        primaries %s, transfer %s, matrix %s, range %s\n",
+	       uhd_primaries_name(c->primaries), uhd_transfer_name(c->transfer),
+	       uhd_matrix_name(c->matrix), uhd_range_name(c->range));
+	if (c->has_mastering) {
+		const struct uhd_mastering_display *m = &c->mastering;
+		printf("mastering:     R(%.4f,%.4f) G(%.4f,%.4f) B(%.4f,%.4f) WP(%.4f,%.4f) "
+		       "luminance %.4f..%.1f cd/m2\n",
+		       m->primaries[0][0], m->primaries[0][1], m->primaries[1][0],
+		       m->primaries[1][1], m->primaries[2][0], m->primaries[2][1],
+		       m->white_point[0], m->white_point[1], m->min_luminance, m->max_luminance);
+	} else {
+		printf("mastering:     none\n");
+	}
+	if (c->has_content_light) {
+		printf("content light: MaxCLL %u cd/m2, MaxFALL %u cd/m2\n", c->content_light.max_cll,
+		       c->content_light.max_fall);
+	} else {
+		printf("content light: none\n");
+	}
+	printf("HDR10+:        %s\n", info->has_hdr10plus ? "yes" : "no");
+	printf("Dolby Vision:  %s\n", info->has_dolby_vision ? "yes" : "no");
+}
+
+static int exit_for_error(int ret)
+{
+	return ret == -ENOTSUP ? UHD_EXIT_UNSUPPORTED : UHD_EXIT_INPUT;
+}
+
+int uhd_cli_info(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	bool json = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (opt == 'j') {
+			json = true;
+		} else if (opt == 'h') {
+			fputs(info_help, stdout);
+			return UHD_EXIT_OK;
+		} else {
+			return uhd_cli_usage_error("info", "unknown option");
+		}
+	}
+	if (optind != argc - 1) {
+		return uhd_cli_usage_error("info", "give exactly one INPUT");
+	}
+	const char *path = argv[optind];
+	struct uhd_source *source = NULL;
+	int ret = uhd_source_open(path, NULL, &source);
+	if (ret < 0) {
+		return exit_for_error(ret);
+	}
+	uhd_source_count_frames(source);
+	const struct uhd_stream_info *info = uhd_source_info(source);
+	if (json) {
+		struct uhd_json writer;
+		uhd_json_init(&writer, stdout, true);
+		uhd_json_stream_info(&writer, NULL, path, info);
+	} else {
+		print_text(path, info);
+	}
+	uhd_source_destroy(&source);
+	return UHD_EXIT_OK;
+}

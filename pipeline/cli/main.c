@@ -1,0 +1,40 @@
+/* uhdpipe: the command-line front end of libuhdpipe. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "uhdpipe/uhdpipe.h"
+
+static const char main_help[] =
+	"usage: uhdpipe COMMAND [options]\n"
+	"\n"
+	"Decodes UHD/HDR video with FFmpeg, converts and scales it with Vulkan compute\n"
+	"shaders, and writes frames as PNG (or discards them).\n"
+	"\n"
+	"commands:\n"
+	"  info INPUT [--json]            describe a clip's video stream\n"
+	"  play INPUT -o png:DIR|null     convert every frame on the GPU\n"
+	"  version                        print the version\n"
+	"\n"
+	"'uhdpipe COMMAND --help' describes a command's options.\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(main_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? UHD_EXIT_USAGE : UHD_EXIT_OK;
+	}
+	const char *command = argv[1];
+	if (strcmp(command, "info") == 0) {
+		return uhd_cli_info(argc - 1, argv + 1);
+	}
+	if (strcmp(command, "play") == 0) {
+		return uhd_cli_play(argc - 1, argv + 1);
+	}
+	if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
+		printf("uhdpipe %s\n", uhd_version());
+		return UHD_EXIT_OK;
+	}
+	fprintf(stderr, "uhdpipe: unknown command '%s'; run 'uhdpipe --help'\n", command);
+	return UHD_EXIT_USAGE;
+}

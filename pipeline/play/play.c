@@ -1,0 +1,229 @@
+/*
+ * The play run: every decoded frame goes through the GPU converter, gets a
+ * checksum of its output pixels and goes to the presenter, in the order
+ * libavcodec emits it. A report is written even when the run fails midway.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+#include "../common/log.h"
+#include "../report/play_report.h"
+#include "uhdpipe/context.h"
+#include "uhdpipe/play.h"
+#include "uhdpipe/present.h"
+#include "uhdpipe/source.h"
+
+struct play_run {
+	const struct uhd_play_params *params;
+	struct uhd_play_result *result;
+	struct uhd_source *source;
+	struct uhd_context *context;
+	struct uhd_converter *converter;
+	struct uhd_presenter *presenter;
+	struct uhd_play_report report;
+	int64_t decoded;
+	char error[512];
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static uint64_t image_checksum(const struct uhd_image *image)
+{
+	XXH3_state_t *state = XXH3_createState();
+	if (!state) {
+		return 0;
+	}
+	XXH3_64bits_reset(state);
+	size_t row_bytes = (size_t)image->width * image->channels * (image->bits / 8);
+	for (int y = 0; y < image->height; y++) {
+		XXH3_64bits_update(state, image->data + (size_t)y * image->stride, row_bytes);
+	}
+	uint64_t hash = XXH3_64bits_digest(state);
+	XXH3_freeState(state);
+	return hash;
+}
+
+static int fail(struct play_run *run, enum uhd_stage stage, int ret, const char *what)
+{
+	run->result->failed_stage = stage;
+	snprintf(run->error, sizeof(run->error), "%s (%s)", what, strerror(-ret));
+	run->report.error = run->error;
+	return ret;
+}
+
+static int open_stages(struct play_run *run)
+{
+	const struct uhd_play_params *p = run->params;
+	int ret = uhd_source_open(p->input, NULL, &run->source);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_INPUT, ret, "opening the input failed");
+	}
+	uhd_source_count_frames(run->source);
+	run->report.info = uhd_source_info(run->source);
+	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
+	cp.device = p->device;
+	cp.validation = p->validation;
+	ret = uhd_context_create(&cp, &run->context);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_GPU, ret, "no usable Vulkan device");
+	}
+	run->report.device = uhd_context_limits(run->context)->name;
+	ret = uhd_converter_create(run->context, run->report.info, &p->convert, &run->converter);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU conversion failed");
+	}
+	ret = uhd_presenter_create(p->output ? p->output : "null", &run->presenter);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_OUTPUT, ret, "opening the output failed");
+	}
+	run->report.presenter = uhd_presenter_name(run->presenter);
+	run->report.location = uhd_presenter_location(run->presenter);
+	return 0;
+}
+
+static void show_progress(const struct play_run *run, int64_t done, double start_ms, bool last)
+{
+	double seconds = (now_ms() - start_ms) / 1e3;
+	int64_t total = run->report.info->frame_count - run->params->start;
+	if (run->params->frames >= 0 && run->params->frames < total) {
+		total = run->params->frames;
+	}
+	fprintf(stderr, "\rframe %lld/%lld  %.2f fps%s", (long long)done, (long long)total,
+		seconds > 0 ? done / seconds : 0.0, last ? "\n" : "");
+	fflush(stderr);
+}
+
+/* Converts, checksums and presents one decoded frame. */
+static int process_frame(struct play_run *run, const struct uhd_frame *frame,
+			 struct uhd_frame_record *record)
+{
+	struct uhd_image image;
+	struct uhd_convert_timing timing;
+	int ret = uhd_converter_process(run->converter, frame, &image, &timing);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_GPU, ret, "converting a frame on the GPU failed");
+	}
+	uhd_frame_colour(frame, run->source, &image.colour);
+	image.colour.matrix = UHD_MATRIX_RGB;
+	image.colour.range = UHD_RANGE_FULL;
+	record->upload_ms = timing.upload_ms;
+	record->gpu_ms = timing.gpu_ms;
+	double t0 = now_ms();
+	record->checksum = image_checksum(&image);
+	double t1 = now_ms();
+	ret = uhd_presenter_present(run->presenter, &image, record->index);
+	record->checksum_ms = t1 - t0;
+	record->present_ms = now_ms() - t1;
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_OUTPUT, ret, "writing a frame failed");
+	}
+	return uhd_play_report_add(&run->report, record);
+}
+
+static int frame_loop(struct play_run *run)
+{
+	const struct uhd_play_params *p = run->params;
+	double start_ms = now_ms();
+	int64_t out_index = 0;
+	int ret = 0;
+	while (p->frames < 0 || out_index < p->frames) {
+		if (p->cancel && *p->cancel) {
+			ret = fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
+			break;
+		}
+		const struct uhd_frame *frame;
+		double t0 = now_ms();
+		ret = uhd_source_next_frame(run->source, &frame);
+		if (ret < 0) {
+			fail(run, UHD_STAGE_INPUT, ret, "decoding failed");
+			break;
+		}
+		if (ret == 1) {
+			ret = 0;
+			break;
+		}
+		int64_t decoded = run->decoded++;
+		if (decoded < p->start) {
+			continue;
+		}
+		struct uhd_frame_record record = {
+			.index = out_index,
+			.decoded_index = decoded,
+			.pts = uhd_frame_pts(frame),
+			.time_s = uhd_frame_time_s(frame, run->source),
+			.decode_ms = now_ms() - t0,
+		};
+		ret = process_frame(run, frame, &record);
+		if (ret < 0) {
+			break;
+		}
+		out_index++;
+		if (p->progress) {
+			show_progress(run, out_index, start_ms, false);
+		}
+	}
+	if (p->progress && out_index > 0) {
+		show_progress(run, out_index, start_ms, true);
+	}
+	run->report.seconds = (now_ms() - start_ms) / 1e3;
+	if (ret == 0 && out_index == 0) {
+		uhd_error("--start %lld is past the last frame of '%s' (%lld frames decoded)",
+			  (long long)p->start, p->input, (long long)run->decoded);
+		ret = fail(run, UHD_STAGE_INPUT, -ENODATA, "no frame to output");
+	}
+	return ret;
+}
+
+static void close_run(struct play_run *run)
+{
+	uhd_presenter_destroy(&run->presenter);
+	uhd_converter_destroy(&run->converter);
+	if (run->context) {
+		run->result->validation_messages = uhd_context_validation_messages(run->context);
+	}
+	uhd_context_destroy(&run->context);
+	uhd_source_destroy(&run->source);
+	free(run->report.frames);
+}
+
+int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result)
+{
+	struct play_run run = {.params = params, .result = result};
+	memset(result, 0, sizeof(*result));
+	run.report.params = params;
+	run.report.device = "";
+	run.report.presenter = "";
+	run.report.location = "";
+	int ret = open_stages(&run);
+	if (ret == 0) {
+		const struct uhd_stream_info *info = run.report.info;
+		run.report.width = params->convert.width ? params->convert.width : info->width;
+		run.report.height = params->convert.height ? params->convert.height : info->height;
+		run.report.bits = info->bit_depth > 8 ? 16 : 8;
+		snprintf(result->output_location, sizeof(result->output_location), "%s",
+			 run.report.location);
+		ret = frame_loop(&run);
+	}
+	run.report.complete = ret == 0;
+	result->frames_out = run.report.frame_count;
+	result->seconds = run.report.seconds;
+	result->fps = result->seconds > 0 ? result->frames_out / result->seconds : 0.0;
+	if (params->report_path && run.report.info) {
+		int report_ret = uhd_play_report_write(&run.report, params->report_path);
+		if (report_ret < 0 && ret == 0) {
+			result->failed_stage = UHD_STAGE_OUTPUT;
+			ret = report_ret;
+		}
+	}
+	close_run(&run);
+	return ret;
+}

@@ -1,0 +1,149 @@
+/* Writing the play report as JSON (schema in README, "Play report"). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/log.h"
+#include "json.h"
+#include "play_report.h"
+
+int uhd_play_report_add(struct uhd_play_report *report, const struct uhd_frame_record *record)
+{
+	if (report->frame_count == report->frame_capacity) {
+		int64_t capacity = report->frame_capacity ? report->frame_capacity * 2 : 64;
+		void *frames = realloc(report->frames, (size_t)capacity * sizeof(*record));
+		if (!frames) {
+			return -ENOMEM;
+		}
+		report->frames = frames;
+		report->frame_capacity = capacity;
+	}
+	report->frames[report->frame_count++] = *record;
+	return 0;
+}
+
+static void write_options(struct uhd_json *json, const struct uhd_play_report *report)
+{
+	const struct uhd_play_params *p = report->params;
+	uhd_json_object_begin(json, "options");
+	uhd_json_string(json, "output", p->output);
+	uhd_json_int(json, "width", report->width);
+	uhd_json_int(json, "height", report->height);
+	uhd_json_string(json, "scaler", uhd_scaler_name(p->convert.scaler));
+	uhd_json_int(json, "start", p->start);
+	uhd_json_int(json, "frames", p->frames);
+	uhd_json_string(json, "device", p->device ? p->device : "");
+	uhd_json_object_end(json);
+}
+
+static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f)
+{
+	char checksum[17];
+	snprintf(checksum, sizeof(checksum), "%016llx", (unsigned long long)f->checksum);
+	uhd_json_object_begin(json, NULL);
+	uhd_json_int(json, "index", f->index);
+	uhd_json_int(json, "decoded_index", f->decoded_index);
+	uhd_json_int(json, "pts", f->pts);
+	uhd_json_double(json, "time_s", f->time_s);
+	uhd_json_string(json, "checksum_xxh3", checksum);
+	uhd_json_object_begin(json, "ms");
+	uhd_json_double(json, "decode", f->decode_ms);
+	uhd_json_double(json, "upload", f->upload_ms);
+	uhd_json_double(json, "gpu", f->gpu_ms);
+	uhd_json_double(json, "checksum", f->checksum_ms);
+	uhd_json_double(json, "present", f->present_ms);
+	uhd_json_object_end(json);
+	uhd_json_object_end(json);
+}
+
+static void write_totals(struct uhd_json *json, const struct uhd_play_report *report)
+{
+	double sums[5] = {0};
+	for (int64_t i = 0; i < report->frame_count; i++) {
+		const struct uhd_frame_record *f = &report->frames[i];
+		sums[0] += f->decode_ms;
+		sums[1] += f->upload_ms;
+		sums[2] += f->gpu_ms;
+		sums[3] += f->checksum_ms;
+		sums[4] += f->present_ms;
+	}
+	uhd_json_object_begin(json, "totals");
+	uhd_json_int(json, "frames", report->frame_count);
+	uhd_json_double(json, "seconds", report->seconds);
+	uhd_json_double(json, "fps",
+			report->seconds > 0 ? report->frame_count / report->seconds : 0.0);
+	uhd_json_object_begin(json, "stage_ms");
+	static const char *names[5] = {"decode", "upload", "gpu", "checksum", "present"};
+	for (int i = 0; i < 5; i++) {
+		uhd_json_double(json, names[i], sums[i]);
+	}
+	uhd_json_object_end(json);
+	uhd_json_object_end(json);
+}
+
+static void write_report(FILE *file, const struct uhd_play_report *report)
+{
+	struct uhd_json json;
+	uhd_json_init(&json, file, true);
+	uhd_json_object_begin(&json, NULL);
+	uhd_json_string(&json, "tool", "uhdpipe play");
+	uhd_json_string(&json, "version", uhd_version());
+	uhd_json_bool(&json, "complete", report->complete);
+	if (report->error) {
+		uhd_json_string(&json, "error", report->error);
+	} else {
+		uhd_json_null(&json, "error");
+	}
+	uhd_json_stream_info(&json, "input", report->params->input, report->info);
+	write_options(&json, report);
+	uhd_json_object_begin(&json, "output");
+	uhd_json_string(&json, "presenter", report->presenter);
+	uhd_json_string(&json, "location", report->location);
+	uhd_json_int(&json, "width", report->width);
+	uhd_json_int(&json, "height", report->height);
+	uhd_json_int(&json, "bits", report->bits);
+	uhd_json_string(&json, "device", report->device);
+	uhd_json_object_end(&json);
+	uhd_json_array_begin(&json, "frames");
+	for (int64_t i = 0; i < report->frame_count; i++) {
+		write_frame(&json, &report->frames[i]);
+	}
+	uhd_json_array_end(&json);
+	write_totals(&json, report);
+	uhd_json_object_end(&json);
+}
+
+int uhd_play_report_write(const struct uhd_play_report *report, const char *path)
+{
+	char temp[4096];
+	snprintf(temp, sizeof(temp), "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(temp);
+	FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!file) {
+		int err = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(temp);
+		}
+		uhd_error("cannot write the report '%s': %s; choose a writable path", path,
+			  strerror(err));
+		return -err;
+	}
+	fchmod(fd, 0644);
+	write_report(file, report);
+	int ret = ferror(file) ? -EIO : 0;
+	if (fclose(file) != 0 && ret == 0) {
+		ret = -errno;
+	}
+	if (ret == 0 && rename(temp, path) != 0) {
+		ret = -errno;
+	}
+	if (ret < 0) {
+		unlink(temp);
+		uhd_error("writing the report '%s' failed: %s", path, strerror(-ret));
+	}
+	return ret;
+}

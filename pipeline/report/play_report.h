@@ -1,0 +1,39 @@
+/* The JSON report of a play run: input, options, per-frame records, totals. */
+#ifndef UHD_INTERNAL_PLAY_REPORT_H
+#define UHD_INTERNAL_PLAY_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "uhdpipe/play.h"
+#include "uhdpipe/source.h"
+
+struct uhd_frame_record {
+	int64_t index;         /* output frame index */
+	int64_t decoded_index; /* index among all decoded frames */
+	int64_t pts;
+	double time_s;
+	uint64_t checksum;     /* XXH3-64 of the output pixel rows (no padding) */
+	double decode_ms, upload_ms, gpu_ms, checksum_ms, present_ms;
+};
+
+struct uhd_play_report {
+	const struct uhd_play_params *params;
+	const struct uhd_stream_info *info;
+	const char *device;
+	const char *presenter;
+	const char *location;
+	int width, height, bits;
+	struct uhd_frame_record *frames;
+	int64_t frame_count;
+	int64_t frame_capacity;
+	double seconds;
+	bool complete;
+	const char *error; /* NULL when the run succeeded */
+};
+
+int uhd_play_report_add(struct uhd_play_report *report, const struct uhd_frame_record *record);
+/* Writes atomically: temporary file, then rename. */
+int uhd_play_report_write(const struct uhd_play_report *report, const char *path);
+
+#endif

@@ -1,0 +1,11 @@
+/* Internal view of a decoded frame: a thin wrapper over libavcodec's AVFrame. */
+#ifndef UHD_INTERNAL_FRAME_H
+#define UHD_INTERNAL_FRAME_H
+
+#include <libavutil/frame.h>
+
+struct uhd_frame {
+	AVFrame *av;
+};
+
+#endif

@@ -1,0 +1,86 @@
+/* Internal Vulkan layer: the context, checked calls, buffers and compute pipelines. */
+#ifndef UHD_INTERNAL_VK_H
+#define UHD_INTERNAL_VK_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vulkan/vulkan.h>
+
+#include "uhdpipe/context.h"
+
+struct uhd_context {
+	VkInstance instance;
+	VkDebugUtilsMessengerEXT messenger;
+	VkPhysicalDevice physical;
+	VkDevice device;
+	VkQueue queue;
+	uint32_t queue_family;
+	pthread_mutex_t queue_lock;
+	VkPhysicalDeviceMemoryProperties memory;
+	VkPhysicalDeviceLimits vk_limits;
+	struct uhd_device_limits limits;
+	unsigned validation_messages; /* atomically incremented by the messenger */
+};
+
+const char *uhd_vk_result_name(VkResult result);
+
+/* Logs the failed call with its VkResult, file and line, then jumps to the
+ * label `fail` with `ret` set to the errno-style code. */
+#define VK_CHECK(call)                                                                            \
+	do {                                                                                      \
+		VkResult vk_check_result_ = (call);                                               \
+		if (vk_check_result_ != VK_SUCCESS) {                                             \
+			ret = uhd_vk_report(vk_check_result_, #call, __FILE__, __LINE__);          \
+			goto fail;                                                                \
+		}                                                                                 \
+	} while (0)
+
+int uhd_vk_report(VkResult result, const char *call, const char *file, int line);
+
+/* A buffer with its own memory, persistently mapped (host-visible). */
+struct uhd_vk_buffer {
+	VkBuffer buffer;
+	VkDeviceMemory memory;
+	VkDeviceSize size;
+	void *mapped;
+};
+
+enum uhd_vk_buffer_use {
+	UHD_VK_BUFFER_UPLOAD,   /* CPU writes, GPU reads */
+	UHD_VK_BUFFER_READBACK, /* GPU writes, CPU reads: prefer cached memory */
+	UHD_VK_BUFFER_DEVICE,   /* GPU only: prefer device-local */
+};
+
+int uhd_vk_buffer_create(struct uhd_context *ctx, VkDeviceSize size, enum uhd_vk_buffer_use use,
+			 const char *what, struct uhd_vk_buffer *out);
+void uhd_vk_buffer_destroy(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
+/* For non-coherent memory: makes CPU writes visible / GPU writes readable. */
+int uhd_vk_buffer_flush(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
+int uhd_vk_buffer_invalidate(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
+
+/* A compute pipeline with one descriptor set layout of storage buffers. */
+struct uhd_vk_compute {
+	VkShaderModule module;
+	VkDescriptorSetLayout set_layout;
+	VkPipelineLayout layout;
+	VkPipeline pipeline;
+	uint32_t binding_count;
+};
+
+struct uhd_vk_spec {
+	uint32_t count;
+	const uint32_t *values; /* constant_id 0..count-1, 32-bit each */
+};
+
+int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t spirv_size,
+			  uint32_t binding_count, uint32_t push_size, const struct uhd_vk_spec *spec,
+			  struct uhd_vk_compute *out);
+void uhd_vk_compute_destroy(struct uhd_context *ctx, struct uhd_vk_compute *compute);
+
+/* Queue submission guarded by the context's queue lock. */
+VkResult uhd_vk_submit(struct uhd_context *ctx, const VkSubmitInfo *submit, VkFence fence);
+
+#endif
