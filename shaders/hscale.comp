@@ -1,12 +1,15 @@
 #version 450
-// Horizontal pass: resamples one Y'CbCr plane along x into a float plane of
-// the output width, keeping the source rows. Weights come from a table built
-// on the CPU (first tap index per output column, then TAPS weights).
+// Horizontal pass: resamples one plane along x into a float plane of the
+// target width, keeping the source rows. Input samples are 8/16-bit code
+// values (decoded Y'CbCr) or floats (R'G'B' from a previous pass). Weights
+// come from a table built on the CPU: first tap index per output column, then
+// `taps` weights per column.
 #extension GL_GOOGLE_include_directive : require
 #include "samples.glsl"
 
 layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 
+// 1 or 2: little-endian integer samples; 4: float32 samples.
 layout(constant_id = 0) const uint SAMPLE_BYTES = 2u;
 
 layout(std430, binding = 0) readonly buffer Source { uint source_words[]; };
@@ -20,6 +23,15 @@ layout(push_constant) uniform Push {
 	uint taps;
 } pc;
 
+float load_sample(uint index)
+{
+	if (SAMPLE_BYTES == 4u) {
+		return uintBitsToFloat(source_words[index]);
+	}
+	uint word = source_words[word_of_sample(index, SAMPLE_BYTES)];
+	return float(sample_from_words(word, index, SAMPLE_BYTES));
+}
+
 void main()
 {
 	uint x = gl_GlobalInvocationID.x;
@@ -31,10 +43,7 @@ void main()
 	uint weights = pc.dest_width + x * pc.taps;
 	float sum = 0.0;
 	for (uint t = 0u; t < pc.taps; t++) {
-		uint index = first + t;
-		uint value = sample_from_words(source_words[word_of_sample(index, SAMPLE_BYTES)],
-					       index, SAMPLE_BYTES);
-		sum += uintBitsToFloat(table[weights + t]) * float(value);
+		sum += uintBitsToFloat(table[weights + t]) * load_sample(first + t);
 	}
 	dest[y * pc.dest_width + x] = sum;
 }

@@ -52,6 +52,7 @@ struct uhd_play_result {
 	enum uhd_stage failed_stage;
 	unsigned validation_messages;
 	char output_location[4096]; /* where frames went, "" for null */
+	char device[256];           /* Vulkan device that converted the frames */
 };
 
 UHD_API int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result);

@@ -109,6 +109,10 @@ static int parse_args(int argc, char **argv, struct uhd_play_params *p, bool *qu
 		return uhd_cli_usage_error("play", "give exactly one INPUT");
 	}
 	p->input = argv[optind];
+	if (strcmp(p->output, "null") != 0 && strncmp(p->output, "png:", 4) != 0) {
+		return uhd_cli_usage_error("play", "unknown output '%s' (png:DIR or null)",
+					   p->output);
+	}
 	return 0;
 }
 
@@ -157,9 +161,10 @@ int uhd_cli_play(int argc, char **argv)
 			result.validation_messages);
 	}
 	if (!quiet && (ret == 0 || ret == -EINTR)) {
-		printf("%s %lld frames (%.2f fps) to %s%s\n",
+		printf("%s %lld frames (%.2f fps, Vulkan device %s) to %s%s\n",
 		       ret == 0 ? "wrote" : "interrupted after", (long long)result.frames_out,
-		       result.fps, *result.output_location ? result.output_location : "null",
+		       result.fps, result.device,
+		       *result.output_location ? result.output_location : "null",
 		       *result.output_location ? "/" : "");
 		if (params.report_path) {
 			printf("report: %s\n", params.report_path);

@@ -157,3 +157,4 @@ void uhd_filter_free(struct uhd_filter_table *table)
 	free(table->weights);
 	memset(table, 0, sizeof(*table));
 }
+

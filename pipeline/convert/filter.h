@@ -32,6 +32,7 @@ int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
 		     struct uhd_filter_table *table);
 void uhd_filter_free(struct uhd_filter_table *table);
 
+
 /* Kernel value and support radius (in source samples at scale 1). */
 double uhd_kernel(enum uhd_scaler scaler, double x);
 double uhd_kernel_support(enum uhd_scaler scaler);

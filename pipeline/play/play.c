@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "../common/log.h"
@@ -60,10 +61,32 @@ static int fail(struct play_run *run, enum uhd_stage stage, int ret, const char 
 	return ret;
 }
 
+/* A report that cannot be written is found out before the frames, not after. */
+static int check_report_path(const char *path)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		slash[slash == dir ? 1 : 0] = '\0';
+	}
+	if (access(slash ? dir : ".", W_OK | X_OK) != 0) {
+		int err = errno;
+		uhd_error("cannot write the report '%s': %s; choose a writable path", path,
+			  strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
 static int open_stages(struct play_run *run)
 {
 	const struct uhd_play_params *p = run->params;
-	int ret = uhd_source_open(p->input, NULL, &run->source);
+	int ret = p->report_path ? check_report_path(p->report_path) : 0;
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_OUTPUT, ret, "the report cannot be written");
+	}
+	ret = uhd_source_open(p->input, NULL, &run->source);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_INPUT, ret, "opening the input failed");
 	}
@@ -77,6 +100,7 @@ static int open_stages(struct play_run *run)
 		return fail(run, UHD_STAGE_GPU, ret, "no usable Vulkan device");
 	}
 	run->report.device = uhd_context_limits(run->context)->name;
+	snprintf(run->result->device, sizeof(run->result->device), "%s", run->report.device);
 	ret = uhd_converter_create(run->context, run->report.info, &p->convert, &run->converter);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU conversion failed");

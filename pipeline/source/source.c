@@ -3,6 +3,9 @@
  * video stream. Frames come out exactly as libavcodec emits them.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +33,24 @@ struct uhd_source {
 	int pixel_format; /* enum AVPixelFormat of the first frame */
 	struct uhd_stream_info info;
 };
+
+/* libav's own messages are details of errors uhdpipe reports itself: debug level. */
+static void on_av_log(void *avcl, int level, const char *fmt, va_list args)
+{
+	(void)avcl;
+	if (level > AV_LOG_WARNING) {
+		return;
+	}
+	char line[1024];
+	vsnprintf(line, sizeof(line), fmt, args);
+	line[strcspn(line, "\n")] = '\0';
+	uhd_debug("libav: %s", line);
+}
+
+static void route_av_log(void)
+{
+	av_log_set_callback(on_av_log);
+}
 
 static int check_file(const char *path)
 {
@@ -241,7 +262,8 @@ int uhd_source_open(const char *path, const struct uhd_source_params *params,
 		uhd_source_destroy(&src);
 		return -ENOMEM;
 	}
-	av_log_set_level(AV_LOG_ERROR);
+	static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+	pthread_once(&log_once, route_av_log);
 	ret = open_container(src);
 	AVStream *stream = ret == 0 ? src->format->streams[src->stream_index] : NULL;
 	if (ret == 0) {

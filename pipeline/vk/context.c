@@ -253,7 +253,7 @@ int uhd_context_create(const struct uhd_context_params *params, struct uhd_conte
 		uhd_context_destroy(&ctx);
 		return ret;
 	}
-	uhd_info("Vulkan device: %s (%s)", ctx->limits.name, ctx->limits.driver);
+	uhd_debug("Vulkan device: %s (%s)", ctx->limits.name, ctx->limits.driver);
 	*out = ctx;
 	return 0;
 }

@@ -1,0 +1,59 @@
+/*
+ * One resampling stage of the converter: three planes on an input grid are
+ * resampled along x (hscale.comp), then along y with a 3x3 matrix and a clamp
+ * (vscale_rgb.comp), into either the packed output image or three float
+ * R'G'B' planes for a following stage.
+ */
+#ifndef UHD_INTERNAL_STAGE_H
+#define UHD_INTERNAL_STAGE_H
+
+#include "../vk/vk.h"
+#include "filter.h"
+
+#define UHD_STAGE_MAX_BANDS 64
+
+struct uhd_vscale_push {
+	uint32_t width, band_first_row, band_rows, out_stride_words;
+	uint32_t taps0, taps12, height, pad;
+	float offset0, scale0, offset12, scale12;
+	float m[3][4]; /* rows of the 3x3 matrix, padded to vec4 */
+};
+
+struct uhd_stage {
+	int out_width, out_height;
+	/* Inputs, borrowed: buffers, plane sizes and row strides in samples. */
+	struct uhd_vk_buffer *inputs[3];
+	int in_width[3], in_height[3];
+	size_t in_stride[3];
+	/* Where each input plane's samples sit (see struct uhd_axis). */
+	struct uhd_axis x_axes[2], y_axes[2]; /* [0] plane 0, [1] planes 1 and 2 */
+	/* Output: packed rows in `output` (in bands), or three float planes. */
+	int out_bits; /* 16 or 8: packed into output; 32: float_outputs */
+	struct uhd_vk_buffer *output;
+	size_t out_stride;
+	struct uhd_vk_buffer *float_outputs[3];
+	const struct uhd_vk_compute *hpass, *vpass;
+	struct uhd_vscale_push push; /* matrix, offsets and scales set by the caller */
+
+	/* Owned, made by uhd_stage_create. */
+	struct uhd_vk_buffer inter[3]; /* out_width x in_height[i] floats */
+	struct uhd_vk_buffer htables[2], vtables[2];
+	uint32_t htaps[2];
+	VkDescriptorSet hsets[3];
+	VkDescriptorSet vsets[UHD_STAGE_MAX_BANDS];
+	int band_rows, band_count;
+};
+
+/* Builds tables and buffers; checks each binding against the device's range. */
+int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage);
+int uhd_stage_descriptor_count(const struct uhd_stage *stage);
+/* Allocates and writes the stage's descriptor sets from pool. */
+int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage);
+void uhd_stage_record(const struct uhd_stage *stage, VkCommandBuffer cmd);
+void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage);
+
+/* A compute-to-compute (or host) memory barrier. */
+void uhd_stage_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
+		       VkPipelineStageFlags dst_stage, VkAccessFlags dst);
+
+#endif

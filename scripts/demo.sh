@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# README command 1, the main job: set up, then play the 8K HDR10 sample
+# headless through the GPU into 16-bit PNGs scaled to 3840x2160, with a report.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$root/scripts/setup.sh"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
+out="$root/out/hdr10_8k"
+mkdir -p "$out"
+"$root/build/uhdpipe" play "$root/samples/hdr10_8k_hevc.mkv" --size 3840x2160 \
+    -o "png:$out/frames" --report "$out/report.json"
+echo "frames: $out/frames"
+echo "report: $out/report.json"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Bad input gets one clear line on stderr and the documented exit code
+# (README, "Exit codes"), never a crash and never a PNG left under its final
+# name. Needs $UHDPIPE and $SAMPLES (set by meson).
+set -u
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+checks=0
+good="$SAMPLES/short_1frame.mkv"
+
+# expect CODE PATTERN -- ARGS...: exit code CODE, stderr is one line (warnings
+# aside) that matches PATTERN.
+expect() {
+    local code=$1 pattern=$2
+    shift 3
+    checks=$((checks + 1))
+    "$UHDPIPE" "$@" >"$work/stdout" 2>"$work/stderr"
+    local got=$?
+    local lines
+    lines=$(grep -vc '^uhdpipe: warning' "$work/stderr")
+    if [[ $got -ne $code ]] || ! grep -Eq -- "$pattern" "$work/stderr" || [[ $lines -ne 1 ]]; then
+        echo "FAIL: uhdpipe $* -> exit $got (want $code), stderr:"
+        sed 's/^/    /' "$work/stderr"
+        failures=$((failures + 1))
+    else
+        echo "ok: exit $code: $(head -1 "$work/stderr")"
+    fi
+}
+
+[[ -f "$good" ]] || { echo "FAIL: $good missing; run samples/make-samples.sh"; exit 1; }
+
+printf 'this is not a video\n' >"$work/text.mkv"
+: >"$work/empty.mkv"
+head -c 4096 "$SAMPLES/hlg_4k_hevc.mkv" >"$work/truncated.mkv"
+ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=1 -frames:v 1 -c:v ffv1 \
+    -pix_fmt bgr0 "$work/rgb.mkv"
+ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=1 -frames:v 1 -c:v rawvideo \
+    -pix_fmt nv12 "$work/nv12.nut"
+ffmpeg -nostdin -v error -f lavfi -i sine=d=0.2 "$work/audio.wav"
+mkdir "$work/dir.mkv"
+: >"$work/not-a-folder"
+
+expect 3 "cannot open .*missing.mkv.*No such file" -- play "$work/missing.mkv" -o null
+expect 3 "is a directory" -- play "$work/dir.mkv" -o null
+expect 3 "not a readable media file|no video frames" -- play "$work/text.mkv" -o null
+expect 3 "not a readable media file" -- play "$work/empty.mkv" -o null
+expect 3 "not a readable media file|no video frames|cannot read stream" -- info "$work/truncated.mkv"
+expect 3 "has no video stream" -- info "$work/audio.wav"
+expect 4 "pixel format bgr0 is not supported" -- play "$work/rgb.mkv" -o null
+expect 4 "pixel format nv12 is not supported" -- play "$work/nv12.nut" -o null
+if [[ -f "$SAMPLES/zero_frames.mkv" ]]; then
+    expect 3 "no video frames" -- play "$SAMPLES/zero_frames.mkv" -o null
+fi
+expect 2 "--size needs WxH" -- play "$good" --size 0x0 -o null
+expect 2 "--size needs WxH" -- play "$good" --size 12x -o null
+expect 2 "unknown --scaler" -- play "$good" --scaler sinc -o null
+expect 2 "--frames needs a whole number" -- play "$good" --frames -3 -o null
+expect 2 "give exactly one INPUT" -- play -o null
+expect 2 "unknown command" -- frobnicate
+expect 2 "unknown output" -- play "$good" -o tape:/dev/st0
+expect 5 "over the device's image limit" -- play "$good" --size 40000x100 -o null
+expect 5 "no Vulkan device .* matches 'no-such-gpu'" -- play "$good" --device no-such-gpu -o null
+# The loader's own complaints reach the validation messenger; judge our line alone.
+VK_ICD_FILENAMES=/nonexistent.json UHD_VK_VALIDATION=0 expect 5 "no Vulkan (driver|device)" -- play "$good" -o null
+expect 6 "cannot write PNG frames into" -- play "$good" -o "png:$work/not-a-folder/frames"
+expect 6 "cannot write the report" -- play "$good" -o null --report "$work/no/such/dir/r.json"
+expect 3 "past the last frame" -- play "$good" --start 5 -o null
+
+# A failed run leaves no temporary or partial PNG behind.
+leftovers=$(find "$work" -name '.frame-*' | wc -l)
+checks=$((checks + 1))
+if [[ $leftovers -ne 0 ]]; then
+    echo "FAIL: temporary files left behind"
+    failures=$((failures + 1))
+fi
+
+echo "$((checks - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]
