@@ -42,39 +42,55 @@ layout(push_constant) uniform Push {
 	vec4 m2;
 } pc;
 
-float filter_column(uint column, uint row, uint plane)
+// Filters PIXELS adjacent columns of all three planes at one output row. The
+// planes get separate loops (a select between buffers would load all three),
+// and the columns share each weight load.
+void filter_columns(uint first_column, uint row, out vec3 planes[4])
 {
-	bool first_plane = plane == 0u;
-	uint taps = first_plane ? pc.taps0 : pc.taps12;
-	uint first = first_plane ? table0[row] : table12[row];
-	uint weights = pc.height + row * taps;
-	float sum = 0.0;
-	for (uint t = 0u; t < taps; t++) {
-		uint index = (first + t) * pc.width + column;
-		float w = uintBitsToFloat(first_plane ? table0[weights + t] : table12[weights + t]);
-		float v = plane == 0u ? plane0[index] : (plane == 1u ? plane1[index] : plane2[index]);
-		sum += w * v;
+	// The last group of a row may hang over its end: never read past it.
+	uint count = min(PIXELS, pc.width - first_column);
+	uint first = table0[row];
+	uint weights = pc.height + row * pc.taps0;
+	float sums0[4] = float[4](0.0, 0.0, 0.0, 0.0);
+	for (uint t = 0u; t < pc.taps0; t++) {
+		float w = uintBitsToFloat(table0[weights + t]);
+		uint index = (first + t) * pc.width + first_column;
+		for (uint p = 0u; p < count; p++) {
+			sums0[p] += w * plane0[index + p];
+		}
 	}
-	return sum;
+	first = table12[row];
+	weights = pc.height + row * pc.taps12;
+	float sums1[4] = float[4](0.0, 0.0, 0.0, 0.0);
+	float sums2[4] = float[4](0.0, 0.0, 0.0, 0.0);
+	for (uint t = 0u; t < pc.taps12; t++) {
+		float w = uintBitsToFloat(table12[weights + t]);
+		uint index = (first + t) * pc.width + first_column;
+		for (uint p = 0u; p < count; p++) {
+			sums1[p] += w * plane1[index + p];
+			sums2[p] += w * plane2[index + p];
+		}
+	}
+	for (uint p = 0u; p < PIXELS; p++) {
+		planes[p] = vec3(sums0[p], sums1[p], sums2[p]);
+	}
 }
 
-vec3 convert_pixel(uint column, uint row)
+vec3 to_rgb(vec3 planes)
 {
-	vec3 p = vec3((filter_column(column, row, 0u) - pc.offset0) * pc.scale0,
-		      (filter_column(column, row, 1u) - pc.offset12) * pc.scale12,
-		      (filter_column(column, row, 2u) - pc.offset12) * pc.scale12);
+	vec3 p = vec3((planes.x - pc.offset0) * pc.scale0, (planes.y - pc.offset12) * pc.scale12,
+		      (planes.z - pc.offset12) * pc.scale12);
 	vec3 rgb = vec3(dot(pc.m0.xyz, p), dot(pc.m1.xyz, p), dot(pc.m2.xyz, p));
 	return clamp(rgb, 0.0, 1.0);
 }
 
-void store_packed(uint group, uint band_row, uint row)
+void store_packed(uint group, uint band_row, vec3 planes[4])
 {
 	float peak = OUT_BITS == 16u ? 65535.0 : 255.0;
 	uint bytes[12];
 	for (uint p = 0u; p < PIXELS; p++) {
 		uint column = group * PIXELS + p;
-		uvec3 rgb = column < pc.width ? uvec3(convert_pixel(column, row) * peak + 0.5)
-					      : uvec3(0u);
+		uvec3 rgb = column < pc.width ? uvec3(to_rgb(planes[p]) * peak + 0.5) : uvec3(0u);
 		for (uint c = 0u; c < 3u; c++) {
 			if (OUT_BITS == 16u) {
 				bytes[p * 6u + c * 2u] = rgb[c] >> 8;
@@ -99,13 +115,15 @@ void main()
 		return;
 	}
 	uint row = pc.band_first_row + band_row;
+	vec3 planes[4];
+	filter_columns(group * PIXELS, row, planes);
 	if (OUT_BITS == 32u) {
-		vec3 rgb = convert_pixel(group, row);
+		vec3 rgb = to_rgb(planes[0]);
 		uint index = row * pc.width + group;
 		out_words[index] = floatBitsToUint(rgb.r);
 		out_g[index] = rgb.g;
 		out_b[index] = rgb.b;
 		return;
 	}
-	store_packed(group, band_row, row);
+	store_packed(group, band_row, planes);
 }
