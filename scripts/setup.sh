@@ -11,7 +11,7 @@ packages=(
     build-essential pkg-config meson ninja-build glslang-tools
     ffmpeg libavformat-dev libavcodec-dev libavutil-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
-    libpng-dev libxxhash-dev python3
+    libpng-dev libxxhash-dev python3 clang-format git
 )
 
 missing_packages() {

@@ -18,8 +18,7 @@ static double kernel_value(enum model_kernel kernel, double x)
 {
 	double ax = fabs(x);
 	switch (kernel) {
-	case MODEL_BILINEAR:
-		return ax < 1.0 ? 1.0 - ax : 0.0;
+	case MODEL_BILINEAR: return ax < 1.0 ? 1.0 - ax : 0.0;
 	case MODEL_BICUBIC:
 		if (ax < 1.0) {
 			return 1.5 * ax * ax * ax - 2.5 * ax * ax + 1.0;
@@ -28,10 +27,8 @@ static double kernel_value(enum model_kernel kernel, double x)
 			return -0.5 * ax * ax * ax + 2.5 * ax * ax - 4.0 * ax + 2.0;
 		}
 		return 0.0;
-	case MODEL_LANCZOS3:
-		return ax < 3.0 ? sinc_pi(x) * sinc_pi(x / 3.0) : 0.0;
-	default:
-		return 0.0;
+	case MODEL_LANCZOS3: return ax < 3.0 ? sinc_pi(x) * sinc_pi(x / 3.0) : 0.0;
+	default: return 0.0;
 	}
 }
 
@@ -61,7 +58,7 @@ struct contribution {
  * step: source samples per output sample.
  */
 static void contributions(enum model_kernel kernel, double centre, double step, int n,
-			  struct contribution *c)
+                          struct contribution *c)
 {
 	memset(c, 0, sizeof(*c));
 	if (kernel == MODEL_NEAREST) {
@@ -111,7 +108,7 @@ struct grid {
  * grid's sample k sits at luma index offset + k * sub.
  */
 static struct grid resample(struct grid in, int vertical, int out_length, int luma_length,
-			    double offset, int sub, enum model_kernel kernel)
+                            double offset, int sub, enum model_kernel kernel)
 {
 	struct grid out = {NULL, vertical ? in.w : out_length, vertical ? out_length : in.h};
 	out.v = malloc(sizeof(double) * out.w * out.h);
@@ -126,7 +123,7 @@ static struct grid resample(struct grid in, int vertical, int out_length, int lu
 			double sum = 0.0;
 			for (int t = 0; t < c.count; t++) {
 				size_t at = vertical ? (size_t)c.index[t] * in.w + line
-						     : (size_t)line * in.w + c.index[t];
+				                     : (size_t)line * in.w + c.index[t];
 				sum += c.weight[t] * in.v[at];
 			}
 			out.v[vertical ? (size_t)i * out.w + line : (size_t)line * out.w + i] = sum;
@@ -137,7 +134,7 @@ static struct grid resample(struct grid in, int vertical, int out_length, int lu
 }
 
 static double *resample_plane(const struct model_input *in, int plane, int out_w, int out_h,
-			      enum model_kernel kernel)
+                              enum model_kernel kernel)
 {
 	const struct model_plane *p = &in->planes[plane];
 	int bytes = in->bit_depth > 8 ? 2 : 1;
@@ -170,7 +167,8 @@ static double *to_rgb(const struct model_input *in, double *planes[3], size_t co
 		double y = (planes[0][i] - y_off) / y_div;
 		double cb = (planes[1][i] - c_off) / c_div;
 		double cr = (planes[2][i] - c_off) / c_div;
-		/* Invert E'Y = Kr R + Kg G + Kb B, E'Cb = (B - Y)/(2(1-Kb)), E'Cr = (R - Y)/(2(1-Kr)). */
+		/* Invert E'Y = Kr R + Kg G + Kb B, E'Cb = (B - Y)/(2(1-Kb)), E'Cr = (R -
+		 * Y)/(2(1-Kr)). */
 		double r = y + 2.0 * (1.0 - in->kr) * cr;
 		double b = y + 2.0 * (1.0 - in->kb) * cb;
 		rgb[3 * i] = r;
@@ -182,7 +180,7 @@ static double *to_rgb(const struct model_input *in, double *planes[3], size_t co
 
 /* Scales clamped R'G'B' (interleaved, w x h) up to out_w x out_h, channel by channel. */
 static double *upscale_rgb(double *rgb, int w, int h, int out_w, int out_h,
-			   enum model_kernel kernel)
+                           enum model_kernel kernel)
 {
 	double *out = malloc(sizeof(double) * 3 * out_w * out_h);
 	for (int c = 0; c < 3; c++) {
@@ -206,8 +204,7 @@ static double *upscale_rgb(double *rgb, int w, int h, int out_w, int out_h,
  * min(source, output) of each axis and converted to R'G'B'; axes that grow are
  * then scaled up in R'G'B' clamped to [0, 1] (upsample to 4:4:4, then scale).
  */
-double *model_convert(const struct model_input *in, int out_w, int out_h,
-		      enum model_kernel kernel)
+double *model_convert(const struct model_input *in, int out_w, int out_h, enum model_kernel kernel)
 {
 	int mid_w = out_w < in->width ? out_w : in->width;
 	int mid_h = out_h < in->height ? out_h : in->height;

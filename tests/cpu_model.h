@@ -19,12 +19,12 @@ struct model_plane {
 
 struct model_input {
 	struct model_plane planes[3];
-	int width, height;      /* luma size */
-	int bit_depth;          /* 8, 10, 12 */
-	int chroma_shift_x;     /* log2 subsampling */
+	int width, height;  /* luma size */
+	int bit_depth;      /* 8, 10, 12 */
+	int chroma_shift_x; /* log2 subsampling */
 	int chroma_shift_y;
-	int full_range;         /* 0 limited, 1 full */
-	double kr, kb;          /* luma coefficients of the matrix */
+	int full_range; /* 0 limited, 1 full */
+	double kr, kb;  /* luma coefficients of the matrix */
 	/* Chroma sample 0's centre relative to luma sample 0's centre, in luma samples:
 	 * 0 for co-sited, 0.5 for centred (4:2:0/4:2:2 horizontally), 0.5 for
 	 * vertically centred, 1.0 for "bottom". */
@@ -34,7 +34,6 @@ struct model_input {
 enum model_kernel { MODEL_NEAREST, MODEL_BILINEAR, MODEL_BICUBIC, MODEL_LANCZOS3 };
 
 /* Returns out_w*out_h*3 doubles: R'G'B' in 0..1, unclamped. Caller frees. */
-double *model_convert(const struct model_input *in, int out_w, int out_h,
-		      enum model_kernel kernel);
+double *model_convert(const struct model_input *in, int out_w, int out_h, enum model_kernel kernel);
 
 #endif

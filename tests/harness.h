@@ -11,20 +11,20 @@
 static int test_failures;
 static int test_checks;
 
-#define CHECK(cond, ...)                                                                          \
-	do {                                                                                      \
-		test_checks++;                                                                    \
-		if (!(cond)) {                                                                    \
-			test_failures++;                                                          \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);           \
-			fprintf(stderr, __VA_ARGS__);                                             \
-			fputc('\n', stderr);                                                      \
-		}                                                                                 \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		test_checks++;                                                                     \
+		if (!(cond)) {                                                                     \
+			test_failures++;                                                           \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_NEAR(got, expected, tolerance, what)                                                \
-	CHECK(fabs((double)(got) - (double)(expected)) <= (tolerance),                            \
-	      "%s: expected %.15g, got %.15g (tolerance %g)", what, (double)(expected),         \
+#define CHECK_NEAR(got, expected, tolerance, what)                                                 \
+	CHECK(fabs((double)(got) - (double)(expected)) <= (tolerance),                             \
+	      "%s: expected %.15g, got %.15g (tolerance %g)", what, (double)(expected),            \
 	      (double)(got), (double)(tolerance))
 
 static inline int test_finish(const char *name)

@@ -32,8 +32,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	unsigned long long hash = XXH3_64bits(png.pixels, png.row_bytes * png.height);
-	printf("{\"width\": %d, \"height\": %d, \"bits\": %d, \"channels\": %d, \"srgb\": %s", png.width,
-	       png.height, png.bits, png.channels, png.has_srgb ? "true" : "false");
+	printf("{\"width\": %d, \"height\": %d, \"bits\": %d, \"channels\": %d, \"srgb\": %s",
+	       png.width, png.height, png.bits, png.channels, png.has_srgb ? "true" : "false");
 	print_hex("cICP", png.cicp, 4, png.has_cicp);
 	print_hex("mDCv", png.mdcv, 24, png.has_mdcv);
 	print_hex("cLLi", png.clli, 8, png.has_clli);

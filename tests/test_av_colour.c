@@ -38,8 +38,8 @@ int main(void)
 
 	struct uhd_colour colour = {.primaries = 1, .transfer = 1, .matrix = 1};
 	uhd_colour_from_frame(frame, &colour);
-	CHECK(colour.primaries == 9 && colour.transfer == 16 && colour.matrix == 9,
-	      "tags %d/%d/%d", colour.primaries, colour.transfer, colour.matrix);
+	CHECK(colour.primaries == 9 && colour.transfer == 16 && colour.matrix == 9, "tags %d/%d/%d",
+	      colour.primaries, colour.transfer, colour.matrix);
 	CHECK(colour.range == UHD_RANGE_LIMITED, "range");
 	CHECK(colour.siting == UHD_SITING_TOPLEFT, "siting %d", colour.siting);
 	CHECK(colour.has_mastering && colour.has_content_light, "HDR10 static metadata seen");

@@ -11,7 +11,7 @@
 #include "harness.h"
 
 static const enum uhd_scaler scalers[] = {UHD_SCALER_NEAREST, UHD_SCALER_BILINEAR,
-					  UHD_SCALER_BICUBIC, UHD_SCALER_LANCZOS3};
+                                          UHD_SCALER_BICUBIC, UHD_SCALER_LANCZOS3};
 
 static double weight_of(const struct uhd_filter_table *t, int output, int source)
 {
@@ -24,7 +24,8 @@ static void test_rows_sum_to_one(void)
 	const int lengths[][2] = {{7680, 3840}, {1921, 1000}, {720, 1920}, {5, 3}, {1, 7}, {3, 1}};
 	for (size_t s = 0; s < 4; s++) {
 		for (size_t l = 0; l < sizeof(lengths) / sizeof(lengths[0]); l++) {
-			struct uhd_axis axis = {lengths[l][0], lengths[l][0], 1, 0.5, lengths[l][1]};
+			struct uhd_axis axis = {lengths[l][0], lengths[l][0], 1, 0.5,
+			                        lengths[l][1]};
 			struct uhd_filter_table t;
 			CHECK(uhd_filter_build(scalers[s], &axis, &t) == 0, "build");
 			for (int i = 0; i < t.output_length; i++) {
@@ -53,7 +54,7 @@ static void test_identity(void)
 		for (int i = 0; i < 100; i++) {
 			for (int j = 0; j < 100; j++) {
 				CHECK_NEAR(weight_of(&t, i, j), i == j ? 1.0 : 0.0, 1e-7,
-					   uhd_scaler_name(scalers[s]));
+				           uhd_scaler_name(scalers[s]));
 			}
 		}
 		uhd_filter_free(&t);

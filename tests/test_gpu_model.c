@@ -29,18 +29,28 @@ static int model_matrix(int matrix, int primaries, int height, double *kr, doubl
 		matrix = primaries == 9 ? 9 : height > 576 ? 1 : 6;
 	}
 	switch (matrix) {
-	case 1: *kr = 0.2126; *kb = 0.0722; return 0;             /* BT.709 */
-	case 5: case 6: *kr = 0.299; *kb = 0.114; return 0;       /* BT.601 */
-	case 9: *kr = 0.2627; *kb = 0.0593; return 0;             /* BT.2020 NCL */
+	case 1:
+		*kr = 0.2126;
+		*kb = 0.0722;
+		return 0; /* BT.709 */
+	case 5:
+	case 6:
+		*kr = 0.299;
+		*kb = 0.114;
+		return 0; /* BT.601 */
+	case 9:
+		*kr = 0.2627;
+		*kb = 0.0593;
+		return 0; /* BT.2020 NCL */
 	default: return -1;
 	}
 }
 
 static void model_siting(enum uhd_chroma_siting siting, const struct uhd_stream_info *info,
-			 struct model_input *in)
+                         struct model_input *in)
 {
 	bool centred_x = siting == UHD_SITING_CENTER || siting == UHD_SITING_TOP ||
-			 siting == UHD_SITING_BOTTOM;
+	                 siting == UHD_SITING_BOTTOM;
 	double y = 0.5; /* LEFT, CENTER and unspecified: vertically between rows */
 	if (siting == UHD_SITING_TOPLEFT || siting == UHD_SITING_TOP) {
 		y = 0.0;
@@ -52,7 +62,7 @@ static void model_siting(enum uhd_chroma_siting siting, const struct uhd_stream_
 }
 
 static int fill_model_input(const struct uhd_frame *frame, const struct uhd_stream_info *info,
-			    struct model_input *in)
+                            struct model_input *in)
 {
 	memset(in, 0, sizeof(*in));
 	for (int i = 0; i < 3; i++) {
@@ -67,7 +77,7 @@ static int fill_model_input(const struct uhd_frame *frame, const struct uhd_stre
 	in->full_range = info->colour.range == UHD_RANGE_FULL;
 	model_siting(info->colour.siting, info, in);
 	return model_matrix(info->colour.matrix, info->colour.primaries, info->height, &in->kr,
-			    &in->kb);
+	                    &in->kb);
 }
 
 static unsigned gpu_sample(const struct uhd_image *img, int x, int y, int c)
@@ -81,7 +91,7 @@ static unsigned gpu_sample(const struct uhd_image *img, int x, int y, int c)
 }
 
 static void compare(const struct uhd_image *img, const double *model, double tolerance,
-		    struct comparison *cmp)
+                    struct comparison *cmp)
 {
 	double peak = img->bits == 16 ? 65535.0 : 255.0;
 	memset(cmp, 0, sizeof(*cmp));
@@ -94,8 +104,8 @@ static void compare(const struct uhd_image *img, const double *model, double tol
 				double diff = fabs(got - expected);
 				cmp->over_tolerance += diff > tolerance;
 				if (diff > cmp->max_diff) {
-					*cmp = (struct comparison){diff, x, y, c, expected, got,
-								   cmp->over_tolerance};
+					*cmp = (struct comparison){
+					        diff, x, y, c, expected, got, cmp->over_tolerance};
 				}
 			}
 		}
@@ -103,7 +113,7 @@ static void compare(const struct uhd_image *img, const double *model, double tol
 }
 
 static void check_scaler(const char *clip, int width, int height, enum uhd_scaler scaler,
-			 int frames)
+                         int frames)
 {
 	struct uhd_source *source = NULL;
 	struct uhd_context *context = NULL;
@@ -168,7 +178,7 @@ int main(int argc, char **argv)
 	FILE *probe = fopen(argv[1], "rb");
 	if (!probe) {
 		fprintf(stderr, "FAIL: sample %s is missing; run samples/make-samples.sh\n",
-			argv[1]);
+		        argv[1]);
 		return 1;
 	}
 	fclose(probe);

@@ -21,20 +21,20 @@ int main(void)
 	      cicp[3]);
 
 	struct uhd_mastering_display md = {
-		.primaries = {{0.68, 0.32}, {0.265, 0.69}, {0.15, 0.06}},
-		.white_point = {0.3127, 0.329},
-		.max_luminance = 1000.0,
-		.min_luminance = 0.0001,
+	        .primaries = {{0.68, 0.32}, {0.265, 0.69}, {0.15, 0.06}},
+	        .white_point = {0.3127, 0.329},
+	        .max_luminance = 1000.0,
+	        .min_luminance = 0.0001,
 	};
 	uint8_t mdcv[24];
 	uhd_png_mdcv_payload(&md, mdcv);
 	const uint8_t mdcv_expected[24] = {
-		0x84, 0xD0, 0x3E, 0x80, /* R 34000, 16000 */
-		0x33, 0xC2, 0x86, 0xC4, /* G 13250, 34500 */
-		0x1D, 0x4C, 0x0B, 0xB8, /* B 7500, 3000 */
-		0x3D, 0x13, 0x40, 0x42, /* W 15635, 16450 */
-		0x00, 0x98, 0x96, 0x80, /* 10000000 x 0.0001 cd/m2 */
-		0x00, 0x00, 0x00, 0x01, /* 1 x 0.0001 cd/m2 */
+	        0x84, 0xD0, 0x3E, 0x80, /* R 34000, 16000 */
+	        0x33, 0xC2, 0x86, 0xC4, /* G 13250, 34500 */
+	        0x1D, 0x4C, 0x0B, 0xB8, /* B 7500, 3000 */
+	        0x3D, 0x13, 0x40, 0x42, /* W 15635, 16450 */
+	        0x00, 0x98, 0x96, 0x80, /* 10000000 x 0.0001 cd/m2 */
+	        0x00, 0x00, 0x00, 0x01, /* 1 x 0.0001 cd/m2 */
 	};
 	for (int i = 0; i < 24; i++) {
 		CHECK(mdcv[i] == mdcv_expected[i], "mDCv byte %d: expected 0x%02x, got 0x%02x", i,

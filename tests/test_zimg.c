@@ -50,14 +50,14 @@ static const char *zscale_filter(const char *scaler)
 	return "lanczos:param_a=3";
 }
 
-static int run_uhdpipe(const char *uhdpipe, const char *clip, const char *size,
-		       const char *scaler, int frames, const char *dir)
+static int run_uhdpipe(const char *uhdpipe, const char *clip, const char *size, const char *scaler,
+                       int frames, const char *dir)
 {
 	char command[8192];
 	snprintf(command, sizeof(command),
-		 "rm -rf '%s' && '%s' play '%s' --size %s --scaler %s --frames %d -o 'png:%s' "
-		 "--validate -q",
-		 dir, uhdpipe, clip, size, scaler, frames, dir);
+	         "rm -rf '%s' && '%s' play '%s' --size %s --scaler %s --frames %d -o 'png:%s' "
+	         "--validate -q",
+	         dir, uhdpipe, clip, size, scaler, frames, dir);
 	printf("uhdpipe: %s\n", command);
 	return system(command);
 }
@@ -70,15 +70,15 @@ struct pad_mode {
 
 /* Decodes the clip to raw planes and writes them with one repeated luma column. */
 static int write_padded(const char *clip, int w, int h, int frames, const struct pad_mode *pad,
-			const char *path)
+                        const char *path)
 {
 	int bytes = strstr(pad->pixel_format, "p10") || strstr(pad->pixel_format, "p12") ? 2 : 1;
 	int chroma_w = (w + 1) / 2;
 	int chroma_h = strstr(pad->pixel_format, "420") ? (h + 1) / 2 : h;
 	char command[8192];
 	snprintf(command, sizeof(command),
-		 "ffmpeg -nostdin -v error -i '%s' -frames:v %d -f rawvideo -pix_fmt %s -", clip,
-		 frames, pad->pixel_format);
+	         "ffmpeg -nostdin -v error -i '%s' -frames:v %d -f rawvideo -pix_fmt %s -", clip,
+	         frames, pad->pixel_format);
 	FILE *in = popen(command, "r");
 	FILE *out = fopen(path, "wb");
 	uint8_t row[65536];
@@ -106,7 +106,7 @@ static int write_padded(const char *clip, int w, int h, int frames, const struct
 }
 
 static FILE *open_peer(const char *clip, int w, int h, const char *scaler, int frames,
-		       const struct pad_mode *pad, const char *dir)
+                       const struct pad_mode *pad, const char *dir)
 {
 	char command[8192];
 	if (pad->on) {
@@ -116,17 +116,19 @@ static FILE *open_peer(const char *clip, int w, int h, const char *scaler, int f
 			return NULL;
 		}
 		snprintf(command, sizeof(command),
-			 "ffmpeg -nostdin -v error -threads 1 -filter_threads 1 -f rawvideo "
-			 "-pix_fmt %s -s %dx%d -i '%s' -vf 'zscale=w=%d:h=%d:filter=%s:%s:"
-			 "dither=none,format=gbrp16le,crop=%d:%d:0:0' -f rawvideo -pix_fmt rgb48be -",
-			 pad->pixel_format, w + 1, h, padded, w + 1, h, zscale_filter(scaler),
-			 pad->options, w, h);
+		         "ffmpeg -nostdin -v error -threads 1 -filter_threads 1 -f rawvideo "
+		         "-pix_fmt %s -s %dx%d -i '%s' -vf 'zscale=w=%d:h=%d:filter=%s:%s:"
+		         "dither=none,format=gbrp16le,crop=%d:%d:0:0' -f rawvideo -pix_fmt rgb48be "
+		         "-",
+		         pad->pixel_format, w + 1, h, padded, w + 1, h, zscale_filter(scaler),
+		         pad->options, w, h);
 	} else {
 		snprintf(command, sizeof(command),
-			 "ffmpeg -nostdin -v error -threads 1 -filter_threads 1 -i '%s' -frames:v %d "
-			 "-vf 'zscale=w=%d:h=%d:filter=%s:dither=none,format=gbrp16le' "
-			 "-f rawvideo -pix_fmt rgb48be -",
-			 clip, frames, w, h, zscale_filter(scaler));
+		         "ffmpeg -nostdin -v error -threads 1 -filter_threads 1 -i '%s' -frames:v "
+		         "%d "
+		         "-vf 'zscale=w=%d:h=%d:filter=%s:dither=none,format=gbrp16le' "
+		         "-f rawvideo -pix_fmt rgb48be -",
+		         clip, frames, w, h, zscale_filter(scaler));
 	}
 	printf("peer: %s\n", command);
 	return popen(command, "r");
@@ -168,8 +170,9 @@ static void compare_frame(int frame, const struct test_png *png, const uint8_t *
 	double psnr = mse > 0 ? 10.0 * log10(peak * peak / mse) : INFINITY;
 	printf("frame %d: PSNR %.2f dB against zimg; largest difference %.0f at (%d,%d) %c\n",
 	       frame, psnr, worst, worst_x, worst_y, "RGB"[worst_c]);
-	CHECK(psnr >= 50.0, "frame %d: PSNR %.2f dB < 50 dB against zimg (largest difference "
-			    "%.0f at pixel (%d,%d) channel %c)",
+	CHECK(psnr >= 50.0,
+	      "frame %d: PSNR %.2f dB < 50 dB against zimg (largest difference "
+	      "%.0f at pixel (%d,%d) channel %c)",
 	      frame, psnr, worst, worst_x, worst_y, "RGB"[worst_c]);
 }
 

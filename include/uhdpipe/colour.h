@@ -54,10 +54,10 @@ enum uhd_range {
 /* Where chroma samples sit relative to luma (names as in FFmpeg / H.273). */
 enum uhd_chroma_siting {
 	UHD_SITING_UNSPECIFIED = 0,
-	UHD_SITING_LEFT = 1,       /* co-sited horizontally, centred vertically */
-	UHD_SITING_CENTER = 2,     /* centred both ways */
-	UHD_SITING_TOPLEFT = 3,    /* co-sited both ways */
-	UHD_SITING_TOP = 4,        /* centred horizontally, co-sited vertically */
+	UHD_SITING_LEFT = 1,    /* co-sited horizontally, centred vertically */
+	UHD_SITING_CENTER = 2,  /* centred both ways */
+	UHD_SITING_TOPLEFT = 3, /* co-sited both ways */
+	UHD_SITING_TOP = 4,     /* centred horizontally, co-sited vertically */
 	UHD_SITING_BOTTOMLEFT = 5,
 	UHD_SITING_BOTTOM = 6,
 };
@@ -66,8 +66,8 @@ enum uhd_chroma_siting {
 struct uhd_mastering_display {
 	double primaries[3][2]; /* CIE 1931 x,y of red, green, blue */
 	double white_point[2];
-	double max_luminance;   /* cd/m2 */
-	double min_luminance;   /* cd/m2 */
+	double max_luminance; /* cd/m2 */
+	double min_luminance; /* cd/m2 */
 };
 
 /* CTA-861.3 content light level, cd/m2. */

@@ -30,12 +30,12 @@ enum uhd_scaler {
 };
 
 struct uhd_convert_params {
-	int width;  /* output width; 0 = source width (default 0) */
-	int height; /* output height; 0 = source height (default 0) */
+	int width;              /* output width; 0 = source width (default 0) */
+	int height;             /* output height; 0 = source height (default 0) */
 	enum uhd_scaler scaler; /* default UHD_SCALER_LANCZOS3 */
 };
 
-#define UHD_CONVERT_DEFAULTS                                                                      \
+#define UHD_CONVERT_DEFAULTS                                                                       \
 	((struct uhd_convert_params){.width = 0, .height = 0, .scaler = UHD_SCALER_LANCZOS3})
 
 /* A converted picture. The pixels live in the converter's memory and stay
@@ -43,9 +43,9 @@ struct uhd_convert_params {
 struct uhd_image {
 	int width;
 	int height;
-	int bits;         /* 16 or 8 bits per channel */
-	int channels;     /* 3: R, G, B */
-	size_t stride;    /* bytes between rows (rows may carry padding) */
+	int bits;      /* 16 or 8 bits per channel */
+	int channels;  /* 3: R, G, B */
+	size_t stride; /* bytes between rows (rows may carry padding) */
 	const uint8_t *data;
 	struct uhd_colour colour; /* matrix RGB, full range, stream primaries/transfer */
 };
@@ -56,18 +56,18 @@ struct uhd_converter;
  * allocation happens per frame. Errors: -EINVAL bad size, -ERANGE size over
  * the device's limits, -ENOTSUP unsupported matrix or layout. */
 UHD_API int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_info *info,
-				 const struct uhd_convert_params *params,
-				 struct uhd_converter **out);
+                                 const struct uhd_convert_params *params,
+                                 struct uhd_converter **out);
 UHD_API void uhd_converter_destroy(struct uhd_converter **converter);
 
 struct uhd_convert_timing {
-	double upload_ms;  /* copying planes into GPU-visible memory */
-	double gpu_ms;     /* submit to fence */
+	double upload_ms; /* copying planes into GPU-visible memory */
+	double gpu_ms;    /* submit to fence */
 };
 
 /* Uploads, converts and scales one frame; blocks until the image is ready. */
 UHD_API int uhd_converter_process(struct uhd_converter *converter, const struct uhd_frame *frame,
-				  struct uhd_image *image, struct uhd_convert_timing *timing);
+                                  struct uhd_image *image, struct uhd_convert_timing *timing);
 
 UHD_API const char *uhd_scaler_name(enum uhd_scaler scaler);
 /* Parses "nearest", "bilinear", "bicubic", "lanczos3" (also "lanczos"). */

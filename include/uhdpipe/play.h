@@ -25,8 +25,8 @@ enum uhd_stage {
 };
 
 struct uhd_play_params {
-	const char *input;       /* clip path (required) */
-	const char *output;      /* presenter spec, "png:DIR" or "null" (default "null") */
+	const char *input;  /* clip path (required) */
+	const char *output; /* presenter spec, "png:DIR" or "null" (default "null") */
 	struct uhd_convert_params convert; /* default UHD_CONVERT_DEFAULTS */
 	int64_t start;           /* decoded frames skipped before the first output (default 0) */
 	int64_t frames;          /* frames to output; -1 = to the end (default -1) */
@@ -39,15 +39,13 @@ struct uhd_play_params {
 	volatile sig_atomic_t *cancel;
 };
 
-#define UHD_PLAY_DEFAULTS                                                                         \
-	((struct uhd_play_params){.output = "null",                                               \
-				  .convert = UHD_CONVERT_DEFAULTS,                                \
-				  .start = 0,                                                     \
-				  .frames = -1})
+#define UHD_PLAY_DEFAULTS                                                                          \
+	((struct uhd_play_params){                                                                 \
+	        .output = "null", .convert = UHD_CONVERT_DEFAULTS, .start = 0, .frames = -1})
 
 struct uhd_play_result {
 	int64_t frames_out;
-	double seconds;            /* wall time of the frame loop */
+	double seconds; /* wall time of the frame loop */
 	double fps;
 	enum uhd_stage failed_stage;
 	unsigned validation_messages;

@@ -27,7 +27,7 @@ UHD_API void uhd_presenter_destroy(struct uhd_presenter **presenter);
 
 /* Presents the frame with the given output index. */
 UHD_API int uhd_presenter_present(struct uhd_presenter *presenter, const struct uhd_image *image,
-				  int64_t index);
+                                  int64_t index);
 
 /* Backend name ("png", "null") and, for file backends, where frames go. */
 UHD_API const char *uhd_presenter_name(const struct uhd_presenter *presenter);

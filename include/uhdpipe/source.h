@@ -24,23 +24,23 @@ struct uhd_frame;
 
 /* What `uhdpipe info` reports about the video stream of a clip. */
 struct uhd_stream_info {
-	char container[64];   /* short demuxer name, e.g. "matroska,webm" */
-	char codec[32];       /* e.g. "hevc" */
-	char profile[48];     /* e.g. "Main 10", "" when unknown */
-	char decoder[32];     /* decoder used, e.g. "hevc", "libdav1d" */
+	char container[64]; /* short demuxer name, e.g. "matroska,webm" */
+	char codec[32];     /* e.g. "hevc" */
+	char profile[48];   /* e.g. "Main 10", "" when unknown */
+	char decoder[32];   /* decoder used, e.g. "hevc", "libdav1d" */
 	char pixel_format[32];
 	int width;
 	int height;
-	int fps_num, fps_den; /* average frame rate; 0/0 when unknown */
-	int64_t frame_count;  /* frames in the stream */
+	int fps_num, fps_den;   /* average frame rate; 0/0 when unknown */
+	int64_t frame_count;    /* frames in the stream */
 	bool frame_count_exact; /* counted from the container's packets, not estimated */
 	double duration_s;
-	int bit_depth;        /* 8, 10 or 12 */
-	int log2_chroma_w;    /* 1 for 4:2:0 and 4:2:2, 0 for 4:4:4 */
-	int log2_chroma_h;    /* 1 for 4:2:0, 0 otherwise */
+	int bit_depth;            /* 8, 10 or 12 */
+	int log2_chroma_w;        /* 1 for 4:2:0 and 4:2:2, 0 for 4:4:4 */
+	int log2_chroma_h;        /* 1 for 4:2:0, 0 otherwise */
 	struct uhd_colour colour; /* HDR10 metadata from the stream or its first frame */
-	bool has_hdr10plus;   /* SMPTE ST 2094-40 dynamic metadata seen */
-	bool has_dolby_vision;/* Dolby Vision configuration or RPU seen */
+	bool has_hdr10plus;       /* SMPTE ST 2094-40 dynamic metadata seen */
+	bool has_dolby_vision;    /* Dolby Vision configuration or RPU seen */
 };
 
 struct uhd_source_params {
@@ -55,7 +55,7 @@ struct uhd_source_params {
  * Errors: -ENOENT missing file, -EACCES unreadable, -EINVAL not a video file,
  * -ENOTSUP unsupported codec or pixel format, -ENODATA no frames. */
 UHD_API int uhd_source_open(const char *path, const struct uhd_source_params *params,
-			    struct uhd_source **out);
+                            struct uhd_source **out);
 /* Destroys the source and clears *source; accepts NULL and *source == NULL. */
 UHD_API void uhd_source_destroy(struct uhd_source **source);
 
@@ -72,12 +72,12 @@ UHD_API int uhd_source_next_frame(struct uhd_source *source, const struct uhd_fr
 /* Plane access to a decoded frame: samples are little-endian uint16 for bit
  * depths above 8, else uint8. Planes 0, 1, 2 are Y, Cb, Cr. */
 UHD_API int uhd_frame_plane(const struct uhd_frame *frame, int plane, const uint8_t **data,
-			    ptrdiff_t *stride_bytes, int *width, int *height);
+                            ptrdiff_t *stride_bytes, int *width, int *height);
 UHD_API int64_t uhd_frame_pts(const struct uhd_frame *frame); /* stream time base */
 UHD_API double uhd_frame_time_s(const struct uhd_frame *frame, const struct uhd_source *source);
 /* Colour description of this frame (HDR metadata may change per frame). */
 UHD_API void uhd_frame_colour(const struct uhd_frame *frame, const struct uhd_source *source,
-			      struct uhd_colour *colour);
+                              struct uhd_colour *colour);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,6 @@ int uhd_cli_play(int argc, char **argv);
 bool uhd_cli_parse_size(const char *text, int *width, int *height);
 bool uhd_cli_parse_count(const char *option, const char *text, int64_t *value);
 int uhd_cli_usage_error(const char *command, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -9,16 +9,16 @@
 #include "uhdpipe/uhdpipe.h"
 
 static const char info_help[] =
-	"usage: uhdpipe info INPUT [--json]\n"
-	"\n"
-	"Describes the video stream of INPUT: container, codec, size, frame rate, frame\n"
-	"count (counted by demuxing), pixel format, bit depth, chroma subsampling and\n"
-	"siting, colour primaries/transfer/matrix/range, HDR10 static metadata (SMPTE\n"
-	"ST 2086 mastering display, MaxCLL/MaxFALL) and whether HDR10+ or Dolby Vision\n"
-	"metadata is present (seen on the stream or its first frame).\n"
-	"\n"
-	"  --json     print one JSON object instead of text\n"
-	"  -h, --help this text\n";
+        "usage: uhdpipe info INPUT [--json]\n"
+        "\n"
+        "Describes the video stream of INPUT: container, codec, size, frame rate, frame\n"
+        "count (counted by demuxing), pixel format, bit depth, chroma subsampling and\n"
+        "siting, colour primaries/transfer/matrix/range, HDR10 static metadata (SMPTE\n"
+        "ST 2086 mastering display, MaxCLL/MaxFALL) and whether HDR10+ or Dolby Vision\n"
+        "metadata is present (seen on the stream or its first frame).\n"
+        "\n"
+        "  --json     print one JSON object instead of text\n"
+        "  -h, --help this text\n";
 
 static const char *chroma_name(const struct uhd_stream_info *info)
 {
@@ -56,8 +56,8 @@ static void print_text(const char *path, const struct uhd_stream_info *info)
 		printf("mastering:     none\n");
 	}
 	if (c->has_content_light) {
-		printf("content light: MaxCLL %u cd/m2, MaxFALL %u cd/m2\n", c->content_light.max_cll,
-		       c->content_light.max_fall);
+		printf("content light: MaxCLL %u cd/m2, MaxFALL %u cd/m2\n",
+		       c->content_light.max_cll, c->content_light.max_fall);
 	} else {
 		printf("content light: none\n");
 	}
@@ -73,9 +73,9 @@ static int exit_for_error(int ret)
 int uhd_cli_info(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
 	};
 	bool json = false;
 	int opt;

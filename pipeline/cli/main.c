@@ -6,17 +6,17 @@
 #include "uhdpipe/uhdpipe.h"
 
 static const char main_help[] =
-	"usage: uhdpipe COMMAND [options]\n"
-	"\n"
-	"Decodes UHD/HDR video with FFmpeg, converts and scales it with Vulkan compute\n"
-	"shaders, and writes frames as PNG (or discards them).\n"
-	"\n"
-	"commands:\n"
-	"  info INPUT [--json]            describe a clip's video stream\n"
-	"  play INPUT -o png:DIR|null     convert every frame on the GPU\n"
-	"  version                        print the version\n"
-	"\n"
-	"'uhdpipe COMMAND --help' describes a command's options.\n";
+        "usage: uhdpipe COMMAND [options]\n"
+        "\n"
+        "Decodes UHD/HDR video with FFmpeg, converts and scales it with Vulkan compute\n"
+        "shaders, and writes frames as PNG (or discards them).\n"
+        "\n"
+        "commands:\n"
+        "  info INPUT [--json]            describe a clip's video stream\n"
+        "  play INPUT -o png:DIR|null     convert every frame on the GPU\n"
+        "  version                        print the version\n"
+        "\n"
+        "'uhdpipe COMMAND --help' describes a command's options.\n";
 
 int main(int argc, char **argv)
 {

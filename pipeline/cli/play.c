@@ -10,30 +10,30 @@
 #include "uhdpipe/uhdpipe.h"
 
 static const char play_help[] =
-	"usage: uhdpipe play INPUT -o png:DIR | -o null [options]\n"
-	"\n"
-	"Decodes INPUT and sends every frame through the GPU: Y'CbCr -> R'G'B' with the\n"
-	"stream's matrix, range, bit depth and chroma siting, scaled to --size. The\n"
-	"stream's primaries and transfer are kept (PQ stays PQ, HLG stays HLG).\n"
-	"png:DIR writes DIR/frame-NNNNNN.png: 16-bit RGB for sources deeper than 8 bits,\n"
-	"8-bit for 8-bit sources, with cICP (and mDCv/cLLi for HDR10) chunks.\n"
-	"\n"
-	"  -o, --output SPEC     png:DIR or null (default null)\n"
-	"  --size WxH            output size (default: the source size)\n"
-	"  --scaler NAME         nearest | bilinear | bicubic | lanczos3 (default lanczos3)\n"
-	"  --start N             skip the first N decoded frames (default 0)\n"
-	"  --frames N            output at most N frames (default: all)\n"
-	"  --device NAME|INDEX   Vulkan device by index or part of its name (default:\n"
-	"                        first discrete GPU, else integrated, else any)\n"
-	"  --report FILE.json    write a JSON report (input, options, per-frame pts and\n"
-	"                        checksum, stage times, totals)\n"
-	"  --validate            enable the Vulkan validation layer; any message makes\n"
-	"                        the run exit with code 7 (also UHD_VK_VALIDATION=1)\n"
-	"  -q, --quiet           no progress and no summary line\n"
-	"  -h, --help            this text\n"
-	"\n"
-	"Exit codes: 0 ok, 2 usage, 3 input, 4 unsupported input, 5 GPU, 6 output,\n"
-	"7 Vulkan validation message, 130 interrupted.\n";
+        "usage: uhdpipe play INPUT -o png:DIR | -o null [options]\n"
+        "\n"
+        "Decodes INPUT and sends every frame through the GPU: Y'CbCr -> R'G'B' with the\n"
+        "stream's matrix, range, bit depth and chroma siting, scaled to --size. The\n"
+        "stream's primaries and transfer are kept (PQ stays PQ, HLG stays HLG).\n"
+        "png:DIR writes DIR/frame-NNNNNN.png: 16-bit RGB for sources deeper than 8 bits,\n"
+        "8-bit for 8-bit sources, with cICP (and mDCv/cLLi for HDR10) chunks.\n"
+        "\n"
+        "  -o, --output SPEC     png:DIR or null (default null)\n"
+        "  --size WxH            output size (default: the source size)\n"
+        "  --scaler NAME         nearest | bilinear | bicubic | lanczos3 (default lanczos3)\n"
+        "  --start N             skip the first N decoded frames (default 0)\n"
+        "  --frames N            output at most N frames (default: all)\n"
+        "  --device NAME|INDEX   Vulkan device by index or part of its name (default:\n"
+        "                        first discrete GPU, else integrated, else any)\n"
+        "  --report FILE.json    write a JSON report (input, options, per-frame pts and\n"
+        "                        checksum, stage times, totals)\n"
+        "  --validate            enable the Vulkan validation layer; any message makes\n"
+        "                        the run exit with code 7 (also UHD_VK_VALIDATION=1)\n"
+        "  -q, --quiet           no progress and no summary line\n"
+        "  -h, --help            this text\n"
+        "\n"
+        "Exit codes: 0 ok, 2 usage, 3 input, 4 unsupported input, 5 GPU, 6 output,\n"
+        "7 Vulkan validation message, 130 interrupted.\n";
 
 static volatile sig_atomic_t cancel_requested;
 
@@ -56,17 +56,17 @@ enum {
 static int parse_args(int argc, char **argv, struct uhd_play_params *p, bool *quiet)
 {
 	static const struct option options[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"size", required_argument, NULL, OPT_SIZE},
-		{"scaler", required_argument, NULL, OPT_SCALER},
-		{"start", required_argument, NULL, OPT_START},
-		{"frames", required_argument, NULL, OPT_FRAMES},
-		{"device", required_argument, NULL, OPT_DEVICE},
-		{"report", required_argument, NULL, OPT_REPORT},
-		{"validate", no_argument, NULL, OPT_VALIDATE},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
+	        {"output", required_argument, NULL, 'o'},
+	        {"size", required_argument, NULL, OPT_SIZE},
+	        {"scaler", required_argument, NULL, OPT_SCALER},
+	        {"start", required_argument, NULL, OPT_START},
+	        {"frames", required_argument, NULL, OPT_FRAMES},
+	        {"device", required_argument, NULL, OPT_DEVICE},
+	        {"report", required_argument, NULL, OPT_REPORT},
+	        {"validate", no_argument, NULL, OPT_VALIDATE},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
@@ -80,16 +80,18 @@ static int parse_args(int argc, char **argv, struct uhd_play_params *p, bool *qu
 		case OPT_SIZE:
 			if (!uhd_cli_parse_size(optarg, &p->convert.width, &p->convert.height) ||
 			    p->convert.width == 0 || p->convert.height == 0) {
-				return uhd_cli_usage_error("play", "--size needs WxH with both above "
-								   "0, e.g. 3840x2160; got '%s'",
-							   optarg);
+				return uhd_cli_usage_error("play",
+				                           "--size needs WxH with both above "
+				                           "0, e.g. 3840x2160; got '%s'",
+				                           optarg);
 			}
 			break;
 		case OPT_SCALER:
 			if (uhd_scaler_from_name(optarg, &p->convert.scaler) < 0) {
-				return uhd_cli_usage_error("play", "unknown --scaler '%s' (nearest, "
-								   "bilinear, bicubic, lanczos3)",
-							   optarg);
+				return uhd_cli_usage_error("play",
+				                           "unknown --scaler '%s' (nearest, "
+				                           "bilinear, bicubic, lanczos3)",
+				                           optarg);
 			}
 			break;
 		case OPT_START:
@@ -111,7 +113,7 @@ static int parse_args(int argc, char **argv, struct uhd_play_params *p, bool *qu
 	p->input = argv[optind];
 	if (strcmp(p->output, "null") != 0 && strncmp(p->output, "png:", 4) != 0) {
 		return uhd_cli_usage_error("play", "unknown output '%s' (png:DIR or null)",
-					   p->output);
+		                           p->output);
 	}
 	return 0;
 }
@@ -156,9 +158,10 @@ int uhd_cli_play(int argc, char **argv)
 	int ret = uhd_play_run(&params, &result);
 	int code = exit_code(ret, &result);
 	if (result.validation_messages) {
-		fprintf(stderr, "uhdpipe: error: the Vulkan validation layer reported %u "
-				"message(s); see above\n",
-			result.validation_messages);
+		fprintf(stderr,
+		        "uhdpipe: error: the Vulkan validation layer reported %u "
+		        "message(s); see above\n",
+		        result.validation_messages);
 	}
 	if (!quiet && (ret == 0 || ret == -EINTR)) {
 		printf("%s %lld frames (%.2f fps, Vulkan device %s) to %s%s\n",

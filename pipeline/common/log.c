@@ -17,14 +17,10 @@ void uhd_log_set_callback(uhd_log_fn fn, void *opaque, enum uhd_log_level max_le
 static const char *level_prefix(enum uhd_log_level level)
 {
 	switch (level) {
-	case UHD_LOG_ERROR:
-		return "error: ";
-	case UHD_LOG_WARN:
-		return "warning: ";
-	case UHD_LOG_DEBUG:
-		return "debug: ";
-	default:
-		return "";
+	case UHD_LOG_ERROR: return "error: ";
+	case UHD_LOG_WARN: return "warning: ";
+	case UHD_LOG_DEBUG: return "debug: ";
+	default: return "";
 	}
 }
 

@@ -7,8 +7,8 @@
 void uhd_log(enum uhd_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define uhd_error(...) uhd_log(UHD_LOG_ERROR, __VA_ARGS__)
-#define uhd_warn(...) uhd_log(UHD_LOG_WARN, __VA_ARGS__)
-#define uhd_info(...) uhd_log(UHD_LOG_INFO, __VA_ARGS__)
+#define uhd_warn(...)  uhd_log(UHD_LOG_WARN, __VA_ARGS__)
+#define uhd_info(...)  uhd_log(UHD_LOG_INFO, __VA_ARGS__)
 #define uhd_debug(...) uhd_log(UHD_LOG_DEBUG, __VA_ARGS__)
 
 #endif

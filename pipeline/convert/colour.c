@@ -108,8 +108,7 @@ int uhd_matrix_coefficients(int matrix, double *kr, double *kb)
 		*kr = 0.2627;
 		*kb = 0.0593;
 		return 0;
-	default:
-		return -ENOTSUP;
+	default: return -ENOTSUP;
 	}
 }
 

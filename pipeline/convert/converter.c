@@ -4,9 +4,9 @@
  * its siting as the phase) onto the grid min(source, output) of each axis and
  * converts to R'G'B', clamped. Where an axis grows, stage 2 scales that
  * R'G'B' up to the output size: the upsample-to-4:4:4-then-scale order that
- * zimg also uses, so that out-of-range R'G'B' is clamped before interpolation. Everything is created once per
- * geometry; a frame costs one memcpy per plane and one resubmission of a
- * command buffer recorded at creation.
+ * zimg also uses, so that out-of-range R'G'B' is clamped before interpolation. Everything is
+ * created once per geometry; a frame costs one memcpy per plane and one resubmission of a command
+ * buffer recorded at creation.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -63,7 +63,7 @@ double uhd_siting_phase(enum uhd_chroma_siting siting, int subsampling, bool ver
 	siting = uhd_siting_or_default(siting);
 	if (!vertical) {
 		bool cosited = siting == UHD_SITING_LEFT || siting == UHD_SITING_TOPLEFT ||
-			       siting == UHD_SITING_BOTTOMLEFT;
+		               siting == UHD_SITING_BOTTOMLEFT;
 		return cosited ? 0.5 : 1.0;
 	}
 	if (siting == UHD_SITING_TOPLEFT || siting == UHD_SITING_TOP) {
@@ -92,13 +92,13 @@ static int set_colour_constants(struct uhd_converter *conv, struct uhd_vscale_pu
 	int matrix = uhd_matrix_or_default(colour->matrix, colour->primaries, conv->info.height);
 	if (matrix != colour->matrix) {
 		uhd_warn("the stream does not say its Y'CbCr matrix; assuming %s",
-			 uhd_matrix_name(matrix));
+		         uhd_matrix_name(matrix));
 	}
 	double kr, kb;
 	if (uhd_matrix_coefficients(matrix, &kr, &kb) < 0) {
 		uhd_error("Y'CbCr matrix %s (%d) is not supported; uhdpipe converts BT.601, "
-			  "BT.709, BT.2020 non-constant luminance, FCC and SMPTE 240M",
-			  uhd_matrix_name(matrix), matrix);
+		          "BT.709, BT.2020 non-constant luminance, FCC and SMPTE 240M",
+		          uhd_matrix_name(matrix), matrix);
 		return -ENOTSUP;
 	}
 	double kg = 1.0 - kr - kb;
@@ -110,9 +110,9 @@ static int set_colour_constants(struct uhd_converter *conv, struct uhd_vscale_pu
 	p->offset12 = (float)(128.0 * depth_scale);
 	p->scale12 = (float)(1.0 / (full ? peak : 224.0 * depth_scale));
 	float m[3][3] = {
-		{1.0f, 0.0f, (float)(2.0 * (1.0 - kr))},
-		{1.0f, (float)(-2.0 * kb * (1.0 - kb) / kg), (float)(-2.0 * kr * (1.0 - kr) / kg)},
-		{1.0f, (float)(2.0 * (1.0 - kb)), 0.0f},
+	        {1.0f, 0.0f, (float)(2.0 * (1.0 - kr))},
+	        {1.0f, (float)(-2.0 * kb * (1.0 - kb) / kg), (float)(-2.0 * kr * (1.0 - kr) / kg)},
+	        {1.0f, (float)(2.0 * (1.0 - kb)), 0.0f},
 	};
 	for (int r = 0; r < 3; r++) {
 		memcpy(p->m[r], m[r], sizeof(m[r]));
@@ -135,27 +135,27 @@ static int check_size(struct uhd_converter *conv)
 	const struct uhd_device_limits *limits = uhd_context_limits(conv->ctx);
 	if (conv->width <= 0 || conv->height <= 0) {
 		uhd_error("output size %dx%d is empty; give --size WxH with both above 0",
-			  conv->width, conv->height);
+		          conv->width, conv->height);
 		return -EINVAL;
 	}
 	if ((uint32_t)conv->width > limits->max_image_dimension_2d ||
 	    (uint32_t)conv->height > limits->max_image_dimension_2d) {
 		uhd_error("output size %dx%d is over the device's image limit of %u pixels a "
-			  "side (%s); choose a smaller --size",
-			  conv->width, conv->height, limits->max_image_dimension_2d, limits->name);
+		          "side (%s); choose a smaller --size",
+		          conv->width, conv->height, limits->max_image_dimension_2d, limits->name);
 		return -ERANGE;
 	}
 	return 0;
 }
 
-static int create_buffer(struct uhd_converter *conv, VkDeviceSize bytes,
-			 enum uhd_vk_buffer_use use, const char *what, struct uhd_vk_buffer *out)
+static int create_buffer(struct uhd_converter *conv, VkDeviceSize bytes, enum uhd_vk_buffer_use use,
+                         const char *what, struct uhd_vk_buffer *out)
 {
 	const struct uhd_device_limits *limits = uhd_context_limits(conv->ctx);
 	if (use != UHD_VK_BUFFER_READBACK && bytes > limits->max_storage_buffer_range) {
 		uhd_error("the %s needs %.1f MB, over the device's storage-buffer range of "
-			  "%.1f MB (%s); choose a smaller --size",
-			  what, bytes / 1e6, limits->max_storage_buffer_range / 1e6, limits->name);
+		          "%.1f MB (%s); choose a smaller --size",
+		          what, bytes / 1e6, limits->max_storage_buffer_range / 1e6, limits->name);
 		return -ERANGE;
 	}
 	return uhd_vk_buffer_create(conv->ctx, bytes, use, what, out);
@@ -171,9 +171,9 @@ static int create_sources(struct uhd_converter *conv, struct uhd_stage *first)
 		first->in_height[i] = (info->height + (1 << shift_h) - 1) >> shift_h;
 		first->in_stride[i] = align_up(first->in_width[i], 4 / conv->sample_bytes);
 		VkDeviceSize bytes = (VkDeviceSize)first->in_stride[i] * first->in_height[i] *
-				     conv->sample_bytes;
+		                     conv->sample_bytes;
 		int ret = create_buffer(conv, bytes, UHD_VK_BUFFER_UPLOAD, "decoded plane",
-					&conv->sources[i]);
+		                        &conv->sources[i]);
 		if (ret < 0) {
 			return ret;
 		}
@@ -191,12 +191,12 @@ static int create_output(struct uhd_converter *conv, struct uhd_stage *last)
 	last->out_bits = conv->out_bits;
 	last->output = &conv->output;
 	return create_buffer(conv, (VkDeviceSize)last->out_stride * conv->height,
-			     UHD_VK_BUFFER_READBACK, "output image", &conv->output);
+	                     UHD_VK_BUFFER_READBACK, "output image", &conv->output);
 }
 
 /* Stage 1: Y'CbCr -> R'G'B' on the grid (mid_w, mid_h), with chroma siting. */
 static void plan_first_stage(struct uhd_converter *conv, int mid_w, int mid_h,
-			     struct uhd_stage *stage)
+                             struct uhd_stage *stage)
 {
 	const struct uhd_stream_info *info = &conv->info;
 	int sub_x = 1 << info->log2_chroma_w, sub_y = 1 << info->log2_chroma_h;
@@ -205,20 +205,20 @@ static void plan_first_stage(struct uhd_converter *conv, int mid_w, int mid_h,
 	stage->out_height = mid_h;
 	stage->x_axes[0] = (struct uhd_axis){info->width, info->width, 1, 0.5, mid_w};
 	stage->x_axes[1] = (struct uhd_axis){info->width, stage->in_width[1], sub_x,
-					     uhd_siting_phase(siting, sub_x, false), mid_w};
+	                                     uhd_siting_phase(siting, sub_x, false), mid_w};
 	stage->y_axes[0] = (struct uhd_axis){info->height, info->height, 1, 0.5, mid_h};
 	stage->y_axes[1] = (struct uhd_axis){info->height, stage->in_height[1], sub_y,
-					     uhd_siting_phase(siting, sub_y, true), mid_h};
+	                                     uhd_siting_phase(siting, sub_y, true), mid_h};
 	stage->hpass = &conv->hpass_codes;
 }
 
 /* Stage 2: R'G'B' planes (mid_w, mid_h) scaled up to the output size. */
 static int plan_second_stage(struct uhd_converter *conv, int mid_w, int mid_h,
-			     struct uhd_stage *first, struct uhd_stage *second)
+                             struct uhd_stage *first, struct uhd_stage *second)
 {
 	for (int i = 0; i < 3; i++) {
-		int ret = create_buffer(conv, (VkDeviceSize)mid_w * mid_h * 4,
-					UHD_VK_BUFFER_DEVICE, "R'G'B' plane", &conv->rgb[i]);
+		int ret = create_buffer(conv, (VkDeviceSize)mid_w * mid_h * 4, UHD_VK_BUFFER_DEVICE,
+		                        "R'G'B' plane", &conv->rgb[i]);
 		if (ret < 0) {
 			return ret;
 		}
@@ -247,21 +247,21 @@ static int create_pipelines(struct uhd_converter *conv)
 	uint32_t out_bits = (uint32_t)conv->out_bits, float_bits = 32;
 	struct uhd_vk_spec codes = {1, &sample_bytes}, floats = {1, &float_bytes};
 	struct uhd_vk_spec packed = {1, &out_bits}, planes = {1, &float_bits};
-	int ret = uhd_vk_compute_create(conv->ctx, hscale_comp, sizeof(hscale_comp), 3, 16,
-					&codes, &conv->hpass_codes);
+	int ret = uhd_vk_compute_create(conv->ctx, hscale_comp, sizeof(hscale_comp), 3, 16, &codes,
+	                                &conv->hpass_codes);
 	if (ret == 0) {
 		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
-					    sizeof(struct uhd_vscale_push), &packed,
-					    &conv->vpass_packed);
+		                            sizeof(struct uhd_vscale_push), &packed,
+		                            &conv->vpass_packed);
 	}
 	if (ret == 0 && conv->stage_count == 2) {
 		ret = uhd_vk_compute_create(conv->ctx, hscale_comp, sizeof(hscale_comp), 3, 16,
-					    &floats, &conv->hpass_float);
+		                            &floats, &conv->hpass_float);
 	}
 	if (ret == 0 && conv->stage_count == 2) {
 		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
-					    sizeof(struct uhd_vscale_push), &planes,
-					    &conv->vpass_float);
+		                            sizeof(struct uhd_vscale_push), &planes,
+		                            &conv->vpass_float);
 	}
 	return ret;
 }
@@ -301,10 +301,10 @@ static int create_descriptor_sets(struct uhd_converter *conv)
 	}
 	VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, set_count * 8};
 	VkDescriptorPoolCreateInfo pool_info = {
-		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-		.maxSets = set_count,
-		.poolSizeCount = 1,
-		.pPoolSizes = &size,
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+	        .maxSets = set_count,
+	        .poolSizeCount = 1,
+	        .pPoolSizes = &size,
 	};
 	VK_CHECK(vkCreateDescriptorPool(conv->ctx->device, &pool_info, NULL, &conv->pool));
 	for (int s = 0; ret == 0 && s < conv->stage_count; s++) {
@@ -321,15 +321,15 @@ static int record_commands(struct uhd_converter *conv)
 	int ret = 0;
 	VkDevice device = conv->ctx->device;
 	VkCommandPoolCreateInfo pool_info = {
-		.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-		.queueFamilyIndex = conv->ctx->queue_family,
+	        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+	        .queueFamilyIndex = conv->ctx->queue_family,
 	};
 	VK_CHECK(vkCreateCommandPool(device, &pool_info, NULL, &conv->command_pool));
 	VkCommandBufferAllocateInfo alloc = {
-		.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-		.commandPool = conv->command_pool,
-		.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-		.commandBufferCount = 1,
+	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+	        .commandPool = conv->command_pool,
+	        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+	        .commandBufferCount = 1,
 	};
 	VK_CHECK(vkAllocateCommandBuffers(device, &alloc, &conv->commands));
 	VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
@@ -342,16 +342,16 @@ static int record_commands(struct uhd_converter *conv)
 	const VkAccessFlags read_write = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
 	/* The previous frame's passes must be done with the buffers this one rewrites. */
 	uhd_stage_barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT | compute,
-			  VK_ACCESS_HOST_WRITE_BIT | read_write, compute, read_write);
+	                  VK_ACCESS_HOST_WRITE_BIT | read_write, compute, read_write);
 	for (int s = 0; s < conv->stage_count; s++) {
 		if (s > 0) {
 			uhd_stage_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
-					  VK_ACCESS_SHADER_READ_BIT);
+			                  VK_ACCESS_SHADER_READ_BIT);
 		}
 		uhd_stage_record(&conv->stages[s], cmd);
 	}
 	uhd_stage_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
-			  VK_ACCESS_HOST_READ_BIT);
+	                  VK_ACCESS_HOST_READ_BIT);
 	VK_CHECK(vkEndCommandBuffer(cmd));
 	return 0;
 fail:
@@ -359,7 +359,7 @@ fail:
 }
 
 int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_info *info,
-			 const struct uhd_convert_params *params, struct uhd_converter **out)
+                         const struct uhd_convert_params *params, struct uhd_converter **out)
 {
 	struct uhd_convert_params defaults = UHD_CONVERT_DEFAULTS;
 	params = params ? params : &defaults;
@@ -377,7 +377,7 @@ int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_in
 	int ret = check_size(conv);
 	if (ret == 0 && info->colour.matrix == UHD_MATRIX_BT2020_CL) {
 		uhd_error("BT.2020 constant-luminance Y'CbCr is not supported; re-encode as "
-			  "BT.2020 non-constant luminance (bt2020nc)");
+		          "BT.2020 non-constant luminance (bt2020nc)");
 		ret = -ENOTSUP;
 	}
 	ret = ret ? ret : plan_stages(conv, params->scaler);
@@ -434,7 +434,7 @@ static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *fram
 		int ret = uhd_frame_plane(frame, i, &data, &stride, &width, &height);
 		if (ret < 0 || width != first->in_width[i] || height != first->in_height[i]) {
 			uhd_error("frame plane %d is %dx%d, the converter was built for %dx%d", i,
-				  width, height, first->in_width[i], first->in_height[i]);
+			          width, height, first->in_width[i], first->in_height[i]);
 			return -EINVAL;
 		}
 		size_t row_bytes = (size_t)width * conv->sample_bytes;
@@ -456,7 +456,7 @@ static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *fram
 }
 
 int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *frame,
-			  struct uhd_image *image, struct uhd_convert_timing *timing)
+                          struct uhd_image *image, struct uhd_convert_timing *timing)
 {
 	int ret = 0;
 	double t0 = now_ms();
@@ -466,9 +466,9 @@ int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *fr
 	}
 	double t1 = now_ms();
 	VkSubmitInfo submit = {
-		.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-		.commandBufferCount = 1,
-		.pCommandBuffers = &conv->commands,
+	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+	        .commandBufferCount = 1,
+	        .pCommandBuffers = &conv->commands,
 	};
 	VK_CHECK(vkResetFences(conv->ctx->device, 1, &conv->fence));
 	VK_CHECK(uhd_vk_submit(conv->ctx, &submit, conv->fence));
@@ -483,13 +483,13 @@ int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *fr
 		timing->gpu_ms = t2 - t1;
 	}
 	*image = (struct uhd_image){
-		.width = conv->width,
-		.height = conv->height,
-		.bits = conv->out_bits,
-		.channels = 3,
-		.stride = conv->stages[conv->stage_count - 1].out_stride,
-		.data = conv->output.mapped,
-		.colour = conv->info.colour,
+	        .width = conv->width,
+	        .height = conv->height,
+	        .bits = conv->out_bits,
+	        .channels = 3,
+	        .stride = conv->stages[conv->stage_count - 1].out_stride,
+	        .data = conv->output.mapped,
+	        .colour = conv->info.colour,
 	};
 	image->colour.matrix = UHD_MATRIX_RGB;
 	image->colour.range = UHD_RANGE_FULL;

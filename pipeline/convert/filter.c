@@ -28,11 +28,13 @@ static double cubic(double x, double b, double c)
 	x = fabs(x);
 	if (x < 1.0) {
 		return ((12 - 9 * b - 6 * c) * x * x * x + (-18 + 12 * b + 6 * c) * x * x +
-			(6 - 2 * b)) / 6.0;
+		        (6 - 2 * b)) /
+		       6.0;
 	}
 	if (x < 2.0) {
 		return ((-b - 6 * c) * x * x * x + (6 * b + 30 * c) * x * x +
-			(-12 * b - 48 * c) * x + (8 * b + 24 * c)) / 6.0;
+		        (-12 * b - 48 * c) * x + (8 * b + 24 * c)) /
+		       6.0;
 	}
 	return 0.0;
 }
@@ -40,15 +42,11 @@ static double cubic(double x, double b, double c)
 double uhd_kernel(enum uhd_scaler scaler, double x)
 {
 	switch (scaler) {
-	case UHD_SCALER_NEAREST:
-		return 1.0;
-	case UHD_SCALER_BILINEAR:
-		return fmax(0.0, 1.0 - fabs(x));
-	case UHD_SCALER_BICUBIC:
-		return cubic(x, 0.0, 0.5);
+	case UHD_SCALER_NEAREST: return 1.0;
+	case UHD_SCALER_BILINEAR: return fmax(0.0, 1.0 - fabs(x));
+	case UHD_SCALER_BICUBIC: return cubic(x, 0.0, 0.5);
 	case UHD_SCALER_LANCZOS3:
-	default:
-		return fabs(x) < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0;
+	default: return fabs(x) < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0;
 	}
 }
 
@@ -83,8 +81,8 @@ static double source_position(const struct uhd_axis *axis, int i)
 }
 
 /* Adds the weights of output i into row (indexed from `start`). */
-static void accumulate_row(enum uhd_scaler scaler, const struct uhd_axis *axis, int i,
-			   double widen, double *row, int taps, int *start_out)
+static void accumulate_row(enum uhd_scaler scaler, const struct uhd_axis *axis, int i, double widen,
+                           double *row, int taps, int *start_out)
 {
 	double pos = source_position(axis, i);
 	int n = axis->plane_length;
@@ -117,7 +115,7 @@ static void accumulate_row(enum uhd_scaler scaler, const struct uhd_axis *axis, 
 }
 
 int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
-		     struct uhd_filter_table *table)
+                     struct uhd_filter_table *table)
 {
 	memset(table, 0, sizeof(*table));
 	if (axis->plane_length <= 0 || axis->output_length <= 0) {
@@ -126,8 +124,8 @@ int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
 	double step = (double)axis->luma_length / axis->output_length / axis->subsampling;
 	double widen = scaler == UHD_SCALER_NEAREST ? 1.0 : fmax(1.0, step);
 	int taps = scaler == UHD_SCALER_NEAREST
-			   ? 1
-			   : (int)ceil(2.0 * uhd_kernel_support(scaler) * widen) + 1;
+	                   ? 1
+	                   : (int)ceil(2.0 * uhd_kernel_support(scaler) * widen) + 1;
 	taps = taps < axis->plane_length ? taps : axis->plane_length;
 	table->output_length = axis->output_length;
 	table->taps = taps;
@@ -157,4 +155,3 @@ void uhd_filter_free(struct uhd_filter_table *table)
 	free(table->weights);
 	memset(table, 0, sizeof(*table));
 }
-

@@ -11,27 +11,26 @@
 #include "uhdpipe/convert.h"
 
 struct uhd_axis {
-	int luma_length;    /* source length of the picture along this axis, luma samples */
-	int plane_length;   /* samples of the plane being resampled along this axis */
-	int subsampling;    /* 1 or 2: plane samples per luma sample */
-	double phase;       /* centre of plane sample 0, in luma units from the picture edge
-			       (0.5 for luma and co-sited chroma, 1.0 for centred 2x chroma) */
+	int luma_length;  /* source length of the picture along this axis, luma samples */
+	int plane_length; /* samples of the plane being resampled along this axis */
+	int subsampling;  /* 1 or 2: plane samples per luma sample */
+	double phase;     /* centre of plane sample 0, in luma units from the picture edge
+	                     (0.5 for luma and co-sited chroma, 1.0 for centred 2x chroma) */
 	int output_length;
 };
 
 struct uhd_filter_table {
 	int output_length;
-	int taps;        /* weights per output position */
-	int32_t *start;  /* first source sample, output_length entries */
-	float *weights;  /* output_length * taps, each row sums to 1 */
+	int taps;       /* weights per output position */
+	int32_t *start; /* first source sample, output_length entries */
+	float *weights; /* output_length * taps, each row sums to 1 */
 };
 
 /* Edge rule: taps beyond the picture mirror with half-sample symmetry
  * (index -1 reads 0, index N reads N-1), as zimg does. */
 int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
-		     struct uhd_filter_table *table);
+                     struct uhd_filter_table *table);
 void uhd_filter_free(struct uhd_filter_table *table);
-
 
 /* Kernel value and support radius (in source samples at scale 1). */
 double uhd_kernel(enum uhd_scaler scaler, double x);

@@ -11,22 +11,22 @@ static int check_range(struct uhd_context *ctx, VkDeviceSize bytes, const char *
 {
 	if (bytes > ctx->limits.max_storage_buffer_range) {
 		uhd_error("the %s needs %.1f MB, over the device's storage-buffer range of "
-			  "%.1f MB (%s); choose a smaller --size",
-			  what, bytes / 1e6, ctx->limits.max_storage_buffer_range / 1e6,
-			  ctx->limits.name);
+		          "%.1f MB (%s); choose a smaller --size",
+		          what, bytes / 1e6, ctx->limits.max_storage_buffer_range / 1e6,
+		          ctx->limits.name);
 		return -ERANGE;
 	}
 	return 0;
 }
 
 static int upload_table(struct uhd_context *ctx, const struct uhd_filter_table *table,
-			struct uhd_vk_buffer *buffer)
+                        struct uhd_vk_buffer *buffer)
 {
 	size_t count = (size_t)table->output_length * (1 + table->taps);
 	int ret = check_range(ctx, count * 4, "filter table");
 	if (ret == 0) {
 		ret = uhd_vk_buffer_create(ctx, count * 4, UHD_VK_BUFFER_UPLOAD, "filter table",
-					   buffer);
+		                           buffer);
 	}
 	if (ret < 0) {
 		return ret;
@@ -39,8 +39,8 @@ static int upload_table(struct uhd_context *ctx, const struct uhd_filter_table *
 }
 
 /* Builds one table and uploads it; returns its tap count through taps. */
-static int make_table(struct uhd_context *ctx, enum uhd_scaler scaler,
-		      const struct uhd_axis *axis, struct uhd_vk_buffer *buffer, uint32_t *taps)
+static int make_table(struct uhd_context *ctx, enum uhd_scaler scaler, const struct uhd_axis *axis,
+                      struct uhd_vk_buffer *buffer, uint32_t *taps)
 {
 	struct uhd_filter_table table;
 	int ret = uhd_filter_build(scaler, axis, &table);
@@ -59,7 +59,7 @@ static int create_intermediates(struct uhd_context *ctx, struct uhd_stage *stage
 		int ret = check_range(ctx, bytes, "horizontal-pass plane");
 		if (ret == 0) {
 			ret = uhd_vk_buffer_create(ctx, bytes, UHD_VK_BUFFER_DEVICE,
-						   "horizontal-pass plane", &stage->inter[i]);
+			                           "horizontal-pass plane", &stage->inter[i]);
 		}
 		if (ret < 0) {
 			return ret;
@@ -85,7 +85,7 @@ int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd
 	int ret = 0;
 	for (int t = 0; t < 2 && ret == 0; t++) {
 		ret = make_table(ctx, scaler, &stage->x_axes[t], &stage->htables[t],
-				 &stage->htaps[t]);
+		                 &stage->htaps[t]);
 		uint32_t *vtaps = t ? &stage->push.taps12 : &stage->push.taps0;
 		if (ret == 0) {
 			ret = make_table(ctx, scaler, &stage->y_axes[t], &stage->vtables[t], vtaps);
@@ -106,7 +106,7 @@ int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd
 	plan_bands(ctx, stage);
 	if (stage->band_rows <= 0 || stage->band_count > UHD_STAGE_MAX_BANDS) {
 		return check_range(ctx, (VkDeviceSize)stage->out_stride * stage->out_height,
-				   "output image");
+		                   "output image");
 	}
 	return create_intermediates(ctx, stage);
 }
@@ -122,17 +122,17 @@ static VkDescriptorBufferInfo whole(const struct uhd_vk_buffer *buffer)
 }
 
 static void write_set(struct uhd_context *ctx, VkDescriptorSet set,
-		      const VkDescriptorBufferInfo *infos, uint32_t count)
+                      const VkDescriptorBufferInfo *infos, uint32_t count)
 {
 	VkWriteDescriptorSet writes[8];
 	for (uint32_t i = 0; i < count; i++) {
 		writes[i] = (VkWriteDescriptorSet){
-			.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-			.dstSet = set,
-			.dstBinding = i,
-			.descriptorCount = 1,
-			.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-			.pBufferInfo = &infos[i],
+		        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+		        .dstSet = set,
+		        .dstBinding = i,
+		        .descriptorCount = 1,
+		        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+		        .pBufferInfo = &infos[i],
 		};
 	}
 	vkUpdateDescriptorSets(ctx->device, count, writes, 0, NULL);
@@ -151,7 +151,7 @@ static void band_outputs(const struct uhd_stage *stage, int b, VkDescriptorBuffe
 	VkDeviceSize offset = (VkDeviceSize)b * band_bytes;
 	VkDeviceSize left = stage->output->size - offset;
 	VkDescriptorBufferInfo info = {stage->output->buffer, offset,
-				       left < band_bytes ? left : band_bytes};
+	                               left < band_bytes ? left : band_bytes};
 	out[0] = out[1] = out[2] = info; /* bindings 6 and 7 are unused when packing */
 }
 
@@ -165,24 +165,25 @@ int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct 
 		layouts[i] = i < 3 ? stage->hpass->set_layout : stage->vpass->set_layout;
 	}
 	VkDescriptorSetAllocateInfo alloc = {
-		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-		.descriptorPool = pool,
-		.descriptorSetCount = (uint32_t)count,
-		.pSetLayouts = layouts,
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+	        .descriptorPool = pool,
+	        .descriptorSetCount = (uint32_t)count,
+	        .pSetLayouts = layouts,
 	};
 	VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, sets));
 	for (int i = 0; i < 3; i++) {
 		stage->hsets[i] = sets[i];
 		VkDescriptorBufferInfo infos[3] = {whole(stage->inputs[i]),
-						   whole(&stage->htables[i ? 1 : 0]),
-						   whole(&stage->inter[i])};
+		                                   whole(&stage->htables[i ? 1 : 0]),
+		                                   whole(&stage->inter[i])};
 		write_set(ctx, stage->hsets[i], infos, 3);
 	}
 	for (int b = 0; b < stage->band_count; b++) {
 		stage->vsets[b] = sets[3 + b];
 		VkDescriptorBufferInfo infos[8] = {
-			whole(&stage->inter[0]), whole(&stage->inter[1]), whole(&stage->inter[2]),
-			whole(&stage->vtables[0]), whole(&stage->vtables[1]),
+		        whole(&stage->inter[0]),   whole(&stage->inter[1]),
+		        whole(&stage->inter[2]),   whole(&stage->vtables[0]),
+		        whole(&stage->vtables[1]),
 		};
 		band_outputs(stage, b, infos + 5);
 		write_set(ctx, stage->vsets[b], infos, 8);
@@ -193,12 +194,12 @@ fail:
 }
 
 void uhd_stage_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
-		       VkPipelineStageFlags dst_stage, VkAccessFlags dst)
+                       VkPipelineStageFlags dst_stage, VkAccessFlags dst)
 {
 	VkMemoryBarrier memory = {
-		.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-		.srcAccessMask = src,
-		.dstAccessMask = dst,
+	        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+	        .srcAccessMask = src,
+	        .dstAccessMask = dst,
 	};
 	vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &memory, 0, NULL, 0, NULL);
 }
@@ -213,13 +214,13 @@ static void record_horizontal(const struct uhd_stage *stage, VkCommandBuffer cmd
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, stage->hpass->pipeline);
 	for (int i = 0; i < 3; i++) {
 		uint32_t push[4] = {(uint32_t)stage->in_stride[i], (uint32_t)stage->in_height[i],
-				    (uint32_t)stage->out_width, stage->htaps[i ? 1 : 0]};
+		                    (uint32_t)stage->out_width, stage->htaps[i ? 1 : 0]};
 		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, stage->hpass->layout,
-					0, 1, &stage->hsets[i], 0, NULL);
+		                        0, 1, &stage->hsets[i], 0, NULL);
 		vkCmdPushConstants(cmd, stage->hpass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
-				   sizeof(push), push);
+		                   sizeof(push), push);
 		vkCmdDispatch(cmd, groups((uint32_t)stage->out_width, GROUP_WIDTH),
-			      (uint32_t)stage->in_height[i], 1);
+		              (uint32_t)stage->in_height[i], 1);
 	}
 }
 
@@ -234,9 +235,9 @@ static void record_vertical(const struct uhd_stage *stage, VkCommandBuffer cmd)
 		int rows = stage->out_height - b * stage->band_rows;
 		push.band_rows = (uint32_t)(rows < stage->band_rows ? rows : stage->band_rows);
 		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, stage->vpass->layout,
-					0, 1, &stage->vsets[b], 0, NULL);
+		                        0, 1, &stage->vsets[b], 0, NULL);
 		vkCmdPushConstants(cmd, stage->vpass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
-				   sizeof(push), &push);
+		                   sizeof(push), &push);
 		uint32_t pixel_groups = groups((uint32_t)stage->out_width, pixels);
 		vkCmdDispatch(cmd, groups(pixel_groups, GROUP_WIDTH), push.band_rows, 1);
 	}
@@ -246,7 +247,7 @@ void uhd_stage_record(const struct uhd_stage *stage, VkCommandBuffer cmd)
 {
 	record_horizontal(stage, cmd);
 	uhd_stage_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-			  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+	                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
 	record_vertical(stage, cmd);
 }
 

@@ -54,6 +54,6 @@ void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage);
 
 /* A compute-to-compute (or host) memory barrier. */
 void uhd_stage_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
-		       VkPipelineStageFlags dst_stage, VkAccessFlags dst);
+                       VkPipelineStageFlags dst_stage, VkAccessFlags dst);
 
 #endif

@@ -73,7 +73,7 @@ static int check_report_path(const char *path)
 	if (access(slash ? dir : ".", W_OK | X_OK) != 0) {
 		int err = errno;
 		uhd_error("cannot write the report '%s': %s; choose a writable path", path,
-			  strerror(err));
+		          strerror(err));
 		return -err;
 	}
 	return 0;
@@ -122,13 +122,13 @@ static void show_progress(const struct play_run *run, int64_t done, double start
 		total = run->params->frames;
 	}
 	fprintf(stderr, "\rframe %lld/%lld  %.2f fps%s", (long long)done, (long long)total,
-		seconds > 0 ? done / seconds : 0.0, last ? "\n" : "");
+	        seconds > 0 ? done / seconds : 0.0, last ? "\n" : "");
 	fflush(stderr);
 }
 
 /* Converts, checksums and presents one decoded frame. */
 static int process_frame(struct play_run *run, const struct uhd_frame *frame,
-			 struct uhd_frame_record *record)
+                         struct uhd_frame_record *record)
 {
 	struct uhd_image image;
 	struct uhd_convert_timing timing;
@@ -180,11 +180,11 @@ static int frame_loop(struct play_run *run)
 			continue;
 		}
 		struct uhd_frame_record record = {
-			.index = out_index,
-			.decoded_index = decoded,
-			.pts = uhd_frame_pts(frame),
-			.time_s = uhd_frame_time_s(frame, run->source),
-			.decode_ms = now_ms() - t0,
+		        .index = out_index,
+		        .decoded_index = decoded,
+		        .pts = uhd_frame_pts(frame),
+		        .time_s = uhd_frame_time_s(frame, run->source),
+		        .decode_ms = now_ms() - t0,
 		};
 		ret = process_frame(run, frame, &record);
 		if (ret < 0) {
@@ -201,7 +201,7 @@ static int frame_loop(struct play_run *run)
 	run->report.seconds = (now_ms() - start_ms) / 1e3;
 	if (ret == 0 && out_index == 0) {
 		uhd_error("--start %lld is past the last frame of '%s' (%lld frames decoded)",
-			  (long long)p->start, p->input, (long long)run->decoded);
+		          (long long)p->start, p->input, (long long)run->decoded);
 		ret = fail(run, UHD_STAGE_INPUT, -ENODATA, "no frame to output");
 	}
 	return ret;
@@ -234,7 +234,7 @@ int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *r
 		run.report.height = params->convert.height ? params->convert.height : info->height;
 		run.report.bits = info->bit_depth > 8 ? 16 : 8;
 		snprintf(result->output_location, sizeof(result->output_location), "%s",
-			 run.report.location);
+		         run.report.location);
 		ret = frame_loop(&run);
 	}
 	run.report.complete = ret == 0;

@@ -22,9 +22,9 @@ static void null_close(void *priv)
 }
 
 const struct uhd_presenter_impl uhd_presenter_null = {
-	.name = "null",
-	.priv_size = 0,
-	.open = null_open,
-	.present = null_present,
-	.close = null_close,
+        .name = "null",
+        .priv_size = 0,
+        .open = null_open,
+        .present = null_present,
+        .close = null_close,
 };

@@ -52,7 +52,7 @@ static int png_open(void *priv, const char *argument)
 	}
 	if (ret < 0) {
 		uhd_error("cannot write PNG frames into '%s': %s; choose a writable folder",
-			  png->dir, strerror(-ret));
+		          png->dir, strerror(-ret));
 	}
 	return ret;
 }
@@ -76,10 +76,10 @@ static const char *png_location(const void *priv)
 }
 
 const struct uhd_presenter_impl uhd_presenter_png = {
-	.name = "png",
-	.priv_size = sizeof(struct png_presenter),
-	.open = png_open,
-	.present = png_present,
-	.close = png_close,
-	.location = png_location,
+        .name = "png",
+        .priv_size = sizeof(struct png_presenter),
+        .open = png_open,
+        .present = png_present,
+        .close = png_close,
+        .location = png_location,
 };

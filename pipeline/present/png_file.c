@@ -65,7 +65,7 @@ void uhd_png_clli_payload(const struct uhd_content_light *cll, uint8_t payload[8
 }
 
 static void add_chunk(png_unknown_chunk *chunks, int *count, const char *name, uint8_t *data,
-		      size_t size)
+                      size_t size)
 {
 	png_unknown_chunk *chunk = &chunks[(*count)++];
 	memset(chunk, 0, sizeof(*chunk));
@@ -76,7 +76,7 @@ static void add_chunk(png_unknown_chunk *chunks, int *count, const char *name, u
 }
 
 static void set_colour_chunks(png_structp png, png_infop info, const struct uhd_image *image,
-			      uint8_t buffers[3][24])
+                              uint8_t buffers[3][24])
 {
 	const struct uhd_colour *colour = &image->colour;
 	png_unknown_chunk chunks[3];
@@ -97,9 +97,10 @@ static void set_colour_chunks(png_structp png, png_infop info, const struct uhd_
 		png_set_unknown_chunk_location(png, info, i, PNG_HAVE_IHDR);
 	}
 	/* For viewers without cICP: 8-bit BT.709 SDR is close to sRGB. */
-	bool sdr709 = image->bits == 8 && colour->primaries == UHD_PRIMARIES_BT709 &&
-		      (colour->transfer == UHD_TRANSFER_BT709 || colour->transfer == UHD_TRANSFER_SRGB ||
-		       colour->transfer == UHD_TRANSFER_BT601);
+	bool sdr709 =
+	        image->bits == 8 && colour->primaries == UHD_PRIMARIES_BT709 &&
+	        (colour->transfer == UHD_TRANSFER_BT709 || colour->transfer == UHD_TRANSFER_SRGB ||
+	         colour->transfer == UHD_TRANSFER_BT601);
 	if (sdr709) {
 		png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
 	}
@@ -119,8 +120,8 @@ static void on_png_warning(png_structp png, png_const_charp message)
 
 static int encode(FILE *file, const struct uhd_image *image)
 {
-	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_png_error,
-						  on_png_warning);
+	png_structp png =
+	        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, on_png_error, on_png_warning);
 	png_infop info = png ? png_create_info_struct(png) : NULL;
 	if (!info) {
 		png_destroy_write_struct(&png, NULL);
@@ -135,8 +136,8 @@ static int encode(FILE *file, const struct uhd_image *image)
 	}
 	png_init_io(png, file);
 	png_set_IHDR(png, info, (png_uint_32)image->width, (png_uint_32)image->height, image->bits,
-		     PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-		     PNG_FILTER_TYPE_DEFAULT);
+	             PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+	             PNG_FILTER_TYPE_DEFAULT);
 	/* Speed over size: these are intermediate artefacts of a measurement run. */
 	png_set_compression_level(png, 1);
 	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
@@ -162,8 +163,8 @@ int uhd_png_write(const char *path, const struct uhd_image *image)
 	if (fd < 0) {
 		int err = errno;
 		uhd_error("cannot create a file next to '%s': %s; check that the output folder "
-			  "is writable",
-			  path, strerror(err));
+		          "is writable",
+		          path, strerror(err));
 		return -err;
 	}
 	fchmod(fd, 0644); /* mkstemp makes 0600; frames are for everyone to read */
@@ -179,7 +180,7 @@ int uhd_png_write(const char *path, const struct uhd_image *image)
 	}
 	if (ret < 0) {
 		uhd_error("writing '%s' failed: %s; check free space and permissions", path,
-			  strerror(-ret));
+		          strerror(-ret));
 		unlink(temp);
 		return ret;
 	}

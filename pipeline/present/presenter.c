@@ -12,8 +12,8 @@ struct uhd_presenter {
 };
 
 static const struct uhd_presenter_impl *const backends[] = {
-	&uhd_presenter_png,
-	&uhd_presenter_null,
+        &uhd_presenter_png,
+        &uhd_presenter_null,
 };
 
 int uhd_presenter_create(const char *spec, struct uhd_presenter **out)
@@ -63,7 +63,7 @@ void uhd_presenter_destroy(struct uhd_presenter **presenter)
 }
 
 int uhd_presenter_present(struct uhd_presenter *presenter, const struct uhd_image *image,
-			  int64_t index)
+                          int64_t index)
 {
 	return presenter->impl->present(presenter->priv, image, index);
 }

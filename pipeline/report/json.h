@@ -31,7 +31,7 @@ void uhd_json_null(struct uhd_json *json, const char *key);
 
 /* The stream description shared by `info --json` and play reports. */
 void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *path,
-			  const struct uhd_stream_info *info);
+                          const struct uhd_stream_info *info);
 void uhd_json_colour(struct uhd_json *json, const char *key, const struct uhd_colour *colour);
 
 #endif

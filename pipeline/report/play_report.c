@@ -74,7 +74,7 @@ static void write_totals(struct uhd_json *json, const struct uhd_play_report *re
 	uhd_json_int(json, "frames", report->frame_count);
 	uhd_json_double(json, "seconds", report->seconds);
 	uhd_json_double(json, "fps",
-			report->seconds > 0 ? report->frame_count / report->seconds : 0.0);
+	                report->seconds > 0 ? report->frame_count / report->seconds : 0.0);
 	uhd_json_object_begin(json, "stage_ms");
 	static const char *names[5] = {"decode", "upload", "gpu", "checksum", "present"};
 	for (int i = 0; i < 5; i++) {
@@ -129,7 +129,7 @@ int uhd_play_report_write(const struct uhd_play_report *report, const char *path
 			unlink(temp);
 		}
 		uhd_error("cannot write the report '%s': %s; choose a writable path", path,
-			  strerror(err));
+		          strerror(err));
 		return -err;
 	}
 	fchmod(fd, 0644);

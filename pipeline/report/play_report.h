@@ -13,7 +13,7 @@ struct uhd_frame_record {
 	int64_t decoded_index; /* index among all decoded frames */
 	int64_t pts;
 	double time_s;
-	uint64_t checksum;     /* XXH3-64 of the output pixel rows (no padding) */
+	uint64_t checksum; /* XXH3-64 of the output pixel rows (no padding) */
 	double decode_ms, upload_ms, gpu_ms, checksum_ms, present_ms;
 };
 

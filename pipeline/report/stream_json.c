@@ -55,7 +55,7 @@ void uhd_json_colour(struct uhd_json *json, const char *key, const struct uhd_co
 }
 
 void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *path,
-			  const struct uhd_stream_info *info)
+                          const struct uhd_stream_info *info)
 {
 	char chroma[8];
 	chroma_name(info, chroma, sizeof(chroma));
@@ -79,8 +79,8 @@ void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *pa
 	uhd_json_int(json, "bit_depth", info->bit_depth);
 	uhd_json_string(json, "chroma_subsampling", chroma);
 	uhd_json_colour(json, "colour", &info->colour);
-	uhd_json_bool(json, "hdr10", info->colour.transfer == UHD_TRANSFER_PQ &&
-					     info->colour.has_mastering);
+	uhd_json_bool(json, "hdr10",
+	              info->colour.transfer == UHD_TRANSFER_PQ && info->colour.has_mastering);
 	uhd_json_bool(json, "hdr10plus", info->has_hdr10plus);
 	uhd_json_bool(json, "dolby_vision", info->has_dolby_vision);
 	uhd_json_object_end(json);

@@ -57,8 +57,8 @@ void uhd_colour_from_stream(const AVStream *stream, struct uhd_colour *colour)
 	colour->siting = siting_from_av(par->chroma_location);
 
 	size_t size = 0;
-	const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_MASTERING_DISPLAY_METADATA,
-						       &size);
+	const uint8_t *data =
+	        av_stream_get_side_data(stream, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, &size);
 	if (data && size >= sizeof(AVMasteringDisplayMetadata)) {
 		mastering_from_av((const AVMasteringDisplayMetadata *)data, colour);
 	}
@@ -81,13 +81,13 @@ void uhd_colour_from_frame(const AVFrame *frame, struct uhd_colour *colour)
 	}
 	if (frame->color_range != AVCOL_RANGE_UNSPECIFIED) {
 		colour->range =
-			frame->color_range == AVCOL_RANGE_JPEG ? UHD_RANGE_FULL : UHD_RANGE_LIMITED;
+		        frame->color_range == AVCOL_RANGE_JPEG ? UHD_RANGE_FULL : UHD_RANGE_LIMITED;
 	}
 	if (frame->chroma_location != AVCHROMA_LOC_UNSPECIFIED) {
 		colour->siting = siting_from_av(frame->chroma_location);
 	}
 	const AVFrameSideData *sd =
-		av_frame_get_side_data(frame, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
+	        av_frame_get_side_data(frame, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
 	if (sd) {
 		mastering_from_av((const AVMasteringDisplayMetadata *)sd->data, colour);
 	}

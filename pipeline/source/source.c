@@ -77,10 +77,10 @@ static int check_pixel_format(enum AVPixelFormat format, const char *path)
 {
 	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(format);
 	bool ok = desc && desc->nb_components == 3 && (desc->flags & AV_PIX_FMT_FLAG_PLANAR) &&
-		  !(desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL |
-				   AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BE)) &&
-		  desc->log2_chroma_w <= 1 && desc->log2_chroma_h <= 1 &&
-		  !(desc->log2_chroma_h == 1 && desc->log2_chroma_w == 0);
+	          !(desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL |
+	                           AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BE)) &&
+	          desc->log2_chroma_w <= 1 && desc->log2_chroma_h <= 1 &&
+	          !(desc->log2_chroma_h == 1 && desc->log2_chroma_w == 0);
 	for (int i = 0; ok && i < 3; i++) {
 		int depth = desc->comp[i].depth;
 		ok = desc->comp[i].plane == i && desc->comp[i].shift == 0 &&
@@ -89,9 +89,9 @@ static int check_pixel_format(enum AVPixelFormat format, const char *path)
 	}
 	if (!ok) {
 		uhd_error("'%s': pixel format %s is not supported; uhdpipe takes planar Y'CbCr "
-			  "4:2:0/4:2:2/4:4:4 at 8, 10 or 12 bits (convert it with "
-			  "ffmpeg -pix_fmt yuv420p10le)",
-			  path, desc ? desc->name : "none");
+		          "4:2:0/4:2:2/4:4:4 at 8, 10 or 12 bits (convert it with "
+		          "ffmpeg -pix_fmt yuv420p10le)",
+		          path, desc ? desc->name : "none");
 		return -ENOTSUP;
 	}
 	return 0;
@@ -109,8 +109,8 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream, int thre
 	}
 	if (!decoder) {
 		uhd_error("'%s': no decoder for codec %s in this FFmpeg build; re-encode the clip "
-			  "as HEVC, AV1 or H.264",
-			  src->path, avcodec_get_name(stream->codecpar->codec_id));
+		          "as HEVC, AV1 or H.264",
+		          src->path, avcodec_get_name(stream->codecpar->codec_id));
 		return -ENOTSUP;
 	}
 	src->codec = avcodec_alloc_context3(decoder);
@@ -124,7 +124,7 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream, int thre
 	int ret = avcodec_open2(src->codec, decoder, NULL);
 	if (ret < 0) {
 		uhd_error("'%s': cannot open the %s decoder: %s", src->path, decoder->name,
-			  av_err2str(ret));
+		          av_err2str(ret));
 		return -ENOTSUP;
 	}
 	snprintf(src->info.decoder, sizeof(src->info.decoder), "%s", decoder->name);
@@ -141,7 +141,8 @@ static void fill_info(struct uhd_source *src, const AVStream *stream)
 	snprintf(info->profile, sizeof(info->profile), "%s", profile ? profile : "");
 	info->width = par->width;
 	info->height = par->height;
-	AVRational rate = stream->avg_frame_rate.num ? stream->avg_frame_rate : stream->r_frame_rate;
+	AVRational rate =
+	        stream->avg_frame_rate.num ? stream->avg_frame_rate : stream->r_frame_rate;
 	info->fps_num = rate.num;
 	info->fps_den = rate.den;
 	info->frame_count = stream->nb_frames;
@@ -192,7 +193,7 @@ static int decode_next(struct uhd_source *src)
 		}
 		if (ret != AVERROR(EAGAIN)) {
 			uhd_error("'%s': decoding frame %lld failed: %s; the clip may be damaged",
-				  src->path, (long long)src->frames_decoded, av_err2str(ret));
+			          src->path, (long long)src->frames_decoded, av_err2str(ret));
 			return -EIO;
 		}
 		if (src->draining) {
@@ -207,7 +208,7 @@ static int decode_next(struct uhd_source *src)
 		}
 		if (ret < 0) {
 			uhd_error("'%s': reading the container failed after %lld frames: %s",
-				  src->path, (long long)src->frames_decoded, av_err2str(ret));
+			          src->path, (long long)src->frames_decoded, av_err2str(ret));
 			return -EIO;
 		}
 		if (src->packet->stream_index == src->stream_index) {
@@ -215,7 +216,7 @@ static int decode_next(struct uhd_source *src)
 			if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_INVALIDDATA) {
 				av_packet_unref(src->packet);
 				uhd_error("'%s': decoder rejected a packet: %s", src->path,
-					  av_err2str(ret));
+				          av_err2str(ret));
 				return -EIO;
 			}
 		}
@@ -228,8 +229,8 @@ static int open_container(struct uhd_source *src)
 	int ret = avformat_open_input(&src->format, src->path, NULL, NULL);
 	if (ret < 0) {
 		uhd_error("'%s' is not a readable media file (%s); give a video clip such as "
-			  ".mkv/.mp4",
-			  src->path, av_err2str(ret));
+		          ".mkv/.mp4",
+		          src->path, av_err2str(ret));
 		return -EINVAL;
 	}
 	ret = avformat_find_stream_info(src->format, NULL);
@@ -247,7 +248,7 @@ static int open_container(struct uhd_source *src)
 }
 
 int uhd_source_open(const char *path, const struct uhd_source_params *params,
-		    struct uhd_source **out)
+                    struct uhd_source **out)
 {
 	struct uhd_source_params defaults = UHD_SOURCE_DEFAULTS;
 	params = params ? params : &defaults;
@@ -274,7 +275,7 @@ int uhd_source_open(const char *path, const struct uhd_source_params *params,
 		ret = decode_next(src);
 		if (ret == 1) {
 			uhd_error("'%s' contains no video frames; give a clip with at least one",
-				  path);
+			          path);
 			ret = -ENODATA;
 		}
 	}
@@ -351,9 +352,9 @@ int uhd_source_next_frame(struct uhd_source *source, const struct uhd_frame **fr
 	if (av->width != info->width || av->height != info->height ||
 	    av->format != source->pixel_format) {
 		uhd_error("'%s': frame %lld changes size or pixel format mid-stream (%dx%d %s); "
-			  "uhdpipe needs one format per clip",
-			  source->path, (long long)(source->frames_decoded - 1), av->width,
-			  av->height, av_get_pix_fmt_name(av->format));
+		          "uhdpipe needs one format per clip",
+		          source->path, (long long)(source->frames_decoded - 1), av->width,
+		          av->height, av_get_pix_fmt_name(av->format));
 		return -ENOTSUP;
 	}
 	uhd_dynamic_metadata_from_frame(av, &source->info);
@@ -362,7 +363,7 @@ int uhd_source_next_frame(struct uhd_source *source, const struct uhd_frame **fr
 }
 
 int uhd_frame_plane(const struct uhd_frame *frame, int plane, const uint8_t **data,
-		    ptrdiff_t *stride_bytes, int *width, int *height)
+                    ptrdiff_t *stride_bytes, int *width, int *height)
 {
 	const AVFrame *av = frame->av;
 	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(av->format);
@@ -393,7 +394,7 @@ double uhd_frame_time_s(const struct uhd_frame *frame, const struct uhd_source *
 }
 
 void uhd_frame_colour(const struct uhd_frame *frame, const struct uhd_source *source,
-		      struct uhd_colour *colour)
+                      struct uhd_colour *colour)
 {
 	*colour = source->info.colour;
 	uhd_colour_from_frame(frame->av, colour);

@@ -5,25 +5,25 @@
 #include "vk.h"
 
 #define MAX_BINDINGS 8
-#define MAX_SPEC 8
+#define MAX_SPEC     8
 
 static int create_set_layout(struct uhd_context *ctx, uint32_t binding_count,
-			     VkDescriptorSetLayout *layout)
+                             VkDescriptorSetLayout *layout)
 {
 	int ret = 0;
 	VkDescriptorSetLayoutBinding bindings[MAX_BINDINGS];
 	for (uint32_t i = 0; i < binding_count; i++) {
 		bindings[i] = (VkDescriptorSetLayoutBinding){
-			.binding = i,
-			.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-			.descriptorCount = 1,
-			.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+		        .binding = i,
+		        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+		        .descriptorCount = 1,
+		        .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
 		};
 	}
 	VkDescriptorSetLayoutCreateInfo info = {
-		.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-		.bindingCount = binding_count,
-		.pBindings = bindings,
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+	        .bindingCount = binding_count,
+	        .pBindings = bindings,
 	};
 	VK_CHECK(vkCreateDescriptorSetLayout(ctx->device, &info, NULL, layout));
 	return 0;
@@ -32,16 +32,16 @@ fail:
 }
 
 int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t spirv_size,
-			  uint32_t binding_count, uint32_t push_size, const struct uhd_vk_spec *spec,
-			  struct uhd_vk_compute *out)
+                          uint32_t binding_count, uint32_t push_size,
+                          const struct uhd_vk_spec *spec, struct uhd_vk_compute *out)
 {
 	int ret = 0;
 	memset(out, 0, sizeof(*out));
 	out->binding_count = binding_count;
 	VkShaderModuleCreateInfo module_info = {
-		.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-		.codeSize = spirv_size,
-		.pCode = spirv,
+	        .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+	        .codeSize = spirv_size,
+	        .pCode = spirv,
 	};
 	VK_CHECK(vkCreateShaderModule(ctx->device, &module_info, NULL, &out->module));
 	ret = create_set_layout(ctx, binding_count, &out->set_layout);
@@ -49,15 +49,15 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
 		goto fail;
 	}
 	VkPushConstantRange push = {
-		.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
-		.size = push_size,
+	        .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+	        .size = push_size,
 	};
 	VkPipelineLayoutCreateInfo layout_info = {
-		.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-		.setLayoutCount = 1,
-		.pSetLayouts = &out->set_layout,
-		.pushConstantRangeCount = push_size ? 1 : 0,
-		.pPushConstantRanges = &push,
+	        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+	        .setLayoutCount = 1,
+	        .pSetLayouts = &out->set_layout,
+	        .pushConstantRangeCount = push_size ? 1 : 0,
+	        .pPushConstantRanges = &push,
 	};
 	VK_CHECK(vkCreatePipelineLayout(ctx->device, &layout_info, NULL, &out->layout));
 
@@ -65,31 +65,31 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
 	uint32_t spec_count = spec ? spec->count : 0;
 	for (uint32_t i = 0; i < spec_count && i < MAX_SPEC; i++) {
 		entries[i] = (VkSpecializationMapEntry){
-			.constantID = i,
-			.offset = i * 4,
-			.size = 4,
+		        .constantID = i,
+		        .offset = i * 4,
+		        .size = 4,
 		};
 	}
 	VkSpecializationInfo spec_info = {
-		.mapEntryCount = spec_count,
-		.pMapEntries = entries,
-		.dataSize = spec_count * 4,
-		.pData = spec ? spec->values : NULL,
+	        .mapEntryCount = spec_count,
+	        .pMapEntries = entries,
+	        .dataSize = spec_count * 4,
+	        .pData = spec ? spec->values : NULL,
 	};
 	VkComputePipelineCreateInfo info = {
-		.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-		.stage =
-			{
-				.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-				.stage = VK_SHADER_STAGE_COMPUTE_BIT,
-				.module = out->module,
-				.pName = "main",
-				.pSpecializationInfo = spec_count ? &spec_info : NULL,
-			},
-		.layout = out->layout,
+	        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+	        .stage =
+	                {
+	                        .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+	                        .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+	                        .module = out->module,
+	                        .pName = "main",
+	                        .pSpecializationInfo = spec_count ? &spec_info : NULL,
+	                },
+	        .layout = out->layout,
 	};
 	VK_CHECK(vkCreateComputePipelines(ctx->device, VK_NULL_HANDLE, 1, &info, NULL,
-					  &out->pipeline));
+	                                  &out->pipeline));
 	return 0;
 fail:
 	uhd_vk_compute_destroy(ctx, out);

@@ -14,8 +14,8 @@
 #define VALIDATION_LAYER "VK_LAYER_KHRONOS_validation"
 
 static VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(
-	VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
-	const VkDebugUtilsMessengerCallbackDataEXT *data, void *opaque)
+        VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
+        const VkDebugUtilsMessengerCallbackDataEXT *data, void *opaque)
 {
 	(void)types;
 	struct uhd_context *ctx = opaque;
@@ -47,51 +47,51 @@ static int create_instance(struct uhd_context *ctx, bool validation)
 	int ret = 0;
 	if (validation && !has_instance_layer(VALIDATION_LAYER)) {
 		uhd_error("the Vulkan validation layer was requested but is not installed; "
-			  "install vulkan-validationlayers");
+		          "install vulkan-validationlayers");
 		return -ENODEV;
 	}
 	const char *layers[] = {VALIDATION_LAYER};
 	const char *extensions[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME};
 	VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
-		.sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-		.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-				   VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-		.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-			       VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
-			       VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
-		.pfnUserCallback = on_validation_message,
-		.pUserData = ctx,
+	        .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
+	        .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+	                           VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+	        .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+	                       VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+	                       VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
+	        .pfnUserCallback = on_validation_message,
+	        .pUserData = ctx,
 	};
 	VkApplicationInfo app = {
-		.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-		.pApplicationName = "uhdpipe",
-		.pEngineName = "uhdpipe",
-		.apiVersion = VK_API_VERSION_1_1,
+	        .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+	        .pApplicationName = "uhdpipe",
+	        .pEngineName = "uhdpipe",
+	        .apiVersion = VK_API_VERSION_1_1,
 	};
 	VkInstanceCreateInfo info = {
-		.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-		.pNext = validation ? &messenger_info : NULL,
-		.pApplicationInfo = &app,
-		.enabledLayerCount = validation ? 1 : 0,
-		.ppEnabledLayerNames = layers,
-		.enabledExtensionCount = validation ? 1 : 0,
-		.ppEnabledExtensionNames = extensions,
+	        .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+	        .pNext = validation ? &messenger_info : NULL,
+	        .pApplicationInfo = &app,
+	        .enabledLayerCount = validation ? 1 : 0,
+	        .ppEnabledLayerNames = layers,
+	        .enabledExtensionCount = validation ? 1 : 0,
+	        .ppEnabledExtensionNames = extensions,
 	};
 	VkResult result = vkCreateInstance(&info, NULL, &ctx->instance);
 	if (result == VK_ERROR_INCOMPATIBLE_DRIVER || result == VK_ERROR_INITIALIZATION_FAILED) {
 		uhd_error("no Vulkan driver found (%s); install mesa-vulkan-drivers (lavapipe) or "
-			  "your GPU's Vulkan driver",
-			  uhd_vk_result_name(result));
+		          "your GPU's Vulkan driver",
+		          uhd_vk_result_name(result));
 		return -ENODEV;
 	}
 	VK_CHECK(result);
 	if (validation) {
 		PFN_vkCreateDebugUtilsMessengerEXT create_messenger =
-			(PFN_vkCreateDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
-				ctx->instance, "vkCreateDebugUtilsMessengerEXT");
+		        (PFN_vkCreateDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
+		                ctx->instance, "vkCreateDebugUtilsMessengerEXT");
 		if (create_messenger) {
 			VK_CHECK(create_messenger(ctx->instance, &messenger_info, NULL,
-						  &ctx->messenger));
+			                          &ctx->messenger));
 		}
 	}
 	return 0;
@@ -148,7 +148,7 @@ static int pick_device(struct uhd_context *ctx, const char *wanted)
 	vkEnumeratePhysicalDevices(ctx->instance, &count, NULL);
 	if (count == 0) {
 		uhd_error("no Vulkan device found; install mesa-vulkan-drivers (lavapipe) or your "
-			  "GPU's Vulkan driver");
+		          "GPU's Vulkan driver");
 		return -ENODEV;
 	}
 	VkPhysicalDevice devices[16];
@@ -163,7 +163,7 @@ static int pick_device(struct uhd_context *ctx, const char *wanted)
 			continue;
 		}
 		bool selected = wanted && *wanted ? device_matches(wanted, i, props.deviceName)
-						  : device_rank(&props) > best_rank;
+		                                  : device_rank(&props) > best_rank;
 		if (selected && (best_rank < 0 || !(wanted && *wanted))) {
 			best_rank = device_rank(&props);
 			ctx->physical = devices[i];
@@ -172,8 +172,8 @@ static int pick_device(struct uhd_context *ctx, const char *wanted)
 	}
 	if (!ctx->physical) {
 		uhd_error("no Vulkan device with a compute queue matches '%s'; run 'vulkaninfo "
-			  "--summary' and pass --device INDEX or a part of its name",
-			  wanted && *wanted ? wanted : "(any)");
+		          "--summary' and pass --device INDEX or a part of its name",
+		          wanted && *wanted ? wanted : "(any)");
 		return -ENODEV;
 	}
 	return 0;
@@ -182,10 +182,10 @@ static int pick_device(struct uhd_context *ctx, const char *wanted)
 static void fill_limits(struct uhd_context *ctx)
 {
 	VkPhysicalDeviceDriverProperties driver = {
-		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
+	        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
 	};
 	VkPhysicalDeviceProperties2 props2 = {
-		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+	        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
 	};
 	VkPhysicalDeviceProperties props;
 	vkGetPhysicalDeviceProperties(ctx->physical, &props);
@@ -197,7 +197,7 @@ static void fill_limits(struct uhd_context *ctx)
 	struct uhd_device_limits *l = &ctx->limits;
 	snprintf(l->name, sizeof(l->name), "%s", props.deviceName);
 	snprintf(l->driver, sizeof(l->driver), "%.100s %.150s", driver.driverName,
-		 driver.driverInfo);
+	         driver.driverInfo);
 	l->api_version = props.apiVersion;
 	l->max_image_dimension_2d = props.limits.maxImageDimension2D;
 	l->max_storage_buffer_range = props.limits.maxStorageBufferRange;
@@ -212,15 +212,15 @@ static int create_device(struct uhd_context *ctx)
 	int ret = 0;
 	float priority = 1.0f;
 	VkDeviceQueueCreateInfo queue = {
-		.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-		.queueFamilyIndex = ctx->queue_family,
-		.queueCount = 1,
-		.pQueuePriorities = &priority,
+	        .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+	        .queueFamilyIndex = ctx->queue_family,
+	        .queueCount = 1,
+	        .pQueuePriorities = &priority,
 	};
 	VkDeviceCreateInfo info = {
-		.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-		.queueCreateInfoCount = 1,
-		.pQueueCreateInfos = &queue,
+	        .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+	        .queueCreateInfoCount = 1,
+	        .pQueueCreateInfos = &queue,
 	};
 	VK_CHECK(vkCreateDevice(ctx->physical, &info, NULL, &ctx->device));
 	vkGetDeviceQueue(ctx->device, ctx->queue_family, 0, &ctx->queue);
@@ -269,8 +269,8 @@ void uhd_context_destroy(struct uhd_context **context)
 	}
 	if (ctx->messenger) {
 		PFN_vkDestroyDebugUtilsMessengerEXT destroy_messenger =
-			(PFN_vkDestroyDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
-				ctx->instance, "vkDestroyDebugUtilsMessengerEXT");
+		        (PFN_vkDestroyDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
+		                ctx->instance, "vkDestroyDebugUtilsMessengerEXT");
 		if (destroy_messenger) {
 			destroy_messenger(ctx->instance, ctx->messenger, NULL);
 		}

@@ -29,13 +29,13 @@ const char *uhd_vk_result_name(VkResult result);
 
 /* Logs the failed call with its VkResult, file and line, then jumps to the
  * label `fail` with `ret` set to the errno-style code. */
-#define VK_CHECK(call)                                                                            \
-	do {                                                                                      \
-		VkResult vk_check_result_ = (call);                                               \
-		if (vk_check_result_ != VK_SUCCESS) {                                             \
+#define VK_CHECK(call)                                                                             \
+	do {                                                                                       \
+		VkResult vk_check_result_ = (call);                                                \
+		if (vk_check_result_ != VK_SUCCESS) {                                              \
 			ret = uhd_vk_report(vk_check_result_, #call, __FILE__, __LINE__);          \
-			goto fail;                                                                \
-		}                                                                                 \
+			goto fail;                                                                 \
+		}                                                                                  \
 	} while (0)
 
 int uhd_vk_report(VkResult result, const char *call, const char *file, int line);
@@ -55,7 +55,7 @@ enum uhd_vk_buffer_use {
 };
 
 int uhd_vk_buffer_create(struct uhd_context *ctx, VkDeviceSize size, enum uhd_vk_buffer_use use,
-			 const char *what, struct uhd_vk_buffer *out);
+                         const char *what, struct uhd_vk_buffer *out);
 void uhd_vk_buffer_destroy(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
 /* For non-coherent memory: makes CPU writes visible / GPU writes readable. */
 int uhd_vk_buffer_flush(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
@@ -76,8 +76,8 @@ struct uhd_vk_spec {
 };
 
 int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t spirv_size,
-			  uint32_t binding_count, uint32_t push_size, const struct uhd_vk_spec *spec,
-			  struct uhd_vk_compute *out);
+                          uint32_t binding_count, uint32_t push_size,
+                          const struct uhd_vk_spec *spec, struct uhd_vk_compute *out);
 void uhd_vk_compute_destroy(struct uhd_context *ctx, struct uhd_vk_compute *compute);
 
 /* Queue submission guarded by the context's queue lock. */
