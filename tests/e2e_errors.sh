@@ -39,6 +39,13 @@ ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=1 -frames:v 1 -c:v rawvi
     -pix_fmt nv12 "$work/nv12.nut"
 ffmpeg -nostdin -v error -f lavfi -i sine=d=0.2 "$work/audio.wav"
 mkdir "$work/dir.mkv"
+# A clip with bytes overwritten at fixed places: the decoder notices and the run fails.
+cp "$SAMPLES/hlg_4k_hevc.mkv" "$work/damaged.mkv"
+size=$(stat -c %s "$work/damaged.mkv")
+for i in $(seq 1 40); do
+    printf '\xde\xad\xbe\xef%.0s' $(seq 1 16) |
+        dd of="$work/damaged.mkv" bs=1 seek=$(((size / 41) * i)) conv=notrunc status=none
+done
 : >"$work/not-a-folder"
 
 expect 3 "cannot open .*missing.mkv.*No such file" -- play "$work/missing.mkv" -o null
@@ -47,6 +54,7 @@ expect 3 "not a readable media file|no video frames" -- play "$work/text.mkv" -o
 expect 3 "not a readable media file" -- play "$work/empty.mkv" -o null
 expect 3 "not a readable media file|no video frames|cannot read stream" -- info "$work/truncated.mkv"
 expect 3 "has no video stream" -- info "$work/audio.wav"
+expect 3 "the clip is damaged" -- play "$work/damaged.mkv" --size 640x360 -o null
 expect 4 "pixel format bgr0 is not supported" -- play "$work/rgb.mkv" -o null
 expect 4 "pixel format nv12 is not supported" -- play "$work/nv12.nut" -o null
 if [[ -f "$SAMPLES/zero_frames.mkv" ]]; then
@@ -55,7 +63,13 @@ fi
 expect 2 "--size needs WxH" -- play "$good" --size 0x0 -o null
 expect 2 "--size needs WxH" -- play "$good" --size 12x -o null
 expect 2 "unknown --scaler" -- play "$good" --scaler sinc -o null
-expect 2 "--frames needs a whole number" -- play "$good" --frames -3 -o null
+expect 2 "--frames needs a whole number >= 1" -- play "$good" --frames -3 -o null
+expect 2 "--frames needs a whole number >= 1" -- play "$good" --frames 0 -o null
+expect 2 "--start needs a whole number" -- play "$good" --start x -o null
+expect 2 "--size needs a value" -- play "$good" --size
+expect 2 "unknown option --bogus" -- play "$good" --bogus
+expect 2 "unknown option --bogus" -- info "$good" --bogus
+expect 2 "unknown output 'png:'" -- play "$good" -o png:
 expect 2 "give exactly one INPUT" -- play -o null
 expect 2 "unknown command" -- frobnicate
 expect 2 "unknown output" -- play "$good" -o tape:/dev/st0
@@ -65,6 +79,13 @@ expect 5 "no Vulkan device .* matches 'no-such-gpu'" -- play "$good" --device no
 VK_ICD_FILENAMES=/nonexistent.json UHD_VK_VALIDATION=0 expect 5 "no Vulkan (driver|device)" -- play "$good" -o null
 expect 6 "cannot write PNG frames into" -- play "$good" -o "png:$work/not-a-folder/frames"
 expect 6 "cannot write the report" -- play "$good" -o null --report "$work/no/such/dir/r.json"
+# A run that fails on its input still writes its report, marked incomplete.
+expect 3 "cannot open" -- play "$work/missing.mkv" -o null --report "$work/failed.json"
+checks=$((checks + 1))
+if ! grep -q '"complete": false' "$work/failed.json" 2>/dev/null; then
+    echo "FAIL: no incomplete report after an input failure"
+    failures=$((failures + 1))
+fi
 expect 3 "past the last frame" -- play "$good" --start 5 -o null
 
 # A failed run leaves no temporary or partial PNG behind.

@@ -79,14 +79,15 @@ int uhd_cli_info(int argc, char **argv)
 	};
 	bool json = false;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		if (opt == 'j') {
 			json = true;
 		} else if (opt == 'h') {
 			fputs(info_help, stdout);
 			return UHD_EXIT_OK;
 		} else {
-			return uhd_cli_usage_error("info", "unknown option");
+			return uhd_cli_usage_error("info", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1) {

@@ -42,8 +42,8 @@ bool uhd_cli_parse_count(const char *option, const char *text, int64_t *value)
 	char *end = NULL;
 	errno = 0;
 	long long v = strtoll(text, &end, 10);
+	(void)option;
 	if (end == text || *end != '\0' || errno || v < 0) {
-		fprintf(stderr, "uhdpipe: %s needs a whole number >= 0, got '%s'\n", option, text);
 		return false;
 	}
 	*value = v;

@@ -69,7 +69,8 @@ static int parse_args(int argc, char **argv, struct uhd_play_params *p, bool *qu
 	        {0},
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
+	opterr = 0; /* our own one-line messages instead of getopt's */
+	while ((opt = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o': p->output = optarg; break;
 		case 'q': *quiet = true; break;
@@ -96,22 +97,31 @@ static int parse_args(int argc, char **argv, struct uhd_play_params *p, bool *qu
 			break;
 		case OPT_START:
 			if (!uhd_cli_parse_count("--start", optarg, &p->start)) {
-				return UHD_EXIT_USAGE;
+				return uhd_cli_usage_error("play",
+				                           "--start needs a whole number >= 0, "
+				                           "got '%s'",
+				                           optarg);
 			}
 			break;
 		case OPT_FRAMES:
-			if (!uhd_cli_parse_count("--frames", optarg, &p->frames)) {
-				return UHD_EXIT_USAGE;
+			if (!uhd_cli_parse_count("--frames", optarg, &p->frames) ||
+			    p->frames == 0) {
+				return uhd_cli_usage_error("play",
+				                           "--frames needs a whole number >= 1, "
+				                           "got '%s'",
+				                           optarg);
 			}
 			break;
-		default: return uhd_cli_usage_error("play", "unknown option");
+		case ':': return uhd_cli_usage_error("play", "%s needs a value", argv[optind - 1]);
+		default: return uhd_cli_usage_error("play", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1) {
 		return uhd_cli_usage_error("play", "give exactly one INPUT");
 	}
 	p->input = argv[optind];
-	if (strcmp(p->output, "null") != 0 && strncmp(p->output, "png:", 4) != 0) {
+	bool png = strncmp(p->output, "png:", 4) == 0 && p->output[4] != '\0';
+	if (strcmp(p->output, "null") != 0 && !png) {
 		return uhd_cli_usage_error("play", "unknown output '%s' (png:DIR or null)",
 		                           p->output);
 	}
@@ -120,11 +130,15 @@ static int parse_args(int argc, char **argv, struct uhd_play_params *p, bool *qu
 
 static int exit_code(int ret, const struct uhd_play_result *result)
 {
+	/* A validation message is a bug signal: it outranks every other outcome. */
+	if (result->validation_messages) {
+		return UHD_EXIT_VALIDATION;
+	}
 	if (ret == -EINTR) {
 		return UHD_EXIT_INTERRUPTED;
 	}
 	if (ret == 0) {
-		return result->validation_messages ? UHD_EXIT_VALIDATION : UHD_EXIT_OK;
+		return UHD_EXIT_OK;
 	}
 	if (ret == -ENOTSUP &&
 	    (result->failed_stage == UHD_STAGE_INPUT || result->failed_stage == UHD_STAGE_GPU)) {

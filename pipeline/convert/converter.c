@@ -138,6 +138,14 @@ static int check_size(struct uhd_converter *conv)
 		          conv->width, conv->height);
 		return -EINVAL;
 	}
+	uint32_t storage_buffers = conv->ctx->vk_limits.maxPerStageDescriptorStorageBuffers;
+	if (storage_buffers < 8) {
+		uhd_error(
+		        "the Vulkan device %s allows %u storage buffers per shader stage; uhdpipe "
+		        "needs 8; choose another device with --device",
+		        limits->name, storage_buffers);
+		return -ENODEV;
+	}
 	if ((uint32_t)conv->width > limits->max_image_dimension_2d ||
 	    (uint32_t)conv->height > limits->max_image_dimension_2d) {
 		uhd_error("output size %dx%d is over the device's image limit of %u pixels a "

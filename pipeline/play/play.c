@@ -28,6 +28,7 @@ struct play_run {
 	struct uhd_presenter *presenter;
 	struct uhd_play_report report;
 	int64_t decoded;
+	bool report_unwritable;
 	char error[512];
 };
 
@@ -81,6 +82,7 @@ static int open_stages(struct play_run *run)
 	const struct uhd_play_params *p = run->params;
 	int ret = p->report_path ? check_report_path(p->report_path) : 0;
 	if (ret < 0) {
+		run->report_unwritable = true;
 		return fail(run, UHD_STAGE_OUTPUT, ret, "the report cannot be written");
 	}
 	ret = uhd_source_open(p->input, NULL, &run->source);
@@ -238,7 +240,7 @@ int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *r
 	result->frames_out = run.report.frame_count;
 	result->seconds = run.report.seconds;
 	result->fps = result->seconds > 0 ? result->frames_out / result->seconds : 0.0;
-	if (params->report_path && run.report.info) {
+	if (params->report_path && !run.report_unwritable) {
 		int report_ret = uhd_play_report_write(&run.report, params->report_path);
 		if (report_ret < 0 && ret == 0) {
 			result->failed_stage = UHD_STAGE_OUTPUT;

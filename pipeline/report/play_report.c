@@ -97,7 +97,13 @@ static void write_report(FILE *file, const struct uhd_play_report *report)
 	} else {
 		uhd_json_null(&json, "error");
 	}
-	uhd_json_stream_info(&json, "input", report->params->input, report->info);
+	if (report->info) {
+		uhd_json_stream_info(&json, "input", report->params->input, report->info);
+	} else {
+		uhd_json_object_begin(&json, "input"); /* the input could not be opened */
+		uhd_json_string(&json, "path", report->params->input);
+		uhd_json_object_end(&json);
+	}
 	write_options(&json, report);
 	uhd_json_object_begin(&json, "output");
 	uhd_json_string(&json, "presenter", report->presenter);

@@ -27,6 +27,8 @@ struct uhd_source {
 	AVPacket *packet;
 	struct uhd_frame frame;
 	bool frame_pending; /* the probe frame, not yet handed out */
+	bool packet_held;   /* read but not yet accepted by the decoder */
+	int64_t packets_sent;
 	bool draining;
 	bool finished;
 	int64_t frames_decoded;
@@ -121,6 +123,9 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream, int thre
 	src->codec->pkt_timebase = stream->time_base;
 	src->codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
 	src->codec->thread_count = threads;
+	/* Strict: a bitstream error the decoder notices fails the run instead of being
+	 * concealed into a silently wrong picture. */
+	src->codec->err_recognition |= AV_EF_EXPLODE;
 	int ret = avcodec_open2(src->codec, decoder, NULL);
 	if (ret < 0) {
 		uhd_error("'%s': cannot open the %s decoder: %s", src->path, decoder->name,
@@ -179,15 +184,71 @@ static int describe_first_frame(struct uhd_source *src)
 	return 0;
 }
 
+/* A frame libavcodec marks as damaged is an error, never a silently wrong picture. */
+static int check_frame_intact(struct uhd_source *src)
+{
+	const AVFrame *frame = src->frame.av;
+	if ((frame->flags & AV_FRAME_FLAG_CORRUPT) || frame->decode_error_flags) {
+		uhd_error("'%s': frame %lld decoded with errors (the clip is damaged); repair or "
+		          "re-encode it",
+		          src->path, (long long)(src->frames_decoded - 1));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Sends the held packet; keeps it when the decoder first wants frames taken out. */
+static int send_held_packet(struct uhd_source *src)
+{
+	int ret = avcodec_send_packet(src->codec, src->packet);
+	if (ret == AVERROR(EAGAIN)) {
+		return 0;
+	}
+	src->packet_held = false;
+	av_packet_unref(src->packet);
+	if (ret < 0) {
+		uhd_error("'%s': the decoder rejected packet %lld after frame %lld: %s; the clip "
+		          "is damaged",
+		          src->path, (long long)src->packets_sent, (long long)src->frames_decoded,
+		          av_err2str(ret));
+		return -EIO;
+	}
+	src->packets_sent++;
+	return 0;
+}
+
+/* Reads the next packet of the video stream into src->packet, or starts draining. */
+static int read_packet(struct uhd_source *src)
+{
+	for (;;) {
+		int ret = av_read_frame(src->format, src->packet);
+		if (ret == AVERROR_EOF) {
+			src->draining = true;
+			avcodec_send_packet(src->codec, NULL);
+			return 0;
+		}
+		if (ret < 0) {
+			uhd_error("'%s': reading the container failed after %lld frames: %s",
+			          src->path, (long long)src->frames_decoded, av_err2str(ret));
+			return -EIO;
+		}
+		if (src->packet->stream_index == src->stream_index) {
+			src->packet_held = true;
+			return 0;
+		}
+		av_packet_unref(src->packet);
+	}
+}
+
 static int decode_next(struct uhd_source *src)
 {
 	for (;;) {
 		int ret = avcodec_receive_frame(src->codec, src->frame.av);
 		if (ret == 0) {
 			src->frames_decoded++;
-			return 0;
+			return check_frame_intact(src);
 		}
-		if (ret == AVERROR_EOF) {
+		if (ret == AVERROR_EOF || (ret == AVERROR(EAGAIN) && src->draining)) {
 			src->finished = true;
 			return 1;
 		}
@@ -196,31 +257,13 @@ static int decode_next(struct uhd_source *src)
 			          src->path, (long long)src->frames_decoded, av_err2str(ret));
 			return -EIO;
 		}
-		if (src->draining) {
-			src->finished = true;
-			return 1;
-		}
-		ret = av_read_frame(src->format, src->packet);
-		if (ret == AVERROR_EOF) {
-			src->draining = true;
-			avcodec_send_packet(src->codec, NULL);
-			continue;
+		ret = src->packet_held ? 0 : read_packet(src);
+		if (ret == 0 && src->packet_held) {
+			ret = send_held_packet(src);
 		}
 		if (ret < 0) {
-			uhd_error("'%s': reading the container failed after %lld frames: %s",
-			          src->path, (long long)src->frames_decoded, av_err2str(ret));
-			return -EIO;
+			return ret;
 		}
-		if (src->packet->stream_index == src->stream_index) {
-			ret = avcodec_send_packet(src->codec, src->packet);
-			if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_INVALIDDATA) {
-				av_packet_unref(src->packet);
-				uhd_error("'%s': decoder rejected a packet: %s", src->path,
-				          av_err2str(ret));
-				return -EIO;
-			}
-		}
-		av_packet_unref(src->packet);
 	}
 }
 
