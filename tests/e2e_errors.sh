@@ -77,6 +77,8 @@ expect 5 "over the device's image limit" -- play "$good" --size 40000x100 -o nul
 expect 5 "no Vulkan device .* matches 'no-such-gpu'" -- play "$good" --device no-such-gpu -o null
 # The loader's own complaints reach the validation messenger; judge our line alone.
 VK_ICD_FILENAMES=/nonexistent.json UHD_VK_VALIDATION=0 expect 5 "no Vulkan (driver|device)" -- play "$good" -o null
+VK_ICD_FILENAMES=/nonexistent.json UHD_VK_VALIDATION=0 expect 5 "no Vulkan driver" -- probe
+expect 2 "takes no INPUT" -- probe "$good"
 expect 6 "cannot write PNG frames into" -- play "$good" -o "png:$work/not-a-folder/frames"
 expect 6 "cannot write the report" -- play "$good" -o null --report "$work/no/such/dir/r.json"
 # A run that fails on its input still writes its report, marked incomplete.

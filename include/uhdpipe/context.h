@@ -40,6 +40,32 @@ struct uhd_device_limits {
 	uint32_t max_compute_workgroup_count[3];
 };
 
+/* What `uhdpipe probe` reports about one Vulkan device. */
+struct uhd_device_description {
+	int index;           /* as --device INDEX counts */
+	bool default_choice; /* the device picked when --device is not given */
+	bool usable;         /* has a compute queue and the limits uhdpipe needs */
+	const char *type;    /* "discrete", "integrated", "virtual", "cpu", "other" */
+	uint32_t vendor_id, device_id;
+	uint64_t max_memory_allocation; /* VkPhysicalDeviceMaintenance3Properties */
+	uint64_t device_local_bytes;    /* sum of device-local heaps */
+	uint32_t max_compute_invocations;
+	uint32_t max_compute_shared_memory;
+	uint32_t max_storage_buffers_per_stage;
+	bool external_memory_host;    /* VK_EXT_external_memory_host */
+	bool external_memory_dma_buf; /* VK_EXT_external_memory_dma_buf */
+	bool drm_format_modifier;     /* VK_EXT_image_drm_format_modifier */
+	bool storage_16bit;           /* storageBuffer16BitAccess */
+	bool float16;                 /* shaderFloat16 */
+	bool int64;                   /* shaderInt64 */
+	bool timeline_semaphore;
+	struct uhd_device_limits limits;
+};
+
+/* Lists every Vulkan device without creating one. *out is an array of *count
+ * entries; free it with free(). Errors: -ENODEV no Vulkan loader or driver. */
+UHD_API int uhd_probe_devices(struct uhd_device_description **out, int *count);
+
 /* Errors: -ENODEV no Vulkan loader/driver/device or no device matches. */
 UHD_API int uhd_context_create(const struct uhd_context_params *params, struct uhd_context **out);
 UHD_API void uhd_context_destroy(struct uhd_context **context);

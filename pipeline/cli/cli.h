@@ -20,6 +20,7 @@ enum uhd_exit {
 
 int uhd_cli_info(int argc, char **argv);
 int uhd_cli_play(int argc, char **argv);
+int uhd_cli_probe(int argc, char **argv);
 
 /* Parsing helpers: print a usage error and return false on bad values. */
 bool uhd_cli_parse_size(const char *text, int *width, int *height);

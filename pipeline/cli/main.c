@@ -14,6 +14,7 @@ static const char main_help[] =
         "commands:\n"
         "  info INPUT [--json]            describe a clip's video stream\n"
         "  play INPUT -o png:DIR|null     convert every frame on the GPU\n"
+        "  probe [--json]                 list the Vulkan devices and their limits\n"
         "  version                        print the version\n"
         "\n"
         "'uhdpipe COMMAND --help' describes a command's options.\n";
@@ -30,6 +31,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(command, "play") == 0) {
 		return uhd_cli_play(argc - 1, argv + 1);
+	}
+	if (strcmp(command, "probe") == 0) {
+		return uhd_cli_probe(argc - 1, argv + 1);
 	}
 	if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
 		printf("uhdpipe %s\n", uhd_version());

@@ -110,7 +110,7 @@ static int device_rank(const VkPhysicalDeviceProperties *props)
 	}
 }
 
-static bool find_compute_queue(VkPhysicalDevice device, uint32_t *family)
+bool uhd_vk_find_compute_queue(VkPhysicalDevice device, uint32_t *family)
 {
 	uint32_t count = 0;
 	vkGetPhysicalDeviceQueueFamilyProperties(device, &count, NULL);
@@ -142,6 +142,26 @@ static bool device_matches(const char *wanted, uint32_t index, const char *name)
 	return false;
 }
 
+int uhd_vk_choose_device(const VkPhysicalDevice *devices, uint32_t count, const char *wanted)
+{
+	bool by_name = wanted && *wanted;
+	int chosen = -1, best_rank = -1;
+	for (uint32_t i = 0; i < count; i++) {
+		VkPhysicalDeviceProperties props;
+		vkGetPhysicalDeviceProperties(devices[i], &props);
+		uint32_t family;
+		if (!uhd_vk_find_compute_queue(devices[i], &family)) {
+			continue;
+		}
+		if (by_name ? chosen < 0 && device_matches(wanted, i, props.deviceName)
+		            : device_rank(&props) > best_rank) {
+			best_rank = device_rank(&props);
+			chosen = (int)i;
+		}
+	}
+	return chosen;
+}
+
 static int pick_device(struct uhd_context *ctx, const char *wanted)
 {
 	uint32_t count = 0;
@@ -151,35 +171,22 @@ static int pick_device(struct uhd_context *ctx, const char *wanted)
 		          "GPU's Vulkan driver");
 		return -ENODEV;
 	}
-	VkPhysicalDevice devices[16];
-	count = count > 16 ? 16 : count;
+	VkPhysicalDevice devices[UHD_VK_MAX_DEVICES];
+	count = count > UHD_VK_MAX_DEVICES ? UHD_VK_MAX_DEVICES : count;
 	vkEnumeratePhysicalDevices(ctx->instance, &count, devices);
-	int best_rank = -1;
-	for (uint32_t i = 0; i < count; i++) {
-		VkPhysicalDeviceProperties props;
-		vkGetPhysicalDeviceProperties(devices[i], &props);
-		uint32_t family;
-		if (!find_compute_queue(devices[i], &family)) {
-			continue;
-		}
-		bool selected = wanted && *wanted ? device_matches(wanted, i, props.deviceName)
-		                                  : device_rank(&props) > best_rank;
-		if (selected && (best_rank < 0 || !(wanted && *wanted))) {
-			best_rank = device_rank(&props);
-			ctx->physical = devices[i];
-			ctx->queue_family = family;
-		}
-	}
-	if (!ctx->physical) {
-		uhd_error("no Vulkan device with a compute queue matches '%s'; run 'vulkaninfo "
-		          "--summary' and pass --device INDEX or a part of its name",
+	int chosen = uhd_vk_choose_device(devices, count, wanted);
+	if (chosen < 0) {
+		uhd_error("no Vulkan device with a compute queue matches '%s'; run 'uhdpipe probe' "
+		          "and pass --device INDEX or a part of its name",
 		          wanted && *wanted ? wanted : "(any)");
 		return -ENODEV;
 	}
+	ctx->physical = devices[chosen];
+	uhd_vk_find_compute_queue(ctx->physical, &ctx->queue_family);
 	return 0;
 }
 
-static void fill_limits(struct uhd_context *ctx)
+void uhd_vk_describe_limits(VkPhysicalDevice device, struct uhd_device_limits *l)
 {
 	VkPhysicalDeviceDriverProperties driver = {
 	        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
@@ -188,13 +195,11 @@ static void fill_limits(struct uhd_context *ctx)
 	        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
 	};
 	VkPhysicalDeviceProperties props;
-	vkGetPhysicalDeviceProperties(ctx->physical, &props);
+	vkGetPhysicalDeviceProperties(device, &props);
 	if (props.apiVersion >= VK_API_VERSION_1_2) {
 		props2.pNext = &driver;
 	}
-	vkGetPhysicalDeviceProperties2(ctx->physical, &props2);
-	ctx->vk_limits = props.limits;
-	struct uhd_device_limits *l = &ctx->limits;
+	vkGetPhysicalDeviceProperties2(device, &props2);
 	snprintf(l->name, sizeof(l->name), "%s", props.deviceName);
 	snprintf(l->driver, sizeof(l->driver), "%.100s %.150s", driver.driverName,
 	         driver.driverInfo);
@@ -204,6 +209,14 @@ static void fill_limits(struct uhd_context *ctx)
 	for (int i = 0; i < 3; i++) {
 		l->max_compute_workgroup_count[i] = props.limits.maxComputeWorkGroupCount[i];
 	}
+}
+
+static void fill_limits(struct uhd_context *ctx)
+{
+	VkPhysicalDeviceProperties props;
+	vkGetPhysicalDeviceProperties(ctx->physical, &props);
+	ctx->vk_limits = props.limits;
+	uhd_vk_describe_limits(ctx->physical, &ctx->limits);
 	vkGetPhysicalDeviceMemoryProperties(ctx->physical, &ctx->memory);
 }
 

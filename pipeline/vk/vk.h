@@ -27,6 +27,14 @@ struct uhd_context {
 
 const char *uhd_vk_result_name(VkResult result);
 
+#define UHD_VK_MAX_DEVICES 16
+
+/* Device selection shared by the context and `probe`: by index, by a part of the
+ * name, or (wanted NULL/"") the best type with a compute queue. -1 if none. */
+int uhd_vk_choose_device(const VkPhysicalDevice *devices, uint32_t count, const char *wanted);
+bool uhd_vk_find_compute_queue(VkPhysicalDevice device, uint32_t *family);
+void uhd_vk_describe_limits(VkPhysicalDevice device, struct uhd_device_limits *limits);
+
 /* Logs the failed call with its VkResult, file and line, then jumps to the
  * label `fail` with `ret` set to the errno-style code. */
 #define VK_CHECK(call)                                                                             \
