@@ -25,6 +25,10 @@ int uhd_cli_probe(int argc, char **argv);
 /* Parsing helpers: print a usage error and return false on bad values. */
 bool uhd_cli_parse_size(const char *text, int *width, int *height);
 bool uhd_cli_parse_count(const char *option, const char *text, int64_t *value);
+/* Parses the options of a command that takes only --json and --help. Returns -1
+ * when --help was printed (exit 0), an exit code for a usage error, or 0. */
+int uhd_cli_parse_json_flag(const char *command, const char *help, int argc, char **argv,
+                            bool *json);
 int uhd_cli_usage_error(const char *command, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 

@@ -1,6 +1,5 @@
 /* `uhdpipe info INPUT [--json]`: what a clip is, for people and for scripts. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,23 +71,10 @@ static int exit_for_error(int ret)
 
 int uhd_cli_info(int argc, char **argv)
 {
-	static const struct option options[] = {
-	        {"json", no_argument, NULL, 'j'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
 	bool json = false;
-	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		if (opt == 'j') {
-			json = true;
-		} else if (opt == 'h') {
-			fputs(info_help, stdout);
-			return UHD_EXIT_OK;
-		} else {
-			return uhd_cli_usage_error("info", "unknown option %s", argv[optind - 1]);
-		}
+	int parsed = uhd_cli_parse_json_flag("info", info_help, argc, argv, &json);
+	if (parsed != 0) {
+		return parsed < 0 ? UHD_EXIT_OK : parsed;
 	}
 	if (optind != argc - 1) {
 		return uhd_cli_usage_error("info", "give exactly one INPUT");

@@ -1,5 +1,6 @@
 /* Shared option parsing for the subcommands. */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,4 +49,28 @@ bool uhd_cli_parse_count(const char *option, const char *text, int64_t *value)
 	}
 	*value = v;
 	return true;
+}
+
+int uhd_cli_parse_json_flag(const char *command, const char *help, int argc, char **argv,
+                            bool *json)
+{
+	static const struct option options[] = {
+	        {"json", no_argument, NULL, 'j'},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
+	};
+	*json = false;
+	int opt;
+	opterr = 0; /* our own one-line messages instead of getopt's */
+	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		if (opt == 'j') {
+			*json = true;
+		} else if (opt == 'h') {
+			fputs(help, stdout);
+			return -1;
+		} else {
+			return uhd_cli_usage_error(command, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	return 0;
 }

@@ -1,5 +1,4 @@
 /* `uhdpipe probe [--json]`: the Vulkan devices uhdpipe can run on. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -88,23 +87,10 @@ static void print_json_device(struct uhd_json *json, const struct uhd_device_des
 
 int uhd_cli_probe(int argc, char **argv)
 {
-	static const struct option options[] = {
-	        {"json", no_argument, NULL, 'j'},
-	        {"help", no_argument, NULL, 'h'},
-	        {0},
-	};
 	bool as_json = false;
-	int opt;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		if (opt == 'j') {
-			as_json = true;
-		} else if (opt == 'h') {
-			fputs(probe_help, stdout);
-			return UHD_EXIT_OK;
-		} else {
-			return uhd_cli_usage_error("probe", "unknown option %s", argv[optind - 1]);
-		}
+	int parsed = uhd_cli_parse_json_flag("probe", probe_help, argc, argv, &as_json);
+	if (parsed != 0) {
+		return parsed < 0 ? UHD_EXIT_OK : parsed;
 	}
 	if (optind != argc) {
 		return uhd_cli_usage_error("probe", "takes no INPUT");
