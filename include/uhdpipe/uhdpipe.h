@@ -10,6 +10,7 @@
 #include "convert.h"
 #include "play.h"
 #include "present.h"
+#include "quality.h"
 #include "source.h"
 
 #endif

@@ -1,0 +1,424 @@
+/* The GPU comparer (see uhdpipe/quality.h): buffers, pipelines and descriptor
+ * sets for one image geometry, and the metrics read back after each run. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../common/log.h"
+#include "comparer.h"
+#include "downsample.comp.h"
+#include "itp_fine.comp.h"
+#include "metrics_pixel.comp.h"
+#include "reduce.comp.h"
+#include "ssim.comp.h"
+
+#define ROW_ALIGN   256 /* >= every device's minStorageBufferOffsetAlignment */
+#define SSIM_HALO   10  /* rows below a band that its 11x11 windows reach */
+#define SSIM_WINDOW 11
+#define MSSSIM_MIN  (16 * (SSIM_WINDOW - 1) + 1) /* 161: scale 4 still holds a window */
+
+static size_t align_up(size_t value, size_t alignment)
+{
+	return (value + alignment - 1) / alignment * alignment;
+}
+
+static uint32_t div_up(uint32_t value, uint32_t divisor)
+{
+	return (value + divisor - 1) / divisor;
+}
+
+static bool wants(const struct uhd_comparer *cmp, unsigned metrics)
+{
+	return (cmp->params.metrics & metrics) != 0;
+}
+
+static int check_params(const struct uhd_compare_params *p)
+{
+	if (p->width <= 0 || p->height <= 0 || (p->bits != 8 && p->bits != 16) ||
+	    (p->metrics & ~(unsigned)UHD_METRIC_ALL) || !p->metrics) {
+		uhd_error("cannot compare %dx%d images of %d bits: sizes must be positive, bits 8 "
+		          "or 16, and at least one metric chosen",
+		          p->width, p->height, p->bits);
+		return -EINVAL;
+	}
+	int least = (p->metrics & UHD_METRIC_MSSSIM) ? MSSSIM_MIN : SSIM_WINDOW;
+	if ((p->metrics & (UHD_METRIC_SSIM | UHD_METRIC_MSSSIM)) &&
+	    (p->width < least || p->height < least)) {
+		uhd_error("%s needs images of at least %dx%d pixels, these are %dx%d; leave it "
+		          "out of --metrics for smaller images",
+		          (p->metrics & UHD_METRIC_MSSSIM) ? "MS-SSIM" : "SSIM", least, least,
+		          p->width, p->height);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Bands of rows (a multiple of 32) whose slice of an upload buffer, with the
+ * SSIM halo, fits one storage-buffer binding. */
+static int plan_bands(struct uhd_comparer *cmp)
+{
+	uint64_t range = cmp->ctx->limits.max_storage_buffer_range;
+	uint64_t rows = range / cmp->stride;
+	rows = rows > SSIM_HALO ? (rows - SSIM_HALO) / 32 * 32 : 0;
+	uint64_t height = align_up((size_t)cmp->params.height, 32);
+	cmp->band_rows = (int)(rows < height ? rows : height);
+	cmp->band_count =
+	        cmp->band_rows ? (int)div_up((uint32_t)cmp->params.height, (uint32_t)cmp->band_rows)
+	                       : 0;
+	if (cmp->band_rows == 0 || cmp->band_count > UHD_COMPARE_MAX_BANDS) {
+		uhd_error("%dx%d images are too wide for the device's storage-buffer range of %.1f "
+		          "MB (%s); compare smaller images",
+		          cmp->params.width, cmp->params.height, range / 1e6,
+		          cmp->ctx->limits.name);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static void plan_scales(struct uhd_comparer *cmp)
+{
+	cmp->scale_count = wants(cmp, UHD_METRIC_MSSSIM) ? UHD_MSSSIM_SCALES
+	                   : wants(cmp, UHD_METRIC_SSIM) ? 1
+	                                                 : 0;
+	uint32_t base = 0;
+	int w = cmp->params.width, h = cmp->params.height;
+	for (int s = 0; s < UHD_MSSSIM_SCALES; s++) {
+		cmp->scale_width[s] = w;
+		cmp->scale_height[s] = h;
+		cmp->ssim_tiles_x[s] = w > 10 ? div_up((uint32_t)w - 10, 16) : 0;
+		cmp->ssim_tiles[s] =
+		        cmp->ssim_tiles_x[s] * (h > 10 ? div_up((uint32_t)h - 10, 16) : 0);
+		cmp->ssim_base[s] = base;
+		if (s < cmp->scale_count) {
+			base += cmp->ssim_tiles[s];
+		}
+		cmp->ssim_records = base;
+		w = (w + 1) / 2;
+		h = (h + 1) / 2;
+	}
+	cmp->pixel_groups_x = div_up((uint32_t)cmp->params.width, 32);
+	cmp->pixel_groups = cmp->pixel_groups_x * div_up((uint32_t)cmp->params.height, 16);
+}
+
+static int make_buffer(struct uhd_comparer *cmp, size_t bytes, enum uhd_vk_buffer_use use,
+                       const char *what, struct uhd_vk_buffer *out)
+{
+	bytes = bytes < 256 ? 256 : bytes;
+	if (use != UHD_VK_BUFFER_UPLOAD && bytes > cmp->ctx->limits.max_storage_buffer_range) {
+		uhd_error("the %s needs %.1f MB, over the device's storage-buffer range (%s); "
+		          "compare smaller images",
+		          what, bytes / 1e6, cmp->ctx->limits.name);
+		return -ERANGE;
+	}
+	return uhd_vk_buffer_create(cmp->ctx, bytes, use, what, out);
+}
+
+static int create_buffers(struct uhd_comparer *cmp)
+{
+	const struct uhd_compare_params *p = &cmp->params;
+	size_t image_bytes = cmp->stride * (size_t)p->height;
+	int ret = make_buffer(cmp, image_bytes, UHD_VK_BUFFER_UPLOAD, "reference image",
+	                      &cmp->images[0]);
+	ret = ret ? ret
+	          : make_buffer(cmp, image_bytes, UHD_VK_BUFFER_UPLOAD, "test image",
+	                        &cmp->images[1]);
+	ret = ret ? ret
+	          : make_buffer(cmp, (size_t)cmp->pixel_groups * RECORD_WORDS * 4,
+	                        UHD_VK_BUFFER_DEVICE, "metric records", &cmp->partials);
+	ret = ret ? ret
+	          : make_buffer(cmp, (size_t)cmp->ssim_records * 8, UHD_VK_BUFFER_DEVICE,
+	                        "SSIM records", &cmp->ssim_partials);
+	ret = ret ? ret
+	          : make_buffer(cmp, STATS_WORDS * 4, UHD_VK_BUFFER_READBACK, "metric results",
+	                        &cmp->stats);
+	size_t map_bytes = wants(cmp, UHD_METRIC_DELTAITP)
+	                           ? (size_t)div_up((uint32_t)p->width, 2) * p->height * 4
+	                           : 0;
+	ret = ret ? ret
+	          : make_buffer(cmp, map_bytes, UHD_VK_BUFFER_DEVICE, "deltaE ITP map",
+	                        &cmp->itp_map);
+	for (int s = 1; ret == 0 && s < cmp->scale_count; s++) {
+		size_t bytes = (size_t)cmp->scale_width[s] * cmp->scale_height[s] * 4;
+		for (int i = 0; ret == 0 && i < 2; i++) {
+			ret = make_buffer(cmp, bytes, UHD_VK_BUFFER_DEVICE, "MS-SSIM luma plane",
+			                  &cmp->planes[s][i]);
+		}
+	}
+	return ret;
+}
+
+/* The normalised 11-tap Gaussian (sigma 1.5) of offsets 0..5, as float bits. */
+static void gaussian_weights(uint32_t out[6])
+{
+	double w[6], sum = 0;
+	for (int d = 0; d < 6; d++) {
+		w[d] = exp(-(d * d) / (2 * 1.5 * 1.5));
+		sum += d ? 2 * w[d] : w[d];
+	}
+	for (int d = 0; d < 6; d++) {
+		float f = (float)(w[d] / sum);
+		memcpy(&out[d], &f, 4);
+	}
+}
+
+static int make_pipe(struct uhd_comparer *cmp, enum comparer_pipeline pipe, const uint32_t *code,
+                     size_t size, const uint32_t *spec, uint32_t spec_count)
+{
+	struct uhd_vk_spec s = {spec_count, spec};
+	return uhd_vk_compute_create(cmp->ctx, code, size, 8, sizeof(struct uhd_metrics_push), &s,
+	                             &cmp->pipes[pipe]);
+}
+
+static int create_pipelines(struct uhd_comparer *cmp)
+{
+	uint32_t bytes = cmp->params.bits / 8;
+	uint32_t itp = wants(cmp, UHD_METRIC_DELTAITP);
+	uint32_t ssim_spec[8] = {bytes, 0};
+	gaussian_weights(ssim_spec + 2);
+	int ret = 0;
+	if (wants(cmp, UHD_METRIC_PSNR | UHD_METRIC_DIFF | UHD_METRIC_DELTAITP)) {
+		uint32_t spec[2] = {bytes, itp};
+		ret = make_pipe(cmp, PIPE_PIXEL, metrics_pixel_comp, sizeof(metrics_pixel_comp),
+		                spec, 2);
+		uint32_t reduce[1] = {0}, select[1] = {2};
+		ret = ret ? ret
+		          : make_pipe(cmp, PIPE_REDUCE_PIXEL, reduce_comp, sizeof(reduce_comp),
+		                      reduce, 1);
+		ret = ret || !itp ? ret
+		                  : make_pipe(cmp, PIPE_SELECT, reduce_comp, sizeof(reduce_comp),
+		                              select, 1);
+		ret = ret || !itp ? ret
+		                  : make_pipe(cmp, PIPE_ITP_FINE, itp_fine_comp,
+		                              sizeof(itp_fine_comp), NULL, 0);
+	}
+	if (ret == 0 && cmp->scale_count > 0) {
+		uint32_t reduce[1] = {1};
+		ret = make_pipe(cmp, PIPE_SSIM_PACKED, ssim_comp, sizeof(ssim_comp), ssim_spec, 8);
+		ret = ret ? ret
+		          : make_pipe(cmp, PIPE_REDUCE_SSIM, reduce_comp, sizeof(reduce_comp),
+		                      reduce, 1);
+	}
+	if (ret == 0 && cmp->scale_count > 1) {
+		uint32_t down_packed[2] = {bytes, 0}, down_float[2] = {2, 1};
+		ssim_spec[1] = 1;
+		ret = make_pipe(cmp, PIPE_SSIM_FLOAT, ssim_comp, sizeof(ssim_comp), ssim_spec, 8);
+		ret = ret ? ret
+		          : make_pipe(cmp, PIPE_DOWN_PACKED, downsample_comp,
+		                      sizeof(downsample_comp), down_packed, 2);
+		ret = ret ? ret
+		          : make_pipe(cmp, PIPE_DOWN_FLOAT, downsample_comp,
+		                      sizeof(downsample_comp), down_float, 2);
+	}
+	return ret;
+}
+
+static VkDescriptorBufferInfo whole(const struct uhd_vk_buffer *buffer)
+{
+	return (VkDescriptorBufferInfo){buffer->buffer, 0, VK_WHOLE_SIZE};
+}
+
+static void write_set(struct uhd_comparer *cmp, VkDescriptorSet set,
+                      const VkDescriptorBufferInfo infos[8])
+{
+	VkWriteDescriptorSet writes[8];
+	for (uint32_t i = 0; i < 8; i++) {
+		writes[i] = (VkWriteDescriptorSet){
+		        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+		        .dstSet = set,
+		        .dstBinding = i,
+		        .descriptorCount = 1,
+		        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+		        .pBufferInfo = &infos[i],
+		};
+	}
+	vkUpdateDescriptorSets(cmp->ctx->device, 8, writes, 0, NULL);
+}
+
+/* Bindings 0/1 and 6/7 of a set: the inputs and the next scale's planes. */
+static void fill_set_infos(const struct uhd_comparer *cmp, int band, int scale,
+                           VkDescriptorBufferInfo infos[8])
+{
+	infos[2] = whole(&cmp->partials);
+	infos[3] = whole(&cmp->ssim_partials);
+	infos[4] = whole(&cmp->stats);
+	infos[5] = whole(&cmp->itp_map);
+	for (int i = 0; i < 2; i++) {
+		if (scale == 0) {
+			VkDeviceSize offset = (VkDeviceSize)band * cmp->band_rows * cmp->stride;
+			VkDeviceSize left = cmp->images[i].size - offset;
+			VkDeviceSize span =
+			        (VkDeviceSize)(cmp->band_rows + SSIM_HALO) * cmp->stride;
+			infos[i] = (VkDescriptorBufferInfo){cmp->images[i].buffer, offset,
+			                                    left < span ? left : span};
+		} else {
+			infos[i] = whole(&cmp->planes[scale][i]);
+		}
+		bool next = scale + 1 < cmp->scale_count && cmp->scale_count > 1;
+		infos[6 + i] = next ? whole(&cmp->planes[scale + 1][i]) : whole(&cmp->stats);
+	}
+}
+
+static int create_sets(struct uhd_comparer *cmp)
+{
+	int ret = 0;
+	uint32_t count = (uint32_t)cmp->band_count + UHD_MSSSIM_SCALES;
+	VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count * 8};
+	VkDescriptorPoolCreateInfo pool_info = {
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+	        .maxSets = count,
+	        .poolSizeCount = 1,
+	        .pPoolSizes = &size,
+	};
+	VK_CHECK(vkCreateDescriptorPool(cmp->ctx->device, &pool_info, NULL, &cmp->pool));
+	/* Every pipeline shares one layout shape; any pipeline's layout will do. */
+	VkDescriptorSetLayout layout = VK_NULL_HANDLE;
+	for (int i = 0; i < PIPE_COUNT && !layout; i++) {
+		layout = cmp->pipes[i].set_layout;
+	}
+	for (int set = 0; set < cmp->band_count + cmp->scale_count; set++) {
+		bool band = set < cmp->band_count;
+		if (!band && set - cmp->band_count == 0) {
+			continue; /* scale 0 reads the bands */
+		}
+		VkDescriptorSet *out =
+		        band ? &cmp->band_sets[set] : &cmp->scale_sets[set - cmp->band_count];
+		VkDescriptorSetAllocateInfo alloc = {
+		        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+		        .descriptorPool = cmp->pool,
+		        .descriptorSetCount = 1,
+		        .pSetLayouts = &layout,
+		};
+		VK_CHECK(vkAllocateDescriptorSets(cmp->ctx->device, &alloc, out));
+		VkDescriptorBufferInfo infos[8];
+		fill_set_infos(cmp, band ? set : 0, band ? 0 : set - cmp->band_count, infos);
+		write_set(cmp, *out, infos);
+	}
+	return 0;
+fail:
+	return ret;
+}
+
+static int create_commands(struct uhd_comparer *cmp)
+{
+	int ret = 0;
+	VkDevice device = cmp->ctx->device;
+	VkCommandPoolCreateInfo pool_info = {
+	        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+	        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+	        .queueFamilyIndex = cmp->ctx->queue_family,
+	};
+	VK_CHECK(vkCreateCommandPool(device, &pool_info, NULL, &cmp->command_pool));
+	VkCommandBufferAllocateInfo alloc = {
+	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+	        .commandPool = cmp->command_pool,
+	        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+	        .commandBufferCount = 1,
+	};
+	VK_CHECK(vkAllocateCommandBuffers(device, &alloc, &cmp->commands));
+	VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+	VK_CHECK(vkCreateFence(device, &fence_info, NULL, &cmp->fence));
+	return 0;
+fail:
+	return ret;
+}
+
+int uhd_comparer_create(struct uhd_context *context, const struct uhd_compare_params *params,
+                        struct uhd_comparer **out)
+{
+	*out = NULL;
+	int ret = check_params(params);
+	if (ret < 0) {
+		return ret;
+	}
+	struct uhd_comparer *cmp = calloc(1, sizeof(*cmp));
+	if (!cmp) {
+		return -ENOMEM;
+	}
+	cmp->ctx = context;
+	cmp->params = *params;
+	cmp->stride = align_up((size_t)params->width * 3 * (params->bits / 8), ROW_ALIGN);
+	plan_scales(cmp);
+	ret = plan_bands(cmp);
+	ret = ret ? ret : create_buffers(cmp);
+	ret = ret ? ret : create_pipelines(cmp);
+	ret = ret ? ret : create_sets(cmp);
+	ret = ret ? ret : create_commands(cmp);
+	if (ret < 0) {
+		uhd_comparer_destroy(&cmp);
+		return ret;
+	}
+	*out = cmp;
+	return 0;
+}
+
+void uhd_comparer_destroy(struct uhd_comparer **comparer)
+{
+	struct uhd_comparer *cmp = *comparer;
+	if (!cmp) {
+		return;
+	}
+	struct uhd_context *ctx = cmp->ctx;
+	if (cmp->fence) {
+		vkDestroyFence(ctx->device, cmp->fence, NULL);
+	}
+	if (cmp->command_pool) {
+		vkDestroyCommandPool(ctx->device, cmp->command_pool, NULL);
+	}
+	if (cmp->pool) {
+		vkDestroyDescriptorPool(ctx->device, cmp->pool, NULL);
+	}
+	for (int i = 0; i < PIPE_COUNT; i++) {
+		uhd_vk_compute_destroy(ctx, &cmp->pipes[i]);
+	}
+	struct uhd_vk_buffer *buffers[] = {&cmp->images[0],     &cmp->images[1], &cmp->partials,
+	                                   &cmp->ssim_partials, &cmp->stats,     &cmp->itp_map};
+	for (size_t i = 0; i < sizeof(buffers) / sizeof(buffers[0]); i++) {
+		uhd_vk_buffer_destroy(ctx, buffers[i]);
+	}
+	for (int s = 0; s < UHD_MSSSIM_SCALES; s++) {
+		uhd_vk_buffer_destroy(ctx, &cmp->planes[s][0]);
+		uhd_vk_buffer_destroy(ctx, &cmp->planes[s][1]);
+	}
+	free(cmp);
+	*comparer = NULL;
+}
+
+int uhd_metrics_from_names(const char *list, unsigned *metrics, const char **bad_name)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} names[] = {{"psnr", UHD_METRIC_PSNR},
+	             {"ssim", UHD_METRIC_SSIM},
+	             {"msssim", UHD_METRIC_MSSSIM},
+	             {"ms-ssim", UHD_METRIC_MSSSIM},
+	             {"deltaitp", UHD_METRIC_DELTAITP},
+	             {"diff", UHD_METRIC_DIFF},
+	             {"all", UHD_METRIC_ALL}};
+	*metrics = 0;
+	const char *item = list;
+	while (*item) {
+		size_t length = strcspn(item, ",");
+		unsigned bits = 0;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !bits; i++) {
+			if (strlen(names[i].name) == length &&
+			    strncasecmp(item, names[i].name, length) == 0) {
+				bits = names[i].bits;
+			}
+		}
+		if (!bits) {
+			*bad_name = item;
+			return -EINVAL;
+		}
+		*metrics |= bits;
+		item += length + (item[length] == ',');
+	}
+	if (!*metrics) {
+		*bad_name = list;
+		return -EINVAL;
+	}
+	return 0;
+}

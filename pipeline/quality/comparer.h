@@ -1,0 +1,76 @@
+/* Internal layout of the GPU comparer, shared by its set-up and its runs. */
+#ifndef UHD_INTERNAL_COMPARER_H
+#define UHD_INTERNAL_COMPARER_H
+
+#include "../vk/vk.h"
+#include "uhdpipe/quality.h"
+
+#define UHD_COMPARE_MAX_BANDS 64
+#define UHD_MSSSIM_SCALES     5
+
+/* Stats buffer layout in words (mirrors shaders/metrics_common.glsl). */
+enum {
+	STATS_COARSE = 0,
+	STATS_FINE = 1024,
+	STATS_SELECT = 1056,
+	STATS_PIXEL = 1064,
+	STATS_SSIM = 1080,
+	STATS_WORDS = 1096,
+	RECORD_WORDS = 12,
+	REC_SSE = 0,
+	REC_MAX = 6,
+	REC_MAX_AT = 7,
+	REC_COUNT = 8,
+	REC_ITP_SUM = 9,
+	REC_ITP_MAX = 10,
+	REC_ITP_AT = 11,
+};
+
+struct uhd_metrics_push {
+	uint32_t width, height, first_row, rows, row_base, stride, half_width, groups_x;
+	uint32_t partial_base, mode;
+	float code_offset, code_scale;
+	float rgb_to_lms[3][4];
+};
+
+enum comparer_pipeline {
+	PIPE_PIXEL,
+	PIPE_SSIM_PACKED,
+	PIPE_SSIM_FLOAT,
+	PIPE_DOWN_PACKED,
+	PIPE_DOWN_FLOAT,
+	PIPE_REDUCE_PIXEL,
+	PIPE_REDUCE_SSIM,
+	PIPE_SELECT,
+	PIPE_ITP_FINE,
+	PIPE_COUNT,
+};
+
+struct uhd_comparer {
+	struct uhd_context *ctx;
+	struct uhd_compare_params params;
+	size_t stride; /* bytes between rows in the upload buffers */
+	int band_rows, band_count;
+	int scale_width[UHD_MSSSIM_SCALES], scale_height[UHD_MSSSIM_SCALES];
+	int scale_count; /* SSIM scales computed: 0, 1 or 5 */
+	uint32_t ssim_tiles_x[UHD_MSSSIM_SCALES], ssim_base[UHD_MSSSIM_SCALES];
+	uint32_t ssim_tiles[UHD_MSSSIM_SCALES];
+	uint32_t ssim_records; /* all scales */
+	uint32_t pixel_groups_x, pixel_groups;
+
+	struct uhd_vk_buffer images[2]; /* ref, test */
+	struct uhd_vk_buffer partials, ssim_partials, stats, itp_map;
+	struct uhd_vk_buffer planes[UHD_MSSSIM_SCALES][2]; /* luma at scales 1..4 */
+	struct uhd_vk_compute pipes[PIPE_COUNT];
+	VkDescriptorPool pool;
+	VkDescriptorSet band_sets[UHD_COMPARE_MAX_BANDS];
+	VkDescriptorSet scale_sets[UHD_MSSSIM_SCALES];
+	VkCommandPool command_pool;
+	VkCommandBuffer commands;
+	VkFence fence;
+};
+
+/* Records the passes for images of this colour (comparer_record.c). */
+int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colour);
+
+#endif
