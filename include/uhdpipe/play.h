@@ -34,6 +34,10 @@ struct uhd_play_params {
 	bool validation;         /* Vulkan validation layer (default false) */
 	const char *report_path; /* JSON report; NULL = none (default NULL) */
 	bool progress;           /* frame/fps line on stderr (default false) */
+	/* Write the report as the refs.json of a reference set (`uhdpipe refs`):
+	 * tool "uhdpipe refs", the input file's checksum and each frame's file
+	 * (default false). */
+	bool reference_set;
 	/* Checked between frames; when it becomes non-zero the run stops early
 	 * and returns -EINTR (default NULL). */
 	volatile sig_atomic_t *cancel;

@@ -4,6 +4,7 @@
 #ifndef UHDPIPE_UHDPIPE_H
 #define UHDPIPE_UHDPIPE_H
 
+#include "check.h"
 #include "colour.h"
 #include "common.h"
 #include "context.h"

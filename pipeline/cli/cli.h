@@ -2,8 +2,11 @@
 #ifndef UHD_CLI_H
 #define UHD_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "uhdpipe/uhdpipe.h"
 
 /* Exit codes (README, "Exit codes"). */
 enum uhd_exit {
@@ -18,9 +21,68 @@ enum uhd_exit {
 	UHD_EXIT_INTERRUPTED = 130,
 };
 
+int uhd_cli_check(int argc, char **argv);
 int uhd_cli_info(int argc, char **argv);
 int uhd_cli_play(int argc, char **argv);
 int uhd_cli_probe(int argc, char **argv);
+int uhd_cli_refs(int argc, char **argv);
+
+/* getopt codes of the options every rendering command shares; commands number
+ * their own options from UHD_OPT_COMMAND. */
+enum {
+	UHD_OPT_SIZE = 256,
+	UHD_OPT_SCALER,
+	UHD_OPT_START,
+	UHD_OPT_FRAMES,
+	UHD_OPT_DEVICE,
+	UHD_OPT_VALIDATE,
+	UHD_OPT_COMMAND = 300,
+};
+
+#define UHD_CLI_RENDER_LONG_OPTIONS                                                                \
+	{"size", required_argument, NULL, UHD_OPT_SIZE},                                           \
+	        {"scaler", required_argument, NULL, UHD_OPT_SCALER},                               \
+	        {"start", required_argument, NULL, UHD_OPT_START},                                 \
+	        {"frames", required_argument, NULL, UHD_OPT_FRAMES},                               \
+	        {"device", required_argument, NULL, UHD_OPT_DEVICE},                               \
+	{                                                                                          \
+		"validate", no_argument, NULL, UHD_OPT_VALIDATE                                    \
+	}
+
+/* The help lines of those options. */
+#define UHD_CLI_RENDER_HELP                                                                        \
+	"  --size WxH            output size (default: the source size)\n"                         \
+	"  --scaler NAME         nearest | bilinear | bicubic | lanczos3 (default lanczos3)\n"     \
+	"  --start N             skip the first N decoded frames (default 0)\n"                    \
+	"  --frames N            output at most N frames (default: all)\n"                         \
+	"  --device NAME|INDEX   Vulkan device by index or part of its name (default:\n"           \
+	"                        first discrete GPU, else integrated, else any)\n"                 \
+	"  --validate            enable the Vulkan validation layer; any message makes\n"          \
+	"                        the run exit with code 7 (also UHD_VK_VALIDATION=1)\n"
+
+struct uhd_cli_render {
+	struct uhd_convert_params convert;
+	int64_t start, frames;
+	const char *device;
+	bool validation;
+	bool size_given, scaler_given, start_given, frames_given;
+};
+
+#define UHD_CLI_RENDER_DEFAULTS                                                                    \
+	((struct uhd_cli_render){.convert = UHD_CONVERT_DEFAULTS, .frames = -1})
+
+/* Applies a shared rendering option: 0 done, -1 not one of them, else the exit
+ * code of a usage error. */
+int uhd_cli_render_option(const char *command, int opt, const char *arg,
+                          struct uhd_cli_render *render);
+/* play and refs: parse their shared options, run and print the summary. */
+int uhd_cli_parse_play(const char *command, const char *help, int argc, char **argv,
+                       struct uhd_play_params *params, bool *quiet);
+int uhd_cli_run_play(struct uhd_play_params *params, bool quiet, const char *verb);
+/* Exit code of a run (README, "Exit codes"); reports validation messages. */
+int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_messages);
+/* SIGINT/SIGTERM set the returned flag instead of killing the process. */
+volatile sig_atomic_t *uhd_cli_catch_signals(void);
 
 /* Parsing helpers: print a usage error and return false on bad values. */
 bool uhd_cli_parse_size(const char *text, int *width, int *height);

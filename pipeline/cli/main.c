@@ -9,12 +9,16 @@ static const char main_help[] =
         "usage: uhdpipe COMMAND [options]\n"
         "\n"
         "Decodes UHD/HDR video with FFmpeg, converts and scales it with Vulkan compute\n"
-        "shaders, and writes frames as PNG (or discards them).\n"
+        "shaders, writes frames as PNG (or discards them), and compares them with\n"
+        "references on the GPU.\n"
         "\n"
         "commands:\n"
         "  info INPUT [--json]            describe a clip's video stream\n"
         "  play INPUT -o png:DIR|null     convert every frame on the GPU\n"
         "  probe [--json]                 list the Vulkan devices and their limits\n"
+        "  refs INPUT -o DIR              record reference frames for check\n"
+        "  check INPUT --ref REF          compare frames with references (PSNR, SSIM,\n"
+        "                                 MS-SSIM, deltaE ITP, exact checksums)\n"
         "  version                        print the version\n"
         "\n"
         "'uhdpipe COMMAND --help' describes a command's options.\n";
@@ -26,6 +30,12 @@ int main(int argc, char **argv)
 		return argc < 2 ? UHD_EXIT_USAGE : UHD_EXIT_OK;
 	}
 	const char *command = argv[1];
+	if (strcmp(command, "check") == 0) {
+		return uhd_cli_check(argc - 1, argv + 1);
+	}
+	if (strcmp(command, "refs") == 0) {
+		return uhd_cli_refs(argc - 1, argv + 1);
+	}
 	if (strcmp(command, "info") == 0) {
 		return uhd_cli_info(argc - 1, argv + 1);
 	}

@@ -138,6 +138,9 @@ static int process_frame(struct play_run *run, const struct uhd_frame *frame,
 	uhd_frame_colour(frame, run->source, &image.colour);
 	image.colour.matrix = UHD_MATRIX_RGB;
 	image.colour.range = UHD_RANGE_FULL;
+	if (record->index == 0) {
+		run->report.colour = image.colour;
+	}
 	record->upload_ms = timing.upload_ms;
 	record->gpu_ms = timing.gpu_ms;
 	double t0 = now_ms();

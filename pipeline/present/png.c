@@ -7,32 +7,13 @@
 #include <unistd.h>
 
 #include "../common/log.h"
+#include "../common/paths.h"
 #include "png_file.h"
 #include "presenter.h"
 
 struct png_presenter {
 	char dir[PATH_MAX];
 };
-
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s", dir);
-	for (char *p = path + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-				return -errno;
-			}
-			*p = '/';
-		}
-	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		return -errno;
-	}
-	return 0;
-}
 
 static int png_open(void *priv, const char *argument)
 {
@@ -42,7 +23,7 @@ static int png_open(void *priv, const char *argument)
 		return -EINVAL;
 	}
 	snprintf(png->dir, sizeof(png->dir), "%s", argument);
-	int ret = make_dirs(png->dir);
+	int ret = uhd_make_dirs(png->dir);
 	struct stat st;
 	if (ret == 0 && (stat(png->dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		ret = -ENOTDIR;

@@ -6,7 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
 #include "../common/log.h"
+#include "atomic_file.h"
 #include "json.h"
 #include "play_report.h"
 
@@ -39,7 +43,7 @@ static void write_options(struct uhd_json *json, const struct uhd_play_report *r
 	uhd_json_object_end(json);
 }
 
-static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f)
+static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f, bool refs)
 {
 	char checksum[17];
 	snprintf(checksum, sizeof(checksum), "%016llx", (unsigned long long)f->checksum);
@@ -49,6 +53,11 @@ static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f)
 	uhd_json_int(json, "pts", f->pts);
 	uhd_json_double(json, "time_s", f->time_s);
 	uhd_json_string(json, "checksum_xxh3", checksum);
+	if (refs) {
+		char file[32];
+		snprintf(file, sizeof(file), "frame-%06lld.png", (long long)f->index);
+		uhd_json_string(json, "file", file);
+	}
 	uhd_json_object_begin(json, "ms");
 	uhd_json_double(json, "decode", f->decode_ms);
 	uhd_json_double(json, "upload", f->upload_ms);
@@ -84,12 +93,40 @@ static void write_totals(struct uhd_json *json, const struct uhd_play_report *re
 	uhd_json_object_end(json);
 }
 
+/* What a reference set was recorded from: the clip's name, size and checksum. */
+static void write_input_file(struct uhd_json *json, const char *path)
+{
+	XXH3_state_t state;
+	XXH3_INITSTATE(&state);
+	XXH3_64bits_reset(&state);
+	FILE *file = fopen(path, "rb");
+	uint8_t buffer[1 << 16];
+	size_t got, total = 0;
+	while (file && (got = fread(buffer, 1, sizeof(buffer), file)) > 0) {
+		XXH3_64bits_update(&state, buffer, got);
+		total += got;
+	}
+	bool ok = file && !ferror(file);
+	if (file) {
+		fclose(file);
+	}
+	const char *slash = strrchr(path, '/');
+	char hex[17];
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)XXH3_64bits_digest(&state));
+	uhd_json_object_begin(json, "input_file");
+	uhd_json_string(json, "name", slash ? slash + 1 : path);
+	uhd_json_int(json, "bytes", (int64_t)total);
+	ok ? uhd_json_string(json, "checksum_xxh3", hex) : uhd_json_null(json, "checksum_xxh3");
+	uhd_json_object_end(json);
+}
+
 static void write_report(FILE *file, const struct uhd_play_report *report)
 {
 	struct uhd_json json;
 	uhd_json_init(&json, file, true);
 	uhd_json_object_begin(&json, NULL);
-	uhd_json_string(&json, "tool", "uhdpipe play");
+	bool refs = report->params->reference_set;
+	uhd_json_string(&json, "tool", refs ? "uhdpipe refs" : "uhdpipe play");
 	uhd_json_string(&json, "version", uhd_version());
 	uhd_json_bool(&json, "complete", report->complete);
 	if (report->error) {
@@ -99,6 +136,9 @@ static void write_report(FILE *file, const struct uhd_play_report *report)
 	}
 	if (report->info) {
 		uhd_json_stream_info(&json, "input", report->params->input, report->info);
+		if (refs) {
+			write_input_file(&json, report->params->input);
+		}
 	} else {
 		uhd_json_object_begin(&json, "input"); /* the input could not be opened */
 		uhd_json_string(&json, "path", report->params->input);
@@ -112,10 +152,13 @@ static void write_report(FILE *file, const struct uhd_play_report *report)
 	uhd_json_int(&json, "height", report->height);
 	uhd_json_int(&json, "bits", report->bits);
 	uhd_json_string(&json, "device", report->device);
+	if (report->frame_count > 0) {
+		uhd_json_colour(&json, "colour", &report->colour);
+	}
 	uhd_json_object_end(&json);
 	uhd_json_array_begin(&json, "frames");
 	for (int64_t i = 0; i < report->frame_count; i++) {
-		write_frame(&json, &report->frames[i]);
+		write_frame(&json, &report->frames[i], report->params->reference_set);
 	}
 	uhd_json_array_end(&json);
 	write_totals(&json, report);
@@ -124,32 +167,11 @@ static void write_report(FILE *file, const struct uhd_play_report *report)
 
 int uhd_play_report_write(const struct uhd_play_report *report, const char *path)
 {
-	char temp[4096];
-	snprintf(temp, sizeof(temp), "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(temp);
-	FILE *file = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!file) {
-		int err = errno;
-		if (fd >= 0) {
-			close(fd);
-			unlink(temp);
-		}
-		uhd_error("cannot write the report '%s': %s; choose a writable path", path,
-		          strerror(err));
-		return -err;
-	}
-	fchmod(fd, 0644);
-	write_report(file, report);
-	int ret = ferror(file) ? -EIO : 0;
-	if (fclose(file) != 0 && ret == 0) {
-		ret = -errno;
-	}
-	if (ret == 0 && rename(temp, path) != 0) {
-		ret = -errno;
-	}
+	struct uhd_atomic_file f;
+	int ret = uhd_atomic_open(&f, path, "report");
 	if (ret < 0) {
-		unlink(temp);
-		uhd_error("writing the report '%s' failed: %s", path, strerror(-ret));
+		return ret;
 	}
-	return ret;
+	write_report(f.file, report);
+	return uhd_atomic_commit(&f, "report");
 }

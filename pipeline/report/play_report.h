@@ -24,6 +24,7 @@ struct uhd_play_report {
 	const char *presenter;
 	const char *location;
 	int width, height, bits;
+	struct uhd_colour colour; /* of the first output frame */
 	struct uhd_frame_record *frames;
 	int64_t frame_count;
 	int64_t frame_capacity;

@@ -1,0 +1,89 @@
+/*
+ * uhdpipe: comparing rendered frames with references, as `uhdpipe check` does.
+ * INPUT and REF may each be a clip, a PNG, or a folder from `uhdpipe refs`.
+ */
+#ifndef UHDPIPE_CHECK_H
+#define UHDPIPE_CHECK_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "convert.h"
+#include "play.h"
+#include "quality.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A frame fails when any computed metric is past its threshold. NAN (or -1
+ * for max_diff) turns a threshold off. */
+struct uhd_thresholds {
+	double min_psnr;         /* dB, average of R, G, B (default 45) */
+	double min_ssim;         /* default 0.99 */
+	double min_msssim;       /* default 0.99 */
+	double max_deltaitp;     /* mean deltaE ITP (default 0.5) */
+	double max_deltaitp_p99; /* 99th percentile (default 2) */
+	int64_t max_diff;        /* code values (default -1: off) */
+	bool exact;              /* pixel checksums must match (default false) */
+};
+
+#define UHD_THRESHOLDS_DEFAULTS                                                                    \
+	((struct uhd_thresholds){.min_psnr = 45,                                                   \
+	                         .min_ssim = 0.99,                                                 \
+	                         .min_msssim = 0.99,                                               \
+	                         .max_deltaitp = 0.5,                                              \
+	                         .max_deltaitp_p99 = 2,                                            \
+	                         .max_diff = -1})
+
+#define UHD_CHECK_DEFAULT_METRICS                                                                  \
+	(UHD_METRIC_PSNR | UHD_METRIC_SSIM | UHD_METRIC_DELTAITP | UHD_METRIC_DIFF)
+
+struct uhd_check_params {
+	const char *input; /* clip, PNG or reference folder (required) */
+	const char *ref;   /* clip, PNG or reference folder (required) */
+	unsigned metrics;  /* default UHD_CHECK_DEFAULT_METRICS */
+	struct uhd_thresholds thresholds;
+	/* How clips are rendered. A reference folder's recorded options are used
+	 * for any of these not marked as given. */
+	struct uhd_convert_params convert;
+	bool size_given, scaler_given;
+	int64_t start, frames; /* as in uhd_play_params (defaults 0, -1) */
+	bool start_given, frames_given;
+	const char *device;
+	bool validation;
+	const char *report_path; /* JSON report (default NULL) */
+	const char *junit_path;  /* JUnit XML (default NULL) */
+	const char *suite_name;  /* JUnit testsuite name (default: INPUT vs REF) */
+	bool progress;
+	volatile sig_atomic_t *cancel;
+};
+
+#define UHD_CHECK_DEFAULTS                                                                         \
+	((struct uhd_check_params){.metrics = UHD_CHECK_DEFAULT_METRICS,                           \
+	                           .thresholds = UHD_THRESHOLDS_DEFAULTS,                          \
+	                           .convert = UHD_CONVERT_DEFAULTS,                                \
+	                           .frames = -1})
+
+struct uhd_check_result {
+	bool passed; /* every frame within the thresholds, counts and sizes equal */
+	int64_t frames_compared;
+	int64_t frames_failed;
+	double seconds, fps;
+	enum uhd_stage failed_stage; /* when the run itself failed */
+	unsigned validation_messages;
+	char device[256];
+	char message[512]; /* the first failure, for people */
+};
+
+/* Returns 0 when the comparison ran to its end (passed or not: see
+ * result->passed), -EINTR when cancelled, or a negative error. */
+UHD_API int uhd_check_run(const struct uhd_check_params *params, struct uhd_check_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,246 @@
+/* `uhdpipe check INPUT --ref REF [options]`. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char check_help[] =
+        "usage: uhdpipe check INPUT --ref REF [options]\n"
+        "\n"
+        "Compares the frames of INPUT with those of REF on the GPU and judges each frame\n"
+        "against thresholds. INPUT and REF may each be a clip (rendered as 'play' does),\n"
+        "a PNG (8 or 16-bit), or a folder recorded by 'uhdpipe refs' (whose recorded\n"
+        "--size, --scaler, --start and --frames are used unless given here).\n"
+        "\n"
+        "  --ref REF             the reference: clip, PNG or reference folder (required)\n"
+        "  --metrics LIST        psnr,ssim,msssim,deltaitp,diff or all\n"
+        "                        (default psnr,ssim,deltaitp,diff)\n"
+        "  --min-psnr DB         average PSNR of R, G, B (default 45)\n"
+        "  --min-ssim X          SSIM of luma (default 0.99)\n"
+        "  --min-msssim X        MS-SSIM of luma (default 0.99)\n"
+        "  --max-deltaitp X      mean deltaE ITP, BT.2124 (default 0.5)\n"
+        "  --max-deltaitp-p99 X  99th percentile of deltaE ITP (default 2)\n"
+        "  --max-diff N          largest code-value difference (default: no limit)\n"
+        "  --exact               pixel checksums must match\n"
+        "                        A threshold of 'off' disables it; giving a threshold\n"
+        "                        adds its metric to the list.\n"
+        "  --report-json FILE    JSON report: per-frame metrics, failures, worst frames\n"
+        "  --junit FILE          JUnit XML: one testcase per frame\n" UHD_CLI_RENDER_HELP
+        "  -q, --quiet           no progress and no summary line\n"
+        "  -h, --help            this text\n"
+        "\n"
+        "Exit codes: 0 every frame passed, 1 a threshold failed or frame counts/sizes\n"
+        "differ, 2 usage, 3 input, 4 unsupported input, 5 GPU, 6 output, 7 Vulkan\n"
+        "validation message, 130 interrupted.\n";
+
+enum {
+	OPT_REF = UHD_OPT_COMMAND,
+	OPT_METRICS,
+	OPT_MIN_PSNR,
+	OPT_MIN_SSIM,
+	OPT_MIN_MSSSIM,
+	OPT_MAX_DELTAITP,
+	OPT_MAX_DELTAITP_P99,
+	OPT_MAX_DIFF,
+	OPT_EXACT,
+	OPT_REPORT_JSON,
+	OPT_JUNIT,
+};
+
+static bool parse_threshold(const char *text, double *value)
+{
+	if (strcmp(text, "off") == 0) {
+		*value = NAN;
+		return true;
+	}
+	char *end = NULL;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || *end || errno || !isfinite(v)) {
+		return false;
+	}
+	*value = v;
+	return true;
+}
+
+/* Threshold options: sets the value and adds the metric it needs. */
+static int threshold_option(int opt, const char *arg, struct uhd_check_params *p)
+{
+	struct uhd_thresholds *t = &p->thresholds;
+	static const struct {
+		int opt;
+		size_t offset;
+		unsigned metric;
+	} table[] = {
+	        {OPT_MIN_PSNR, offsetof(struct uhd_thresholds, min_psnr), UHD_METRIC_PSNR},
+	        {OPT_MIN_SSIM, offsetof(struct uhd_thresholds, min_ssim), UHD_METRIC_SSIM},
+	        {OPT_MIN_MSSSIM, offsetof(struct uhd_thresholds, min_msssim), UHD_METRIC_MSSSIM},
+	        {OPT_MAX_DELTAITP, offsetof(struct uhd_thresholds, max_deltaitp),
+	         UHD_METRIC_DELTAITP},
+	        {OPT_MAX_DELTAITP_P99, offsetof(struct uhd_thresholds, max_deltaitp_p99),
+	         UHD_METRIC_DELTAITP},
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].opt == opt) {
+			double *value = (double *)((char *)t + table[i].offset);
+			if (!parse_threshold(arg, value)) {
+				return -1;
+			}
+			p->metrics |= isnan(*value) ? 0 : table[i].metric;
+			return 0;
+		}
+	}
+	if (opt == OPT_MAX_DIFF) {
+		if (strcmp(arg, "off") == 0) {
+			t->max_diff = -1;
+			return 0;
+		}
+		if (!uhd_cli_parse_count("--max-diff", arg, &t->max_diff)) {
+			return -1;
+		}
+		p->metrics |= UHD_METRIC_DIFF;
+		return 0;
+	}
+	return 1;
+}
+
+static int command_option(int opt, const char *arg, struct uhd_check_params *p, bool *quiet,
+                          unsigned *explicit_metrics)
+{
+	const char *bad = NULL;
+	switch (opt) {
+	case OPT_REF: p->ref = arg; return 0;
+	case OPT_METRICS:
+		if (uhd_metrics_from_names(arg, explicit_metrics, &bad) < 0) {
+			return uhd_cli_usage_error("check",
+			                           "unknown metric in --metrics '%s' (psnr, ssim, "
+			                           "msssim, deltaitp, diff, all)",
+			                           arg);
+		}
+		return 0;
+	case OPT_EXACT: p->thresholds.exact = true; return 0;
+	case OPT_REPORT_JSON: p->report_path = arg; return 0;
+	case OPT_JUNIT: p->junit_path = arg; return 0;
+	case 'q': *quiet = true; return 0;
+	}
+	int ret = threshold_option(opt, arg, p);
+	if (ret < 0) {
+		return uhd_cli_usage_error("check", "a threshold needs a number or 'off', got '%s'",
+		                           arg);
+	}
+	return ret == 0 ? 0 : -1;
+}
+
+static void apply_render(struct uhd_check_params *p, const struct uhd_cli_render *r)
+{
+	p->convert = r->convert;
+	p->size_given = r->size_given;
+	p->scaler_given = r->scaler_given;
+	p->start = r->start;
+	p->start_given = r->start_given;
+	p->frames = r->frames;
+	p->frames_given = r->frames_given;
+	p->device = r->device;
+	p->validation = r->validation;
+}
+
+static int parse_args(int argc, char **argv, struct uhd_check_params *p, bool *quiet)
+{
+	static const struct option options[] = {
+	        {"ref", required_argument, NULL, OPT_REF},
+	        {"metrics", required_argument, NULL, OPT_METRICS},
+	        {"min-psnr", required_argument, NULL, OPT_MIN_PSNR},
+	        {"min-ssim", required_argument, NULL, OPT_MIN_SSIM},
+	        {"min-msssim", required_argument, NULL, OPT_MIN_MSSSIM},
+	        {"max-deltaitp", required_argument, NULL, OPT_MAX_DELTAITP},
+	        {"max-deltaitp-p99", required_argument, NULL, OPT_MAX_DELTAITP_P99},
+	        {"max-diff", required_argument, NULL, OPT_MAX_DIFF},
+	        {"exact", no_argument, NULL, OPT_EXACT},
+	        {"report-json", required_argument, NULL, OPT_REPORT_JSON},
+	        {"junit", required_argument, NULL, OPT_JUNIT},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        UHD_CLI_RENDER_LONG_OPTIONS,
+	        {0},
+	};
+	struct uhd_cli_render render = UHD_CLI_RENDER_DEFAULTS;
+	unsigned explicit_metrics = 0;
+	p->metrics = 0; /* thresholds given add their metrics to the list */
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":qh", options, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(check_help, stdout);
+			return -1;
+		}
+		if (opt == ':') {
+			return uhd_cli_usage_error("check", "%s needs a value", argv[optind - 1]);
+		}
+		int ret = uhd_cli_render_option("check", opt, optarg, &render);
+		ret = ret >= 0 ? ret : command_option(opt, optarg, p, quiet, &explicit_metrics);
+		if (ret < 0) {
+			return uhd_cli_usage_error("check", "unknown option %s", argv[optind - 1]);
+		}
+		if (ret > 0) {
+			return ret;
+		}
+	}
+	apply_render(p, &render);
+	p->metrics |= explicit_metrics ? explicit_metrics : UHD_CHECK_DEFAULT_METRICS;
+	if (optind != argc - 1 || !p->ref) {
+		return uhd_cli_usage_error("check", "give one INPUT and --ref REF");
+	}
+	p->input = argv[optind];
+	return 0;
+}
+
+static void print_summary(const struct uhd_check_params *p, const struct uhd_check_result *r,
+                          int ret)
+{
+	if (ret == -EINTR) {
+		printf("interrupted after %lld frame(s)\n", (long long)r->frames_compared);
+	} else if (r->passed) {
+		printf("passed: %lld frame(s) of %s match %s (%.2f fps, Vulkan device %s)\n",
+		       (long long)r->frames_compared, p->input, p->ref, r->fps, r->device);
+	} else {
+		printf("FAILED: %lld of %lld frame(s) of %s fail against %s\n  %s\n",
+		       (long long)r->frames_failed, (long long)r->frames_compared, p->input, p->ref,
+		       r->message);
+	}
+	if (p->report_path) {
+		printf("report: %s\n", p->report_path);
+	}
+	if (p->junit_path) {
+		printf("junit: %s\n", p->junit_path);
+	}
+}
+
+int uhd_cli_check(int argc, char **argv)
+{
+	struct uhd_check_params params = UHD_CHECK_DEFAULTS;
+	bool quiet = false;
+	int parsed = parse_args(argc, argv, &params, &quiet);
+	if (parsed != 0) {
+		return parsed < 0 ? UHD_EXIT_OK : parsed;
+	}
+	params.progress = !quiet && isatty(STDERR_FILENO);
+	params.cancel = uhd_cli_catch_signals();
+	if (quiet) {
+		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
+	}
+	struct uhd_check_result result;
+	int ret = uhd_check_run(&params, &result);
+	int code = uhd_cli_exit_code(ret, result.failed_stage, result.validation_messages);
+	if (!quiet && (ret == 0 || ret == -EINTR)) {
+		print_summary(&params, &result, ret);
+	}
+	if (code == UHD_EXIT_OK && !result.passed) {
+		code = UHD_EXIT_QUALITY;
+	}
+	return code;
+}

@@ -1,0 +1,90 @@
+/* Options shared by the commands that render clips (play, refs, check), and
+ * the mapping of run outcomes to exit codes. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+int uhd_cli_render_option(const char *command, int opt, const char *arg, struct uhd_cli_render *r)
+{
+	switch (opt) {
+	case UHD_OPT_DEVICE: r->device = arg; return 0;
+	case UHD_OPT_VALIDATE: r->validation = true; return 0;
+	case UHD_OPT_SIZE:
+		if (!uhd_cli_parse_size(arg, &r->convert.width, &r->convert.height) ||
+		    r->convert.width == 0 || r->convert.height == 0) {
+			return uhd_cli_usage_error(
+			        command,
+			        "--size needs WxH with both above 0, e.g. 3840x2160; got '%s'",
+			        arg);
+		}
+		r->size_given = true;
+		return 0;
+	case UHD_OPT_SCALER:
+		if (uhd_scaler_from_name(arg, &r->convert.scaler) < 0) {
+			return uhd_cli_usage_error(
+			        command,
+			        "unknown --scaler '%s' (nearest, bilinear, bicubic, lanczos3)",
+			        arg);
+		}
+		r->scaler_given = true;
+		return 0;
+	case UHD_OPT_START:
+		if (!uhd_cli_parse_count("--start", arg, &r->start)) {
+			return uhd_cli_usage_error(
+			        command, "--start needs a whole number >= 0, got '%s'", arg);
+		}
+		r->start_given = true;
+		return 0;
+	case UHD_OPT_FRAMES:
+		if (!uhd_cli_parse_count("--frames", arg, &r->frames) || r->frames == 0) {
+			return uhd_cli_usage_error(
+			        command, "--frames needs a whole number >= 1, got '%s'", arg);
+		}
+		r->frames_given = true;
+		return 0;
+	default: return -1;
+	}
+}
+
+int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_messages)
+{
+	/* A validation message is a bug signal: it outranks every other outcome. */
+	if (validation_messages) {
+		fprintf(stderr,
+		        "uhdpipe: error: the Vulkan validation layer reported %u message(s); see "
+		        "above\n",
+		        validation_messages);
+		return UHD_EXIT_VALIDATION;
+	}
+	if (ret == -EINTR) {
+		return UHD_EXIT_INTERRUPTED;
+	}
+	if (ret == 0) {
+		return UHD_EXIT_OK;
+	}
+	if (ret == -ENOTSUP && (stage == UHD_STAGE_INPUT || stage == UHD_STAGE_GPU)) {
+		return UHD_EXIT_UNSUPPORTED;
+	}
+	switch (stage) {
+	case UHD_STAGE_INPUT: return UHD_EXIT_INPUT;
+	case UHD_STAGE_OUTPUT: return UHD_EXIT_OUTPUT;
+	default: return UHD_EXIT_GPU;
+	}
+}
+
+static volatile sig_atomic_t cancel_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cancel_requested = 1;
+}
+
+volatile sig_atomic_t *uhd_cli_catch_signals(void)
+{
+	struct sigaction action = {.sa_handler = on_signal};
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGTERM, &action, NULL);
+	return &cancel_requested;
+}

@@ -1,0 +1,361 @@
+/*
+ * The check run: frames of INPUT and REF side by side, compared on the GPU,
+ * judged against the thresholds, reported as JSON and JUnit even when the run
+ * fails or is interrupted.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/log.h"
+#include "check_run.h"
+#include "uhdpipe/context.h"
+
+struct check_state {
+	const struct uhd_check_params *params;
+	struct uhd_check_result *result;
+	struct uhd_context *context;
+	struct uhd_frames *input, *ref;
+	struct uhd_comparer *comparer;
+	struct check_report report;
+	char mismatch[512];
+	char error[512];
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int fail(struct check_state *st, enum uhd_stage stage, int ret, const char *what)
+{
+	st->result->failed_stage = stage;
+	snprintf(st->error, sizeof(st->error), "%s (%s)", what, strerror(-ret));
+	st->report.error = st->error;
+	return ret;
+}
+
+/* A failure of the comparison as a whole: reported, exit code 1. */
+static void mismatch(struct check_state *st, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static void mismatch(struct check_state *st, const char *fmt, ...)
+{
+	va_list args;
+	va_start(args, fmt);
+	vsnprintf(st->mismatch, sizeof(st->mismatch), fmt, args);
+	va_end(args);
+	st->report.mismatch = st->mismatch;
+	uhd_error("%s", st->mismatch);
+}
+
+/* Options a reference folder recorded, unless given on the command line. */
+static struct uhd_render_options resolve_options(const struct uhd_check_params *p,
+                                                 const struct uhd_frames *ref)
+{
+	struct uhd_render_options o = {
+	        .convert = p->convert, .start = p->start, .frames = p->frames};
+	if (ref && ref->has_recorded_options) {
+		const struct uhd_render_options *r = &ref->recorded;
+		if (!p->size_given) {
+			o.convert.width = r->convert.width;
+			o.convert.height = r->convert.height;
+		}
+		if (!p->scaler_given) {
+			o.convert.scaler = r->convert.scaler;
+		}
+		if (!p->start_given) {
+			o.start = r->start;
+		}
+		if (!p->frames_given) {
+			o.frames = r->frames;
+		}
+	}
+	return o;
+}
+
+static int open_inputs(struct check_state *st)
+{
+	const struct uhd_check_params *p = st->params;
+	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
+	cp.device = p->device;
+	cp.validation = p->validation;
+	int ret = uhd_context_create(&cp, &st->context);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_GPU, ret, "no usable Vulkan device");
+	}
+	st->report.device = uhd_context_limits(st->context)->name;
+	snprintf(st->result->device, sizeof(st->result->device), "%s", st->report.device);
+	struct uhd_render_options first = resolve_options(p, NULL);
+	ret = uhd_frames_open(p->ref, st->context, &first, &st->ref);
+	if (ret < 0) {
+		return fail(st, ret == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
+		            "opening the reference failed");
+	}
+	st->report.ref_kind = st->ref->impl->kind;
+	st->report.options = resolve_options(p, st->ref);
+	ret = uhd_frames_open(p->input, st->context, &st->report.options, &st->input);
+	if (ret < 0) {
+		return fail(st, ret == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
+		            "opening the input failed");
+	}
+	st->report.input_kind = st->input->impl->kind;
+	return 0;
+}
+
+static bool check_counts(struct check_state *st)
+{
+	int64_t a = st->input->count, b = st->ref->count;
+	if (a >= 0 && b >= 0 && a != b) {
+		mismatch(st,
+		         "INPUT '%s' gives %lld frame(s), REF '%s' has %lld; nothing was "
+		         "compared (choose frames with --start/--frames)",
+		         st->params->input, (long long)a, st->params->ref, (long long)b);
+		return false;
+	}
+	return true;
+}
+
+static bool same_geometry(struct check_state *st, int64_t index, const struct uhd_image *in,
+                          const struct uhd_image *ref)
+{
+	if (in->width == ref->width && in->height == ref->height && in->bits == ref->bits) {
+		return true;
+	}
+	mismatch(st,
+	         "frame %lld: INPUT is %dx%d with %d bits per channel, REF is %dx%d with %d "
+	         "bits; render INPUT with --size %dx%d from a source of the same bit depth",
+	         (long long)index, in->width, in->height, in->bits, ref->width, ref->height,
+	         ref->bits, ref->width, ref->height);
+	return false;
+}
+
+static int make_comparer(struct check_state *st, const struct uhd_image *image)
+{
+	struct uhd_compare_params cp = UHD_COMPARE_DEFAULTS;
+	cp.width = image->width;
+	cp.height = image->height;
+	cp.bits = image->bits;
+	cp.metrics = st->params->metrics;
+	int ret = uhd_comparer_create(st->context, &cp, &st->comparer);
+	if (ret < 0) {
+		return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
+		            "setting up the GPU comparison failed");
+	}
+	return 0;
+}
+
+static unsigned judge(const struct uhd_thresholds *t, const struct check_frame *f)
+{
+	const struct uhd_metrics *m = &f->metrics;
+	unsigned failures = 0, c = m->computed;
+	if ((c & UHD_METRIC_PSNR) && !isnan(t->min_psnr) && m->psnr_avg < t->min_psnr) {
+		failures |= FAIL_PSNR;
+	}
+	if ((c & UHD_METRIC_SSIM) && !isnan(t->min_ssim) && m->ssim < t->min_ssim) {
+		failures |= FAIL_SSIM;
+	}
+	if ((c & UHD_METRIC_MSSSIM) && !isnan(t->min_msssim) && m->msssim < t->min_msssim) {
+		failures |= FAIL_MSSSIM;
+	}
+	if ((c & UHD_METRIC_DELTAITP) && !isnan(t->max_deltaitp) &&
+	    m->ditp_mean > t->max_deltaitp) {
+		failures |= FAIL_DELTAITP;
+	}
+	if ((c & UHD_METRIC_DELTAITP) && !isnan(t->max_deltaitp_p99) &&
+	    m->ditp_p99 > t->max_deltaitp_p99) {
+		failures |= FAIL_DELTAITP_P99;
+	}
+	if ((c & UHD_METRIC_DIFF) && t->max_diff >= 0 && m->max_diff > t->max_diff) {
+		failures |= FAIL_DIFF;
+	}
+	if (t->exact && !f->checksum_match) {
+		failures |= FAIL_EXACT;
+	}
+	return failures;
+}
+
+static int add_frame(struct check_report *report, const struct check_frame *frame)
+{
+	if (report->frame_count == report->frame_capacity) {
+		int64_t capacity = report->frame_capacity ? report->frame_capacity * 2 : 64;
+		void *frames = realloc(report->frames, (size_t)capacity * sizeof(*frame));
+		if (!frames) {
+			return -ENOMEM;
+		}
+		report->frames = frames;
+		report->frame_capacity = capacity;
+	}
+	report->frames[report->frame_count++] = *frame;
+	return 0;
+}
+
+static void note_failure(struct check_state *st, const struct check_frame *f)
+{
+	st->result->frames_failed++;
+	if (st->result->message[0]) {
+		return;
+	}
+	char lines[7][160];
+	int n = uhd_check_failure_lines(&st->report, f, lines);
+	snprintf(st->result->message, sizeof(st->result->message), "frame %lld: %s",
+	         (long long)f->index, n ? lines[0] : "failed");
+}
+
+static int compare_pair(struct check_state *st, const struct uhd_image *in,
+                        const struct uhd_frame_meta *in_meta, const struct uhd_image *ref,
+                        const struct uhd_frame_meta *ref_meta, double render_ms)
+{
+	struct check_frame f = {.index = in_meta->index,
+	                        .input_pts = in_meta->pts,
+	                        .ref_pts = ref_meta->pts,
+	                        .render_ms = render_ms};
+	double t0 = now_ms();
+	int ret = uhd_comparer_run(st->comparer, ref, in, &f.metrics);
+	if (ret < 0) {
+		if (ret == -EINVAL) { /* colour descriptions differ */
+			mismatch(st, "frame %lld: INPUT and REF describe their colour differently",
+			         (long long)f.index);
+			return 1;
+		}
+		return fail(st, UHD_STAGE_GPU, ret, "comparing a frame on the GPU failed");
+	}
+	f.input_checksum = uhd_image_checksum(in);
+	f.ref_checksum = ref_meta->has_checksum ? ref_meta->checksum : uhd_image_checksum(ref);
+	f.checksum_match = f.input_checksum == f.ref_checksum;
+	f.compare_ms = now_ms() - t0;
+	f.failures = judge(&st->params->thresholds, &f);
+	if (f.failures) {
+		note_failure(st, &f);
+	}
+	st->result->frames_compared++;
+	return add_frame(&st->report, &f);
+}
+
+static void show_progress(const struct check_state *st, double start_ms, bool last)
+{
+	double seconds = (now_ms() - start_ms) / 1e3;
+	int64_t done = st->result->frames_compared;
+	fprintf(stderr, "\rframe %lld/%lld  %.2f fps  %lld failed%s", (long long)done,
+	        (long long)st->ref->count, seconds > 0 ? done / seconds : 0.0,
+	        (long long)st->result->frames_failed, last ? "\n" : "");
+	fflush(stderr);
+}
+
+/* Next frame of each side; 1 when both end together, a mismatch otherwise. */
+static int next_pair(struct check_state *st, const struct uhd_image **in,
+                     struct uhd_frame_meta *in_meta, const struct uhd_image **ref,
+                     struct uhd_frame_meta *ref_meta)
+{
+	int r = uhd_frames_next(st->ref, ref, ref_meta);
+	if (r < 0) {
+		return fail(st, UHD_STAGE_INPUT, r, "reading a reference frame failed");
+	}
+	int i = uhd_frames_next(st->input, in, in_meta);
+	if (i < 0) {
+		return fail(st, i == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, i,
+		            "rendering an input frame failed");
+	}
+	if (r != i) {
+		int64_t done = st->result->frames_compared;
+		mismatch(st, "%s ended after %lld frame(s) but %s goes on; frame counts differ",
+		         r ? "REF" : "INPUT", (long long)done, r ? "INPUT" : "REF");
+		return 2;
+	}
+	return r;
+}
+
+static int frame_loop(struct check_state *st)
+{
+	const struct uhd_check_params *p = st->params;
+	double start_ms = now_ms();
+	int ret = 0;
+	while (ret == 0) {
+		if (p->cancel && *p->cancel) {
+			ret = fail(st, UHD_STAGE_NONE, -EINTR, "interrupted");
+			break;
+		}
+		const struct uhd_image *in, *ref;
+		struct uhd_frame_meta in_meta, ref_meta;
+		double t0 = now_ms();
+		ret = next_pair(st, &in, &in_meta, &ref, &ref_meta);
+		if (ret != 0) {
+			break;
+		}
+		if (!same_geometry(st, in_meta.index, in, ref)) {
+			ret = 2;
+			break;
+		}
+		if (!st->comparer) {
+			ret = make_comparer(st, ref);
+		}
+		ret = ret ? ret : compare_pair(st, in, &in_meta, ref, &ref_meta, now_ms() - t0);
+		if (p->progress) {
+			show_progress(st, start_ms, false);
+		}
+	}
+	if (p->progress && st->result->frames_compared) {
+		show_progress(st, start_ms, true);
+	}
+	st->report.seconds = (now_ms() - start_ms) / 1e3;
+	return ret < 0 ? ret : 0;
+}
+
+static void close_state(struct check_state *st)
+{
+	uhd_comparer_destroy(&st->comparer);
+	uhd_frames_close(&st->input);
+	uhd_frames_close(&st->ref);
+	if (st->context) {
+		st->result->validation_messages = uhd_context_validation_messages(st->context);
+	}
+	uhd_context_destroy(&st->context);
+	free(st->report.frames);
+}
+
+static int write_reports(struct check_state *st, int ret)
+{
+	const struct uhd_check_params *p = st->params;
+	int written = 0;
+	if (p->report_path) {
+		written = uhd_check_report_write_json(&st->report, p->report_path);
+	}
+	if (p->junit_path && written == 0) {
+		written = uhd_check_report_write_junit(&st->report, p->junit_path);
+	}
+	if (written < 0 && ret == 0) {
+		st->result->failed_stage = UHD_STAGE_OUTPUT;
+		return written;
+	}
+	return ret;
+}
+
+int uhd_check_run(const struct uhd_check_params *params, struct uhd_check_result *result)
+{
+	struct check_state st = {.params = params, .result = result};
+	memset(result, 0, sizeof(*result));
+	st.report.params = params;
+	st.report.device = "";
+	st.report.input_kind = uhd_frames_kind_of(params->input)->kind;
+	st.report.ref_kind = uhd_frames_kind_of(params->ref)->kind;
+	int ret = open_inputs(&st);
+	if (ret == 0 && check_counts(&st)) {
+		ret = frame_loop(&st);
+	}
+	st.report.complete = ret == 0;
+	result->passed = ret == 0 && !st.report.mismatch && result->frames_failed == 0;
+	st.report.passed = result->passed;
+	if (st.report.mismatch && !result->message[0]) {
+		snprintf(result->message, sizeof(result->message), "%s", st.report.mismatch);
+	}
+	result->seconds = st.report.seconds;
+	result->fps = result->seconds > 0 ? result->frames_compared / result->seconds : 0;
+	ret = write_reports(&st, ret);
+	close_state(&st);
+	return ret;
+}

@@ -1,0 +1,52 @@
+/* The state of a check run shared by the run loop and its report writers. */
+#ifndef UHD_INTERNAL_CHECK_RUN_H
+#define UHD_INTERNAL_CHECK_RUN_H
+
+#include "frames.h"
+#include "uhdpipe/check.h"
+
+enum check_failure {
+	FAIL_PSNR = 1u << 0,
+	FAIL_SSIM = 1u << 1,
+	FAIL_MSSSIM = 1u << 2,
+	FAIL_DELTAITP = 1u << 3,
+	FAIL_DELTAITP_P99 = 1u << 4,
+	FAIL_DIFF = 1u << 5,
+	FAIL_EXACT = 1u << 6,
+};
+
+struct check_frame {
+	int64_t index;
+	int64_t input_pts, ref_pts;
+	struct uhd_metrics metrics;
+	bool checksum_match;
+	uint64_t input_checksum, ref_checksum;
+	unsigned failures; /* enum check_failure bits */
+	double render_ms, compare_ms;
+};
+
+struct check_report {
+	const struct uhd_check_params *params;
+	struct uhd_render_options options; /* as resolved */
+	const char *input_kind, *ref_kind;
+	const char *device;
+	struct check_frame *frames;
+	int64_t frame_count, frame_capacity;
+	double seconds;
+	bool complete; /* ran to the end (passed or not) */
+	bool passed;
+	/* A failure of the whole comparison (count or size mismatch), or NULL. */
+	const char *mismatch;
+	const char *error; /* the run failed, or NULL */
+};
+
+/* "psnr 38.21 dB < 45 (min-psnr)"-style lines for the failures of a frame;
+ * returns how many were written. */
+int uhd_check_failure_lines(const struct check_report *report, const struct check_frame *frame,
+                            char lines[7][160]);
+
+/* Written atomically (temporary file, then rename). */
+int uhd_check_report_write_json(const struct check_report *report, const char *path);
+int uhd_check_report_write_junit(const struct check_report *report, const char *path);
+
+#endif

@@ -1,0 +1,80 @@
+/* Choosing and driving a frames backend (see frames.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
+#include "../common/log.h"
+#include "frames.h"
+
+const struct uhd_frames_impl *uhd_frames_kind_of(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		return &uhd_frames_refs;
+	}
+	size_t length = strlen(path);
+	if (length > 4 && strcasecmp(path + length - 4, ".png") == 0) {
+		return &uhd_frames_image;
+	}
+	return &uhd_frames_clip;
+}
+
+int uhd_frames_open(const char *path, struct uhd_context *ctx,
+                    const struct uhd_render_options *options, struct uhd_frames **out)
+{
+	*out = NULL;
+	const struct uhd_frames_impl *impl = uhd_frames_kind_of(path);
+	struct uhd_frames *frames = calloc(1, sizeof(*frames));
+	void *priv = calloc(1, impl->priv_size);
+	if (!frames || !priv) {
+		free(frames);
+		free(priv);
+		return -ENOMEM;
+	}
+	frames->impl = impl;
+	frames->priv = priv;
+	frames->path = path;
+	frames->count = -1;
+	int ret = impl->open(frames, path, ctx, options);
+	if (ret < 0) {
+		uhd_frames_close(&frames);
+		return ret;
+	}
+	*out = frames;
+	return 0;
+}
+
+int uhd_frames_next(struct uhd_frames *frames, const struct uhd_image **image,
+                    struct uhd_frame_meta *meta)
+{
+	memset(meta, 0, sizeof(*meta));
+	meta->pts = INT64_MIN;
+	return frames->impl->next(frames, image, meta);
+}
+
+void uhd_frames_close(struct uhd_frames **frames)
+{
+	if (!*frames) {
+		return;
+	}
+	(*frames)->impl->close(*frames);
+	free((*frames)->priv);
+	free(*frames);
+	*frames = NULL;
+}
+
+uint64_t uhd_image_checksum(const struct uhd_image *image)
+{
+	XXH3_state_t state;
+	XXH3_INITSTATE(&state);
+	XXH3_64bits_reset(&state);
+	size_t row_bytes = (size_t)image->width * image->channels * (image->bits / 8);
+	for (int y = 0; y < image->height; y++) {
+		XXH3_64bits_update(&state, image->data + (size_t)y * image->stride, row_bytes);
+	}
+	return XXH3_64bits_digest(&state);
+}

@@ -1,0 +1,77 @@
+/* A clip decoded and converted on the GPU, frame by frame, as `play` does. */
+#include <errno.h>
+
+#include "../common/log.h"
+#include "frames.h"
+#include "uhdpipe/source.h"
+
+struct clip_frames {
+	struct uhd_source *source;
+	struct uhd_converter *converter;
+	struct uhd_render_options options;
+	struct uhd_image image;
+	int64_t decoded, given;
+};
+
+static int clip_open(struct uhd_frames *frames, const char *path, struct uhd_context *ctx,
+                     const struct uhd_render_options *options)
+{
+	struct clip_frames *clip = frames->priv;
+	clip->options = *options;
+	int ret = uhd_source_open(path, NULL, &clip->source);
+	if (ret < 0) {
+		return ret;
+	}
+	uhd_source_count_frames(clip->source);
+	const struct uhd_stream_info *info = uhd_source_info(clip->source);
+	int64_t count = info->frame_count - options->start;
+	if (info->frame_count >= 0) {
+		count = count < 0 ? 0 : count;
+		frames->count =
+		        options->frames >= 0 && options->frames < count ? options->frames : count;
+	}
+	return uhd_converter_create(ctx, info, &options->convert, &clip->converter);
+}
+
+static int clip_next(struct uhd_frames *frames, const struct uhd_image **image,
+                     struct uhd_frame_meta *meta)
+{
+	struct clip_frames *clip = frames->priv;
+	if (clip->options.frames >= 0 && clip->given >= clip->options.frames) {
+		return 1;
+	}
+	const struct uhd_frame *frame;
+	int ret;
+	do {
+		ret = uhd_source_next_frame(clip->source, &frame);
+		if (ret != 0) {
+			return ret;
+		}
+	} while (clip->decoded++ < clip->options.start);
+	ret = uhd_converter_process(clip->converter, frame, &clip->image, NULL);
+	if (ret < 0) {
+		return ret;
+	}
+	uhd_frame_colour(frame, clip->source, &clip->image.colour);
+	clip->image.colour.matrix = UHD_MATRIX_RGB;
+	clip->image.colour.range = UHD_RANGE_FULL;
+	meta->index = clip->given++;
+	meta->pts = uhd_frame_pts(frame);
+	*image = &clip->image;
+	return 0;
+}
+
+static void clip_close(struct uhd_frames *frames)
+{
+	struct clip_frames *clip = frames->priv;
+	uhd_converter_destroy(&clip->converter);
+	uhd_source_destroy(&clip->source);
+}
+
+const struct uhd_frames_impl uhd_frames_clip = {
+        .kind = "clip",
+        .priv_size = sizeof(struct clip_frames),
+        .open = clip_open,
+        .next = clip_next,
+        .close = clip_close,
+};

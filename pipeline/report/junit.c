@@ -1,0 +1,133 @@
+/* JUnit XML for CI systems: one testsuite per comparison, one testcase per
+ * frame; a failure names the metric, its value and the threshold. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../quality/check_run.h"
+#include "atomic_file.h"
+#include "junit.h"
+
+static void xml_text(FILE *file, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", file); break;
+		case '<': fputs("&lt;", file); break;
+		case '>': fputs("&gt;", file); break;
+		case '"': fputs("&quot;", file); break;
+		case '\'': fputs("&apos;", file); break;
+		default:
+			if (*p >= 0x20 || *p == '\n' || *p == '\t') {
+				fputc(*p, file); /* other control characters are not XML */
+			}
+		}
+	}
+}
+
+static void property(FILE *file, const char *name, const char *value)
+{
+	fprintf(file, "      <property name=\"%s\" value=\"", name);
+	xml_text(file, value);
+	fputs("\"/>\n", file);
+}
+
+static void testcase_frame(FILE *file, const struct check_report *report, const char *suite,
+                           const struct check_frame *f)
+{
+	fprintf(file, "    <testcase classname=\"");
+	xml_text(file, suite);
+	fprintf(file, "\" name=\"frame-%06lld\" time=\"%.3f\">", (long long)f->index,
+	        (f->render_ms + f->compare_ms) / 1e3);
+	char lines[7][160];
+	int n = uhd_check_failure_lines(report, f, lines);
+	if (n) {
+		fputs("\n      <failure type=\"threshold\" message=\"", file);
+		xml_text(file, lines[0]);
+		fputs("\">", file);
+		for (int i = 0; i < n; i++) {
+			xml_text(file, lines[i]);
+			fputc('\n', file);
+		}
+		fputs("</failure>\n    ", file);
+	}
+	fputs("</testcase>\n", file);
+}
+
+/* A testcase for a failure of the run as a whole (mismatch, error, interrupt). */
+static void testcase_run(FILE *file, const char *suite, const char *name, const char *element,
+                         const char *message)
+{
+	fputs("    <testcase classname=\"", file);
+	xml_text(file, suite);
+	fprintf(file, "\" name=\"%s\">\n      <%s message=\"", name, element);
+	xml_text(file, message);
+	fprintf(file, "\"/>\n    </testcase>\n");
+}
+
+static int count_failures(const struct check_report *report)
+{
+	int failures = report->mismatch ? 1 : 0;
+	for (int64_t i = 0; i < report->frame_count; i++) {
+		failures += report->frames[i].failures != 0;
+	}
+	return failures;
+}
+
+void uhd_junit_suite(FILE *file, const struct check_report *report)
+{
+	const struct uhd_check_params *p = report->params;
+	char name[1024];
+	snprintf(name, sizeof(name), "%s", p->suite_name ? p->suite_name : "");
+	if (!*name) {
+		snprintf(name, sizeof(name), "%s vs %s", p->input, p->ref);
+	}
+	bool errored = report->error != NULL;
+	int tests = (int)report->frame_count + (report->mismatch ? 1 : 0) + (errored ? 1 : 0);
+	fputs("  <testsuite name=\"", file);
+	xml_text(file, name);
+	fprintf(file, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", tests,
+	        count_failures(report), errored ? 1 : 0, report->seconds);
+	fputs("    <properties>\n", file);
+	property(file, "input", p->input);
+	property(file, "reference", p->ref);
+	property(file, "complete", report->complete ? "true" : "false");
+	property(file, "device", report->device);
+	fputs("    </properties>\n", file);
+	for (int64_t i = 0; i < report->frame_count; i++) {
+		testcase_frame(file, report, name, &report->frames[i]);
+	}
+	if (report->mismatch) {
+		testcase_run(file, name, "frames", "failure", report->mismatch);
+	}
+	if (errored) {
+		testcase_run(file, name, "run", "error", report->error);
+	}
+	fputs("  </testsuite>\n", file);
+}
+
+int uhd_junit_write(const struct check_report *const *reports, int count, const char *path)
+{
+	struct uhd_atomic_file f;
+	int ret = uhd_atomic_open(&f, path, "JUnit report");
+	if (ret < 0) {
+		return ret;
+	}
+	int tests = 0, failures = 0;
+	for (int i = 0; i < count; i++) {
+		tests += (int)reports[i]->frame_count;
+		failures += count_failures(reports[i]);
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f.file);
+	fprintf(f.file, "<testsuites name=\"uhdpipe check\" tests=\"%d\" failures=\"%d\">\n", tests,
+	        failures);
+	for (int i = 0; i < count; i++) {
+		uhd_junit_suite(f.file, reports[i]);
+	}
+	fputs("</testsuites>\n", f.file);
+	return uhd_atomic_commit(&f, "JUnit report");
+}
+
+int uhd_check_report_write_junit(const struct check_report *report, const char *path)
+{
+	return uhd_junit_write(&report, 1, path);
+}
