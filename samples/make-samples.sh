@@ -192,4 +192,33 @@ else
     printf 'made %-22s %5sx%-5s %-12s %d frame(s)\n' zero_frames.mkv 640 360 yuv420p10le 0
 fi
 
+# derive NAME SOURCE -- ENCODER-ARGS...: a clip re-encoded from another sample,
+# for the reference-comparison tests.
+derive() {
+    local name=$1 source=$2
+    shift 2
+    [[ "${1:-}" == -- ]] && shift
+    if [[ -s "$out/$name" ]]; then skipped=$((skipped + 1)); return 0; fi
+    local t0=$SECONDS
+    tmp="$out/.${name}.partial.$$"
+    "${FF[@]}" -i "$out/$source" -an -map_metadata -1 "$@" -fflags +bitexact -f matroska "$tmp"
+    mv -f -- "$tmp" "$out/$name"
+    tmp=""
+    made=$((made + 1))
+    printf 'made %-22s from %s %3ds\n' "$name" "$source" $((SECONDS - t0))
+}
+
+# 10. topleft_420p10.mkv with frame 2 (only) blurred, losslessly: every other
+# frame decodes bit-identical to the source clip's.
+derive topleft_420p10_blur2.mkv topleft_420p10.mkv -- \
+    -vf "gblur=sigma=1.5:enable='eq(n,2)'" "${FFV1[@]}" -pix_fmt yuv420p10le \
+    -color_primaries bt709 -color_trc bt709 -colorspace bt709 -color_range tv -chroma_sample_location topleft
+
+# 11. A second, lower-quality encode of the 8K HDR10 clip (x265 CRF 30), with
+# the same HDR10 signalling: the peer pair for quality checks at 8K.
+derive hdr10_8k_hevc_crf30.mkv hdr10_8k_hevc.mkv -- \
+    -c:v libx265 -preset ultrafast -profile:v main10 -pix_fmt yuv420p10le \
+    -x265-params "log-level=error:crf=30:hdr10=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:range=limited:chromaloc=0:master-display=${MD}:max-cll=1000,400" \
+    -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc -color_range tv -chroma_sample_location left
+
 echo "make-samples: $made made, $skipped already present in $out"

@@ -11,7 +11,7 @@ packages=(
     build-essential pkg-config meson ninja-build glslang-tools
     ffmpeg libavformat-dev libavcodec-dev libavutil-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
-    libpng-dev libxxhash-dev python3 clang-format git
+    libpng-dev libxxhash-dev python3 python3-numpy python3-skimage clang-format git
 )
 
 missing_packages() {

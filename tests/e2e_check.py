@@ -1,0 +1,216 @@
+#!/usr/bin/python3
+"""End to end: `uhdpipe refs` and `uhdpipe check` on sample clips and PNGs.
+
+- a clip checked against references recorded from it passes with exact checksums;
+- a copy with only frame 2 blurred fails on frame 2 alone, in JSON and JUnit,
+  naming the metric, value and threshold;
+- a second, lower-quality 8K encode fails the default thresholds on every frame;
+- a one-code shift of one 10-bit value passes the defaults but is caught by
+  --exact and --max-diff 0 (at the right pixel);
+- frame-count and size mismatches fail with a message, never a partial compare;
+- incomplete or altered reference sets, and usage errors, are refused;
+- Ctrl-C writes both reports, marked incomplete.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+try:
+    import numpy as np
+except ImportError as error:
+    print(f"SKIP: numpy is needed ({error})")
+    sys.exit(77)
+
+from png_write import write_png  # noqa: E402
+
+UHDPIPE = os.environ["UHDPIPE"]
+SAMPLES = os.environ["SAMPLES"]
+failures = []
+
+
+def check(cond, message):
+    print(("ok   " if cond else "FAIL ") + message)
+    if not cond:
+        failures.append(message)
+
+
+def run(*args, expect=None):
+    proc = subprocess.run([UHDPIPE, *args], capture_output=True, text=True, timeout=600)
+    if expect is not None:
+        check(proc.returncode == expect,
+              f"uhdpipe {' '.join(args[:2])}... exits {proc.returncode}, expected {expect}"
+              + ("" if proc.returncode == expect else f"\n{proc.stdout}{proc.stderr}"))
+    return proc
+
+
+def sample(name):
+    return os.path.join(SAMPLES, name)
+
+
+def junit_cases(path):
+    root = ET.parse(path).getroot()
+    return {case.get("name"): case for case in root.iter("testcase")}
+
+
+def same_clip_passes(work):
+    refs = os.path.join(work, "refs")
+    run("refs", sample("topleft_420p10.mkv"), "-o", refs, "-q", expect=0)
+    meta = json.load(open(os.path.join(refs, "refs.json")))
+    check(meta["tool"] == "uhdpipe refs" and meta["complete"] and len(meta["frames"]) == 4,
+          "refs.json: tool, complete, 4 frames")
+    check(meta["input_file"]["name"] == "topleft_420p10.mkv"
+          and len(meta["input_file"]["checksum_xxh3"]) == 16, "refs.json names the input and its checksum")
+    check(all(os.path.exists(os.path.join(refs, f["file"])) for f in meta["frames"]),
+          "every frame file listed exists")
+    report, junit = os.path.join(work, "same.json"), os.path.join(work, "same.xml")
+    run("check", sample("topleft_420p10.mkv"), "--ref", refs, "--exact", "--metrics", "all",
+        "--report-json", report, "--junit", junit, "-q", expect=0)
+    r = json.load(open(report))
+    check(r["passed"] and r["complete"] and len(r["frames"]) == 4, "same clip: passed, 4 frames")
+    check(all(f["checksum_match"] and f["max_diff"] == 0 and f["ssim"] == 1 for f in r["frames"]),
+          "same clip: exact checksums, no difference, SSIM 1")
+    check(r["options"]["width"] == 1280 and r["reference"]["kind"] == "refs",
+          "recorded options were used")
+    cases = junit_cases(junit)
+    check(len(cases) == 4 and not any(c.find("failure") is not None for c in cases.values()),
+          "same clip: 4 JUnit testcases, none failing")
+    return refs
+
+
+def one_blurred_frame_fails(work, refs):
+    report, junit = os.path.join(work, "blur.json"), os.path.join(work, "blur.xml")
+    proc = run("check", sample("topleft_420p10_blur2.mkv"), "--ref", refs,
+               "--report-json", report, "--junit", junit, expect=1)
+    check("frame 2:" in proc.stdout, "the summary names frame 2")
+    r = json.load(open(report))
+    failed = [f["index"] for f in r["frames"] if not f["passed"]]
+    check(failed == [2], f"only frame 2 fails (failed: {failed})")
+    check(r["worst"]["psnr"]["frame"] == 2 and r["worst"]["ssim"]["frame"] == 2,
+          "frame 2 is the worst for PSNR and SSIM")
+    check(any("below --min-psnr 45" in line for line in r["frames"][2]["failures"]),
+          "the failure names the metric and threshold")
+    cases = junit_cases(junit)
+    bad = [name for name, case in cases.items() if case.find("failure") is not None]
+    check(bad == ["frame-000002"], f"JUnit: only frame-000002 fails ({bad})")
+    message = cases["frame-000002"].find("failure").get("message")
+    check(message.startswith("psnr ") and "--min-psnr 45" in message,
+          f"JUnit failure message names metric, value and threshold: {message}")
+
+
+def lower_quality_encode_fails(work):
+    report = os.path.join(work, "crf.json")
+    run("check", sample("hdr10_8k_hevc_crf30.mkv"), "--ref", sample("hdr10_8k_hevc.mkv"),
+        "--frames", "2", "--size", "1920x1080", "--report-json", report, "-q", expect=1)
+    r = json.load(open(report))
+    check(len(r["frames"]) == 2 and not any(f["passed"] for f in r["frames"]),
+          "CRF 30 re-encode: both frames fail the defaults")
+    check(all(30 < f["psnr"]["average"] < 45 for f in r["frames"]),
+          f"CRF 30 PSNR between 30 and 45 dB: {[f['psnr']['average'] for f in r['frames']]}")
+    run("check", sample("hdr10_8k_hevc_crf30.mkv"), "--ref", sample("hdr10_8k_hevc.mkv"),
+        "--frames", "2", "--size", "1920x1080", "--min-psnr", "30", "--min-ssim", "0.9",
+        "--max-deltaitp", "30", "--max-deltaitp-p99", "off", "-q", expect=0)
+
+
+def one_code_shift(work):
+    rng = np.random.default_rng(7)
+    codes = rng.integers(64, 941, size=(180, 200, 3))
+    ref = np.rint(codes * 65535 / 1023).astype(np.int64)  # 10-bit codes in 16 bits
+    test = ref.copy()
+    shifted = np.rint((codes[77, 123, 1] + 1) * 65535 / 1023)
+    test[77, 123, 1] = shifted
+    ref_png, test_png = os.path.join(work, "ref16.png"), os.path.join(work, "shift16.png")
+    write_png(ref_png, ref, 16, cicp=(9, 16))
+    write_png(test_png, test, 16, cicp=(9, 16))
+    run("check", test_png, "--ref", ref_png, "-q", expect=0)
+    run("check", test_png, "--ref", ref_png, "--exact", "-q", expect=1)
+    report = os.path.join(work, "shift.json")
+    run("check", test_png, "--ref", ref_png, "--max-diff", "0", "--report-json", report, "-q",
+        expect=1)
+    f = json.load(open(report))["frames"][0]
+    diff = int(shifted - ref[77, 123, 1])
+    check(f["max_diff"] == diff and (f["max_diff_x"], f["max_diff_y"]) == (123, 77)
+          and f["diff_pixels"] == 1,
+          f"--max-diff 0 finds the shifted value {diff} at (123,77): {f['max_diff']} at "
+          f"({f['max_diff_x']},{f['max_diff_y']}), {f['diff_pixels']} pixel(s)")
+
+
+def mismatches_fail(work, refs):
+    report = os.path.join(work, "count.json")
+    proc = run("check", sample("hlg_4k_hevc.mkv"), "--ref", refs, "--frames", "8",
+               "--report-json", report, expect=1)
+    r = json.load(open(report))
+    check("8 frame(s)" in r["mismatch"] and "4" in r["mismatch"] and not r["frames"],
+          f"frame-count mismatch: nothing compared, message: {r['mismatch']}")
+    check("frame" in proc.stderr, "the count mismatch is on stderr")
+    small = os.path.join(work, "small.png")
+    write_png(small, np.zeros((100, 120, 3), np.int64), 16, cicp=(9, 16))
+    proc = run("check", small, "--ref", os.path.join(work, "ref16.png"), "--metrics", "psnr",
+               expect=1)
+    check("120x100" in proc.stderr and "200x180" in proc.stderr,
+          "size mismatch names both sizes")
+
+
+def broken_refs_refused(work, refs):
+    broken = os.path.join(work, "broken")
+    shutil.copytree(refs, broken)
+    meta = json.load(open(os.path.join(broken, "refs.json")))
+    meta["complete"] = False
+    json.dump(meta, open(os.path.join(broken, "refs.json"), "w"))
+    proc = run("check", sample("topleft_420p10.mkv"), "--ref", broken, expect=3)
+    check("did not complete" in proc.stderr, "an incomplete reference set is refused")
+    altered = os.path.join(work, "altered")
+    shutil.copytree(refs, altered)
+    shutil.copy(os.path.join(refs, "frame-000000.png"), os.path.join(altered, "frame-000001.png"))
+    proc = run("check", sample("topleft_420p10.mkv"), "--ref", altered, expect=3)
+    check("frame 1" in proc.stderr and "checksum" in proc.stderr,
+          "a reference frame that no longer matches refs.json is refused")
+
+
+def usage_errors():
+    for args in (["check", sample("short_1frame.mkv")],
+                 ["check", "a.png", "--ref", "b.png", "--metrics", "vmaf"],
+                 ["check", "a.png", "--ref", "b.png", "--min-psnr", "high"],
+                 ["refs", sample("short_1frame.mkv")]):
+        proc = run(*args, expect=2)
+        check(len(proc.stderr.strip().splitlines()) == 1, f"one-line usage error: {proc.stderr.strip()}")
+
+
+def interrupt_writes_reports(work):
+    report, junit = os.path.join(work, "int.json"), os.path.join(work, "int.xml")
+    proc = subprocess.Popen([UHDPIPE, "check", sample("hdr10_8k_hevc_crf30.mkv"), "--ref",
+                             sample("hdr10_8k_hevc.mkv"), "--report-json", report, "--junit",
+                             junit, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(12)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    check(proc.returncode == 130, f"Ctrl-C exits 130 (got {proc.returncode})")
+    r = json.load(open(report))
+    check(not r["complete"] and len(r["frames"]) < 8, f"report marked incomplete after {len(r['frames'])} frame(s)")
+    root = ET.parse(junit).getroot()
+    props = {p.get("name"): p.get("value") for p in root.iter("property")}
+    check(props.get("complete") == "false", "JUnit written and marked incomplete")
+    check(not [n for n in os.listdir(work) if ".tmp-" in n], "no temporary files left")
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="uhd-check-") as work:
+        refs = same_clip_passes(work)
+        one_blurred_frame_fails(work, refs)
+        one_code_shift(work)
+        mismatches_fail(work, refs)
+        broken_refs_refused(work, refs)
+        usage_errors()
+        lower_quality_encode_fails(work)
+        interrupt_writes_reports(work)
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
