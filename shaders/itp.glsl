@@ -9,12 +9,6 @@ const float PQ_C1 = 3424.0 / 4096.0;
 const float PQ_C2 = 2413.0 / 4096.0 * 32.0;
 const float PQ_C3 = 2392.0 / 4096.0 * 32.0;
 
-vec3 pq_eotf(vec3 e) // signal -> cd/m2
-{
-	vec3 p = pow(clamp(e, 0.0, 1.0), vec3(1.0 / PQ_M2));
-	return 10000.0 * pow(max(p - PQ_C1, 0.0) / (PQ_C2 - PQ_C3 * p), vec3(1.0 / PQ_M1));
-}
-
 // cd/m2 -> signal. pow(x, 78.84) with x in [0.836, 1] amplifies the error
 // of a float log2 near 1 (which Vulkan allows to be 2^-21 absolute) 79 times,
 // enough to move deltaE ITP by 0.3%. Instead ln x = 2 atanh(u) with
@@ -29,31 +23,18 @@ vec3 pq_inverse_eotf(vec3 luminance)
 	return exp(PQ_M2 * 2.0 * u * series);
 }
 
-// BT.2100 HLG inverse OETF, signal -> normalised scene light.
-vec3 hlg_inverse_oetf(vec3 e)
-{
-	const float a = 0.17883277, b = 0.28466892, c = 0.55991073;
-	e = clamp(e, 0.0, 1.0);
-	vec3 low = e * e / 3.0;
-	vec3 high = (exp((e - c) / a) + b) / 12.0;
-	return mix(high, low, lessThanEqual(e, vec3(0.5)));
-}
-
 const uint TRANSFER_SDR = 0u, TRANSFER_PQ = 1u, TRANSFER_HLG = 2u;
 
-// Display light in cd/m2: PQ absolute; HLG on a 1000 cd/m2 display (gamma
-// 1.2, zero black); other transfers as BT.1886 with a 100 cd/m2 white.
-vec3 display_light(vec3 signal, uint transfer, vec3 luma)
+// Display light in cd/m2 from the per-code light table: PQ absolute; HLG on a
+// 1000 cd/m2 display (gamma 1.2, zero black), the table holding scene light;
+// other transfers BT.1886 with a 100 cd/m2 white (in the table).
+vec3 display_light(vec3 table_light, uint transfer, vec3 luma)
 {
-	if (transfer == TRANSFER_PQ) {
-		return pq_eotf(signal);
+	if (transfer != TRANSFER_HLG) {
+		return table_light;
 	}
-	if (transfer == TRANSFER_HLG) {
-		vec3 scene = hlg_inverse_oetf(signal);
-		float ys = dot(luma, scene);
-		return ys > 0.0 ? 1000.0 * pow(ys, 0.2) * scene : vec3(0.0);
-	}
-	return 100.0 * pow(max(signal, 0.0), vec3(2.4));
+	float ys = dot(luma, table_light);
+	return ys > 0.0 ? 1000.0 * pow(ys, 0.2) * table_light : vec3(0.0);
 }
 
 // ITP with T already halved (BT.2124: T = 0.5 Ct).

@@ -19,6 +19,9 @@ layout(std430, binding = 5) buffer ItpMap { uint itp_map[]; };
 // Luma planes of the next MS-SSIM scale.
 layout(std430, binding = 6) buffer DownRef { float down_ref[]; };
 layout(std430, binding = 7) buffer DownTest { float down_test[]; };
+// Display light (PQ, SDR) or HLG scene light of every code value, computed in
+// double precision on the CPU: 3 lookups instead of 6 transcendentals a pixel.
+layout(std430, binding = 8) readonly buffer LightLut { float light_lut[]; };
 
 // Stats layout, in words (mirrored in pipeline/quality/comparer.c).
 const uint STATS_COARSE = 0u;    // 1024 bins: half-float bits >> 5

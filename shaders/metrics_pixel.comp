@@ -1,112 +1,106 @@
 #version 450
-// Pixel pass: for a 32x16 tile (two pixels per invocation), the exact sums of
-// squared differences per channel, the largest difference and where, the
-// count of differing pixels, and deltaE ITP (sum, largest, where, a coarse
-// histogram of its half-float bits and the per-pixel map for the p99 pass).
+// Pixel pass over a 128x16 tile: each invocation walks two columns down 16
+// rows, accumulating in registers the sums of squared differences, the
+// largest difference and where, the count of differing pixels, and deltaE
+// ITP (sum, largest and where, and the per-pixel map for the p99 passes); one
+// tree reduction per workgroup then writes the tile's record. Only the coarse
+// p99 histogram needs per-pixel shared atomics.
 #extension GL_GOOGLE_include_directive : require
 #include "metrics_common.glsl"
 #include "itp.glsl"
 
-layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 
 layout(constant_id = 0) const uint SAMPLE_BYTES = 2u;
 layout(constant_id = 1) const bool DO_ITP = true;
 
-// Squared 16-bit differences fit 32 bits but their sums do not: each is split
-// into 16-bit halves whose workgroup sums (512 pixels) cannot overflow.
-shared uint s_sse_lo[3], s_sse_hi[3];
-shared uint s_max, s_max_at, s_count, s_itp_max, s_itp_at;
-shared uint s_hist[1024];
-shared float s_itp_sum[256];
+const uint TILE_ROWS = 16u;
 
-struct Pixel {
-	bool valid;
-	uint index; // y * width + x
-	uvec3 diff;
-	float itp;
+// Squared 16-bit differences fit 32 bits but their sums do not: they are
+// summed in 16-bit halves, which cannot overflow over a tile (2048 pixels).
+struct Acc {
+	uvec3 sse_lo, sse_hi;
+	uint count;
+	uvec2 max_at;  // (largest difference, first pixel index)
+	uvec2 itp_at;  // (largest deltaE ITP as float bits, first pixel index)
+	float itp_sum;
 };
 
-Pixel measure(uint x, uint y)
+shared uint s_hist[1024];
+shared uvec4 s_lo[64];  // sse_lo, count
+shared uvec3 s_hi[64];
+shared uvec4 s_max[64]; // max_at, itp_at
+shared float s_sum[64];
+
+// The larger value; on ties the earlier pixel.
+uvec2 pick(uvec2 a, uvec2 b)
 {
-	Pixel p;
-	p.valid = x < pc.width && y < pc.height;
-	p.index = y * pc.width + x;
-	p.diff = uvec3(0u);
-	p.itp = 0.0;
-	if (!p.valid) {
-		return p;
+	if (a.x != b.x) {
+		return a.x > b.x ? a : b;
 	}
+	return a.y <= b.y ? a : b;
+}
+
+float delta_itp(uvec3 r, uvec3 t)
+{
+	vec3 luma = luma_coefficients();
+	vec3 lr = vec3(light_lut[r.x], light_lut[r.y], light_lut[r.z]);
+	vec3 lt = vec3(light_lut[t.x], light_lut[t.y], light_lut[t.z]);
+	vec3 a = itp_of(display_light(lr, pc.mode, luma), pc.rgb_to_lms);
+	vec3 b = itp_of(display_light(lt, pc.mode, luma), pc.rgb_to_lms);
+	return 720.0 * length(a - b);
+}
+
+// Measures pixel (x, y); returns its deltaE ITP (0 when identical).
+float measure(inout Acc acc, uint x, uint y)
+{
 	uvec3 r = load_ref_rgb(x, y, SAMPLE_BYTES);
 	uvec3 t = load_test_rgb(x, y, SAMPLE_BYTES);
-	p.diff = uvec3(abs(ivec3(r) - ivec3(t)));
-	if (DO_ITP && r != t) { // identical pixels are exactly 0, whatever the float maths
-		vec3 luma = luma_coefficients();
-		vec3 a = itp_of(display_light(signal_of(r), pc.mode, luma), pc.rgb_to_lms);
-		vec3 b = itp_of(display_light(signal_of(t), pc.mode, luma), pc.rgb_to_lms);
-		p.itp = 720.0 * length(a - b);
-	}
-	return p;
-}
-
-void accumulate(Pixel p)
-{
-	if (!p.valid) {
-		return;
-	}
-	uvec3 sq = p.diff * p.diff;
-	for (uint c = 0u; c < 3u; c++) {
-		atomicAdd(s_sse_lo[c], sq[c] & 0xffffu);
-		atomicAdd(s_sse_hi[c], sq[c] >> 16);
-	}
-	uint largest = max(p.diff.r, max(p.diff.g, p.diff.b));
-	atomicMax(s_max, largest);
-	if (largest != 0u) {
-		atomicAdd(s_count, 1u);
-	}
+	uvec3 d = uvec3(abs(ivec3(r) - ivec3(t)));
+	uvec3 sq = d * d;
+	acc.sse_lo += sq & 0xffffu;
+	acc.sse_hi += sq >> 16;
+	uint largest = max(d.r, max(d.g, d.b));
+	uint index = y * pc.width + x;
+	acc.count += largest != 0u ? 1u : 0u;
+	acc.max_at = pick(acc.max_at, uvec2(largest, index));
+	float itp = 0.0;
 	if (DO_ITP) {
-		uint bits = packHalf2x16(vec2(p.itp, 0.0)) & 0xffffu;
-		atomicAdd(s_hist[bits >> 5], 1u);
-		atomicMax(s_itp_max, floatBitsToUint(p.itp));
+		// identical pixels are exactly 0, whatever the float maths
+		itp = largest != 0u ? delta_itp(r, t) : 0.0;
+		acc.itp_sum += itp;
+		acc.itp_at = pick(acc.itp_at, uvec2(floatBitsToUint(itp), index));
+		atomicAdd(s_hist[(packHalf2x16(vec2(itp, 0.0)) & 0xffffu) >> 5], 1u);
+	}
+	return itp;
+}
+
+void walk_columns(inout Acc acc, uint pair, uint tile_row)
+{
+	uint x = 2u * pair;
+	uint end = min(pc.first_row + pc.rows, pc.height);
+	for (uint r = 0u; r < TILE_ROWS; r++) {
+		uint y = tile_row * TILE_ROWS + r;
+		if (x >= pc.width || y >= end) {
+			break;
+		}
+		float a = measure(acc, x, y);
+		float b = x + 1u < pc.width ? measure(acc, x + 1u, y) : 0.0;
+		if (DO_ITP) {
+			itp_map[y * pc.half_width + pair] = packHalf2x16(vec2(a, b));
+		}
 	}
 }
 
-// Where the maxima are: the first pixel, in row-major order, that reaches them.
-void locate(Pixel p)
+void reduce(uint lid)
 {
-	if (!p.valid) {
-		return;
-	}
-	if (max(p.diff.r, max(p.diff.g, p.diff.b)) == s_max) {
-		atomicMin(s_max_at, p.index);
-	}
-	if (DO_ITP && floatBitsToUint(p.itp) == s_itp_max) {
-		atomicMin(s_itp_at, p.index);
-	}
-}
-
-void init_shared(uint lid)
-{
-	if (lid < 3u) {
-		s_sse_lo[lid] = 0u;
-		s_sse_hi[lid] = 0u;
-	}
-	if (lid == 0u) {
-		s_max = 0u;
-		s_max_at = 0xffffffffu;
-		s_count = 0u;
-		s_itp_max = 0u;
-		s_itp_at = 0xffffffffu;
-	}
-	for (uint i = lid; i < 1024u; i += 256u) {
-		s_hist[i] = 0u;
-	}
-}
-
-void reduce_itp_sum(uint lid)
-{
-	for (uint step = 128u; step > 0u; step >>= 1) {
+	for (uint step = 32u; step > 0u; step >>= 1) {
 		if (lid < step) {
-			s_itp_sum[lid] += s_itp_sum[lid + step];
+			s_lo[lid] += s_lo[lid + step];
+			s_hi[lid] += s_hi[lid + step];
+			s_max[lid] = uvec4(pick(s_max[lid].xy, s_max[lid + step].xy),
+			                   pick(s_max[lid].zw, s_max[lid + step].zw));
+			s_sum[lid] += s_sum[lid + step];
 		}
 		barrier();
 	}
@@ -116,50 +110,49 @@ void write_record(uint record)
 {
 	uint base = record * STATS_RECORD_WORDS;
 	for (uint c = 0u; c < 3u; c++) {
-		// lo + hi * 65536 as a 64-bit (lo word, hi word) pair
+		// lo + hi * 65536 as a 64-bit (low word, high word) pair
 		uint carry;
-		uint low = uaddCarry(s_sse_lo[c], s_sse_hi[c] << 16, carry);
+		uint low = uaddCarry(s_lo[0][c], s_hi[0][c] << 16, carry);
 		partials[base + REC_SSE + 2u * c] = low;
-		partials[base + REC_SSE + 2u * c + 1u] = (s_sse_hi[c] >> 16) + carry;
+		partials[base + REC_SSE + 2u * c + 1u] = (s_hi[0][c] >> 16) + carry;
 	}
-	partials[base + REC_MAX] = s_max;
-	partials[base + REC_MAX_AT] = s_max_at;
-	partials[base + REC_COUNT] = s_count;
-	partials[base + REC_ITP_SUM] = floatBitsToUint(s_itp_sum[0]);
-	partials[base + REC_ITP_MAX] = s_itp_max;
-	partials[base + REC_ITP_AT] = s_itp_at;
+	partials[base + REC_MAX] = s_max[0].x;
+	partials[base + REC_MAX_AT] = s_max[0].y;
+	partials[base + REC_COUNT] = s_lo[0].w;
+	partials[base + REC_ITP_SUM] = floatBitsToUint(s_sum[0]);
+	partials[base + REC_ITP_MAX] = s_max[0].z;
+	partials[base + REC_ITP_AT] = s_max[0].w;
 }
 
 void main()
 {
 	uint lid = gl_LocalInvocationIndex;
-	init_shared(lid);
-	barrier();
-
-	uint pair = gl_GlobalInvocationID.x;
-	uint y = pc.first_row + gl_GlobalInvocationID.y;
-	if (y >= pc.first_row + pc.rows) {
-		y = pc.height; // outside the band: measured as invalid
+	if (DO_ITP) {
+		for (uint i = lid; i < 1024u; i += 64u) {
+			s_hist[i] = 0u;
+		}
+		barrier();
 	}
-	Pixel p0 = measure(2u * pair, y);
-	Pixel p1 = measure(2u * pair + 1u, y);
-	accumulate(p0);
-	accumulate(p1);
-	s_itp_sum[lid] = p0.itp + p1.itp;
-	if (DO_ITP && p0.valid) {
-		itp_map[y * pc.half_width + pair] = packHalf2x16(vec2(p0.itp, p1.itp));
-	}
+	Acc acc;
+	acc.sse_lo = uvec3(0u);
+	acc.sse_hi = uvec3(0u);
+	acc.count = 0u;
+	acc.max_at = uvec2(0u, 0xffffffffu);
+	acc.itp_at = uvec2(0u, 0xffffffffu);
+	acc.itp_sum = 0.0;
+	uint tile_row = pc.first_row / TILE_ROWS + gl_WorkGroupID.y;
+	walk_columns(acc, gl_GlobalInvocationID.x, tile_row);
+	s_lo[lid] = uvec4(acc.sse_lo, acc.count);
+	s_hi[lid] = acc.sse_hi;
+	s_max[lid] = uvec4(acc.max_at, acc.itp_at);
+	s_sum[lid] = acc.itp_sum;
 	barrier();
-	locate(p0);
-	locate(p1);
-	reduce_itp_sum(lid); // ends with a barrier
-
-	uint record = (pc.first_row / 16u + gl_WorkGroupID.y) * pc.groups_x + gl_WorkGroupID.x;
+	reduce(lid);
 	if (lid == 0u) {
-		write_record(record);
+		write_record(tile_row * pc.groups_x + gl_WorkGroupID.x);
 	}
 	if (DO_ITP) {
-		for (uint i = lid; i < 1024u; i += 256u) {
+		for (uint i = lid; i < 1024u; i += 64u) {
 			if (s_hist[i] != 0u) {
 				atomicAdd(stats[STATS_COARSE + i], s_hist[i]);
 			}

@@ -6,6 +6,7 @@
 // and of the contrast-structure term over its tile. Luma comes from the
 // packed R'G'B' images at scale 0, or from float planes at MS-SSIM scales.
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 #include "metrics_common.glsl"
 
 layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
@@ -29,11 +30,12 @@ shared float s_x[SPAN][SPAN], s_y[SPAN][SPAN];
 shared float s_h[5][SPAN][TILE];
 shared vec2 s_sum[256];
 
-float weight(uint k) // k = 0..10 across the window
+// Weight k (0..10) across the window. The loops over the window are
+// unrolled, so this folds to a constant (a local array would not).
+float weight(uint k)
 {
 	uint d = k < 5u ? 5u - k : k - 5u;
-	float w[6] = float[6](W0, W1, W2, W3, W4, W5);
-	return w[d];
+	return d == 0u ? W0 : d == 1u ? W1 : d == 2u ? W2 : d == 3u ? W3 : d == 4u ? W4 : W5;
 }
 
 vec2 luma_pair(uint x, uint y)
@@ -63,7 +65,7 @@ void filter_rows(uint lid)
 	for (uint i = lid; i < SPAN * TILE; i += 256u) {
 		uint r = i / TILE, c = i % TILE;
 		float sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0;
-		for (uint k = 0u; k < 11u; k++) {
+		[[unroll]] for (uint k = 0u; k < 11u; k++) {
 			float w = weight(k), x = s_x[r][c + k], y = s_y[r][c + k];
 			sx += w * x;
 			sy += w * y;
@@ -83,9 +85,9 @@ void filter_rows(uint lid)
 vec2 window_ssim(uint c, uint r)
 {
 	float m[5] = float[5](0.0, 0.0, 0.0, 0.0, 0.0);
-	for (uint k = 0u; k < 11u; k++) {
+	[[unroll]] for (uint k = 0u; k < 11u; k++) {
 		float w = weight(k);
-		for (uint q = 0u; q < 5u; q++) {
+		[[unroll]] for (uint q = 0u; q < 5u; q++) {
 			m[q] += w * s_h[q][r + k][c];
 		}
 	}

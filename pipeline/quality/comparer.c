@@ -18,6 +18,8 @@
 #define ROW_ALIGN   256 /* >= every device's minStorageBufferOffsetAlignment */
 #define SSIM_HALO   10  /* rows below a band that its 11x11 windows reach */
 #define SSIM_WINDOW 11
+#define SSIM_TILE   16 /* window columns and rows per SSIM workgroup (ssim.comp) */
+#define BAND_ALIGN  32 /* band rows: whole pixel-pass and SSIM tiles, even for MS-SSIM */
 #define MSSSIM_MIN  (16 * (SSIM_WINDOW - 1) + 1) /* 161: scale 4 still holds a window */
 
 static size_t align_up(size_t value, size_t alignment)
@@ -56,14 +58,14 @@ static int check_params(const struct uhd_compare_params *p)
 	return 0;
 }
 
-/* Bands of rows (a multiple of 32) whose slice of an upload buffer, with the
+/* Bands of rows (a multiple of BAND_ALIGN) whose slice of an upload buffer, with the
  * SSIM halo, fits one storage-buffer binding. */
 static int plan_bands(struct uhd_comparer *cmp)
 {
 	uint64_t range = cmp->ctx->limits.max_storage_buffer_range;
 	uint64_t rows = range / cmp->stride;
-	rows = rows > SSIM_HALO ? (rows - SSIM_HALO) / 32 * 32 : 0;
-	uint64_t height = align_up((size_t)cmp->params.height, 32);
+	rows = rows > SSIM_HALO ? (rows - SSIM_HALO) / BAND_ALIGN * BAND_ALIGN : 0;
+	uint64_t height = align_up((size_t)cmp->params.height, BAND_ALIGN);
 	cmp->band_rows = (int)(rows < height ? rows : height);
 	cmp->band_count =
 	        cmp->band_rows ? (int)div_up((uint32_t)cmp->params.height, (uint32_t)cmp->band_rows)
@@ -99,7 +101,7 @@ static void plan_scales(struct uhd_comparer *cmp)
 		w = (w + 1) / 2;
 		h = (h + 1) / 2;
 	}
-	cmp->pixel_groups_x = div_up((uint32_t)cmp->params.width, 32);
+	cmp->pixel_groups_x = div_up((uint32_t)cmp->params.width, 128);
 	cmp->pixel_groups = cmp->pixel_groups_x * div_up((uint32_t)cmp->params.height, 16);
 }
 
@@ -140,6 +142,11 @@ static int create_buffers(struct uhd_comparer *cmp)
 	ret = ret ? ret
 	          : make_buffer(cmp, map_bytes, UHD_VK_BUFFER_DEVICE, "deltaE ITP map",
 	                        &cmp->itp_map);
+	size_t lut_bytes = wants(cmp, UHD_METRIC_DELTAITP) ? ((size_t)1 << p->bits) * 4 : 0;
+	ret = ret ? ret
+	          : make_buffer(cmp, lut_bytes, UHD_VK_BUFFER_UPLOAD, "light table",
+	                        &cmp->light_lut);
+	cmp->lut_transfer = -1;
 	for (int s = 1; ret == 0 && s < cmp->scale_count; s++) {
 		size_t bytes = (size_t)cmp->scale_width[s] * cmp->scale_height[s] * 4;
 		for (int i = 0; ret == 0 && i < 2; i++) {
@@ -168,8 +175,8 @@ static int make_pipe(struct uhd_comparer *cmp, enum comparer_pipeline pipe, cons
                      size_t size, const uint32_t *spec, uint32_t spec_count)
 {
 	struct uhd_vk_spec s = {spec_count, spec};
-	return uhd_vk_compute_create(cmp->ctx, code, size, 8, sizeof(struct uhd_metrics_push), &s,
-	                             &cmp->pipes[pipe]);
+	return uhd_vk_compute_create(cmp->ctx, code, size, UHD_COMPARE_BINDINGS,
+	                             sizeof(struct uhd_metrics_push), &s, &cmp->pipes[pipe]);
 }
 
 static int create_pipelines(struct uhd_comparer *cmp)
@@ -221,10 +228,10 @@ static VkDescriptorBufferInfo whole(const struct uhd_vk_buffer *buffer)
 }
 
 static void write_set(struct uhd_comparer *cmp, VkDescriptorSet set,
-                      const VkDescriptorBufferInfo infos[8])
+                      const VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS])
 {
-	VkWriteDescriptorSet writes[8];
-	for (uint32_t i = 0; i < 8; i++) {
+	VkWriteDescriptorSet writes[UHD_COMPARE_BINDINGS];
+	for (uint32_t i = 0; i < UHD_COMPARE_BINDINGS; i++) {
 		writes[i] = (VkWriteDescriptorSet){
 		        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
 		        .dstSet = set,
@@ -234,13 +241,14 @@ static void write_set(struct uhd_comparer *cmp, VkDescriptorSet set,
 		        .pBufferInfo = &infos[i],
 		};
 	}
-	vkUpdateDescriptorSets(cmp->ctx->device, 8, writes, 0, NULL);
+	vkUpdateDescriptorSets(cmp->ctx->device, UHD_COMPARE_BINDINGS, writes, 0, NULL);
 }
 
 /* Bindings 0/1 and 6/7 of a set: the inputs and the next scale's planes. */
 static void fill_set_infos(const struct uhd_comparer *cmp, int band, int scale,
-                           VkDescriptorBufferInfo infos[8])
+                           VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS])
 {
+	infos[8] = whole(&cmp->light_lut);
 	infos[2] = whole(&cmp->partials);
 	infos[3] = whole(&cmp->ssim_partials);
 	infos[4] = whole(&cmp->stats);
@@ -265,7 +273,8 @@ static int create_sets(struct uhd_comparer *cmp)
 {
 	int ret = 0;
 	uint32_t count = (uint32_t)cmp->band_count + UHD_MSSSIM_SCALES;
-	VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count * 8};
+	VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+	                             count * UHD_COMPARE_BINDINGS};
 	VkDescriptorPoolCreateInfo pool_info = {
 	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
 	        .maxSets = count,
@@ -292,7 +301,7 @@ static int create_sets(struct uhd_comparer *cmp)
 		        .pSetLayouts = &layout,
 		};
 		VK_CHECK(vkAllocateDescriptorSets(cmp->ctx->device, &alloc, out));
-		VkDescriptorBufferInfo infos[8];
+		VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS];
 		fill_set_infos(cmp, band ? set : 0, band ? 0 : set - cmp->band_count, infos);
 		write_set(cmp, *out, infos);
 	}

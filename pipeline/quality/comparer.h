@@ -7,6 +7,7 @@
 
 #define UHD_COMPARE_MAX_BANDS 64
 #define UHD_MSSSIM_SCALES     5
+#define UHD_COMPARE_BINDINGS  9
 
 /* Stats buffer layout in words (mirrors shaders/metrics_common.glsl). */
 enum {
@@ -60,6 +61,8 @@ struct uhd_comparer {
 
 	struct uhd_vk_buffer images[2]; /* ref, test */
 	struct uhd_vk_buffer partials, ssim_partials, stats, itp_map;
+	struct uhd_vk_buffer light_lut; /* light of every code value (deltaE ITP) */
+	int lut_transfer, lut_range;    /* what light_lut holds; -1: nothing yet */
 	struct uhd_vk_buffer planes[UHD_MSSSIM_SCALES][2]; /* luma at scales 1..4 */
 	struct uhd_vk_compute pipes[PIPE_COUNT];
 	VkDescriptorPool pool;

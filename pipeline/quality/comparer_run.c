@@ -166,6 +166,32 @@ static void record_reductions(const struct uhd_comparer *cmp, VkCommandBuffer cm
 	}
 }
 
+/* The light table for deltaE ITP, in double precision: display light in
+ * cd/m2 for PQ (ST 2084) and SDR (BT.1886, 100 cd/m2, zero black), scene
+ * light for HLG (BT.2100 inverse OETF; the OOTF mixes channels, so it stays
+ * in the shader). */
+static int fill_light_lut(struct uhd_comparer *cmp, const struct uhd_colour *colour,
+                          const struct uhd_metrics_push *p)
+{
+	if (!(cmp->params.metrics & UHD_METRIC_DELTAITP) ||
+	    (cmp->lut_transfer == colour->transfer && cmp->lut_range == (int)colour->range)) {
+		return 0;
+	}
+	float *lut = cmp->light_lut.mapped;
+	int codes = 1 << cmp->params.bits;
+	for (int code = 0; code < codes; code++) {
+		double e = (code - (double)p->code_offset) * p->code_scale;
+		e = e < 0 ? 0 : e > 1 ? 1 : e;
+		double light = p->mode == 1   ? uhd_pq_eotf(e)
+		               : p->mode == 2 ? uhd_hlg_inverse_oetf(e)
+		                              : 100 * pow(e, 2.4);
+		lut[code] = (float)light;
+	}
+	cmp->lut_transfer = colour->transfer;
+	cmp->lut_range = (int)colour->range;
+	return uhd_vk_buffer_flush(cmp->ctx, &cmp->light_lut);
+}
+
 int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colour)
 {
 	int ret = 0;
@@ -182,6 +208,10 @@ int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colou
 	        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
 	        VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
 	struct uhd_metrics_push p = colour_push(cmp, colour);
+	ret = fill_light_lut(cmp, colour, &p);
+	if (ret < 0) {
+		return ret;
+	}
 	record_bands(cmp, cmd, p);
 	record_scales(cmp, cmd, p);
 	compute_barrier(cmd);

@@ -4,7 +4,7 @@
 #include "../common/log.h"
 #include "vk.h"
 
-#define MAX_BINDINGS 8
+#define MAX_BINDINGS 12
 #define MAX_SPEC     8
 
 static int create_set_layout(struct uhd_context *ctx, uint32_t binding_count,
