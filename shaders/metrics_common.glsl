@@ -22,6 +22,8 @@ layout(std430, binding = 7) buffer DownTest { float down_test[]; };
 // Display light (PQ, SDR) or HLG scene light of every code value, computed in
 // double precision on the CPU: 3 lookups instead of 6 transcendentals a pixel.
 layout(std430, binding = 8) readonly buffer LightLut { float light_lut[]; };
+// Palette indices of the --diff-dir heat map, four pixels a word.
+layout(std430, binding = 9) writeonly buffer Heat { uint heat[]; };
 
 // Stats layout, in words (mirrored in pipeline/quality/comparer.c).
 const uint STATS_COARSE = 0u;    // 1024 bins: half-float bits >> 5
@@ -51,6 +53,8 @@ layout(push_constant) uniform Push {
 	// Rows of the linear RGB -> LMS matrix (cd/m2 in, BT.2100 LMS out); w holds
 	// the luminance coefficients of the primaries (HLG OOTF, SSIM luma).
 	vec4 rgb_to_lms[3];
+	float heat_scale;       // heat map: the value shown at the top of the scale
+	uint heat_stride_words; // heat map: words per row
 } pc;
 
 uint be16_or_byte(uint word, uint index, uint sample_bytes)

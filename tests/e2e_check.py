@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+import zlib
 
 try:
     import numpy as np
@@ -140,6 +141,64 @@ def one_code_shift(work):
           f"({f['max_diff_x']},{f['max_diff_y']}), {f['diff_pixels']} pixel(s)")
 
 
+def png_header(path):
+    with open(path, "rb") as f:
+        data = f.read(33)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return width, height, data[24], data[25]  # bit depth, colour type
+
+
+def palette_indices(path):
+    """The rows of an 8-bit palette PNG, unfiltered (PNG spec section 9)."""
+    data = open(path, "rb").read()
+    width, height, _, _ = png_header(path)
+    pos, idat = 8, b""
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        if data[pos + 4:pos + 8] == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    raw, rows, prev = zlib.decompress(idat), [], bytearray(width)
+    for y in range(height):
+        kind, line = raw[y * (width + 1)], bytearray(raw[y * (width + 1) + 1:(y + 1) * (width + 1)])
+        for x in range(width):
+            a = line[x - 1] if x else 0
+            b, c = prev[x], prev[x - 1] if x else 0
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            paeth = a if pa <= pb and pa <= pc else b if pb <= pc else c
+            line[x] = (line[x] + (0, a, b, (a + b) // 2, paeth)[kind]) & 0xFF
+        rows.append(line)
+        prev = line
+    return rows
+
+
+def diff_images(work, refs):
+    out, report = os.path.join(work, "diff"), os.path.join(work, "diff.json")
+    run("check", sample("topleft_420p10_blur2.mkv"), "--ref", refs, "--diff-dir", out,
+        "--report-json", report, "-q", expect=1)
+    check(sorted(os.listdir(out)) == ["frame-000002-heat.png", "frame-000002-worst.png"],
+          f"--diff-dir: images for the failing frame only ({sorted(os.listdir(out))})")
+    f = json.load(open(report))["frames"][2]["diff_images"]
+    check(png_header(f["heat"]) == (1280, 720 + 40, 8, 3),
+          f"heat map: palette PNG of the frame plus a 40-row legend {png_header(f['heat'])}")
+    check(png_header(f["worst"]) == (768, 256, 16, 2) and f["worst_region"][2:] == [256, 256],
+          f"worst region: 256x256 reference | input | heat, 16-bit {png_header(f['worst'])}")
+    # One shifted value, heat map of differences: one coloured pixel, at its place,
+    # with the index the legend scale gives it.
+    shift_out, shift_report = os.path.join(work, "shiftdiff"), os.path.join(work, "sd.json")
+    run("check", os.path.join(work, "shift16.png"), "--ref", os.path.join(work, "ref16.png"),
+        "--metrics", "diff", "--max-diff", "0", "--diff-dir", shift_out,
+        "--report-json", shift_report, "-q", expect=1)
+    frame = json.load(open(shift_report))["frames"][0]
+    d = frame["diff_images"]
+    rows = palette_indices(d["heat"])
+    coloured = [(x, y) for y, row in enumerate(rows[:180]) for x, v in enumerate(row) if v]
+    expected = 1 + min(249, int(frame["max_diff"] / d["heat_scale"] * 249))
+    check(coloured == [(123, 77)] and rows[77][123] == expected,
+          f"heat map marks only (123,77), index {rows[77][123]} (expected {expected}): {coloured[:5]}")
+
+
 def mismatches_fail(work, refs):
     report = os.path.join(work, "count.json")
     proc = run("check", sample("hlg_4k_hevc.mkv"), "--ref", refs, "--frames", "8",
@@ -204,6 +263,7 @@ def main():
         one_blurred_frame_fails(work, refs)
         one_code_shift(work)
         mismatches_fail(work, refs)
+        diff_images(work, refs)
         broken_refs_refused(work, refs)
         usage_errors()
         lower_quality_encode_fails(work)

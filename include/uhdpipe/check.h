@@ -56,7 +56,10 @@ struct uhd_check_params {
 	bool validation;
 	const char *report_path; /* JSON report (default NULL) */
 	const char *junit_path;  /* JUnit XML (default NULL) */
-	const char *suite_name;  /* JUnit testsuite name (default: INPUT vs REF) */
+	/* For each failing frame, a heat map and the worst region side by side
+	 * (uhd_comparer_write_diff_images) in this folder (default NULL). */
+	const char *diff_dir;
+	const char *suite_name; /* JUnit testsuite name (default: INPUT vs REF) */
 	bool progress;
 	volatile sig_atomic_t *cancel;
 };

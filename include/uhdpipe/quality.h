@@ -54,6 +54,9 @@ struct uhd_compare_params {
 	int width, height; /* image size (required) */
 	int bits;          /* 8 or 16 (required) */
 	unsigned metrics;  /* enum uhd_metric bits (default UHD_METRIC_ALL) */
+	/* Keep what uhd_comparer_write_diff_images() needs: a heat-map buffer and
+	 * host-readable per-tile errors (default false). */
+	bool diff_images;
 };
 
 #define UHD_COMPARE_DEFAULTS ((struct uhd_compare_params){.bits = 16, .metrics = UHD_METRIC_ALL})
@@ -85,6 +88,27 @@ UHD_API void uhd_comparer_destroy(struct uhd_comparer **comparer);
  * other's or from the comparer's. */
 UHD_API int uhd_comparer_run(struct uhd_comparer *comparer, const struct uhd_image *ref,
                              const struct uhd_image *test, struct uhd_metrics *metrics);
+
+/* What uhd_comparer_write_diff_images() wrote. */
+struct uhd_diff_images {
+	char heat_path[4096];                            /* DIR/frame-NNNNNN-heat.png */
+	char worst_path[4096];                           /* DIR/frame-NNNNNN-worst.png */
+	int worst_x, worst_y, worst_width, worst_height; /* the region shown */
+	const char *heat_metric;                         /* "deltaitp" or "diff" */
+	double heat_scale;                               /* the value at the top of the legend */
+};
+
+/* For the images of the last uhd_comparer_run() (pass the same ref and
+ * test): a heat map of per-pixel deltaE ITP (when computed, else of the
+ * largest code-value difference) with a legend, as a palette PNG, and the
+ * 256x256 region with the most error side by side (reference | test | heat
+ * map), in the images' bit depth and colour. The comparer must have been
+ * created with diff_images. Errors: -EINVAL (no diff_images), -errno writing. */
+UHD_API int uhd_comparer_write_diff_images(struct uhd_comparer *comparer,
+                                           const struct uhd_image *ref,
+                                           const struct uhd_image *test,
+                                           const struct uhd_metrics *metrics, const char *dir,
+                                           int64_t frame_index, struct uhd_diff_images *out);
 
 /* Parses a comma-separated list of "psnr", "ssim", "msssim", "deltaitp",
  * "diff", or "all". Returns 0 or -EINVAL (bad_name points at the bad item). */

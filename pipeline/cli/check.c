@@ -30,8 +30,12 @@ static const char check_help[] =
         "                        A threshold of 'off' disables it; giving a threshold\n"
         "                        adds its metric to the list.\n"
         "  --report-json FILE    JSON report: per-frame metrics, failures, worst frames\n"
-        "  --junit FILE          JUnit XML: one testcase per frame\n" UHD_CLI_RENDER_HELP
-        "  -q, --quiet           no progress and no summary line\n"
+        "  --junit FILE          JUnit XML: one testcase per frame\n"
+        "  --diff-dir DIR        for each failing frame: DIR/frame-NNNNNN-heat.png, a heat\n"
+        "                        map of deltaE ITP (else of the largest code difference)\n"
+        "                        with a legend, and DIR/frame-NNNNNN-worst.png, the 256x256\n"
+        "                        region with the most error: reference | input | heat "
+        "map\n" UHD_CLI_RENDER_HELP "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
         "\n"
         "Exit codes: 0 every frame passed, 1 a threshold failed or frame counts/sizes\n"
@@ -50,6 +54,7 @@ enum {
 	OPT_EXACT,
 	OPT_REPORT_JSON,
 	OPT_JUNIT,
+	OPT_DIFF_DIR,
 };
 
 static bool parse_threshold(const char *text, double *value)
@@ -126,6 +131,7 @@ static int command_option(int opt, const char *arg, struct uhd_check_params *p, 
 	case OPT_EXACT: p->thresholds.exact = true; return 0;
 	case OPT_REPORT_JSON: p->report_path = arg; return 0;
 	case OPT_JUNIT: p->junit_path = arg; return 0;
+	case OPT_DIFF_DIR: p->diff_dir = arg; return 0;
 	case 'q': *quiet = true; return 0;
 	}
 	int ret = threshold_option(opt, arg, p);
@@ -163,6 +169,7 @@ static int parse_args(int argc, char **argv, struct uhd_check_params *p, bool *q
 	        {"exact", no_argument, NULL, OPT_EXACT},
 	        {"report-json", required_argument, NULL, OPT_REPORT_JSON},
 	        {"junit", required_argument, NULL, OPT_JUNIT},
+	        {"diff-dir", required_argument, NULL, OPT_DIFF_DIR},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        UHD_CLI_RENDER_LONG_OPTIONS,

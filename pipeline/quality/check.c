@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "../common/log.h"
+#include "../common/paths.h"
 #include "check_run.h"
 #include "uhdpipe/context.h"
 
@@ -142,6 +143,7 @@ static int make_comparer(struct check_state *st, const struct uhd_image *image)
 	cp.height = image->height;
 	cp.bits = image->bits;
 	cp.metrics = st->params->metrics;
+	cp.diff_images = st->params->diff_dir != NULL;
 	int ret = uhd_comparer_create(st->context, &cp, &st->comparer);
 	if (ret < 0) {
 		return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
@@ -207,6 +209,31 @@ static void note_failure(struct check_state *st, const struct check_frame *f)
 	         (long long)f->index, n ? lines[0] : "failed");
 }
 
+static int write_diff_images(struct check_state *st, struct check_frame *f,
+                             const struct uhd_image *ref, const struct uhd_image *in)
+{
+	struct uhd_diff_images out;
+	int ret = uhd_make_dirs(st->params->diff_dir);
+	if (ret < 0) {
+		uhd_error("cannot create the --diff-dir folder '%s': %s", st->params->diff_dir,
+		          strerror(-ret));
+	}
+	ret = ret ? ret
+	          : uhd_comparer_write_diff_images(st->comparer, ref, in, &f->metrics,
+	                                           st->params->diff_dir, f->index, &out);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_OUTPUT, ret, "writing the diff images failed");
+	}
+	f->has_diff_images = true;
+	f->worst[0] = out.worst_x;
+	f->worst[1] = out.worst_y;
+	f->worst[2] = out.worst_width;
+	f->worst[3] = out.worst_height;
+	f->heat_metric = out.heat_metric;
+	f->heat_scale = out.heat_scale;
+	return 0;
+}
+
 static int compare_pair(struct check_state *st, const struct uhd_image *in,
                         const struct uhd_frame_meta *in_meta, const struct uhd_image *ref,
                         const struct uhd_frame_meta *ref_meta, double render_ms)
@@ -232,6 +259,12 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	f.failures = judge(&st->params->thresholds, &f);
 	if (f.failures) {
 		note_failure(st, &f);
+	}
+	if (f.failures && st->params->diff_dir) {
+		ret = write_diff_images(st, &f, ref, in);
+		if (ret < 0) {
+			return ret;
+		}
 	}
 	st->result->frames_compared++;
 	return add_frame(&st->report, &f);

@@ -21,7 +21,11 @@ struct check_frame {
 	struct uhd_metrics metrics;
 	bool checksum_match;
 	uint64_t input_checksum, ref_checksum;
-	unsigned failures; /* enum check_failure bits */
+	unsigned failures;    /* enum check_failure bits */
+	bool has_diff_images; /* written to params->diff_dir */
+	int worst[4];         /* x, y, width, height of the worst region */
+	const char *heat_metric;
+	double heat_scale;
 	double render_ms, compare_ms;
 };
 

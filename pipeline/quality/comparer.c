@@ -10,6 +10,7 @@
 #include "../common/log.h"
 #include "comparer.h"
 #include "downsample.comp.h"
+#include "heatmap.comp.h"
 #include "itp_fine.comp.h"
 #include "metrics_pixel.comp.h"
 #include "reduce.comp.h"
@@ -129,7 +130,12 @@ static int create_buffers(struct uhd_comparer *cmp)
 	                        &cmp->images[1]);
 	ret = ret ? ret
 	          : make_buffer(cmp, (size_t)cmp->pixel_groups * RECORD_WORDS * 4,
-	                        UHD_VK_BUFFER_DEVICE, "metric records", &cmp->partials);
+	                        p->diff_images ? UHD_VK_BUFFER_READBACK : UHD_VK_BUFFER_DEVICE,
+	                        "metric records", &cmp->partials);
+	cmp->heat_stride = align_up((size_t)p->width, 4);
+	ret = ret ? ret
+	          : make_buffer(cmp, p->diff_images ? cmp->heat_stride * p->height : 0,
+	                        UHD_VK_BUFFER_READBACK, "heat map", &cmp->heat);
 	ret = ret ? ret
 	          : make_buffer(cmp, (size_t)cmp->ssim_records * 8, UHD_VK_BUFFER_DEVICE,
 	                        "SSIM records", &cmp->ssim_partials);
@@ -186,7 +192,9 @@ static int create_pipelines(struct uhd_comparer *cmp)
 	uint32_t ssim_spec[8] = {bytes, 0};
 	gaussian_weights(ssim_spec + 2);
 	int ret = 0;
-	if (wants(cmp, UHD_METRIC_PSNR | UHD_METRIC_DIFF | UHD_METRIC_DELTAITP)) {
+	/* The pixel pass also gives the per-tile errors that locate the worst region. */
+	if (wants(cmp, UHD_METRIC_PSNR | UHD_METRIC_DIFF | UHD_METRIC_DELTAITP) ||
+	    cmp->params.diff_images) {
 		uint32_t spec[2] = {bytes, itp};
 		ret = make_pipe(cmp, PIPE_PIXEL, metrics_pixel_comp, sizeof(metrics_pixel_comp),
 		                spec, 2);
@@ -200,6 +208,14 @@ static int create_pipelines(struct uhd_comparer *cmp)
 		ret = ret || !itp ? ret
 		                  : make_pipe(cmp, PIPE_ITP_FINE, itp_fine_comp,
 		                              sizeof(itp_fine_comp), NULL, 0);
+	}
+	if (ret == 0 && cmp->params.diff_images) {
+		uint32_t heat_itp[2] = {bytes, 0}, heat_diff[2] = {bytes, 1};
+		ret = make_pipe(cmp, PIPE_HEAT_DIFF, heatmap_comp, sizeof(heatmap_comp), heat_diff,
+		                2);
+		ret = ret || !itp ? ret
+		                  : make_pipe(cmp, PIPE_HEAT_ITP, heatmap_comp,
+		                              sizeof(heatmap_comp), heat_itp, 2);
 	}
 	if (ret == 0 && cmp->scale_count > 0) {
 		uint32_t reduce[1] = {1};
@@ -249,6 +265,7 @@ static void fill_set_infos(const struct uhd_comparer *cmp, int band, int scale,
                            VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS])
 {
 	infos[8] = whole(&cmp->light_lut);
+	infos[9] = whole(&cmp->heat);
 	infos[2] = whole(&cmp->partials);
 	infos[3] = whole(&cmp->ssim_partials);
 	infos[4] = whole(&cmp->stats);

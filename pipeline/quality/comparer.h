@@ -7,7 +7,7 @@
 
 #define UHD_COMPARE_MAX_BANDS 64
 #define UHD_MSSSIM_SCALES     5
-#define UHD_COMPARE_BINDINGS  9
+#define UHD_COMPARE_BINDINGS  10
 
 /* Stats buffer layout in words (mirrors shaders/metrics_common.glsl). */
 enum {
@@ -32,6 +32,8 @@ struct uhd_metrics_push {
 	uint32_t partial_base, mode;
 	float code_offset, code_scale;
 	float rgb_to_lms[3][4];
+	float heat_scale;
+	uint32_t heat_stride_words;
 };
 
 enum comparer_pipeline {
@@ -44,6 +46,8 @@ enum comparer_pipeline {
 	PIPE_REDUCE_SSIM,
 	PIPE_SELECT,
 	PIPE_ITP_FINE,
+	PIPE_HEAT_ITP,
+	PIPE_HEAT_DIFF,
 	PIPE_COUNT,
 };
 
@@ -62,6 +66,8 @@ struct uhd_comparer {
 	struct uhd_vk_buffer images[2]; /* ref, test */
 	struct uhd_vk_buffer partials, ssim_partials, stats, itp_map;
 	struct uhd_vk_buffer light_lut; /* light of every code value (deltaE ITP) */
+	struct uhd_vk_buffer heat;      /* heat-map palette indices (diff images) */
+	size_t heat_stride;             /* bytes per heat-map row */
 	int lut_transfer, lut_range;    /* what light_lut holds; -1: nothing yet */
 	struct uhd_vk_buffer planes[UHD_MSSSIM_SCALES][2]; /* luma at scales 1..4 */
 	struct uhd_vk_compute pipes[PIPE_COUNT];
@@ -73,7 +79,17 @@ struct uhd_comparer {
 	VkFence fence;
 };
 
-/* Records the passes for images of this colour (comparer_record.c). */
+/* Records the metric passes for images of this colour (comparer_run.c). */
 int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colour);
+
+/* Shared by the metric run and the heat-map run (comparer_run.c). */
+struct uhd_metrics_push uhd_comparer_colour_push(const struct uhd_comparer *cmp,
+                                                 const struct uhd_colour *colour);
+void uhd_comparer_dispatch(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
+                           enum comparer_pipeline pipe, VkDescriptorSet set,
+                           const struct uhd_metrics_push *push, uint32_t gx, uint32_t gy);
+void uhd_comparer_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
+                          VkPipelineStageFlags dst_stage, VkAccessFlags dst);
+int uhd_comparer_submit(struct uhd_comparer *cmp);
 
 #endif

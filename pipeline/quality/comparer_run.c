@@ -23,8 +23,8 @@ static uint32_t div_up(uint32_t value, uint32_t divisor)
 	return (value + divisor - 1) / divisor;
 }
 
-static void barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
-                    VkPipelineStageFlags dst_stage, VkAccessFlags dst)
+void uhd_comparer_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
+                          VkPipelineStageFlags dst_stage, VkAccessFlags dst)
 {
 	VkMemoryBarrier b = {
 	        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
@@ -37,13 +37,13 @@ static void barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAcces
 static void compute_barrier(VkCommandBuffer cmd)
 {
 	const VkAccessFlags rw = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-	barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, rw, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-	        rw);
+	uhd_comparer_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, rw,
+	                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, rw);
 }
 
 /* Push constants common to every pass of a run: the colour of the images. */
-static struct uhd_metrics_push colour_push(const struct uhd_comparer *cmp,
-                                           const struct uhd_colour *colour)
+struct uhd_metrics_push uhd_comparer_colour_push(const struct uhd_comparer *cmp,
+                                                 const struct uhd_colour *colour)
 {
 	struct uhd_metrics_push p = {0};
 	double lms[3][3], luma[3];
@@ -71,12 +71,13 @@ static struct uhd_metrics_push colour_push(const struct uhd_comparer *cmp,
 	p.width = (uint32_t)cmp->params.width;
 	p.height = (uint32_t)cmp->params.height;
 	p.half_width = div_up(p.width, 2);
+	p.heat_stride_words = (uint32_t)(cmp->heat_stride / 4);
 	return p;
 }
 
-static void dispatch(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
-                     enum comparer_pipeline pipe, VkDescriptorSet set,
-                     const struct uhd_metrics_push *push, uint32_t gx, uint32_t gy)
+void uhd_comparer_dispatch(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
+                           enum comparer_pipeline pipe, VkDescriptorSet set,
+                           const struct uhd_metrics_push *push, uint32_t gx, uint32_t gy)
 {
 	const struct uhd_vk_compute *c = &cmp->pipes[pipe];
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->pipeline);
@@ -99,21 +100,21 @@ static void record_bands(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
 		if (cmp->pipes[PIPE_PIXEL].pipeline && first < h) {
 			p.rows = first + rows > h ? h - first : rows;
 			p.groups_x = cmp->pixel_groups_x;
-			dispatch(cmp, cmd, PIPE_PIXEL, cmp->band_sets[b], &p, cmp->pixel_groups_x,
-			         div_up(p.rows, 16));
+			uhd_comparer_dispatch(cmp, cmd, PIPE_PIXEL, cmp->band_sets[b], &p,
+			                      cmp->pixel_groups_x, div_up(p.rows, 16));
 		}
 		if (cmp->scale_count > 0 && first < valid_h) {
 			p.rows = first + rows > valid_h ? valid_h - first : rows;
 			p.groups_x = cmp->ssim_tiles_x[0];
 			p.partial_base = cmp->ssim_base[0];
-			dispatch(cmp, cmd, PIPE_SSIM_PACKED, cmp->band_sets[b], &p,
-			         cmp->ssim_tiles_x[0], div_up(p.rows, 16));
+			uhd_comparer_dispatch(cmp, cmd, PIPE_SSIM_PACKED, cmp->band_sets[b], &p,
+			                      cmp->ssim_tiles_x[0], div_up(p.rows, 16));
 		}
 		if (cmp->scale_count > 1 && first / 2 < down_h) {
 			p.first_row = first / 2;
 			p.rows = first / 2 + rows / 2 > down_h ? down_h - first / 2 : rows / 2;
-			dispatch(cmp, cmd, PIPE_DOWN_PACKED, cmp->band_sets[b], &p,
-			         div_up(div_up(p.width, 2), 16), div_up(p.rows, 16));
+			uhd_comparer_dispatch(cmp, cmd, PIPE_DOWN_PACKED, cmp->band_sets[b], &p,
+			                      div_up(div_up(p.width, 2), 16), div_up(p.rows, 16));
 		}
 	}
 }
@@ -132,12 +133,12 @@ static void record_scales(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
 		p.rows = p.height - 10;
 		p.groups_x = cmp->ssim_tiles_x[s];
 		p.partial_base = cmp->ssim_base[s];
-		dispatch(cmp, cmd, PIPE_SSIM_FLOAT, cmp->scale_sets[s], &p, cmp->ssim_tiles_x[s],
-		         div_up(p.rows, 16));
+		uhd_comparer_dispatch(cmp, cmd, PIPE_SSIM_FLOAT, cmp->scale_sets[s], &p,
+		                      cmp->ssim_tiles_x[s], div_up(p.rows, 16));
 		if (s + 1 < cmp->scale_count) {
 			p.rows = div_up(p.height, 2);
-			dispatch(cmp, cmd, PIPE_DOWN_FLOAT, cmp->scale_sets[s], &p,
-			         div_up(div_up(p.width, 2), 16), div_up(p.rows, 16));
+			uhd_comparer_dispatch(cmp, cmd, PIPE_DOWN_FLOAT, cmp->scale_sets[s], &p,
+			                      div_up(div_up(p.width, 2), 16), div_up(p.rows, 16));
 		}
 	}
 }
@@ -148,21 +149,21 @@ static void record_reductions(const struct uhd_comparer *cmp, VkCommandBuffer cm
 	VkDescriptorSet set = cmp->band_sets[0];
 	if (cmp->pipes[PIPE_PIXEL].pipeline) {
 		p.rows = cmp->pixel_groups;
-		dispatch(cmp, cmd, PIPE_REDUCE_PIXEL, set, &p, 1, 1);
+		uhd_comparer_dispatch(cmp, cmd, PIPE_REDUCE_PIXEL, set, &p, 1, 1);
 	}
 	for (int s = 0; s < cmp->scale_count; s++) {
 		p.rows = cmp->ssim_tiles[s];
 		p.partial_base = cmp->ssim_base[s];
 		p.mode = (uint32_t)s;
-		dispatch(cmp, cmd, PIPE_REDUCE_SSIM, set, &p, 1, 1);
+		uhd_comparer_dispatch(cmp, cmd, PIPE_REDUCE_SSIM, set, &p, 1, 1);
 	}
 	if (cmp->pipes[PIPE_SELECT].pipeline) {
 		p.rows = (uint32_t)cmp->params.width * (uint32_t)cmp->params.height;
-		dispatch(cmp, cmd, PIPE_SELECT, set, &p, 1, 1);
+		uhd_comparer_dispatch(cmp, cmd, PIPE_SELECT, set, &p, 1, 1);
 		compute_barrier(cmd);
 		p.rows = p.height;
-		dispatch(cmp, cmd, PIPE_ITP_FINE, set, &p, div_up(p.half_width, 16),
-		         div_up(p.height, 16));
+		uhd_comparer_dispatch(cmp, cmd, PIPE_ITP_FINE, set, &p, div_up(p.half_width, 16),
+		                      div_up(p.height, 16));
 	}
 }
 
@@ -203,11 +204,11 @@ int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colou
 	};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
 	vkCmdFillBuffer(cmd, cmp->stats.buffer, 0, VK_WHOLE_SIZE, 0);
-	barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
-	        VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_WRITE_BIT,
-	        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-	        VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-	struct uhd_metrics_push p = colour_push(cmp, colour);
+	uhd_comparer_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
+	                     VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_WRITE_BIT,
+	                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+	                     VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+	struct uhd_metrics_push p = uhd_comparer_colour_push(cmp, colour);
 	ret = fill_light_lut(cmp, colour, &p);
 	if (ret < 0) {
 		return ret;
@@ -216,8 +217,8 @@ int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colou
 	record_scales(cmp, cmd, p);
 	compute_barrier(cmd);
 	record_reductions(cmp, cmd, p);
-	barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-	        VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+	uhd_comparer_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+	                     VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
 	VK_CHECK(vkEndCommandBuffer(cmd));
 	return 0;
 fail:
@@ -353,6 +354,22 @@ static void read_ssim_metrics(const struct uhd_comparer *cmp, const uint32_t *st
 	m->computed |= UHD_METRIC_MSSSIM;
 }
 
+int uhd_comparer_submit(struct uhd_comparer *cmp)
+{
+	int ret = 0;
+	VkSubmitInfo submit = {
+	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+	        .commandBufferCount = 1,
+	        .pCommandBuffers = &cmp->commands,
+	};
+	VK_CHECK(vkResetFences(cmp->ctx->device, 1, &cmp->fence));
+	VK_CHECK(uhd_vk_submit(cmp->ctx, &submit, cmp->fence));
+	VK_CHECK(vkWaitForFences(cmp->ctx->device, 1, &cmp->fence, VK_TRUE, UINT64_MAX));
+	return 0;
+fail:
+	return ret;
+}
+
 int uhd_comparer_run(struct uhd_comparer *cmp, const struct uhd_image *ref,
                      const struct uhd_image *test, struct uhd_metrics *metrics)
 {
@@ -370,15 +387,8 @@ int uhd_comparer_run(struct uhd_comparer *cmp, const struct uhd_image *ref,
 		return ret;
 	}
 	double t0 = now_ms();
-	VkSubmitInfo submit = {
-	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-	        .commandBufferCount = 1,
-	        .pCommandBuffers = &cmp->commands,
-	};
-	VK_CHECK(vkResetFences(cmp->ctx->device, 1, &cmp->fence));
-	VK_CHECK(uhd_vk_submit(cmp->ctx, &submit, cmp->fence));
-	VK_CHECK(vkWaitForFences(cmp->ctx->device, 1, &cmp->fence, VK_TRUE, UINT64_MAX));
-	ret = uhd_vk_buffer_invalidate(cmp->ctx, &cmp->stats);
+	ret = uhd_comparer_submit(cmp);
+	ret = ret ? ret : uhd_vk_buffer_invalidate(cmp->ctx, &cmp->stats);
 	if (ret < 0) {
 		return ret;
 	}
@@ -394,6 +404,4 @@ int uhd_comparer_run(struct uhd_comparer *cmp, const struct uhd_image *ref,
 		read_ssim_metrics(cmp, stats, metrics);
 	}
 	return 0;
-fail:
-	return ret;
 }

@@ -90,6 +90,27 @@ static void write_frame_metrics(struct uhd_json *json, const struct uhd_metrics 
 	}
 }
 
+static void write_diff_images(struct uhd_json *json, const struct check_report *report,
+                              const struct check_frame *f)
+{
+	char path[4200];
+	uhd_json_object_begin(json, "diff_images");
+	snprintf(path, sizeof(path), "%s/frame-%06" PRId64 "-heat.png", report->params->diff_dir,
+	         f->index);
+	uhd_json_string(json, "heat", path);
+	snprintf(path, sizeof(path), "%s/frame-%06" PRId64 "-worst.png", report->params->diff_dir,
+	         f->index);
+	uhd_json_string(json, "worst", path);
+	uhd_json_string(json, "heat_metric", f->heat_metric);
+	uhd_json_double(json, "heat_scale", f->heat_scale);
+	uhd_json_array_begin(json, "worst_region");
+	for (int i = 0; i < 4; i++) {
+		uhd_json_int(json, NULL, f->worst[i]);
+	}
+	uhd_json_array_end(json);
+	uhd_json_object_end(json);
+}
+
 static void write_frame(struct uhd_json *json, const struct check_report *report,
                         const struct check_frame *f)
 {
@@ -113,6 +134,9 @@ static void write_frame(struct uhd_json *json, const struct check_report *report
 	snprintf(hex, sizeof(hex), "%016" PRIx64, f->ref_checksum);
 	uhd_json_string(json, "ref_checksum_xxh3", hex);
 	write_frame_metrics(json, &f->metrics);
+	if (f->has_diff_images) {
+		write_diff_images(json, report, f);
+	}
 	uhd_json_object_begin(json, "ms");
 	uhd_json_double(json, "render", f->render_ms);
 	uhd_json_double(json, "compare", f->compare_ms);
