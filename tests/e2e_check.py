@@ -51,7 +51,7 @@ def run(*args, expect=None):
 
 
 def sample(name):
-    return os.path.join(SAMPLES, name)
+    return os.path.abspath(os.path.join(SAMPLES, name))
 
 
 def junit_cases(path):
@@ -199,6 +199,54 @@ def diff_images(work, refs):
           f"heat map marks only (123,77), index {rows[77][123]} (expected {expected}): {coloured[:5]}")
 
 
+def suites_and_shards(work, refs):
+    suite = os.path.join(work, "suite.json")
+    entries = [
+        {"name": "same", "input": sample("topleft_420p10.mkv"), "ref": "refs", "exact": True},
+        {"name": "blur", "input": sample("topleft_420p10_blur2.mkv"), "ref": "refs"},
+        {"name": "missing", "input": "no-such-clip.mkv", "ref": "refs"},
+        {"name": "png", "input": "shift16.png", "ref": "ref16.png", "max_diff": 0},
+        {"name": "png-loose", "input": "shift16.png", "ref": "ref16.png"},
+    ]
+    json.dump({"defaults": {"metrics": "psnr,ssim,diff"}, "entries": entries}, open(suite, "w"))
+    junit, report = os.path.join(work, "suite.xml"), os.path.join(work, "suite-report.json")
+    run("check", "--suite", suite, "--junit", junit, "--report-json", report, "-q", expect=3)
+    root = ET.parse(junit).getroot()
+    suites = {ts.get("name"): ts for ts in root.iter("testsuite")}
+    check(list(suites) == [e["name"] for e in entries], f"one JUnit testsuite per entry: {list(suites)}")
+    check(suites["missing"].find("testcase/error") is not None, "a missing input is a JUnit error")
+    failing = {n: [c.get("name") for c in ts.iter("testcase") if c.find("failure") is not None]
+               for n, ts in suites.items()}
+    check(failing == {"same": [], "blur": ["frame-000002"], "missing": [], "png": ["frame-000000"],
+                      "png-loose": []}, f"failing testcases per entry: {failing}")
+    full = json.load(open(report))
+    totals = full["totals"]
+    for e in full["entries"]:
+        if e["check"]["error"]:
+            print("     entry", e["name"], "error:", e["check"]["error"])
+    check(totals == {"entries": 5, "run": 5, "passed": 2, "failed": 2, "errored": 1},
+          f"suite report totals: {totals}")
+    names = []
+    for index in range(2):
+        shard = os.path.join(work, f"shard{index}.xml")
+        run("check", "--suite", suite, "--shard", f"{index}/2", "--junit", shard, "-q")
+        names.append([ts.get("name") for ts in ET.parse(shard).getroot().iter("testsuite")])
+    check(names == [["same", "missing", "png-loose"], ["blur", "png"]],
+          f"--shard I/2 runs entries i % 2 == I: {names}")
+    env = dict(os.environ, GTEST_SHARD_INDEX="1", GTEST_TOTAL_SHARDS="2",
+               GTEST_SHARD_STATUS_FILE=os.path.join(work, "shard-status"))
+    shard = os.path.join(work, "gtest-shard.xml")
+    subprocess.run([UHDPIPE, "check", "--suite", suite, "--junit", shard, "-q"], env=env,
+                   capture_output=True, timeout=600)
+    check([ts.get("name") for ts in ET.parse(shard).getroot().iter("testsuite")] == names[1],
+          "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS pick the same shard as --shard")
+    check(os.path.exists(os.path.join(work, "shard-status")), "GTEST_SHARD_STATUS_FILE touched")
+    bad = os.path.join(work, "bad-suite.json")
+    open(bad, "w").write('{"entries": [\n  {"input": "a", "ref": "b",}\n]}')
+    proc = run("check", "--suite", bad, expect=2)
+    check("line 2" in proc.stderr, f"a malformed suite names the line: {proc.stderr.strip()}")
+
+
 def mismatches_fail(work, refs):
     report = os.path.join(work, "count.json")
     proc = run("check", sample("hlg_4k_hevc.mkv"), "--ref", refs, "--frames", "8",
@@ -264,6 +312,7 @@ def main():
         one_code_shift(work)
         mismatches_fail(work, refs)
         diff_images(work, refs)
+        suites_and_shards(work, refs)
         broken_refs_refused(work, refs)
         usage_errors()
         lower_quality_encode_fails(work)

@@ -85,6 +85,32 @@ struct uhd_check_result {
  * result->passed), -EINTR when cancelled, or a negative error. */
 UHD_API int uhd_check_run(const struct uhd_check_params *params, struct uhd_check_result *result);
 
+/* A suite file (schema in README, "Suites") run as `uhdpipe check --suite`. */
+struct uhd_suite_params {
+	const char *path; /* the suite file (required) */
+	/* Entry i runs when i % shard_count == shard_index (default 0 of 1). */
+	int shard_index, shard_count;
+	/* Options and thresholds every entry starts from; the suite's "defaults"
+	 * and then the entry's own fields override them. input/ref are unused. */
+	struct uhd_check_params base;
+	const char *report_path; /* one JSON report for the shard (default NULL) */
+	const char *junit_path;  /* one JUnit file, a testsuite per entry (default NULL) */
+};
+
+struct uhd_suite_result {
+	int entries, run, passed, failed, errored; /* failed: thresholds or mismatches */
+	int first_error; /* negative errno of the first entry that errored */
+	enum uhd_stage first_error_stage;
+	unsigned validation_messages;
+	bool interrupted;
+	char message[512]; /* what went wrong first, for people */
+};
+
+/* Returns 0 when the shard ran (see result for pass/fail/error counts),
+ * -EINVAL for a malformed suite file, -EINTR when cancelled (reports are
+ * written and marked incomplete), or -errno when a report cannot be written. */
+UHD_API int uhd_suite_run(const struct uhd_suite_params *params, struct uhd_suite_result *result);
+
 #ifdef __cplusplus
 }
 #endif

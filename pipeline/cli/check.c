@@ -11,6 +11,7 @@
 
 static const char check_help[] =
         "usage: uhdpipe check INPUT --ref REF [options]\n"
+        "       uhdpipe check --suite FILE.json [--shard I/N] [options]\n"
         "\n"
         "Compares the frames of INPUT with those of REF on the GPU and judges each frame\n"
         "against thresholds. INPUT and REF may each be a clip (rendered as 'play' does),\n"
@@ -29,6 +30,11 @@ static const char check_help[] =
         "  --exact               pixel checksums must match\n"
         "                        A threshold of 'off' disables it; giving a threshold\n"
         "                        adds its metric to the list.\n"
+        "  --suite FILE.json     run the suite's entries (README, \"Suites\"): the options\n"
+        "                        here are every entry's defaults; one JUnit testsuite\n"
+        "                        per entry\n"
+        "  --shard I/N           run entries i with i % N == I (0 <= I < N); default from\n"
+        "                        GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS when set\n"
         "  --report-json FILE    JSON report: per-frame metrics, failures, worst frames\n"
         "  --junit FILE          JUnit XML: one testcase per frame\n"
         "  --diff-dir DIR        for each failing frame: DIR/frame-NNNNNN-heat.png, a heat\n"
@@ -55,6 +61,16 @@ enum {
 	OPT_REPORT_JSON,
 	OPT_JUNIT,
 	OPT_DIFF_DIR,
+	OPT_SUITE,
+	OPT_SHARD,
+};
+
+struct check_cli {
+	struct uhd_check_params params;
+	bool quiet;
+	const char *suite;
+	int shard_index, shard_count;
+	bool shard_given;
 };
 
 static bool parse_threshold(const char *text, double *value)
@@ -114,11 +130,27 @@ static int threshold_option(int opt, const char *arg, struct uhd_check_params *p
 	return 1;
 }
 
-static int command_option(int opt, const char *arg, struct uhd_check_params *p, bool *quiet,
+static bool parse_shard(const char *text, int *index, int *count)
+{
+	char tail;
+	return sscanf(text, "%d/%d%c", index, count, &tail) == 2 && *count >= 1 && *index >= 0 &&
+	       *index < *count;
+}
+
+static int command_option(int opt, const char *arg, struct check_cli *cli,
                           unsigned *explicit_metrics)
 {
+	struct uhd_check_params *p = &cli->params;
 	const char *bad = NULL;
 	switch (opt) {
+	case OPT_SUITE: cli->suite = arg; return 0;
+	case OPT_SHARD:
+		if (!parse_shard(arg, &cli->shard_index, &cli->shard_count)) {
+			return uhd_cli_usage_error(
+			        "check", "--shard needs I/N with 0 <= I < N, got '%s'", arg);
+		}
+		cli->shard_given = true;
+		return 0;
 	case OPT_REF: p->ref = arg; return 0;
 	case OPT_METRICS:
 		if (uhd_metrics_from_names(arg, explicit_metrics, &bad) < 0) {
@@ -132,7 +164,7 @@ static int command_option(int opt, const char *arg, struct uhd_check_params *p, 
 	case OPT_REPORT_JSON: p->report_path = arg; return 0;
 	case OPT_JUNIT: p->junit_path = arg; return 0;
 	case OPT_DIFF_DIR: p->diff_dir = arg; return 0;
-	case 'q': *quiet = true; return 0;
+	case 'q': cli->quiet = true; return 0;
 	}
 	int ret = threshold_option(opt, arg, p);
 	if (ret < 0) {
@@ -155,8 +187,9 @@ static void apply_render(struct uhd_check_params *p, const struct uhd_cli_render
 	p->validation = r->validation;
 }
 
-static int parse_args(int argc, char **argv, struct uhd_check_params *p, bool *quiet)
+static int parse_args(int argc, char **argv, struct check_cli *cli)
 {
+	struct uhd_check_params *p = &cli->params;
 	static const struct option options[] = {
 	        {"ref", required_argument, NULL, OPT_REF},
 	        {"metrics", required_argument, NULL, OPT_METRICS},
@@ -170,6 +203,8 @@ static int parse_args(int argc, char **argv, struct uhd_check_params *p, bool *q
 	        {"report-json", required_argument, NULL, OPT_REPORT_JSON},
 	        {"junit", required_argument, NULL, OPT_JUNIT},
 	        {"diff-dir", required_argument, NULL, OPT_DIFF_DIR},
+	        {"suite", required_argument, NULL, OPT_SUITE},
+	        {"shard", required_argument, NULL, OPT_SHARD},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        UHD_CLI_RENDER_LONG_OPTIONS,
@@ -189,7 +224,7 @@ static int parse_args(int argc, char **argv, struct uhd_check_params *p, bool *q
 			return uhd_cli_usage_error("check", "%s needs a value", argv[optind - 1]);
 		}
 		int ret = uhd_cli_render_option("check", opt, optarg, &render);
-		ret = ret >= 0 ? ret : command_option(opt, optarg, p, quiet, &explicit_metrics);
+		ret = ret >= 0 ? ret : command_option(opt, optarg, cli, &explicit_metrics);
 		if (ret < 0) {
 			return uhd_cli_usage_error("check", "unknown option %s", argv[optind - 1]);
 		}
@@ -199,6 +234,15 @@ static int parse_args(int argc, char **argv, struct uhd_check_params *p, bool *q
 	}
 	apply_render(p, &render);
 	p->metrics |= explicit_metrics ? explicit_metrics : UHD_CHECK_DEFAULT_METRICS;
+	if (cli->suite) {
+		if (optind != argc || p->ref) {
+			return uhd_cli_usage_error("check", "--suite takes no INPUT or --ref");
+		}
+		return 0;
+	}
+	if (cli->shard_given) {
+		return uhd_cli_usage_error("check", "--shard goes with --suite");
+	}
 	if (optind != argc - 1 || !p->ref) {
 		return uhd_cli_usage_error("check", "give one INPUT and --ref REF");
 	}
@@ -227,18 +271,83 @@ static void print_summary(const struct uhd_check_params *p, const struct uhd_che
 	}
 }
 
+/* CI systems shard through GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS and expect the
+ * file GTEST_SHARD_STATUS_FILE names to be touched by a runner that shards. */
+static int shard_from_environment(struct check_cli *cli)
+{
+	const char *index = getenv("GTEST_SHARD_INDEX"), *total = getenv("GTEST_TOTAL_SHARDS");
+	if (cli->shard_given || !index || !total) {
+		return 0;
+	}
+	char text[64];
+	snprintf(text, sizeof(text), "%s/%s", index, total);
+	if (!parse_shard(text, &cli->shard_index, &cli->shard_count)) {
+		return uhd_cli_usage_error("check",
+		                           "GTEST_SHARD_INDEX=%s and GTEST_TOTAL_SHARDS=%s do not "
+		                           "make a shard I/N with 0 <= I < N",
+		                           index, total);
+	}
+	const char *status = getenv("GTEST_SHARD_STATUS_FILE");
+	FILE *touch = status && *status ? fopen(status, "a") : NULL;
+	if (touch) {
+		fclose(touch);
+	}
+	return 0;
+}
+
+static int run_suite(struct check_cli *cli)
+{
+	int bad = shard_from_environment(cli);
+	if (bad) {
+		return bad;
+	}
+	struct uhd_suite_params sp = {.path = cli->suite,
+	                              .shard_index = cli->shard_index,
+	                              .shard_count = cli->shard_count,
+	                              .base = cli->params,
+	                              .report_path = cli->params.report_path,
+	                              .junit_path = cli->params.junit_path};
+	sp.base.progress = false;
+	struct uhd_suite_result r;
+	int ret = uhd_suite_run(&sp, &r);
+	if (ret == -EINVAL || ret == -ENOENT) {
+		return UHD_EXIT_USAGE; /* the suite file is malformed or missing: logged */
+	}
+	int code = uhd_cli_exit_code(ret, UHD_STAGE_OUTPUT, r.validation_messages);
+	if (code == UHD_EXIT_OK && r.errored) {
+		code = uhd_cli_exit_code(r.first_error, r.first_error_stage, 0);
+	}
+	if (code == UHD_EXIT_OK && r.failed) {
+		code = UHD_EXIT_QUALITY;
+	}
+	if (!cli->quiet) {
+		printf("suite %s, shard %d/%d: %d entries, %d passed, %d failed, %d errors%s\n",
+		       cli->suite, cli->shard_index, cli->shard_count, r.entries, r.passed,
+		       r.failed, r.errored, r.interrupted ? " (interrupted)" : "");
+		if (r.message[0]) {
+			printf("  %s\n", r.message);
+		}
+	}
+	return code;
+}
+
 int uhd_cli_check(int argc, char **argv)
 {
-	struct uhd_check_params params = UHD_CHECK_DEFAULTS;
-	bool quiet = false;
-	int parsed = parse_args(argc, argv, &params, &quiet);
+	struct check_cli cli = {.params = UHD_CHECK_DEFAULTS, .shard_count = 1};
+	int parsed = parse_args(argc, argv, &cli);
 	if (parsed != 0) {
 		return parsed < 0 ? UHD_EXIT_OK : parsed;
 	}
+	struct uhd_check_params params = cli.params;
+	bool quiet = cli.quiet;
 	params.progress = !quiet && isatty(STDERR_FILENO);
 	params.cancel = uhd_cli_catch_signals();
 	if (quiet) {
 		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
+	}
+	if (cli.suite) {
+		cli.params.cancel = params.cancel;
+		return run_suite(&cli);
 	}
 	struct uhd_check_result result;
 	int ret = uhd_check_run(&params, &result);

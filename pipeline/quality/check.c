@@ -22,9 +22,7 @@ struct check_state {
 	struct uhd_context *context;
 	struct uhd_frames *input, *ref;
 	struct uhd_comparer *comparer;
-	struct check_report report;
-	char mismatch[512];
-	char error[512];
+	struct check_report *report;
 };
 
 static double now_ms(void)
@@ -37,8 +35,9 @@ static double now_ms(void)
 static int fail(struct check_state *st, enum uhd_stage stage, int ret, const char *what)
 {
 	st->result->failed_stage = stage;
-	snprintf(st->error, sizeof(st->error), "%s (%s)", what, strerror(-ret));
-	st->report.error = st->error;
+	snprintf(st->report->error_text, sizeof(st->report->error_text), "%s (%s)", what,
+	         strerror(-ret));
+	st->report->error = st->report->error_text;
 	return ret;
 }
 
@@ -49,10 +48,10 @@ static void mismatch(struct check_state *st, const char *fmt, ...)
 {
 	va_list args;
 	va_start(args, fmt);
-	vsnprintf(st->mismatch, sizeof(st->mismatch), fmt, args);
+	vsnprintf(st->report->mismatch_text, sizeof(st->report->mismatch_text), fmt, args);
 	va_end(args);
-	st->report.mismatch = st->mismatch;
-	uhd_error("%s", st->mismatch);
+	st->report->mismatch = st->report->mismatch_text;
+	uhd_error("%s", st->report->mismatch);
 }
 
 /* Options a reference folder recorded, unless given on the command line. */
@@ -90,22 +89,24 @@ static int open_inputs(struct check_state *st)
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_GPU, ret, "no usable Vulkan device");
 	}
-	st->report.device = uhd_context_limits(st->context)->name;
-	snprintf(st->result->device, sizeof(st->result->device), "%s", st->report.device);
+	snprintf(st->report->device_name, sizeof(st->report->device_name), "%s",
+	         uhd_context_limits(st->context)->name);
+	st->report->device = st->report->device_name;
+	snprintf(st->result->device, sizeof(st->result->device), "%s", st->report->device);
 	struct uhd_render_options first = resolve_options(p, NULL);
 	ret = uhd_frames_open(p->ref, st->context, &first, &st->ref);
 	if (ret < 0) {
 		return fail(st, ret == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the reference failed");
 	}
-	st->report.ref_kind = st->ref->impl->kind;
-	st->report.options = resolve_options(p, st->ref);
-	ret = uhd_frames_open(p->input, st->context, &st->report.options, &st->input);
+	st->report->ref_kind = st->ref->impl->kind;
+	st->report->options = resolve_options(p, st->ref);
+	ret = uhd_frames_open(p->input, st->context, &st->report->options, &st->input);
 	if (ret < 0) {
 		return fail(st, ret == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the input failed");
 	}
-	st->report.input_kind = st->input->impl->kind;
+	st->report->input_kind = st->input->impl->kind;
 	return 0;
 }
 
@@ -204,7 +205,7 @@ static void note_failure(struct check_state *st, const struct check_frame *f)
 		return;
 	}
 	char lines[7][160];
-	int n = uhd_check_failure_lines(&st->report, f, lines);
+	int n = uhd_check_failure_lines(st->report, f, lines);
 	snprintf(st->result->message, sizeof(st->result->message), "frame %lld: %s",
 	         (long long)f->index, n ? lines[0] : "failed");
 }
@@ -267,7 +268,7 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 		}
 	}
 	st->result->frames_compared++;
-	return add_frame(&st->report, &f);
+	return add_frame(st->report, &f);
 }
 
 static void show_progress(const struct check_state *st, double start_ms, bool last)
@@ -335,7 +336,7 @@ static int frame_loop(struct check_state *st)
 	if (p->progress && st->result->frames_compared) {
 		show_progress(st, start_ms, true);
 	}
-	st->report.seconds = (now_ms() - start_ms) / 1e3;
+	st->report->seconds = (now_ms() - start_ms) / 1e3;
 	return ret < 0 ? ret : 0;
 }
 
@@ -348,47 +349,55 @@ static void close_state(struct check_state *st)
 		st->result->validation_messages = uhd_context_validation_messages(st->context);
 	}
 	uhd_context_destroy(&st->context);
-	free(st->report.frames);
 }
 
-static int write_reports(struct check_state *st, int ret)
+void uhd_check_report_finish(struct check_report *report)
 {
-	const struct uhd_check_params *p = st->params;
-	int written = 0;
-	if (p->report_path) {
-		written = uhd_check_report_write_json(&st->report, p->report_path);
+	free(report->frames);
+	memset(report, 0, sizeof(*report));
+}
+
+int uhd_check_execute(const struct uhd_check_params *params, struct uhd_check_result *result,
+                      struct check_report *report)
+{
+	struct check_state st = {.params = params, .result = result, .report = report};
+	memset(result, 0, sizeof(*result));
+	memset(report, 0, sizeof(*report));
+	report->params = params;
+	report->device = "";
+	report->input_kind = uhd_frames_kind_of(params->input)->kind;
+	report->ref_kind = uhd_frames_kind_of(params->ref)->kind;
+	int ret = open_inputs(&st);
+	if (ret == 0 && check_counts(&st)) {
+		ret = frame_loop(&st);
 	}
-	if (p->junit_path && written == 0) {
-		written = uhd_check_report_write_junit(&st->report, p->junit_path);
+	report->complete = ret == 0;
+	result->passed = ret == 0 && !report->mismatch && result->frames_failed == 0;
+	report->passed = result->passed;
+	if (report->mismatch && !result->message[0]) {
+		snprintf(result->message, sizeof(result->message), "%s", report->mismatch);
 	}
-	if (written < 0 && ret == 0) {
-		st->result->failed_stage = UHD_STAGE_OUTPUT;
-		return written;
-	}
+	result->seconds = report->seconds;
+	result->fps = result->seconds > 0 ? result->frames_compared / result->seconds : 0;
+	close_state(&st);
 	return ret;
 }
 
 int uhd_check_run(const struct uhd_check_params *params, struct uhd_check_result *result)
 {
-	struct check_state st = {.params = params, .result = result};
-	memset(result, 0, sizeof(*result));
-	st.report.params = params;
-	st.report.device = "";
-	st.report.input_kind = uhd_frames_kind_of(params->input)->kind;
-	st.report.ref_kind = uhd_frames_kind_of(params->ref)->kind;
-	int ret = open_inputs(&st);
-	if (ret == 0 && check_counts(&st)) {
-		ret = frame_loop(&st);
+	struct check_report report;
+	int ret = uhd_check_execute(params, result, &report);
+	int written = 0;
+	if (params->report_path) {
+		written = uhd_check_report_write_json(&report, params->report_path);
 	}
-	st.report.complete = ret == 0;
-	result->passed = ret == 0 && !st.report.mismatch && result->frames_failed == 0;
-	st.report.passed = result->passed;
-	if (st.report.mismatch && !result->message[0]) {
-		snprintf(result->message, sizeof(result->message), "%s", st.report.mismatch);
+	if (params->junit_path && written == 0) {
+		written = uhd_check_report_write_junit(&report, params->junit_path);
 	}
-	result->seconds = st.report.seconds;
-	result->fps = result->seconds > 0 ? result->frames_compared / result->seconds : 0;
-	ret = write_reports(&st, ret);
-	close_state(&st);
+	if (written < 0 && ret == 0) {
+		result->failed_stage = UHD_STAGE_OUTPUT;
+		ret = written;
+	}
+	uhd_check_report_finish(&report);
 	return ret;
 }

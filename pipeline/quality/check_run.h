@@ -42,7 +42,21 @@ struct check_report {
 	/* A failure of the whole comparison (count or size mismatch), or NULL. */
 	const char *mismatch;
 	const char *error; /* the run failed, or NULL */
+	/* Storage of the strings above: a report outlives its run. */
+	char mismatch_text[512], error_text[512], device_name[256];
 };
+
+/* Runs one comparison into report (the caller frees it with
+ * uhd_check_report_finish) without writing any file. Same returns as
+ * uhd_check_run. */
+int uhd_check_execute(const struct uhd_check_params *params, struct uhd_check_result *result,
+                      struct check_report *report);
+void uhd_check_report_finish(struct check_report *report);
+
+/* The report as one JSON object (the body of --report-json). */
+struct uhd_json;
+void uhd_check_report_json_object(struct uhd_json *json, const char *key,
+                                  const struct check_report *report);
 
 /* "psnr 38.21 dB < 45 (min-psnr)"-style lines for the failures of a frame;
  * returns how many were written. */

@@ -258,6 +258,21 @@ static void write_totals(struct uhd_json *json, const struct check_report *repor
 	uhd_json_object_end(json);
 }
 
+void uhd_check_report_json_object(struct uhd_json *json, const char *key,
+                                  const struct check_report *report)
+{
+	uhd_json_object_begin(json, key);
+	write_header(json, report);
+	uhd_json_array_begin(json, "frames");
+	for (int64_t i = 0; i < report->frame_count; i++) {
+		write_frame(json, report, &report->frames[i]);
+	}
+	uhd_json_array_end(json);
+	write_worst(json, report);
+	write_totals(json, report);
+	uhd_json_object_end(json);
+}
+
 int uhd_check_report_write_json(const struct check_report *report, const char *path)
 {
 	struct uhd_atomic_file f;
@@ -267,16 +282,7 @@ int uhd_check_report_write_json(const struct check_report *report, const char *p
 	}
 	struct uhd_json json;
 	uhd_json_init(&json, f.file, true);
-	uhd_json_object_begin(&json, NULL);
-	write_header(&json, report);
-	uhd_json_array_begin(&json, "frames");
-	for (int64_t i = 0; i < report->frame_count; i++) {
-		write_frame(&json, report, &report->frames[i]);
-	}
-	uhd_json_array_end(&json);
-	write_worst(&json, report);
-	write_totals(&json, report);
-	uhd_json_object_end(&json);
+	uhd_check_report_json_object(&json, NULL, report);
 	fputc('\n', f.file);
 	return uhd_atomic_commit(&f, "report");
 }

@@ -1,0 +1,306 @@
+/*
+ * Suites: a JSON file of (input, ref, thresholds) entries, run one after the
+ * other, or a deterministic 1/N of them (--shard I/N, as CI matrices and the
+ * GTEST_SHARD_* variables ask). One JUnit testsuite per entry.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/json_value.h"
+#include "../common/log.h"
+#include "../report/atomic_file.h"
+#include "../report/json.h"
+#include "../report/junit.h"
+#include "check_run.h"
+
+struct suite_entry {
+	struct uhd_check_params params;
+	char name[256], input[PATH_MAX], ref[PATH_MAX];
+	struct check_report report;
+	bool ran;
+};
+
+static int suite_error(const char *path, const char *what, size_t entry)
+{
+	if (entry == SIZE_MAX) {
+		uhd_error("suite '%s': %s", path, what);
+	} else {
+		uhd_error("suite '%s', entry %zu: %s", path, entry, what);
+	}
+	return -EINVAL;
+}
+
+/* A path of the suite file, relative to the file's folder unless absolute. */
+static void resolve_path(const char *suite, const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(suite, '/');
+	if (path[0] == '/' || !slash) {
+		snprintf(out, size, "%s", path);
+	} else {
+		snprintf(out, size, "%.*s/%s", (int)(slash - suite), suite, path);
+	}
+}
+
+static bool get_threshold(const struct uhd_jv *object, const char *key, double *out)
+{
+	const struct uhd_jv *v = uhd_jv_get(object, key);
+	if (!v) {
+		return true;
+	}
+	if (v->type == UHD_JV_STRING && strcmp(v->string, "off") == 0) {
+		*out = NAN;
+		return true;
+	}
+	return uhd_jv_get_number(object, key, out);
+}
+
+/* Thresholds and metrics of a "defaults" object or an entry. */
+static const char *apply_thresholds(const struct uhd_jv *o, struct uhd_check_params *p)
+{
+	struct uhd_thresholds *t = &p->thresholds;
+	if (!get_threshold(o, "min_psnr", &t->min_psnr) ||
+	    !get_threshold(o, "min_ssim", &t->min_ssim) ||
+	    !get_threshold(o, "min_msssim", &t->min_msssim) ||
+	    !get_threshold(o, "max_deltaitp", &t->max_deltaitp) ||
+	    !get_threshold(o, "max_deltaitp_p99", &t->max_deltaitp_p99)) {
+		return "a threshold is neither a number nor \"off\"";
+	}
+	double max_diff = t->max_diff < 0 ? NAN : (double)t->max_diff;
+	if (!get_threshold(o, "max_diff", &max_diff) ||
+	    (!isnan(max_diff) && (max_diff < 0 || max_diff != floor(max_diff)))) {
+		return "max_diff is neither a whole number >= 0 nor \"off\"";
+	}
+	t->max_diff = isnan(max_diff) ? -1 : (int64_t)max_diff;
+	if (uhd_jv_get(o, "exact") && !uhd_jv_get_bool(o, "exact", &t->exact)) {
+		return "exact is not true or false";
+	}
+	const char *metrics, *bad;
+	if (uhd_jv_get_string(o, "metrics", &metrics) &&
+	    uhd_metrics_from_names(metrics, &p->metrics, &bad) < 0) {
+		return "metrics names an unknown metric (psnr, ssim, msssim, deltaitp, diff, all)";
+	}
+	return NULL;
+}
+
+static const char *apply_render(const struct uhd_jv *o, struct uhd_check_params *p)
+{
+	const char *text;
+	int64_t value;
+	if (uhd_jv_get_string(o, "size", &text)) {
+		if (sscanf(text, "%dx%d", &p->convert.width, &p->convert.height) != 2 ||
+		    p->convert.width <= 0 || p->convert.height <= 0) {
+			return "size is not WxH";
+		}
+		p->size_given = true;
+	}
+	if (uhd_jv_get_string(o, "scaler", &text)) {
+		if (uhd_scaler_from_name(text, &p->convert.scaler) < 0) {
+			return "scaler is not nearest, bilinear, bicubic or lanczos3";
+		}
+		p->scaler_given = true;
+	}
+	if (uhd_jv_get(o, "start")) {
+		if (!uhd_jv_get_int(o, "start", &value) || value < 0) {
+			return "start is not a whole number >= 0";
+		}
+		p->start = value;
+		p->start_given = true;
+	}
+	if (uhd_jv_get(o, "frames")) {
+		if (!uhd_jv_get_int(o, "frames", &value) || value < 1) {
+			return "frames is not a whole number >= 1";
+		}
+		p->frames = value;
+		p->frames_given = true;
+	}
+	return NULL;
+}
+
+static int read_entry(const char *path, const struct uhd_jv *item, size_t i,
+                      const struct uhd_check_params *defaults, struct suite_entry *e)
+{
+	const char *input, *ref, *name = NULL, *what;
+	if (item->type != UHD_JV_OBJECT || !uhd_jv_get_string(item, "input", &input) ||
+	    !uhd_jv_get_string(item, "ref", &ref)) {
+		return suite_error(path, "needs \"input\" and \"ref\" strings", i);
+	}
+	e->params = *defaults;
+	if ((what = apply_thresholds(item, &e->params)) ||
+	    (what = apply_render(item, &e->params))) {
+		return suite_error(path, what, i);
+	}
+	resolve_path(path, input, e->input, sizeof(e->input));
+	resolve_path(path, ref, e->ref, sizeof(e->ref));
+	uhd_jv_get_string(item, "name", &name);
+	snprintf(e->name, sizeof(e->name), "%s", name ? name : input);
+	e->params.input = e->input;
+	e->params.ref = e->ref;
+	e->params.suite_name = e->name;
+	e->params.report_path = NULL;
+	e->params.junit_path = NULL;
+	return 0;
+}
+
+static int read_suite(const struct uhd_suite_params *sp, struct suite_entry **entries,
+                      size_t *count)
+{
+	char error[256];
+	struct uhd_jv *root = NULL;
+	int ret = uhd_jv_parse_file(sp->path, &root, error, sizeof(error));
+	if (ret < 0) {
+		uhd_error("suite '%s': %s", sp->path, error);
+		return ret == -ENOENT ? -ENOENT : -EINVAL;
+	}
+	const struct uhd_jv *list = uhd_jv_get(root, "entries");
+	struct uhd_check_params defaults = sp->base;
+	const struct uhd_jv *d = uhd_jv_get(root, "defaults");
+	const char *what = NULL;
+	if (!list || list->type != UHD_JV_ARRAY || list->count == 0) {
+		what = "needs a non-empty \"entries\" array";
+	} else if (d && !(what = apply_thresholds(d, &defaults))) {
+		what = apply_render(d, &defaults);
+	}
+	*entries = what ? NULL : calloc(list->count, sizeof(**entries));
+	if (!what && !*entries) {
+		ret = -ENOMEM;
+	}
+	for (size_t i = 0; !what && ret == 0 && i < list->count; i++) {
+		ret = read_entry(sp->path, &list->items[i], i, &defaults, &(*entries)[i]);
+	}
+	*count = list && !what ? list->count : 0;
+	uhd_jv_free(root);
+	return what ? suite_error(sp->path, what, SIZE_MAX) : ret;
+}
+
+static void note(struct uhd_suite_result *r, const char *name, const char *text)
+{
+	if (!r->message[0]) {
+		snprintf(r->message, sizeof(r->message), "%.200s: %.300s", name, text);
+	}
+}
+
+static void run_entry(struct suite_entry *e, struct uhd_suite_result *r)
+{
+	struct uhd_check_result result;
+	int ret = uhd_check_execute(&e->params, &result, &e->report);
+	e->ran = true;
+	r->run++;
+	r->validation_messages += result.validation_messages;
+	if (ret == -EINTR) {
+		r->interrupted = true;
+	} else if (ret < 0) {
+		r->errored++;
+		if (!r->first_error) {
+			r->first_error = ret;
+			r->first_error_stage = result.failed_stage;
+		}
+		note(r, e->name, e->report.error ? e->report.error : strerror(-ret));
+	} else if (result.passed) {
+		r->passed++;
+	} else {
+		r->failed++;
+		note(r, e->name, result.message);
+	}
+}
+
+static int write_json(const struct uhd_suite_params *sp, const struct uhd_suite_result *r,
+                      const struct suite_entry *entries, size_t count)
+{
+	struct uhd_atomic_file f;
+	int ret = uhd_atomic_open(&f, sp->report_path, "report");
+	if (ret < 0) {
+		return ret;
+	}
+	struct uhd_json json;
+	uhd_json_init(&json, f.file, true);
+	uhd_json_object_begin(&json, NULL);
+	uhd_json_string(&json, "tool", "uhdpipe check --suite");
+	uhd_json_string(&json, "version", uhd_version());
+	uhd_json_string(&json, "suite", sp->path);
+	uhd_json_object_begin(&json, "shard");
+	uhd_json_int(&json, "index", sp->shard_index);
+	uhd_json_int(&json, "count", sp->shard_count);
+	uhd_json_object_end(&json);
+	uhd_json_bool(&json, "complete", !r->interrupted);
+	uhd_json_bool(&json, "passed", !r->interrupted && r->passed == r->run);
+	uhd_json_array_begin(&json, "entries");
+	for (size_t i = 0; i < count; i++) {
+		if (entries[i].ran) {
+			uhd_json_object_begin(&json, NULL);
+			uhd_json_string(&json, "name", entries[i].name);
+			uhd_json_int(&json, "entry", (int64_t)i);
+			uhd_check_report_json_object(&json, "check", &entries[i].report);
+			uhd_json_object_end(&json);
+		}
+	}
+	uhd_json_array_end(&json);
+	uhd_json_object_begin(&json, "totals");
+	uhd_json_int(&json, "entries", r->entries);
+	uhd_json_int(&json, "run", r->run);
+	uhd_json_int(&json, "passed", r->passed);
+	uhd_json_int(&json, "failed", r->failed);
+	uhd_json_int(&json, "errored", r->errored);
+	uhd_json_object_end(&json);
+	uhd_json_object_end(&json);
+	fputc('\n', f.file);
+	return uhd_atomic_commit(&f, "report");
+}
+
+static int write_junit(const struct uhd_suite_params *sp, const struct suite_entry *entries,
+                       size_t count)
+{
+	const struct check_report **reports = calloc(count ? count : 1, sizeof(*reports));
+	if (!reports) {
+		return -ENOMEM;
+	}
+	int n = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (entries[i].ran) {
+			reports[n++] = &entries[i].report;
+		}
+	}
+	int ret = uhd_junit_write(reports, n, sp->junit_path);
+	free(reports);
+	return ret;
+}
+
+int uhd_suite_run(const struct uhd_suite_params *sp, struct uhd_suite_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	struct suite_entry *entries = NULL;
+	size_t count = 0;
+	int ret = read_suite(sp, &entries, &count);
+	if (ret < 0) {
+		return ret;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if ((int)(i % (size_t)sp->shard_count) != sp->shard_index) {
+			continue;
+		}
+		r->entries++;
+		if (sp->base.cancel && *sp->base.cancel) {
+			r->interrupted = true;
+			break;
+		}
+		run_entry(&entries[i], r);
+		if (r->interrupted) {
+			break;
+		}
+	}
+	int written = sp->report_path ? write_json(sp, r, entries, count) : 0;
+	if (sp->junit_path && written == 0) {
+		written = write_junit(sp, entries, count);
+	}
+	for (size_t i = 0; i < count; i++) {
+		uhd_check_report_finish(&entries[i].report);
+	}
+	free(entries);
+	if (r->interrupted) {
+		return -EINTR;
+	}
+	return written;
+}
