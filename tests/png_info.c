@@ -35,8 +35,8 @@ int main(int argc, char **argv)
 	printf("{\"width\": %d, \"height\": %d, \"bits\": %d, \"channels\": %d, \"srgb\": %s",
 	       png.width, png.height, png.bits, png.channels, png.has_srgb ? "true" : "false");
 	print_hex("cICP", png.cicp, 4, png.has_cicp);
-	print_hex("mDCv", png.mdcv, 24, png.has_mdcv);
-	print_hex("cLLi", png.clli, 8, png.has_clli);
+	print_hex("mDCV", png.mdcv, 24, png.has_mdcv);
+	print_hex("cLLI", png.clli, 8, png.has_clli);
 	printf(", \"xxh3\": \"%016llx\"}\n", hash);
 	test_png_free(&png);
 	return 0;

@@ -1,4 +1,4 @@
-/* Test-side PNG reader: libpng for pixels, unknown-chunk callbacks for cICP/mDCv/cLLi. */
+/* Test-side PNG reader: libpng for pixels, unknown-chunk callbacks for cICP/mDCV/cLLI (PNG third edition names). */
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +12,10 @@ static int on_chunk(png_structp png, png_unknown_chunkp chunk)
 	if (memcmp(chunk->name, "cICP", 4) == 0 && chunk->size == 4) {
 		memcpy(out->cicp, chunk->data, 4);
 		out->has_cicp = 1;
-	} else if (memcmp(chunk->name, "mDCv", 4) == 0 && chunk->size == 24) {
+	} else if (memcmp(chunk->name, "mDCV", 4) == 0 && chunk->size == 24) {
 		memcpy(out->mdcv, chunk->data, 24);
 		out->has_mdcv = 1;
-	} else if (memcmp(chunk->name, "cLLi", 4) == 0 && chunk->size == 8) {
+	} else if (memcmp(chunk->name, "cLLI", 4) == 0 && chunk->size == 8) {
 		memcpy(out->clli, chunk->data, 8);
 		out->has_clli = 1;
 	}

@@ -1,8 +1,8 @@
 /*
  * PNG colour chunk payloads against the PNG specification (third edition):
- * cICP = primaries, transfer, matrix 0, full-range flag; mDCv = R,G,B,W
+ * cICP = primaries, transfer, matrix 0, full-range flag; mDCV = R,G,B,W
  * chromaticities as 16-bit units of 0.00002 then max/min luminance as 32-bit
- * units of 0.0001 cd/m2; cLLi = MaxCLL, MaxFALL as 32-bit units of 0.0001.
+ * units of 0.0001 cd/m2; cLLI = MaxCLL, MaxFALL as 32-bit units of 0.0001.
  * The example is the HDR10 sample's x265 master-display string
  * G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1).
  */
@@ -37,7 +37,7 @@ int main(void)
 	        0x00, 0x00, 0x00, 0x01, /* 1 x 0.0001 cd/m2 */
 	};
 	for (int i = 0; i < 24; i++) {
-		CHECK(mdcv[i] == mdcv_expected[i], "mDCv byte %d: expected 0x%02x, got 0x%02x", i,
+		CHECK(mdcv[i] == mdcv_expected[i], "mDCV byte %d: expected 0x%02x, got 0x%02x", i,
 		      mdcv_expected[i], mdcv[i]);
 	}
 
@@ -46,7 +46,7 @@ int main(void)
 	uhd_png_clli_payload(&cll, clli);
 	const uint8_t clli_expected[8] = {0x00, 0x98, 0x96, 0x80, 0x00, 0x3D, 0x09, 0x00};
 	for (int i = 0; i < 8; i++) {
-		CHECK(clli[i] == clli_expected[i], "cLLi byte %d: expected 0x%02x, got 0x%02x", i,
+		CHECK(clli[i] == clli_expected[i], "cLLI byte %d: expected 0x%02x, got 0x%02x", i,
 		      clli_expected[i], clli[i]);
 	}
 	return test_finish("test_png_chunks");

@@ -14,7 +14,7 @@ static const char play_help[] =
         "stream's matrix, range, bit depth and chroma siting, scaled to --size. The\n"
         "stream's primaries and transfer are kept (PQ stays PQ, HLG stays HLG).\n"
         "png:DIR writes DIR/frame-NNNNNN.png: 16-bit RGB for sources deeper than 8 bits,\n"
-        "8-bit for 8-bit sources, with cICP (and mDCv/cLLi for HDR10) chunks.\n"
+        "8-bit for 8-bit sources, with cICP (and mDCV/cLLI for HDR10) chunks.\n"
         "\n"
         "  -o, --output SPEC     png:DIR or null (default null)\n" UHD_CLI_RENDER_HELP
         "  --report FILE.json    write a JSON report (input, options, per-frame pts and\n"

@@ -11,7 +11,7 @@ static const char refs_help[] =
         "\n"
         "Records references for 'uhdpipe check': renders INPUT as 'play' does and writes\n"
         "DIR/frame-NNNNNN.png (16-bit RGB, or 8-bit for 8-bit SDR sources, with cICP,\n"
-        "mDCv and cLLi chunks) and, last, DIR/refs.json: the input's name, size and XXH3\n"
+        "mDCV and cLLI chunks) and, last, DIR/refs.json: the input's name, size and XXH3\n"
         "checksum, the options used, the uhdpipe version, and per frame its index, pts,\n"
         "file and pixel checksum. A recording that stops early is marked incomplete and\n"
         "'check' refuses it.\n"

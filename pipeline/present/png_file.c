@@ -1,5 +1,5 @@
 /*
- * PNG encoding with libpng. libpng 1.6.39 predates cICP/mDCv/cLLi support, so
+ * PNG encoding with libpng. libpng 1.6.39 predates cICP/mDCV/cLLI support, so
  * those chunks are written as ancillary "unknown" chunks placed after IHDR,
  * with payloads laid out as the PNG third edition specifies.
  */
@@ -85,11 +85,11 @@ static void set_colour_chunks(png_structp png, png_infop info, const struct uhd_
 	add_chunk(chunks, &count, "cICP", buffers[0], 4);
 	if (colour->has_mastering) {
 		uhd_png_mdcv_payload(&colour->mastering, buffers[1]);
-		add_chunk(chunks, &count, "mDCv", buffers[1], 24);
+		add_chunk(chunks, &count, "mDCV", buffers[1], 24);
 	}
 	if (colour->has_content_light) {
 		uhd_png_clli_payload(&colour->content_light, buffers[2]);
-		add_chunk(chunks, &count, "cLLi", buffers[2], 8);
+		add_chunk(chunks, &count, "cLLI", buffers[2], 8);
 	}
 	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_ALWAYS, NULL, 0);
 	png_set_unknown_chunks(png, info, chunks, count);

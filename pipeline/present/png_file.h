@@ -1,4 +1,4 @@
-/* Writing converted images as PNG with their colour chunks (cICP, mDCv, cLLi). */
+/* Writing converted images as PNG with their colour chunks (cICP, mDCV, cLLI). */
 #ifndef UHD_INTERNAL_PNG_FILE_H
 #define UHD_INTERNAL_PNG_FILE_H
 
