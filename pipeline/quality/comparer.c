@@ -359,6 +359,13 @@ int uhd_comparer_create(struct uhd_context *context, const struct uhd_compare_pa
 	if (ret < 0) {
 		return ret;
 	}
+	uint32_t buffers = context->vk_limits.maxPerStageDescriptorStorageBuffers;
+	if (buffers < UHD_COMPARE_BINDINGS) {
+		uhd_error("the Vulkan device %s allows %u storage buffers per shader stage; the "
+		          "quality metrics need %d; use another device (--device)",
+		          context->limits.name, buffers, UHD_COMPARE_BINDINGS);
+		return -ENODEV;
+	}
 	struct uhd_comparer *cmp = calloc(1, sizeof(*cmp));
 	if (!cmp) {
 		return -ENOMEM;
