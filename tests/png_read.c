@@ -1,4 +1,5 @@
-/* Test-side PNG reader: libpng for pixels, unknown-chunk callbacks for cICP/mDCV/cLLI (PNG third edition names). */
+/* Test-side PNG reader: libpng for pixels, unknown-chunk callbacks for cICP/mDCV/cLLI (PNG third
+ * edition names). */
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
