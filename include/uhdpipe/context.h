@@ -72,6 +72,10 @@ UHD_API void uhd_context_destroy(struct uhd_context **context);
 UHD_API const struct uhd_device_limits *uhd_context_limits(const struct uhd_context *context);
 /* Number of validation-layer messages so far (0 when validation is off). */
 UHD_API unsigned uhd_context_validation_messages(const struct uhd_context *context);
+/* Messages of every context of the process so far, counting those sent while a
+ * context is destroyed (such as Vulkan objects left alive): check it after
+ * uhd_context_destroy() to catch leaks. */
+UHD_API unsigned uhd_validation_messages_total(void);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,7 @@ struct play_run {
 	struct uhd_presenter *presenter;
 	struct uhd_play_report report;
 	int64_t decoded;
+	unsigned messages_before; /* process-wide validation messages at the start */
 	bool report_unwritable;
 	char error[512];
 };
@@ -213,17 +214,18 @@ static void close_run(struct play_run *run)
 {
 	uhd_presenter_destroy(&run->presenter);
 	uhd_converter_destroy(&run->converter);
-	if (run->context) {
-		run->result->validation_messages = uhd_context_validation_messages(run->context);
-	}
 	uhd_context_destroy(&run->context);
+	/* Counted after the device is gone: objects left alive are reported then. */
+	run->result->validation_messages = uhd_validation_messages_total() - run->messages_before;
 	uhd_source_destroy(&run->source);
 	free(run->report.frames);
 }
 
 int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result)
 {
-	struct play_run run = {.params = params, .result = result};
+	struct play_run run = {.params = params,
+	                       .result = result,
+	                       .messages_before = uhd_validation_messages_total()};
 	memset(result, 0, sizeof(*result));
 	run.report.params = params;
 	run.report.device = "";

@@ -23,6 +23,7 @@ struct check_state {
 	struct uhd_frames *input, *ref;
 	struct uhd_comparer *comparer;
 	struct check_report *report;
+	unsigned messages_before; /* process-wide validation messages at the start */
 };
 
 static double now_ms(void)
@@ -345,10 +346,9 @@ static void close_state(struct check_state *st)
 	uhd_comparer_destroy(&st->comparer);
 	uhd_frames_close(&st->input);
 	uhd_frames_close(&st->ref);
-	if (st->context) {
-		st->result->validation_messages = uhd_context_validation_messages(st->context);
-	}
 	uhd_context_destroy(&st->context);
+	/* Counted after the device is gone: objects left alive are reported then. */
+	st->result->validation_messages = uhd_validation_messages_total() - st->messages_before;
 }
 
 void uhd_check_report_finish(struct check_report *report)
@@ -360,7 +360,10 @@ void uhd_check_report_finish(struct check_report *report)
 int uhd_check_execute(const struct uhd_check_params *params, struct uhd_check_result *result,
                       struct check_report *report)
 {
-	struct check_state st = {.params = params, .result = result, .report = report};
+	struct check_state st = {.params = params,
+	                         .result = result,
+	                         .report = report,
+	                         .messages_before = uhd_validation_messages_total()};
 	memset(result, 0, sizeof(*result));
 	memset(report, 0, sizeof(*report));
 	report->params = params;

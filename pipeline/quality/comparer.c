@@ -407,7 +407,8 @@ void uhd_comparer_destroy(struct uhd_comparer **comparer)
 		uhd_vk_compute_destroy(ctx, &cmp->pipes[i]);
 	}
 	struct uhd_vk_buffer *buffers[] = {&cmp->images[0],     &cmp->images[1], &cmp->partials,
-	                                   &cmp->ssim_partials, &cmp->stats,     &cmp->itp_map};
+	                                   &cmp->ssim_partials, &cmp->stats,     &cmp->itp_map,
+	                                   &cmp->light_lut,     &cmp->heat};
 	for (size_t i = 0; i < sizeof(buffers) / sizeof(buffers[0]); i++) {
 		uhd_vk_buffer_destroy(ctx, buffers[i]);
 	}

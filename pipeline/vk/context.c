@@ -13,6 +13,10 @@
 
 #define VALIDATION_LAYER "VK_LAYER_KHRONOS_validation"
 
+/* Every context's messages, including those sent while a context is destroyed
+ * (objects still alive when the device goes). */
+static unsigned validation_messages_total;
+
 static VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(
         VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
         const VkDebugUtilsMessengerCallbackDataEXT *data, void *opaque)
@@ -23,6 +27,7 @@ static VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(
 		return VK_FALSE;
 	}
 	__atomic_add_fetch(&ctx->validation_messages, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&validation_messages_total, 1, __ATOMIC_RELAXED);
 	uhd_error("Vulkan validation: %s", data->pMessage ? data->pMessage : "(no text)");
 	return VK_FALSE;
 }
@@ -299,6 +304,11 @@ void uhd_context_destroy(struct uhd_context **context)
 const struct uhd_device_limits *uhd_context_limits(const struct uhd_context *context)
 {
 	return &context->limits;
+}
+
+unsigned uhd_validation_messages_total(void)
+{
+	return __atomic_load_n(&validation_messages_total, __ATOMIC_RELAXED);
 }
 
 unsigned uhd_context_validation_messages(const struct uhd_context *context)
