@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "../vk/vk.h"
 #include "converter.h"
@@ -37,13 +38,6 @@ struct uhd_converter {
 	VkCommandBuffer commands;
 	VkFence fence;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static size_t align_up(size_t value, size_t alignment)
 {
@@ -349,17 +343,17 @@ static int record_commands(struct uhd_converter *conv)
 	const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
 	const VkAccessFlags read_write = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
 	/* The previous frame's passes must be done with the buffers this one rewrites. */
-	uhd_stage_barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT | compute,
-	                  VK_ACCESS_HOST_WRITE_BIT | read_write, compute, read_write);
+	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT | compute,
+	               VK_ACCESS_HOST_WRITE_BIT | read_write, compute, read_write);
 	for (int s = 0; s < conv->stage_count; s++) {
 		if (s > 0) {
-			uhd_stage_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
-			                  VK_ACCESS_SHADER_READ_BIT);
+			uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
+			               VK_ACCESS_SHADER_READ_BIT);
 		}
 		uhd_stage_record(&conv->stages[s], cmd);
 	}
-	uhd_stage_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
-	                  VK_ACCESS_HOST_READ_BIT);
+	uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+	               VK_ACCESS_HOST_READ_BIT);
 	VK_CHECK(vkEndCommandBuffer(cmd));
 	return 0;
 fail:
@@ -467,12 +461,12 @@ int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *fr
                           struct uhd_image *image, struct uhd_convert_timing *timing)
 {
 	int ret = 0;
-	double t0 = now_ms();
+	double t0 = uhd_now_ms();
 	ret = upload_frame(conv, frame);
 	if (ret < 0) {
 		return ret;
 	}
-	double t1 = now_ms();
+	double t1 = uhd_now_ms();
 	VkSubmitInfo submit = {
 	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
 	        .commandBufferCount = 1,
@@ -485,7 +479,7 @@ int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *fr
 	if (ret < 0) {
 		return ret;
 	}
-	double t2 = now_ms();
+	double t2 = uhd_now_ms();
 	if (timing) {
 		timing->upload_ms = t1 - t0;
 		timing->gpu_ms = t2 - t1;

@@ -116,34 +116,12 @@ int uhd_stage_descriptor_count(const struct uhd_stage *stage)
 	return 3 + stage->band_count;
 }
 
-static VkDescriptorBufferInfo whole(const struct uhd_vk_buffer *buffer)
-{
-	return (VkDescriptorBufferInfo){buffer->buffer, 0, VK_WHOLE_SIZE};
-}
-
-static void write_set(struct uhd_context *ctx, VkDescriptorSet set,
-                      const VkDescriptorBufferInfo *infos, uint32_t count)
-{
-	VkWriteDescriptorSet writes[8];
-	for (uint32_t i = 0; i < count; i++) {
-		writes[i] = (VkWriteDescriptorSet){
-		        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-		        .dstSet = set,
-		        .dstBinding = i,
-		        .descriptorCount = 1,
-		        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-		        .pBufferInfo = &infos[i],
-		};
-	}
-	vkUpdateDescriptorSets(ctx->device, count, writes, 0, NULL);
-}
-
 /* Outputs of band b: the band's rows of the packed image, or the float planes. */
 static void band_outputs(const struct uhd_stage *stage, int b, VkDescriptorBufferInfo out[3])
 {
 	if (!stage->output) {
 		for (int i = 0; i < 3; i++) {
-			out[i] = whole(stage->float_outputs[i]);
+			out[i] = uhd_vk_whole(stage->float_outputs[i]);
 		}
 		return;
 	}
@@ -173,35 +151,24 @@ int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct 
 	VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, sets));
 	for (int i = 0; i < 3; i++) {
 		stage->hsets[i] = sets[i];
-		VkDescriptorBufferInfo infos[3] = {whole(stage->inputs[i]),
-		                                   whole(&stage->htables[i ? 1 : 0]),
-		                                   whole(&stage->inter[i])};
-		write_set(ctx, stage->hsets[i], infos, 3);
+		VkDescriptorBufferInfo infos[3] = {uhd_vk_whole(stage->inputs[i]),
+		                                   uhd_vk_whole(&stage->htables[i ? 1 : 0]),
+		                                   uhd_vk_whole(&stage->inter[i])};
+		uhd_vk_write_set(ctx, stage->hsets[i], infos, 3);
 	}
 	for (int b = 0; b < stage->band_count; b++) {
 		stage->vsets[b] = sets[3 + b];
 		VkDescriptorBufferInfo infos[8] = {
-		        whole(&stage->inter[0]),   whole(&stage->inter[1]),
-		        whole(&stage->inter[2]),   whole(&stage->vtables[0]),
-		        whole(&stage->vtables[1]),
+		        uhd_vk_whole(&stage->inter[0]),   uhd_vk_whole(&stage->inter[1]),
+		        uhd_vk_whole(&stage->inter[2]),   uhd_vk_whole(&stage->vtables[0]),
+		        uhd_vk_whole(&stage->vtables[1]),
 		};
 		band_outputs(stage, b, infos + 5);
-		write_set(ctx, stage->vsets[b], infos, 8);
+		uhd_vk_write_set(ctx, stage->vsets[b], infos, 8);
 	}
 	return 0;
 fail:
 	return ret;
-}
-
-void uhd_stage_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
-                       VkPipelineStageFlags dst_stage, VkAccessFlags dst)
-{
-	VkMemoryBarrier memory = {
-	        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-	        .srcAccessMask = src,
-	        .dstAccessMask = dst,
-	};
-	vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &memory, 0, NULL, 0, NULL);
 }
 
 static uint32_t groups(uint32_t count, uint32_t size)
@@ -246,8 +213,8 @@ static void record_vertical(const struct uhd_stage *stage, VkCommandBuffer cmd)
 void uhd_stage_record(const struct uhd_stage *stage, VkCommandBuffer cmd)
 {
 	record_horizontal(stage, cmd);
-	uhd_stage_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-	                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+	               VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
 	record_vertical(stage, cmd);
 }
 

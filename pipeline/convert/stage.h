@@ -52,8 +52,4 @@ int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct 
 void uhd_stage_record(const struct uhd_stage *stage, VkCommandBuffer cmd);
 void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage);
 
-/* A compute-to-compute (or host) memory barrier. */
-void uhd_stage_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
-                       VkPipelineStageFlags dst_stage, VkAccessFlags dst);
-
 #endif

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack: no per-frame malloc */
-#include <xxhash.h>
 
+#include "../common/checksum.h"
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "../report/play_report.h"
 #include "uhdpipe/context.h"
@@ -32,25 +32,6 @@ struct play_run {
 	bool report_unwritable;
 	char error[512];
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static uint64_t image_checksum(const struct uhd_image *image)
-{
-	XXH3_state_t state;
-	XXH3_INITSTATE(&state);
-	XXH3_64bits_reset(&state);
-	size_t row_bytes = (size_t)image->width * image->channels * (image->bits / 8);
-	for (int y = 0; y < image->height; y++) {
-		XXH3_64bits_update(&state, image->data + (size_t)y * image->stride, row_bytes);
-	}
-	return XXH3_64bits_digest(&state);
-}
 
 static int fail(struct play_run *run, enum uhd_stage stage, int ret, const char *what)
 {
@@ -116,7 +97,7 @@ static int open_stages(struct play_run *run)
 
 static void show_progress(const struct play_run *run, int64_t done, double start_ms, bool last)
 {
-	double seconds = (now_ms() - start_ms) / 1e3;
+	double seconds = (uhd_now_ms() - start_ms) / 1e3;
 	int64_t total = run->report.info->frame_count - run->params->start;
 	if (run->params->frames >= 0 && run->params->frames < total) {
 		total = run->params->frames;
@@ -144,12 +125,12 @@ static int process_frame(struct play_run *run, const struct uhd_frame *frame,
 	}
 	record->upload_ms = timing.upload_ms;
 	record->gpu_ms = timing.gpu_ms;
-	double t0 = now_ms();
-	record->checksum = image_checksum(&image);
-	double t1 = now_ms();
+	double t0 = uhd_now_ms();
+	record->checksum = uhd_image_checksum(&image);
+	double t1 = uhd_now_ms();
 	ret = uhd_presenter_present(run->presenter, &image, record->index);
 	record->checksum_ms = t1 - t0;
-	record->present_ms = now_ms() - t1;
+	record->present_ms = uhd_now_ms() - t1;
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_OUTPUT, ret, "writing a frame failed");
 	}
@@ -159,7 +140,7 @@ static int process_frame(struct play_run *run, const struct uhd_frame *frame,
 static int frame_loop(struct play_run *run)
 {
 	const struct uhd_play_params *p = run->params;
-	double start_ms = now_ms();
+	double start_ms = uhd_now_ms();
 	int64_t out_index = 0;
 	int ret = 0;
 	while (p->frames < 0 || out_index < p->frames) {
@@ -168,7 +149,7 @@ static int frame_loop(struct play_run *run)
 			break;
 		}
 		const struct uhd_frame *frame;
-		double t0 = now_ms();
+		double t0 = uhd_now_ms();
 		ret = uhd_source_next_frame(run->source, &frame);
 		if (ret < 0) {
 			fail(run, UHD_STAGE_INPUT, ret, "decoding failed");
@@ -187,7 +168,7 @@ static int frame_loop(struct play_run *run)
 		        .decoded_index = decoded,
 		        .pts = uhd_frame_pts(frame),
 		        .time_s = uhd_frame_time_s(frame, run->source),
-		        .decode_ms = now_ms() - t0,
+		        .decode_ms = uhd_now_ms() - t0,
 		};
 		ret = process_frame(run, frame, &record);
 		if (ret < 0) {
@@ -201,7 +182,7 @@ static int frame_loop(struct play_run *run)
 	if (p->progress && out_index > 0) {
 		show_progress(run, out_index, start_ms, true);
 	}
-	run->report.seconds = (now_ms() - start_ms) / 1e3;
+	run->report.seconds = (uhd_now_ms() - start_ms) / 1e3;
 	if (ret == 0 && out_index == 0) {
 		uhd_error("--start %lld is past the last frame of '%s' (%lld frames decoded)",
 		          (long long)p->start, p->input, (long long)run->decoded);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "../common/paths.h"
 #include "check_run.h"
@@ -25,13 +26,6 @@ struct check_state {
 	struct check_report *report;
 	unsigned messages_before; /* process-wide validation messages at the start */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int fail(struct check_state *st, enum uhd_stage stage, int ret, const char *what)
 {
@@ -244,7 +238,7 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	                        .input_pts = in_meta->pts,
 	                        .ref_pts = ref_meta->pts,
 	                        .render_ms = render_ms};
-	double t0 = now_ms();
+	double t0 = uhd_now_ms();
 	int ret = uhd_comparer_run(st->comparer, ref, in, &f.metrics);
 	if (ret < 0) {
 		if (ret == -EINVAL) { /* colour descriptions differ */
@@ -257,7 +251,7 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	f.input_checksum = uhd_image_checksum(in);
 	f.ref_checksum = ref_meta->has_checksum ? ref_meta->checksum : uhd_image_checksum(ref);
 	f.checksum_match = f.input_checksum == f.ref_checksum;
-	f.compare_ms = now_ms() - t0;
+	f.compare_ms = uhd_now_ms() - t0;
 	f.failures = judge(&st->params->thresholds, &f);
 	if (f.failures) {
 		note_failure(st, &f);
@@ -274,7 +268,7 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 
 static void show_progress(const struct check_state *st, double start_ms, bool last)
 {
-	double seconds = (now_ms() - start_ms) / 1e3;
+	double seconds = (uhd_now_ms() - start_ms) / 1e3;
 	int64_t done = st->result->frames_compared;
 	fprintf(stderr, "\rframe %lld/%lld  %.2f fps  %lld failed%s", (long long)done,
 	        (long long)st->ref->count, seconds > 0 ? done / seconds : 0.0,
@@ -308,7 +302,7 @@ static int next_pair(struct check_state *st, const struct uhd_image **in,
 static int frame_loop(struct check_state *st)
 {
 	const struct uhd_check_params *p = st->params;
-	double start_ms = now_ms();
+	double start_ms = uhd_now_ms();
 	int ret = 0;
 	while (ret == 0) {
 		if (p->cancel && *p->cancel) {
@@ -317,7 +311,7 @@ static int frame_loop(struct check_state *st)
 		}
 		const struct uhd_image *in, *ref;
 		struct uhd_frame_meta in_meta, ref_meta;
-		double t0 = now_ms();
+		double t0 = uhd_now_ms();
 		ret = next_pair(st, &in, &in_meta, &ref, &ref_meta);
 		if (ret != 0) {
 			break;
@@ -329,7 +323,7 @@ static int frame_loop(struct check_state *st)
 		if (!st->comparer) {
 			ret = make_comparer(st, ref);
 		}
-		ret = ret ? ret : compare_pair(st, in, &in_meta, ref, &ref_meta, now_ms() - t0);
+		ret = ret ? ret : compare_pair(st, in, &in_meta, ref, &ref_meta, uhd_now_ms() - t0);
 		if (p->progress) {
 			show_progress(st, start_ms, false);
 		}
@@ -337,7 +331,7 @@ static int frame_loop(struct check_state *st)
 	if (p->progress && st->result->frames_compared) {
 		show_progress(st, start_ms, true);
 	}
-	st->report->seconds = (now_ms() - start_ms) / 1e3;
+	st->report->seconds = (uhd_now_ms() - start_ms) / 1e3;
 	return ret < 0 ? ret : 0;
 }
 

@@ -238,38 +238,16 @@ static int create_pipelines(struct uhd_comparer *cmp)
 	return ret;
 }
 
-static VkDescriptorBufferInfo whole(const struct uhd_vk_buffer *buffer)
-{
-	return (VkDescriptorBufferInfo){buffer->buffer, 0, VK_WHOLE_SIZE};
-}
-
-static void write_set(struct uhd_comparer *cmp, VkDescriptorSet set,
-                      const VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS])
-{
-	VkWriteDescriptorSet writes[UHD_COMPARE_BINDINGS];
-	for (uint32_t i = 0; i < UHD_COMPARE_BINDINGS; i++) {
-		writes[i] = (VkWriteDescriptorSet){
-		        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-		        .dstSet = set,
-		        .dstBinding = i,
-		        .descriptorCount = 1,
-		        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-		        .pBufferInfo = &infos[i],
-		};
-	}
-	vkUpdateDescriptorSets(cmp->ctx->device, UHD_COMPARE_BINDINGS, writes, 0, NULL);
-}
-
 /* Bindings 0/1 and 6/7 of a set: the inputs and the next scale's planes. */
 static void fill_set_infos(const struct uhd_comparer *cmp, int band, int scale,
                            VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS])
 {
-	infos[8] = whole(&cmp->light_lut);
-	infos[9] = whole(&cmp->heat);
-	infos[2] = whole(&cmp->partials);
-	infos[3] = whole(&cmp->ssim_partials);
-	infos[4] = whole(&cmp->stats);
-	infos[5] = whole(&cmp->itp_map);
+	infos[8] = uhd_vk_whole(&cmp->light_lut);
+	infos[9] = uhd_vk_whole(&cmp->heat);
+	infos[2] = uhd_vk_whole(&cmp->partials);
+	infos[3] = uhd_vk_whole(&cmp->ssim_partials);
+	infos[4] = uhd_vk_whole(&cmp->stats);
+	infos[5] = uhd_vk_whole(&cmp->itp_map);
 	for (int i = 0; i < 2; i++) {
 		if (scale == 0) {
 			VkDeviceSize offset = (VkDeviceSize)band * cmp->band_rows * cmp->stride;
@@ -279,10 +257,11 @@ static void fill_set_infos(const struct uhd_comparer *cmp, int band, int scale,
 			infos[i] = (VkDescriptorBufferInfo){cmp->images[i].buffer, offset,
 			                                    left < span ? left : span};
 		} else {
-			infos[i] = whole(&cmp->planes[scale][i]);
+			infos[i] = uhd_vk_whole(&cmp->planes[scale][i]);
 		}
 		bool next = scale + 1 < cmp->scale_count && cmp->scale_count > 1;
-		infos[6 + i] = next ? whole(&cmp->planes[scale + 1][i]) : whole(&cmp->stats);
+		infos[6 + i] =
+		        next ? uhd_vk_whole(&cmp->planes[scale + 1][i]) : uhd_vk_whole(&cmp->stats);
 	}
 }
 
@@ -320,7 +299,7 @@ static int create_sets(struct uhd_comparer *cmp)
 		VK_CHECK(vkAllocateDescriptorSets(cmp->ctx->device, &alloc, out));
 		VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS];
 		fill_set_infos(cmp, band ? set : 0, band ? 0 : set - cmp->band_count, infos);
-		write_set(cmp, *out, infos);
+		uhd_vk_write_set(cmp->ctx, *out, infos, UHD_COMPARE_BINDINGS);
 	}
 	return 0;
 fail:

@@ -88,8 +88,6 @@ struct uhd_metrics_push uhd_comparer_colour_push(const struct uhd_comparer *cmp,
 void uhd_comparer_dispatch(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
                            enum comparer_pipeline pipe, VkDescriptorSet set,
                            const struct uhd_metrics_push *push, uint32_t gx, uint32_t gy);
-void uhd_comparer_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
-                          VkPipelineStageFlags dst_stage, VkAccessFlags dst);
 int uhd_comparer_submit(struct uhd_comparer *cmp);
 
 #endif

@@ -5,40 +5,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "comparer.h"
 #include "itp_matrix.h"
 
 static const double msssim_weights[UHD_MSSSIM_SCALES] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static uint32_t div_up(uint32_t value, uint32_t divisor)
 {
 	return (value + divisor - 1) / divisor;
 }
 
-void uhd_comparer_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
-                          VkPipelineStageFlags dst_stage, VkAccessFlags dst)
-{
-	VkMemoryBarrier b = {
-	        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-	        .srcAccessMask = src,
-	        .dstAccessMask = dst,
-	};
-	vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &b, 0, NULL, 0, NULL);
-}
-
 static void compute_barrier(VkCommandBuffer cmd)
 {
 	const VkAccessFlags rw = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-	uhd_comparer_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, rw,
-	                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, rw);
+	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, rw,
+	               VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, rw);
 }
 
 /* Push constants common to every pass of a run: the colour of the images. */
@@ -204,10 +187,10 @@ int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colou
 	};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
 	vkCmdFillBuffer(cmd, cmp->stats.buffer, 0, VK_WHOLE_SIZE, 0);
-	uhd_comparer_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
-	                     VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_WRITE_BIT,
-	                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-	                     VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
+	               VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_WRITE_BIT,
+	               VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+	               VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
 	struct uhd_metrics_push p = uhd_comparer_colour_push(cmp, colour);
 	ret = fill_light_lut(cmp, colour, &p);
 	if (ret < 0) {
@@ -217,8 +200,8 @@ int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colou
 	record_scales(cmp, cmd, p);
 	compute_barrier(cmd);
 	record_reductions(cmp, cmd, p);
-	uhd_comparer_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-	                     VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+	               VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
 	VK_CHECK(vkEndCommandBuffer(cmd));
 	return 0;
 fail:
@@ -386,13 +369,13 @@ int uhd_comparer_run(struct uhd_comparer *cmp, const struct uhd_image *ref,
 	if (ret < 0) {
 		return ret;
 	}
-	double t0 = now_ms();
+	double t0 = uhd_now_ms();
 	ret = uhd_comparer_submit(cmp);
 	ret = ret ? ret : uhd_vk_buffer_invalidate(cmp->ctx, &cmp->stats);
 	if (ret < 0) {
 		return ret;
 	}
-	metrics->gpu_ms = now_ms() - t0;
+	metrics->gpu_ms = uhd_now_ms() - t0;
 	const uint32_t *stats = cmp->stats.mapped;
 	if (cmp->pipes[PIPE_PIXEL].pipeline) {
 		read_pixel_metrics(cmp, stats, metrics);

@@ -70,8 +70,8 @@ static int render_heat(struct uhd_comparer *cmp, bool itp, const struct uhd_colo
 		uhd_comparer_dispatch(cmp, cmd, itp ? PIPE_HEAT_ITP : PIPE_HEAT_DIFF,
 		                      cmp->band_sets[b], &p, (quads + 63) / 64, p.rows);
 	}
-	uhd_comparer_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-	                     VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+	               VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
 	VK_CHECK(vkEndCommandBuffer(cmd));
 	ret = uhd_comparer_submit(cmp);
 	return ret ? ret : uhd_vk_buffer_invalidate(cmp->ctx, &cmp->heat);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/checksum.h"
 #include "uhdpipe/convert.h"
 
 /* How clips are rendered: what `uhdpipe refs` records and `check` reuses. */
@@ -63,7 +64,5 @@ int uhd_frames_open(const char *path, struct uhd_context *ctx,
 int uhd_frames_next(struct uhd_frames *frames, const struct uhd_image **image,
                     struct uhd_frame_meta *meta);
 void uhd_frames_close(struct uhd_frames **frames);
-
-uint64_t uhd_image_checksum(const struct uhd_image *image);
 
 #endif

@@ -112,3 +112,37 @@ void uhd_vk_compute_destroy(struct uhd_context *ctx, struct uhd_vk_compute *comp
 	}
 	memset(compute, 0, sizeof(*compute));
 }
+
+VkDescriptorBufferInfo uhd_vk_whole(const struct uhd_vk_buffer *buffer)
+{
+	return (VkDescriptorBufferInfo){buffer->buffer, 0, VK_WHOLE_SIZE};
+}
+
+void uhd_vk_write_set(struct uhd_context *ctx, VkDescriptorSet set,
+                      const VkDescriptorBufferInfo *infos, uint32_t count)
+{
+	VkWriteDescriptorSet writes[MAX_BINDINGS];
+	for (uint32_t i = 0; i < count && i < MAX_BINDINGS; i++) {
+		writes[i] = (VkWriteDescriptorSet){
+		        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+		        .dstSet = set,
+		        .dstBinding = i,
+		        .descriptorCount = 1,
+		        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+		        .pBufferInfo = &infos[i],
+		};
+	}
+	vkUpdateDescriptorSets(ctx->device, count < MAX_BINDINGS ? count : MAX_BINDINGS, writes, 0,
+	                       NULL);
+}
+
+void uhd_vk_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
+                    VkPipelineStageFlags dst_stage, VkAccessFlags dst)
+{
+	VkMemoryBarrier memory = {
+	        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+	        .srcAccessMask = src,
+	        .dstAccessMask = dst,
+	};
+	vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &memory, 0, NULL, 0, NULL);
+}

@@ -88,6 +88,15 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
                           const struct uhd_vk_spec *spec, struct uhd_vk_compute *out);
 void uhd_vk_compute_destroy(struct uhd_context *ctx, struct uhd_vk_compute *compute);
 
+/* A storage-buffer descriptor of the whole buffer. */
+VkDescriptorBufferInfo uhd_vk_whole(const struct uhd_vk_buffer *buffer);
+/* Writes storage-buffer descriptors 0..count-1 of set (count <= 12). */
+void uhd_vk_write_set(struct uhd_context *ctx, VkDescriptorSet set,
+                      const VkDescriptorBufferInfo *infos, uint32_t count);
+/* A global memory barrier between pipeline stages (compute to compute or host). */
+void uhd_vk_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
+                    VkPipelineStageFlags dst_stage, VkAccessFlags dst);
+
 /* Queue submission guarded by the context's queue lock. */
 VkResult uhd_vk_submit(struct uhd_context *ctx, const VkSubmitInfo *submit, VkFence fence);
 

@@ -1,0 +1,14 @@
+/* Monotonic time for stage timings. */
+#ifndef UHD_INTERNAL_CLOCK_H
+#define UHD_INTERNAL_CLOCK_H
+
+#include <time.h>
+
+static inline double uhd_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+#endif
