@@ -12,6 +12,7 @@ packages=(
     ffmpeg libavformat-dev libavcodec-dev libavutil-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
     libpng-dev libxxhash-dev python3 python3-numpy python3-skimage clang-format git
+    clang libclang-rt-14-dev
 )
 
 missing_packages() {

@@ -16,13 +16,7 @@
 #include "../report/json.h"
 #include "../report/junit.h"
 #include "check_run.h"
-
-struct suite_entry {
-	struct uhd_check_params params;
-	char name[256], input[PATH_MAX], ref[PATH_MAX];
-	struct check_report report;
-	bool ran;
-};
+#include "suite.h"
 
 static int suite_error(const char *path, const char *what, size_t entry)
 {
@@ -145,8 +139,7 @@ static int read_entry(const char *path, const struct uhd_jv *item, size_t i,
 	return 0;
 }
 
-static int read_suite(const struct uhd_suite_params *sp, struct suite_entry **entries,
-                      size_t *count)
+int uhd_suite_read(const struct uhd_suite_params *sp, struct suite_entry **entries, size_t *count)
 {
 	char error[256];
 	struct uhd_jv *root = NULL;
@@ -273,7 +266,7 @@ int uhd_suite_run(const struct uhd_suite_params *sp, struct uhd_suite_result *r)
 	memset(r, 0, sizeof(*r));
 	struct suite_entry *entries = NULL;
 	size_t count = 0;
-	int ret = read_suite(sp, &entries, &count);
+	int ret = uhd_suite_read(sp, &entries, &count);
 	if (ret < 0) {
 		return ret;
 	}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, AddressSanitizer + UndefinedBehaviorSanitizer)
+# in build-fuzz/ and runs each for a bounded time from its seed corpus in
+# tests/fuzz/corpus/TARGET/. A crash, leak, timeout or sanitizer report fails the
+# run and leaves the input in build-fuzz/findings/TARGET/: add it to the corpus as
+# a regression input once fixed.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET (default 30)] [TARGET...]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+seconds="${1:-30}"
+shift || true
+targets=("$@")
+if [[ ${#targets[@]} -eq 0 ]]; then
+    targets=(fuzz_json fuzz_png_load fuzz_refs fuzz_suite)
+fi
+build="$root/build-fuzz"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
+
+if [[ ! -f "$build/build.ninja" ]]; then
+    CC=clang meson setup "$build" "$root" -Dfuzz=true -Dwerror=true \
+        -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
+fi
+ninja -C "$build" "${targets[@]/#/tests/}" >/dev/null
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+failed=0
+for target in "${targets[@]}"; do
+    seeds="$root/tests/fuzz/corpus/${target#fuzz_}"
+    work="$build/corpus/$target"
+    findings="$build/findings/$target"
+    mkdir -p "$work" "$findings"
+    log="$build/findings/$target.log"
+    if (cd "$findings" && "$build/tests/$target" -max_total_time="$seconds" -timeout=10 \
+        -rss_limit_mb=4096 -max_len=65536 "$work" "$seeds" >"$log" 2>&1); then
+        echo "fuzz: $target: $(grep -Eo '#[0-9]+' "$log" | tail -1 | tr -d '#') runs in ${seconds} s, no findings"
+    else
+        failed=1
+        echo "fuzz: $target FAILED; input and log in $findings" >&2
+        grep -E "ERROR|SUMMARY|runtime error" "$log" | head -5 >&2 || true
+    fi
+done
+exit "$failed"
