@@ -331,6 +331,13 @@ static int run_suite(struct check_cli *cli)
 	return code;
 }
 
+int uhd_cli_check_parse(int argc, char **argv)
+{
+	struct check_cli cli = {.params = UHD_CHECK_DEFAULTS, .shard_count = 1};
+	int parsed = parse_args(argc, argv, &cli);
+	return parsed < 0 ? UHD_EXIT_OK : parsed;
+}
+
 int uhd_cli_check(int argc, char **argv)
 {
 	struct check_cli cli = {.params = UHD_CHECK_DEFAULTS, .shard_count = 1};

@@ -22,6 +22,9 @@ enum uhd_exit {
 };
 
 int uhd_cli_check(int argc, char **argv);
+/* Parses check's options without running anything (the fuzz target's entry):
+ * 0, or the exit code of a usage error. */
+int uhd_cli_check_parse(int argc, char **argv);
 int uhd_cli_info(int argc, char **argv);
 int uhd_cli_play(int argc, char **argv);
 int uhd_cli_probe(int argc, char **argv);
