@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/fault.h"
 #include "../common/log.h"
 #include "png_file.h"
 
@@ -174,6 +175,9 @@ int uhd_png_write(const char *path, const struct uhd_image *image)
 		ret = -errno;
 	} else if (!file) {
 		close(fd);
+	}
+	if (ret == 0 && uhd_fault_hit(UHD_FAULT_WRITE)) {
+		ret = -ENOSPC;
 	}
 	if (ret == 0 && rename(temp, path) != 0) {
 		ret = -errno;

@@ -89,16 +89,17 @@ static int open_inputs(struct check_state *st)
 	st->report->device = st->report->device_name;
 	snprintf(st->result->device, sizeof(st->result->device), "%s", st->report->device);
 	struct uhd_render_options first = resolve_options(p, NULL);
-	ret = uhd_frames_open(p->ref, st->context, &first, &st->ref);
+	bool gpu_failed = false;
+	ret = uhd_frames_open(p->ref, st->context, &first, &st->ref, &gpu_failed);
 	if (ret < 0) {
-		return fail(st, ret == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
+		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the reference failed");
 	}
 	st->report->ref_kind = st->ref->impl->kind;
 	st->report->options = resolve_options(p, st->ref);
-	ret = uhd_frames_open(p->input, st->context, &st->report->options, &st->input);
+	ret = uhd_frames_open(p->input, st->context, &st->report->options, &st->input, &gpu_failed);
 	if (ret < 0) {
-		return fail(st, ret == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
+		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the input failed");
 	}
 	st->report->input_kind = st->input->impl->kind;
@@ -283,11 +284,12 @@ static int next_pair(struct check_state *st, const struct uhd_image **in,
 {
 	int r = uhd_frames_next(st->ref, ref, ref_meta);
 	if (r < 0) {
-		return fail(st, UHD_STAGE_INPUT, r, "reading a reference frame failed");
+		return fail(st, st->ref->gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, r,
+		            "reading a reference frame failed");
 	}
 	int i = uhd_frames_next(st->input, in, in_meta);
 	if (i < 0) {
-		return fail(st, i == -ERANGE ? UHD_STAGE_GPU : UHD_STAGE_INPUT, i,
+		return fail(st, st->input->gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, i,
 		            "rendering an input frame failed");
 	}
 	if (r != i) {

@@ -22,9 +22,13 @@ const struct uhd_frames_impl *uhd_frames_kind_of(const char *path)
 }
 
 int uhd_frames_open(const char *path, struct uhd_context *ctx,
-                    const struct uhd_render_options *options, struct uhd_frames **out)
+                    const struct uhd_render_options *options, struct uhd_frames **out,
+                    bool *gpu_failed)
 {
 	*out = NULL;
+	if (gpu_failed) {
+		*gpu_failed = false;
+	}
 	const struct uhd_frames_impl *impl = uhd_frames_kind_of(path);
 	struct uhd_frames *frames = calloc(1, sizeof(*frames));
 	void *priv = calloc(1, impl->priv_size);
@@ -39,6 +43,9 @@ int uhd_frames_open(const char *path, struct uhd_context *ctx,
 	frames->count = -1;
 	int ret = impl->open(frames, path, ctx, options);
 	if (ret < 0) {
+		if (gpu_failed) {
+			*gpu_failed = frames->gpu_failed;
+		}
 		uhd_frames_close(&frames);
 		return ret;
 	}

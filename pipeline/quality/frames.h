@@ -50,6 +50,9 @@ struct uhd_frames {
 	/* Options recorded by a reference folder (refs only). */
 	bool has_recorded_options;
 	struct uhd_render_options recorded;
+	/* Set by a backend when its last failure was the GPU's (rendering), not
+	 * the input's: the caller picks the exit code from it. */
+	bool gpu_failed;
 };
 
 extern const struct uhd_frames_impl uhd_frames_clip;
@@ -59,8 +62,11 @@ extern const struct uhd_frames_impl uhd_frames_refs;
 /* The backend for path: a folder (reference set), a .png file, else a clip. */
 const struct uhd_frames_impl *uhd_frames_kind_of(const char *path);
 
+/* On failure *gpu_failed (may be NULL) says whether the GPU, not the input,
+ * failed. */
 int uhd_frames_open(const char *path, struct uhd_context *ctx,
-                    const struct uhd_render_options *options, struct uhd_frames **out);
+                    const struct uhd_render_options *options, struct uhd_frames **out,
+                    bool *gpu_failed);
 int uhd_frames_next(struct uhd_frames *frames, const struct uhd_image **image,
                     struct uhd_frame_meta *meta);
 void uhd_frames_close(struct uhd_frames **frames);

@@ -30,7 +30,9 @@ static int clip_open(struct uhd_frames *frames, const char *path, struct uhd_con
 		frames->count =
 		        options->frames >= 0 && options->frames < count ? options->frames : count;
 	}
-	return uhd_converter_create(ctx, info, &options->convert, &clip->converter);
+	ret = uhd_converter_create(ctx, info, &options->convert, &clip->converter);
+	frames->gpu_failed = ret < 0 && ret != -ENOTSUP;
+	return ret;
 }
 
 static int clip_next(struct uhd_frames *frames, const struct uhd_image **image,
@@ -50,6 +52,7 @@ static int clip_next(struct uhd_frames *frames, const struct uhd_image **image,
 	} while (clip->decoded++ < clip->options.start);
 	ret = uhd_converter_process(clip->converter, frame, &clip->image, NULL);
 	if (ret < 0) {
+		frames->gpu_failed = true;
 		return ret;
 	}
 	uhd_frame_colour(frame, clip->source, &clip->image.colour);

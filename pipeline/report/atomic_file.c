@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/fault.h"
 #include "../common/log.h"
 #include "atomic_file.h"
 
@@ -32,6 +33,9 @@ int uhd_atomic_open(struct uhd_atomic_file *out, const char *path, const char *w
 int uhd_atomic_commit(struct uhd_atomic_file *f, const char *what)
 {
 	int ret = ferror(f->file) ? -EIO : 0;
+	if (ret == 0 && uhd_fault_hit(UHD_FAULT_WRITE)) {
+		ret = -ENOSPC;
+	}
 	if (ret == 0 && (fflush(f->file) != 0 || fsync(fileno(f->file)) != 0)) {
 		ret = -errno;
 	}

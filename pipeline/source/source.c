@@ -14,6 +14,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/pixdesc.h>
 
+#include "../common/fault.h"
 #include "../common/log.h"
 #include "av_colour.h"
 #include "frame.h"
@@ -200,7 +201,8 @@ static int check_frame_intact(struct uhd_source *src)
 /* Sends the held packet; keeps it when the decoder first wants frames taken out. */
 static int send_held_packet(struct uhd_source *src)
 {
-	int ret = avcodec_send_packet(src->codec, src->packet);
+	int ret = uhd_fault_hit(UHD_FAULT_DECODE) ? AVERROR_INVALIDDATA
+	                                          : avcodec_send_packet(src->codec, src->packet);
 	if (ret == AVERROR(EAGAIN)) {
 		return 0;
 	}

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../common/fault.h"
 #include "../common/log.h"
 #include "vk.h"
 
@@ -64,7 +65,8 @@ static int allocate_memory(struct uhd_context *ctx, const VkMemoryRequirements *
 		return -ENODEV;
 	}
 	VkResult result = VK_ERROR_OUT_OF_DEVICE_MEMORY;
-	for (int i = 0; i < count && result != VK_SUCCESS; i++) {
+	for (int i = 0; i < count && result != VK_SUCCESS && !uhd_fault_hit(UHD_FAULT_VK_ALLOC);
+	     i++) {
 		VkMemoryAllocateInfo alloc = {
 		        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
 		        .allocationSize = req->size,

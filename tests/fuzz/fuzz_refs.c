@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct uhd_render_options options = {.convert = UHD_CONVERT_DEFAULTS, .frames = -1};
 	struct uhd_frames *frames = NULL;
-	if (uhd_frames_open(dir, NULL, &options, &frames) == 0) {
+	if (uhd_frames_open(dir, NULL, &options, &frames, NULL) == 0) {
 		/* the listed PNGs do not exist: reading the first one must fail cleanly */
 		const struct uhd_image *image;
 		struct uhd_frame_meta meta;
