@@ -221,6 +221,11 @@ def suites_and_shards(work, refs):
                       "png-loose": []}, f"failing testcases per entry: {failing}")
     full = json.load(open(report))
     totals = full["totals"]
+    dd = os.path.join(work, "suite-diff")
+    run("check", "--suite", suite, "--diff-dir", dd, "-q")
+    check(sorted(os.listdir(dd)) == ["blur", "png"]
+          and os.listdir(os.path.join(dd, "blur")) != [],
+          f"--diff-dir in a suite: a folder per failing entry ({sorted(os.listdir(dd))})")
     for e in full["entries"]:
         if e["check"]["error"]:
             print("     entry", e["name"], "error:", e["check"]["error"])

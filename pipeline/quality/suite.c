@@ -114,6 +114,23 @@ static const char *apply_render(const struct uhd_jv *o, struct uhd_check_params 
 	return NULL;
 }
 
+/* Entries share --diff-dir: each writes into a folder named after it, with
+ * anything but letters, digits, '-', '_' and (not first) '.' replaced by '_',
+ * so no name reaches outside DIR. */
+static void diff_dir_of(const char *dir, const char *name, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s/", dir);
+	for (const char *c = name; *c && n > 0 && (size_t)n + 1 < size; c++) {
+		bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		             (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+		             (*c == '.' && c != name);
+		out[n++] = plain ? *c : '_';
+	}
+	if (n > 0 && (size_t)n < size) {
+		out[n] = '\0';
+	}
+}
+
 static int read_entry(const char *path, const struct uhd_jv *item, size_t i,
                       const struct uhd_check_params *defaults, struct suite_entry *e)
 {
@@ -133,6 +150,10 @@ static int read_entry(const char *path, const struct uhd_jv *item, size_t i,
 	snprintf(e->name, sizeof(e->name), "%s", name ? name : input);
 	e->params.input = e->input;
 	e->params.ref = e->ref;
+	if (defaults->diff_dir) {
+		diff_dir_of(defaults->diff_dir, e->name, e->diff_dir, sizeof(e->diff_dir));
+		e->params.diff_dir = e->diff_dir;
+	}
 	e->params.suite_name = e->name;
 	e->params.report_path = NULL;
 	e->params.junit_path = NULL;

@@ -10,6 +10,7 @@
 struct suite_entry {
 	struct uhd_check_params params;
 	char name[256], input[PATH_MAX], ref[PATH_MAX];
+	char diff_dir[PATH_MAX]; /* --diff-dir DIR gives each entry DIR/NAME */
 	struct check_report report;
 	bool ran;
 };
