@@ -252,6 +252,61 @@ def suites_and_shards(work, refs):
     check("line 2" in proc.stderr, f"a malformed suite names the line: {proc.stderr.strip()}")
 
 
+def edge_cases(work, refs):
+    # --start/--frames pick among a reference folder's recorded frames.
+    report = os.path.join(work, "window.json")
+    run("check", sample("topleft_420p10.mkv"), "--ref", refs, "--start", "1", "--frames", "2",
+        "--exact", "--report-json", report, "-q", expect=0)
+    r = json.load(open(report))
+    check([f["checksum_match"] for f in r["frames"]] == [True, True] and
+          [f["ref_pts"] for f in r["frames"]] == [f["input_pts"] for f in r["frames"]],
+          "--start 1 --frames 2 compares recorded frames 1 and 2 with the clip's")
+    report = os.path.join(work, "window-end.json")
+    run("check", sample("topleft_420p10.mkv"), "--ref", refs, "--start", "3", "--frames", "2",
+        "--exact", "--report-json", report, "-q", expect=0)
+    check(len(json.load(open(report))["frames"]) == 1, "--start 3 --frames 2 of 4: one frame")
+    # Nothing to compare is a failure, not a pass.
+    proc = run("check", sample("full_601_12bit.mkv"), "--ref", sample("topleft_420p10.mkv"),
+               "--start", "100", "--size", "320x180", expect=1)
+    check("nothing was compared" in proc.stderr, "0 frames compared fails")
+    # The worst region ranks 16-bit tiles by their exact 64-bit error sums.
+    ref = np.full((256, 1024, 3), 30000, np.int64)
+    test = ref.copy()
+    test[:, 0:256, :] += 856        # 4.5e9 squared error per tile: over 32 bits
+    test[:, 512:768, 0] += 1200     # less error in total, red only
+    ref_png, test_png = os.path.join(work, "wr-ref.png"), os.path.join(work, "wr-test.png")
+    write_png(ref_png, ref, 16, cicp=(9, 16))
+    write_png(test_png, test, 16, cicp=(9, 16))
+    report = os.path.join(work, "wr.json")
+    run("check", test_png, "--ref", ref_png, "--metrics", "psnr", "--diff-dir",
+        os.path.join(work, "wr"), "--report-json", report, "-q", expect=1)
+    region = json.load(open(report))["frames"][0]["diff_images"]["worst_region"]
+    check(region[:2] == [0, 0], f"worst region is the one with the most error: {region}")
+    # A suite threshold computes its metric, as on the command line.
+    suite = os.path.join(work, "strict-suite.json")
+    json.dump({"defaults": {"metrics": "psnr"},
+               "entries": [{"input": "ref16.png", "ref": "ref16.png", "min_msssim": 1.5}]},
+              open(suite, "w"))
+    run("check", "--suite", suite, "-q", expect=1)
+    junit = os.path.join(work, "strict.xml")
+    proc = run("check", "--suite", suite, "--report-json", "/no/such/dir/r.json", "--junit",
+               junit, "-q", expect=6)
+    check(os.path.exists(junit), "JUnit still written when the JSON report cannot be")
+    root = ET.parse(junit).getroot()
+    check(root.get("tests") == "1" and root.get("failures") == "1" and root.get("errors") == "0",
+          f"JUnit totals: {root.attrib}")
+    # Paths that are not UTF-8 still give valid JSON and XML.
+    odd = os.path.join(work.encode(), b"odd\xff&<name.png")
+    shutil.copy(os.path.join(work, "ref16.png"), odd)
+    report, junit = os.path.join(work, "odd.json"), os.path.join(work, "odd.xml")
+    subprocess.run([UHDPIPE.encode(), b"check", odd, b"--ref", odd, b"--report-json",
+                    report.encode(), b"--junit", junit.encode(), b"-q"], timeout=600)
+    check(json.load(open(report, encoding="utf-8"))["input"]["path"].endswith("odd\ufffd&<name.png"),
+          "a non-UTF-8 path is written as U+FFFD in JSON")
+    check(ET.parse(junit).getroot().find("testsuite").get("name").count("\ufffd") == 2,
+          "and in JUnit XML")
+
+
 def mismatches_fail(work, refs):
     report = os.path.join(work, "count.json")
     proc = run("check", sample("hlg_4k_hevc.mkv"), "--ref", refs, "--frames", "8",
@@ -318,6 +373,7 @@ def main():
         mismatches_fail(work, refs)
         diff_images(work, refs)
         suites_and_shards(work, refs)
+        edge_cases(work, refs)
         broken_refs_refused(work, refs)
         usage_errors()
         lower_quality_encode_fails(work)

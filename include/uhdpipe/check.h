@@ -46,6 +46,9 @@ struct uhd_check_params {
 	const char *ref;   /* clip, PNG or reference folder (required) */
 	unsigned metrics;  /* default UHD_CHECK_DEFAULT_METRICS */
 	struct uhd_thresholds thresholds;
+	/* enum uhd_metric bits of thresholds set explicitly (--exact counts as
+	 * diff): their metrics are computed whatever `metrics` says (default 0). */
+	unsigned thresholds_given;
 	/* How clips are rendered. A reference folder's recorded options are used
 	 * for any of these not marked as given. */
 	struct uhd_convert_params convert;
@@ -86,6 +89,9 @@ struct uhd_check_result {
 UHD_API int uhd_check_run(const struct uhd_check_params *params, struct uhd_check_result *result);
 
 /* A suite file (schema in README, "Suites") run as `uhdpipe check --suite`. */
+#define UHD_SUITE_DEFAULTS                                                                         \
+	((struct uhd_suite_params){.shard_index = 0, .shard_count = 1, .base = UHD_CHECK_DEFAULTS})
+
 struct uhd_suite_params {
 	const char *path; /* the suite file (required) */
 	/* Entry i runs when i % shard_count == shard_index (default 0 of 1). */
@@ -103,12 +109,14 @@ struct uhd_suite_result {
 	enum uhd_stage first_error_stage;
 	unsigned validation_messages;
 	bool interrupted;
+	bool bad_suite;    /* the suite file is missing or malformed (nothing ran) */
 	char message[512]; /* what went wrong first, for people */
 };
 
 /* Returns 0 when the shard ran (see result for pass/fail/error counts),
- * -EINVAL for a malformed suite file, -EINTR when cancelled (reports are
- * written and marked incomplete), or -errno when a report cannot be written. */
+ * -EINVAL for a malformed or missing suite file (result->bad_suite) or a bad
+ * shard, -EINTR when cancelled (reports are written and marked incomplete), or
+ * -errno when a report cannot be written. */
 UHD_API int uhd_suite_run(const struct uhd_suite_params *params, struct uhd_suite_result *result);
 
 #ifdef __cplusplus

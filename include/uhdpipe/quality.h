@@ -10,8 +10,10 @@
  *   PSNR uses the mean of the three channel MSEs (as ffmpeg's psnr filter
  *   does for planes of equal size). Sums of squared errors are exact 64-bit
  *   integers, so the value holds at any frame size.
- * - SSIM (Wang et al. 2004) on luma Y' = Kr R' + Kg G' + Kb B' (BT.2020
- *   coefficients for BT.2020 primaries, else BT.709), normalised to 0..1:
+ * - SSIM (Wang et al. 2004) on luma Y' = Kr R' + Kg G' + Kb B' with the
+ *   luminance coefficients of the primaries (the Y row of their RGB -> XYZ
+ *   matrix: 0.2627/0.6780/0.0593 for BT.2020, 0.2126/0.7152/0.0722 for
+ *   BT.709; unknown primaries count as BT.709), normalised to 0..1:
  *   11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03, population
  *   covariances, mean over the pixels whose window lies inside the image.
  * - MS-SSIM (Wang, Simoncelli, Bovik 2003): 5 scales, exponents 0.0448,

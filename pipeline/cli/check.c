@@ -112,7 +112,7 @@ static int threshold_option(int opt, const char *arg, struct uhd_check_params *p
 			if (!parse_threshold(arg, value)) {
 				return -1;
 			}
-			p->metrics |= isnan(*value) ? 0 : table[i].metric;
+			p->thresholds_given |= isnan(*value) ? 0 : table[i].metric;
 			return 0;
 		}
 	}
@@ -124,7 +124,7 @@ static int threshold_option(int opt, const char *arg, struct uhd_check_params *p
 		if (!uhd_cli_parse_count("--max-diff", arg, &t->max_diff)) {
 			return -1;
 		}
-		p->metrics |= UHD_METRIC_DIFF;
+		p->thresholds_given |= UHD_METRIC_DIFF;
 		return 0;
 	}
 	return 1;
@@ -160,7 +160,10 @@ static int command_option(int opt, const char *arg, struct check_cli *cli,
 			                           arg);
 		}
 		return 0;
-	case OPT_EXACT: p->thresholds.exact = true; return 0;
+	case OPT_EXACT:
+		p->thresholds.exact = true;
+		p->thresholds_given |= UHD_METRIC_DIFF;
+		return 0;
 	case OPT_REPORT_JSON: p->report_path = arg; return 0;
 	case OPT_JUNIT: p->junit_path = arg; return 0;
 	case OPT_DIFF_DIR: p->diff_dir = arg; return 0;
@@ -310,7 +313,7 @@ static int run_suite(struct check_cli *cli)
 	sp.base.progress = false;
 	struct uhd_suite_result r;
 	int ret = uhd_suite_run(&sp, &r);
-	if (ret == -EINVAL || ret == -ENOENT) {
+	if (r.bad_suite) {
 		return UHD_EXIT_USAGE; /* the suite file is malformed or missing: logged */
 	}
 	int code = uhd_cli_exit_code(ret, UHD_STAGE_OUTPUT, r.validation_messages);

@@ -25,6 +25,7 @@ struct check_state {
 	struct uhd_comparer *comparer;
 	struct check_report *report;
 	unsigned messages_before; /* process-wide validation messages at the start */
+	int comparer_width, comparer_height, comparer_bits; /* the comparer's geometry */
 };
 
 static int fail(struct check_state *st, enum uhd_stage stage, int ret, const char *what)
@@ -74,6 +75,29 @@ static struct uhd_render_options resolve_options(const struct uhd_check_params *
 	return o;
 }
 
+/* --start/--frames with a reference folder pick among its recorded frames.
+ * Asking for more than it holds leaves a count mismatch for check_counts;
+ * starting before its first frame would misalign every pair, so is refused. */
+static int select_recorded_frames(struct check_state *st)
+{
+	const struct uhd_check_params *p = st->params;
+	const struct uhd_frames *ref = st->ref;
+	if (!ref->has_recorded_options || (!p->start_given && !p->frames_given)) {
+		return 0;
+	}
+	int64_t recorded_start = ref->recorded.start, count = ref->count;
+	int64_t skip = p->start_given ? p->start - recorded_start : 0;
+	if (skip < 0) {
+		uhd_error("the reference folder '%s' starts at decoded frame %lld; --start %lld is "
+		          "before it: record references from there",
+		          p->ref, (long long)recorded_start, (long long)p->start);
+		return -EINVAL;
+	}
+	skip = skip < count ? skip : count;
+	int64_t limit = p->frames_given && p->frames < count - skip ? p->frames : count - skip;
+	return uhd_frames_refs_window(st->ref, skip, limit);
+}
+
 static int open_inputs(struct check_state *st)
 {
 	const struct uhd_check_params *p = st->params;
@@ -97,6 +121,11 @@ static int open_inputs(struct check_state *st)
 	}
 	st->report->ref_kind = st->ref->impl->kind;
 	st->report->options = resolve_options(p, st->ref);
+	ret = select_recorded_frames(st);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_INPUT, ret,
+		            "the reference folder lacks the frames asked for");
+	}
 	ret = uhd_frames_open(p->input, st->context, &st->report->options, &st->input, &gpu_failed);
 	if (ret < 0) {
 		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
@@ -133,8 +162,17 @@ static bool same_geometry(struct check_state *st, int64_t index, const struct uh
 	return false;
 }
 
+static bool comparer_fits(const struct check_state *st, const struct uhd_image *image)
+{
+	return st->comparer && st->comparer_width == image->width &&
+	       st->comparer_height == image->height && st->comparer_bits == image->bits;
+}
+
 static int make_comparer(struct check_state *st, const struct uhd_image *image)
 {
+	st->comparer_width = image->width;
+	st->comparer_height = image->height;
+	st->comparer_bits = image->bits;
 	struct uhd_compare_params cp = UHD_COMPARE_DEFAULTS;
 	cp.width = image->width;
 	cp.height = image->height;
@@ -257,14 +295,11 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	if (f.failures) {
 		note_failure(st, &f);
 	}
-	if (f.failures && st->params->diff_dir) {
-		ret = write_diff_images(st, &f, ref, in);
-		if (ret < 0) {
-			return ret;
-		}
-	}
+	/* A frame whose diff images failed is still reported, with the error. */
+	int written = f.failures && st->params->diff_dir ? write_diff_images(st, &f, ref, in) : 0;
 	st->result->frames_compared++;
-	return add_frame(st->report, &f);
+	ret = add_frame(st->report, &f);
+	return written < 0 ? written : ret;
 }
 
 static void show_progress(const struct check_state *st, double start_ms, bool last)
@@ -322,7 +357,8 @@ static int frame_loop(struct check_state *st)
 			ret = 2;
 			break;
 		}
-		if (!st->comparer) {
+		if (!comparer_fits(st, ref)) { /* the first frame, or the size changed */
+			uhd_comparer_destroy(&st->comparer);
 			ret = make_comparer(st, ref);
 		}
 		ret = ret ? ret : compare_pair(st, in, &in_meta, ref, &ref_meta, uhd_now_ms() - t0);
@@ -353,15 +389,19 @@ void uhd_check_report_finish(struct check_report *report)
 	memset(report, 0, sizeof(*report));
 }
 
-int uhd_check_execute(const struct uhd_check_params *params, struct uhd_check_result *result,
+int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_result *result,
                       struct check_report *report)
 {
+	/* A threshold set explicitly always has its metric computed. */
+	struct uhd_check_params *params = &report->resolved;
+	memset(report, 0, sizeof(*report));
+	*params = *given;
+	params->metrics |= params->thresholds_given;
 	struct check_state st = {.params = params,
 	                         .result = result,
 	                         .report = report,
 	                         .messages_before = uhd_validation_messages_total()};
 	memset(result, 0, sizeof(*result));
-	memset(report, 0, sizeof(*report));
 	report->params = params;
 	report->device = "";
 	report->input_kind = uhd_frames_kind_of(params->input)->kind;
@@ -369,6 +409,12 @@ int uhd_check_execute(const struct uhd_check_params *params, struct uhd_check_re
 	int ret = open_inputs(&st);
 	if (ret == 0 && check_counts(&st)) {
 		ret = frame_loop(&st);
+	}
+	if (ret == 0 && !report->mismatch && result->frames_compared == 0) {
+		mismatch(&st,
+		         "nothing was compared: INPUT '%s' and REF '%s' gave no frames (check "
+		         "--start/--frames)",
+		         params->input, params->ref);
 	}
 	report->complete = ret == 0;
 	result->passed = ret == 0 && !report->mismatch && result->frames_failed == 0;

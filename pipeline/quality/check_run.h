@@ -30,8 +30,9 @@ struct check_frame {
 };
 
 struct check_report {
-	const struct uhd_check_params *params;
-	struct uhd_render_options options; /* as resolved */
+	const struct uhd_check_params *params; /* points at resolved */
+	struct uhd_check_params resolved;      /* the params as run (metrics completed) */
+	struct uhd_render_options options;     /* as resolved */
 	const char *input_kind, *ref_kind;
 	const char *device;
 	struct check_frame *frames;

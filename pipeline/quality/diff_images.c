@@ -79,6 +79,17 @@ fail:
 	return ret;
 }
 
+/* A tile's summed squared error over R, G, B: 64-bit words, added as doubles. */
+static double tile_sse(const uint32_t *record)
+{
+	double sum = 0;
+	for (int c = 0; c < 3; c++) {
+		sum += (double)(record[REC_SSE + 2 * c] | (uint64_t)record[REC_SSE + 2 * c + 1]
+		                                                  << 32);
+	}
+	return sum;
+}
+
 /* The window of tiles (128x16 pixels each) with the largest summed error. */
 static void worst_region(const struct uhd_comparer *cmp, bool itp, struct uhd_diff_images *out)
 {
@@ -97,12 +108,7 @@ static void worst_region(const struct uhd_comparer *cmp, bool itp, struct uhd_di
 					                               i) * RECORD_WORDS;
 					float e;
 					memcpy(&e, &r[REC_ITP_SUM], 4);
-					sum += itp ? e
-					           : (double)(r[REC_SSE] + r[REC_SSE + 2] +
-					                      r[REC_SSE + 4]) +
-					                       4294967296.0 * (r[REC_SSE + 1] +
-					                                       r[REC_SSE + 3] +
-					                                       r[REC_SSE + 5]);
+					sum += itp ? e : tile_sse(r);
 				}
 			}
 			if (sum > best) {
@@ -248,7 +254,9 @@ int uhd_comparer_write_diff_images(struct uhd_comparer *cmp, const struct uhd_im
 	}
 	bool itp = cmp->pipes[PIPE_HEAT_ITP].pipeline != VK_NULL_HANDLE;
 	out->heat_metric = itp ? "deltaitp" : "diff";
-	double top = itp ? m->ditp_p99 : m->max_diff;
+	/* p99 shows the bulk of the errors; a quarter of the maximum keeps sparse
+	 * ones (under 1% of the pixels, p99 0) from saturating the scale. */
+	double top = itp ? fmax(m->ditp_p99, m->ditp_max / 4) : m->max_diff;
 	out->heat_scale = nice_ceiling(top);
 	snprintf(out->heat_path, sizeof(out->heat_path), "%s/frame-%06" PRId64 "-heat.png", dir,
 	         index);

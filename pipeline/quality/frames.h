@@ -71,4 +71,9 @@ int uhd_frames_next(struct uhd_frames *frames, const struct uhd_image **image,
                     struct uhd_frame_meta *meta);
 void uhd_frames_close(struct uhd_frames **frames);
 
+/* Reference folders only: hand out frames skip .. skip + limit - 1 of those
+ * recorded (as --start/--frames select from a clip; an empty window is
+ * allowed). -EINVAL out of range. */
+int uhd_frames_refs_window(struct uhd_frames *frames, int64_t skip, int64_t limit);
+
 #endif

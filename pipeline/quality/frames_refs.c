@@ -26,6 +26,7 @@ struct refs_frames {
 	char dir[PATH_MAX];
 	struct ref_frame *list;
 	int64_t count, next;
+	int64_t first; /* index of the first frame handed out (uhd_frames_refs_window) */
 	struct uhd_png_picture picture;
 };
 
@@ -166,11 +167,26 @@ static int refs_next(struct uhd_frames *frames, const struct uhd_image **image,
 		          refs->next, path, actual, f->checksum);
 		return -EINVAL;
 	}
-	meta->index = refs->next++;
+	meta->index = refs->next++ - refs->first;
 	meta->pts = f->pts;
 	meta->checksum = f->checksum;
 	meta->has_checksum = true;
 	*image = &refs->picture.image;
+	return 0;
+}
+
+int uhd_frames_refs_window(struct uhd_frames *frames, int64_t skip, int64_t limit)
+{
+	struct refs_frames *refs = frames->priv;
+	if (frames->impl != &uhd_frames_refs || skip < 0 || skip > refs->count || limit < 0) {
+		return -EINVAL;
+	}
+	refs->next = skip;
+	refs->first = skip;
+	if (skip + limit < refs->count) {
+		refs->count = skip + limit;
+	}
+	frames->count = refs->count - skip;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,30 +54,50 @@ static bool get_threshold(const struct uhd_jv *object, const char *key, double *
 }
 
 /* Thresholds and metrics of a "defaults" object or an entry. */
+/* Thresholds and metrics of a "defaults" object or an entry. A "metrics" list
+ * replaces the one before; a threshold set (not "off") has its metric
+ * computed whatever the list says, as on the command line. */
 static const char *apply_thresholds(const struct uhd_jv *o, struct uhd_check_params *p)
 {
+	static const struct {
+		const char *key;
+		size_t offset;
+		unsigned metric;
+	} table[] = {
+	        {"min_psnr", offsetof(struct uhd_thresholds, min_psnr), UHD_METRIC_PSNR},
+	        {"min_ssim", offsetof(struct uhd_thresholds, min_ssim), UHD_METRIC_SSIM},
+	        {"min_msssim", offsetof(struct uhd_thresholds, min_msssim), UHD_METRIC_MSSSIM},
+	        {"max_deltaitp", offsetof(struct uhd_thresholds, max_deltaitp),
+	         UHD_METRIC_DELTAITP},
+	        {"max_deltaitp_p99", offsetof(struct uhd_thresholds, max_deltaitp_p99),
+	         UHD_METRIC_DELTAITP},
+	};
 	struct uhd_thresholds *t = &p->thresholds;
-	if (!get_threshold(o, "min_psnr", &t->min_psnr) ||
-	    !get_threshold(o, "min_ssim", &t->min_ssim) ||
-	    !get_threshold(o, "min_msssim", &t->min_msssim) ||
-	    !get_threshold(o, "max_deltaitp", &t->max_deltaitp) ||
-	    !get_threshold(o, "max_deltaitp_p99", &t->max_deltaitp_p99)) {
-		return "a threshold is neither a number nor \"off\"";
-	}
-	double max_diff = t->max_diff < 0 ? NAN : (double)t->max_diff;
-	if (!get_threshold(o, "max_diff", &max_diff) ||
-	    (!isnan(max_diff) && (max_diff < 0 || max_diff != floor(max_diff)))) {
-		return "max_diff is neither a whole number >= 0 nor \"off\"";
-	}
-	t->max_diff = isnan(max_diff) ? -1 : (int64_t)max_diff;
-	if (uhd_jv_get(o, "exact") && !uhd_jv_get_bool(o, "exact", &t->exact)) {
-		return "exact is not true or false";
-	}
 	const char *metrics, *bad;
 	if (uhd_jv_get_string(o, "metrics", &metrics) &&
 	    uhd_metrics_from_names(metrics, &p->metrics, &bad) < 0) {
 		return "metrics names an unknown metric (psnr, ssim, msssim, deltaitp, diff, all)";
 	}
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		double *value = (double *)((char *)t + table[i].offset);
+		if (!get_threshold(o, table[i].key, value)) {
+			return "a threshold is neither a number nor \"off\"";
+		}
+		if (uhd_jv_get(o, table[i].key) && !isnan(*value)) {
+			p->thresholds_given |= table[i].metric;
+		}
+	}
+	double max_diff = t->max_diff < 0 ? NAN : (double)t->max_diff;
+	if (!get_threshold(o, "max_diff", &max_diff) ||
+	    (!isnan(max_diff) && (max_diff < 0 || max_diff > 1e9 || max_diff != floor(max_diff)))) {
+		return "max_diff is neither a whole number >= 0 nor \"off\"";
+	}
+	t->max_diff = isnan(max_diff) ? -1 : (int64_t)max_diff;
+	p->thresholds_given |= uhd_jv_get(o, "max_diff") && t->max_diff >= 0 ? UHD_METRIC_DIFF : 0;
+	if (uhd_jv_get(o, "exact") && !uhd_jv_get_bool(o, "exact", &t->exact)) {
+		return "exact is not true or false";
+	}
+	p->thresholds_given |= t->exact ? UHD_METRIC_DIFF : 0;
 	return NULL;
 }
 
@@ -185,6 +206,10 @@ int uhd_suite_read(const struct uhd_suite_params *sp, struct suite_entry **entri
 	for (size_t i = 0; !what && ret == 0 && i < list->count; i++) {
 		ret = read_entry(sp->path, &list->items[i], i, &defaults, &(*entries)[i]);
 	}
+	if (ret < 0) {
+		free(*entries);
+		*entries = NULL;
+	}
 	*count = list && !what ? list->count : 0;
 	uhd_jv_free(root);
 	return what ? suite_error(sp->path, what, SIZE_MAX) : ret;
@@ -287,15 +312,20 @@ int uhd_suite_run(const struct uhd_suite_params *sp, struct uhd_suite_result *r)
 	memset(r, 0, sizeof(*r));
 	struct suite_entry *entries = NULL;
 	size_t count = 0;
+	if (sp->shard_count < 1 || sp->shard_index < 0 || sp->shard_index >= sp->shard_count) {
+		uhd_error("shard %d/%d does not exist: give I/N with 0 <= I < N", sp->shard_index,
+		          sp->shard_count);
+		return -EINVAL;
+	}
 	int ret = uhd_suite_read(sp, &entries, &count);
 	if (ret < 0) {
-		return ret;
+		r->bad_suite = true;
+		return -EINVAL;
 	}
-	for (size_t i = 0; i < count; i++) {
-		if ((int)(i % (size_t)sp->shard_count) != sp->shard_index) {
-			continue;
-		}
+	for (size_t i = (size_t)sp->shard_index; i < count; i += (size_t)sp->shard_count) {
 		r->entries++;
+	}
+	for (size_t i = (size_t)sp->shard_index; i < count; i += (size_t)sp->shard_count) {
 		if (sp->base.cancel && *sp->base.cancel) {
 			r->interrupted = true;
 			break;
@@ -306,9 +336,8 @@ int uhd_suite_run(const struct uhd_suite_params *sp, struct uhd_suite_result *r)
 		}
 	}
 	int written = sp->report_path ? write_json(sp, r, entries, count) : 0;
-	if (sp->junit_path && written == 0) {
-		written = write_junit(sp, entries, count);
-	}
+	int junit = sp->junit_path ? write_junit(sp, entries, count) : 0;
+	written = written ? written : junit;
 	for (size_t i = 0; i < count; i++) {
 		uhd_check_report_finish(&entries[i].report);
 	}

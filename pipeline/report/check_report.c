@@ -45,8 +45,10 @@ int uhd_check_failure_lines(const struct check_report *report, const struct chec
 	if (f->failures & FAIL_EXACT) {
 		snprintf(lines[n++], 160,
 		         "checksum %016" PRIx64 " differs from the reference's %016" PRIx64
-		         " (--exact); %" PRIu64 " pixels differ",
-		         f->input_checksum, f->ref_checksum, m->diff_pixels);
+		         " (--exact); %" PRIu64 " pixels differ, the first largest difference "
+		         "%u at (%d,%d)",
+		         f->input_checksum, f->ref_checksum, m->diff_pixels, m->max_diff,
+		         m->max_diff_x, m->max_diff_y);
 	}
 	return n;
 }

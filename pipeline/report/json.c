@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../common/utf8.h"
 #include "json.h"
 
 void uhd_json_init(struct uhd_json *json, FILE *file, bool pretty)
@@ -24,8 +25,12 @@ static void write_escaped(FILE *file, const char *text)
 		default:
 			if (*p < 0x20) {
 				fprintf(file, "\\u%04x", *p);
+			} else if (uhd_utf8_length(p) == 0) {
+				fputs("\\ufffd", file); /* not UTF-8: paths are bytes */
 			} else {
-				fputc(*p, file);
+				size_t n = uhd_utf8_length(p);
+				fwrite(p, 1, n, file);
+				p += n - 1;
 			}
 		}
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../quality/check_run.h"
+#include "../common/utf8.h"
 #include "atomic_file.h"
 #include "junit.h"
 
@@ -17,7 +18,11 @@ static void xml_text(FILE *file, const char *text)
 		case '"': fputs("&quot;", file); break;
 		case '\'': fputs("&apos;", file); break;
 		default:
-			if (*p >= 0x20 || *p == '\n' || *p == '\t') {
+			if (*p >= 0x80) {
+				size_t n = uhd_utf8_length(p);
+				n ? (void)fwrite(p, 1, n, file) : (void)fputs("\xef\xbf\xbd", file);
+				p += n ? n - 1 : 0; /* invalid bytes become U+FFFD */
+			} else if (*p >= 0x20 || *p == '\n' || *p == '\t') {
 				fputc(*p, file); /* other control characters are not XML */
 			}
 		}
@@ -73,6 +78,12 @@ static int count_failures(const struct check_report *report)
 	return failures;
 }
 
+/* Frames, plus the testcases for a mismatch and for a run error. */
+static int count_tests(const struct check_report *report)
+{
+	return (int)report->frame_count + (report->mismatch ? 1 : 0) + (report->error ? 1 : 0);
+}
+
 void uhd_junit_suite(FILE *file, const struct check_report *report)
 {
 	const struct uhd_check_params *p = report->params;
@@ -82,7 +93,7 @@ void uhd_junit_suite(FILE *file, const struct check_report *report)
 		snprintf(name, sizeof(name), "%s vs %s", p->input, p->ref);
 	}
 	bool errored = report->error != NULL;
-	int tests = (int)report->frame_count + (report->mismatch ? 1 : 0) + (errored ? 1 : 0);
+	int tests = count_tests(report);
 	fputs("  <testsuite name=\"", file);
 	xml_text(file, name);
 	fprintf(file, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", tests,
@@ -112,14 +123,16 @@ int uhd_junit_write(const struct check_report *const *reports, int count, const 
 	if (ret < 0) {
 		return ret;
 	}
-	int tests = 0, failures = 0;
+	int tests = 0, failures = 0, errors = 0;
 	for (int i = 0; i < count; i++) {
-		tests += (int)reports[i]->frame_count;
+		tests += count_tests(reports[i]);
 		failures += count_failures(reports[i]);
+		errors += reports[i]->error != NULL;
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f.file);
-	fprintf(f.file, "<testsuites name=\"uhdpipe check\" tests=\"%d\" failures=\"%d\">\n", tests,
-	        failures);
+	fprintf(f.file,
+	        "<testsuites name=\"uhdpipe check\" tests=\"%d\" failures=\"%d\" errors=\"%d\">\n",
+	        tests, failures, errors);
 	for (int i = 0; i < count; i++) {
 		uhd_junit_suite(f.file, reports[i]);
 	}
