@@ -321,22 +321,11 @@ fail:
 static int record_commands(struct uhd_converter *conv)
 {
 	int ret = 0;
-	VkDevice device = conv->ctx->device;
-	VkCommandPoolCreateInfo pool_info = {
-	        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-	        .queueFamilyIndex = conv->ctx->queue_family,
-	};
-	VK_CHECK(vkCreateCommandPool(device, &pool_info, NULL, &conv->command_pool));
-	VkCommandBufferAllocateInfo alloc = {
-	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-	        .commandPool = conv->command_pool,
-	        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-	        .commandBufferCount = 1,
-	};
-	VK_CHECK(vkAllocateCommandBuffers(device, &alloc, &conv->commands));
-	VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-	VK_CHECK(vkCreateFence(device, &fence_info, NULL, &conv->fence));
-
+	ret = uhd_vk_commands_create(conv->ctx, 0, &conv->command_pool, &conv->commands,
+	                             &conv->fence);
+	if (ret < 0) {
+		return ret;
+	}
 	VkCommandBuffer cmd = conv->commands;
 	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
@@ -467,15 +456,8 @@ int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *fr
 		return ret;
 	}
 	double t1 = uhd_now_ms();
-	VkSubmitInfo submit = {
-	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-	        .commandBufferCount = 1,
-	        .pCommandBuffers = &conv->commands,
-	};
-	VK_CHECK(vkResetFences(conv->ctx->device, 1, &conv->fence));
-	VK_CHECK(uhd_vk_submit(conv->ctx, &submit, conv->fence));
-	VK_CHECK(vkWaitForFences(conv->ctx->device, 1, &conv->fence, VK_TRUE, UINT64_MAX));
-	ret = uhd_vk_buffer_invalidate(conv->ctx, &conv->output);
+	ret = uhd_vk_submit_wait(conv->ctx, conv->commands, conv->fence);
+	ret = ret ? ret : uhd_vk_buffer_invalidate(conv->ctx, &conv->output);
 	if (ret < 0) {
 		return ret;
 	}
@@ -496,8 +478,6 @@ int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *fr
 	image->colour.matrix = UHD_MATRIX_RGB;
 	image->colour.range = UHD_RANGE_FULL;
 	return 0;
-fail:
-	return ret;
 }
 
 const char *uhd_scaler_name(enum uhd_scaler scaler)

@@ -308,26 +308,9 @@ fail:
 
 static int create_commands(struct uhd_comparer *cmp)
 {
-	int ret = 0;
-	VkDevice device = cmp->ctx->device;
-	VkCommandPoolCreateInfo pool_info = {
-	        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-	        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
-	        .queueFamilyIndex = cmp->ctx->queue_family,
-	};
-	VK_CHECK(vkCreateCommandPool(device, &pool_info, NULL, &cmp->command_pool));
-	VkCommandBufferAllocateInfo alloc = {
-	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-	        .commandPool = cmp->command_pool,
-	        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-	        .commandBufferCount = 1,
-	};
-	VK_CHECK(vkAllocateCommandBuffers(device, &alloc, &cmp->commands));
-	VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-	VK_CHECK(vkCreateFence(device, &fence_info, NULL, &cmp->fence));
-	return 0;
-fail:
-	return ret;
+	/* Re-recorded when the images' colour changes or a diff image used it. */
+	return uhd_vk_commands_create(cmp->ctx, VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+	                              &cmp->command_pool, &cmp->commands, &cmp->fence);
 }
 
 int uhd_comparer_create(struct uhd_context *context, const struct uhd_compare_params *params,

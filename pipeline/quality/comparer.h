@@ -77,6 +77,9 @@ struct uhd_comparer {
 	VkCommandPool command_pool;
 	VkCommandBuffer commands;
 	VkFence fence;
+	/* commands hold the metric passes for this colour (else re-recorded). */
+	bool recorded;
+	struct uhd_colour recorded_colour;
 };
 
 /* Records the metric passes for images of this colour (comparer_run.c). */

@@ -181,10 +181,7 @@ int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colou
 	int ret = 0;
 	VkCommandBuffer cmd = cmp->commands;
 	VK_CHECK(vkResetCommandBuffer(cmd, 0));
-	VkCommandBufferBeginInfo begin = {
-	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-	        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-	};
+	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
 	vkCmdFillBuffer(cmd, cmp->stats.buffer, 0, VK_WHOLE_SIZE, 0);
 	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT,
@@ -339,18 +336,7 @@ static void read_ssim_metrics(const struct uhd_comparer *cmp, const uint32_t *st
 
 int uhd_comparer_submit(struct uhd_comparer *cmp)
 {
-	int ret = 0;
-	VkSubmitInfo submit = {
-	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-	        .commandBufferCount = 1,
-	        .pCommandBuffers = &cmp->commands,
-	};
-	VK_CHECK(vkResetFences(cmp->ctx->device, 1, &cmp->fence));
-	VK_CHECK(uhd_vk_submit(cmp->ctx, &submit, cmp->fence));
-	VK_CHECK(vkWaitForFences(cmp->ctx->device, 1, &cmp->fence, VK_TRUE, UINT64_MAX));
-	return 0;
-fail:
-	return ret;
+	return uhd_vk_submit_wait(cmp->ctx, cmp->commands, cmp->fence);
 }
 
 int uhd_comparer_run(struct uhd_comparer *cmp, const struct uhd_image *ref,
@@ -365,7 +351,11 @@ int uhd_comparer_run(struct uhd_comparer *cmp, const struct uhd_image *ref,
 	upload(cmp, 1, test);
 	ret = uhd_vk_buffer_flush(cmp->ctx, &cmp->images[0]);
 	ret = ret ? ret : uhd_vk_buffer_flush(cmp->ctx, &cmp->images[1]);
-	ret = ret ? ret : uhd_comparer_record(cmp, &ref->colour);
+	if (ret == 0 && !(cmp->recorded && same_colour(&cmp->recorded_colour, &ref->colour))) {
+		ret = uhd_comparer_record(cmp, &ref->colour);
+		cmp->recorded = ret == 0;
+		cmp->recorded_colour = ref->colour;
+	}
 	if (ret < 0) {
 		return ret;
 	}

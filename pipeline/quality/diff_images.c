@@ -56,6 +56,7 @@ static int render_heat(struct uhd_comparer *cmp, bool itp, const struct uhd_colo
 {
 	int ret = 0;
 	VkCommandBuffer cmd = cmp->commands;
+	cmp->recorded = false; /* the metric passes are recorded again next run */
 	VK_CHECK(vkResetCommandBuffer(cmd, 0));
 	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));

@@ -146,3 +146,43 @@ void uhd_vk_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAcces
 	};
 	vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &memory, 0, NULL, 0, NULL);
 }
+
+int uhd_vk_commands_create(struct uhd_context *ctx, VkCommandPoolCreateFlags flags,
+                           VkCommandPool *pool, VkCommandBuffer *commands, VkFence *fence)
+{
+	int ret = 0;
+	VkCommandPoolCreateInfo pool_info = {
+	        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+	        .flags = flags,
+	        .queueFamilyIndex = ctx->queue_family,
+	};
+	VK_CHECK(vkCreateCommandPool(ctx->device, &pool_info, NULL, pool));
+	VkCommandBufferAllocateInfo alloc = {
+	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+	        .commandPool = *pool,
+	        .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+	        .commandBufferCount = 1,
+	};
+	VK_CHECK(vkAllocateCommandBuffers(ctx->device, &alloc, commands));
+	VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+	VK_CHECK(vkCreateFence(ctx->device, &fence_info, NULL, fence));
+	return 0;
+fail:
+	return ret;
+}
+
+int uhd_vk_submit_wait(struct uhd_context *ctx, VkCommandBuffer commands, VkFence fence)
+{
+	int ret = 0;
+	VkSubmitInfo submit = {
+	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+	        .commandBufferCount = 1,
+	        .pCommandBuffers = &commands,
+	};
+	VK_CHECK(vkResetFences(ctx->device, 1, &fence));
+	VK_CHECK(uhd_vk_submit(ctx, &submit, fence));
+	VK_CHECK(vkWaitForFences(ctx->device, 1, &fence, VK_TRUE, UINT64_MAX));
+	return 0;
+fail:
+	return ret;
+}

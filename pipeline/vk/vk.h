@@ -97,6 +97,12 @@ void uhd_vk_write_set(struct uhd_context *ctx, VkDescriptorSet set,
 void uhd_vk_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
                     VkPipelineStageFlags dst_stage, VkAccessFlags dst);
 
+/* One primary command buffer in a pool of its own, and an unsignalled fence. */
+int uhd_vk_commands_create(struct uhd_context *ctx, VkCommandPoolCreateFlags flags,
+                           VkCommandPool *pool, VkCommandBuffer *commands, VkFence *fence);
+/* Submits commands and waits for them on fence. */
+int uhd_vk_submit_wait(struct uhd_context *ctx, VkCommandBuffer commands, VkFence fence);
+
 /* Queue submission guarded by the context's queue lock. */
 VkResult uhd_vk_submit(struct uhd_context *ctx, const VkSubmitInfo *submit, VkFence fence);
 
