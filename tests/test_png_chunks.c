@@ -1,6 +1,6 @@
 /*
  * PNG colour chunk payloads against the PNG specification (third edition):
- * cICP = primaries, transfer, matrix 0, full-range flag; mDCV = R,G,B,W
+ * cICP = primaries, transfer, matrix 0, video full range flag; mDCV = R,G,B,W
  * chromaticities as 16-bit units of 0.00002 then max/min luminance as 32-bit
  * units of 0.0001 cd/m2; cLLI = MaxCLL, MaxFALL as 32-bit units of 0.0001.
  * The example is the HDR10 sample's x265 master-display string
@@ -13,12 +13,17 @@
 
 int main(void)
 {
-	struct uhd_colour colour = {.primaries = 9, .transfer = 16, .matrix = 9};
+	struct uhd_colour colour = {
+	        .primaries = 9, .transfer = 16, .matrix = 9, .range = UHD_RANGE_FULL};
 	uint8_t cicp[4];
 	uhd_png_cicp_payload(&colour, cicp);
 	const uint8_t cicp_expected[4] = {9, 16, 0, 1};
 	CHECK(memcmp(cicp, cicp_expected, 4) == 0, "cICP %u %u %u %u", cicp[0], cicp[1], cicp[2],
 	      cicp[3]);
+	/* Narrow-range code values (test patterns) clear the video full range flag. */
+	colour.range = UHD_RANGE_LIMITED;
+	uhd_png_cicp_payload(&colour, cicp);
+	CHECK(cicp[3] == 0, "cICP full-range flag for narrow range: expected 0, got %u", cicp[3]);
 
 	struct uhd_mastering_display md = {
 	        .primaries = {{0.68, 0.32}, {0.265, 0.69}, {0.15, 0.06}},

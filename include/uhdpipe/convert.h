@@ -48,6 +48,9 @@ struct uhd_image {
 	size_t stride; /* bytes between rows (rows may carry padding) */
 	const uint8_t *data;
 	struct uhd_colour colour; /* matrix RGB, full range, stream primaries/transfer */
+	/* Significant bits of each sample when fewer than bits (a 10-bit code value
+	 * left-bit-replicated into 16 bits); 0 = all bits. */
+	int significant_bits;
 };
 
 struct uhd_converter;

@@ -9,6 +9,7 @@
 #include "common.h"
 #include "context.h"
 #include "convert.h"
+#include "pattern.h"
 #include "play.h"
 #include "present.h"
 #include "quality.h"

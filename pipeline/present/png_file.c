@@ -41,7 +41,7 @@ void uhd_png_cicp_payload(const struct uhd_colour *colour, uint8_t payload[4])
 	payload[0] = (uint8_t)colour->primaries;
 	payload[1] = (uint8_t)colour->transfer;
 	payload[2] = 0; /* RGB: PNG requires matrix coefficients 0 */
-	payload[3] = 1; /* full range */
+	payload[3] = colour->range == UHD_RANGE_LIMITED ? 0 : 1; /* video full range flag */
 }
 
 /* Primaries red, green, blue then white point, x and y in units of 0.00002;
@@ -143,6 +143,13 @@ static int encode(FILE *file, const struct uhd_image *image)
 	png_set_compression_level(png, 1);
 	png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
 	set_colour_chunks(png, info, image, chunk_buffers);
+	if (image->significant_bits > 0 && image->significant_bits < image->bits) {
+		/* Tells readers the code values' depth (they are the top bits). */
+		png_color_8 sig = {.red = (png_byte)image->significant_bits,
+		                   .green = (png_byte)image->significant_bits,
+		                   .blue = (png_byte)image->significant_bits};
+		png_set_sBIT(png, info, &sig);
+	}
 	png_write_info(png, info);
 	for (int y = 0; y < image->height; y++) {
 		rows[y] = (png_bytep)(image->data + (size_t)y * image->stride);

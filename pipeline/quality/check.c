@@ -317,15 +317,17 @@ static int next_pair(struct check_state *st, const struct uhd_image **in,
                      struct uhd_frame_meta *in_meta, const struct uhd_image **ref,
                      struct uhd_frame_meta *ref_meta)
 {
-	int r = uhd_frames_next(st->ref, ref, ref_meta);
-	if (r < 0) {
-		return fail(st, st->ref->gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, r,
-		            "reading a reference frame failed");
-	}
+	/* The input first: a pattern reference is rendered in its format. */
 	int i = uhd_frames_next(st->input, in, in_meta);
 	if (i < 0) {
 		return fail(st, st->input->gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, i,
 		            "rendering an input frame failed");
+	}
+	st->ref->like = i == 0 ? *in : NULL;
+	int r = uhd_frames_next(st->ref, ref, ref_meta);
+	if (r < 0) {
+		return fail(st, st->ref->gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, r,
+		            "reading a reference frame failed");
 	}
 	if (r != i) {
 		int64_t done = st->result->frames_compared;

@@ -11,6 +11,9 @@
 const struct uhd_frames_impl *uhd_frames_kind_of(const char *path)
 {
 	struct stat st;
+	if (strncmp(path, "pattern:", 8) == 0) {
+		return &uhd_frames_pattern;
+	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		return &uhd_frames_refs;
 	}

@@ -53,13 +53,18 @@ struct uhd_frames {
 	/* Set by a backend when its last failure was the GPU's (rendering), not
 	 * the input's: the caller picks the exit code from it. */
 	bool gpu_failed;
+	/* The frame this input is compared with, set before each next() (NULL
+	 * once the other side has ended): a pattern reference takes its format. */
+	const struct uhd_image *like;
 };
 
 extern const struct uhd_frames_impl uhd_frames_clip;
 extern const struct uhd_frames_impl uhd_frames_image;
 extern const struct uhd_frames_impl uhd_frames_refs;
+extern const struct uhd_frames_impl uhd_frames_pattern;
 
-/* The backend for path: a folder (reference set), a .png file, else a clip. */
+/* The backend for path: "pattern:SPEC" a test pattern, a folder (reference set),
+ * a .png file, else a clip. */
 const struct uhd_frames_impl *uhd_frames_kind_of(const char *path);
 
 /* On failure *gpu_failed (may be NULL) says whether the GPU, not the input,

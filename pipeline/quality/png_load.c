@@ -309,6 +309,19 @@ static int drop_opaque_alpha(const struct load_state *state, uint32_t width, uin
 	return 0;
 }
 
+/* The code-value depth sBIT declares (10 for 10-bit codes in 16-bit samples);
+ * 0 when absent, unequal between channels, or the full sample. */
+static int significant_bits(png_structp png, png_infop info, int bits)
+{
+	png_color_8p sig = NULL;
+	if (!(png_get_sBIT(png, info, &sig) & PNG_INFO_sBIT) || !sig) {
+		return 0;
+	}
+	int depth = sig->red ? sig->red : sig->gray;
+	bool same = sig->red ? sig->green == sig->red && sig->blue == sig->red : true;
+	return same && depth > 0 && depth < bits ? depth : 0;
+}
+
 static int decode(struct load_state *state, struct uhd_png_picture *out)
 {
 	if (setjmp(png_jmpbuf(state->png))) {
@@ -394,6 +407,7 @@ static int decode(struct load_state *state, struct uhd_png_picture *out)
 	out->image.width = (int)width;
 	out->image.height = (int)height;
 	out->image.bits = bits;
+	out->image.significant_bits = significant_bits(png, state->info, bits);
 	out->image.channels = 3;
 	out->image.stride = (size_t)width * 3 * (size_t)bytes;
 	return 0;
