@@ -11,7 +11,7 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(fuzz_json fuzz_png_load fuzz_refs fuzz_suite fuzz_cli)
+    targets=(fuzz_json fuzz_png_load fuzz_refs fuzz_suite fuzz_sequence fuzz_control fuzz_cli)
 fi
 build="$root/build-fuzz"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"

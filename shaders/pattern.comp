@@ -117,6 +117,13 @@ uvec3 widen(uvec3 code)
 
 const uint PER = SAMPLE_BITS == 16u ? 2u : 4u; // pixels per invocation
 
+// 16-bit samples are stored big-endian, as PNG stores them (uhdpipe/convert.h).
+uvec3 big_endian(uvec3 v)
+{
+	return ((v & 0xFFu) << 8) | (v >> 8);
+}
+
+// A sample as stored (samples of pixels outside the primitive are only moved).
 uint get_sample(uint words[3], uint i)
 {
 	return SAMPLE_BITS == 16u ? (words[i / 2u] >> (16u * (i % 2u))) & 0xFFFFu
@@ -147,7 +154,7 @@ void main()
 		uvec3 c;
 		if (int(x) >= r.x && int(x) < r.z) {
 			c = shade(base, x, y);
-			c = SAMPLE_BITS == 16u ? widen(c) : c;
+			c = SAMPLE_BITS == 16u ? big_endian(widen(c)) : c;
 		} else {
 			c = uvec3(get_sample(old, 3u * i), get_sample(old, 3u * i + 1u),
 			          get_sample(old, 3u * i + 2u));

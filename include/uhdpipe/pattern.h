@@ -10,9 +10,10 @@
  *
  * Samples in the rendered image are R'G'B' code values of the format's bit
  * depth, delivered in the image's container: 8-bit formats in 8-bit samples,
- * 10- and 12-bit formats in 16-bit samples by left bit replication (the
- * code value is the sample's top bits; PNG's recommended scaling, so
- * `sample >> (16 - bits)` gives the code back). Region boundaries lie at
+ * 10- and 12-bit formats in 16-bit samples (big-endian, as every uhd_image
+ * stores them) by left bit replication (the code value is the sample's top
+ * bits; PNG's recommended scaling, so `sample >> (16 - bits)` gives the code
+ * back). Region boundaries lie at
  * floor(size * p / q + 1/2) for a standard's rational proportion p/q.
  *
  * Thread-safety: a pattern is immutable after parsing; one renderer is used by

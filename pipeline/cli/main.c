@@ -15,6 +15,7 @@ static const char main_help[] =
         "commands:\n"
         "  info INPUT [--json]            describe a clip's video stream\n"
         "  play INPUT -o png:DIR|null     convert every frame on the GPU\n"
+        "  pattern NAME [KEY=VALUE ...]   render a panel test pattern (--list shows them)\n"
         "  probe [--json]                 list the Vulkan devices and their limits\n"
         "  refs INPUT -o DIR              record reference frames for check\n"
         "  check INPUT --ref REF          compare frames with references (PSNR, SSIM,\n"
@@ -41,6 +42,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(command, "play") == 0) {
 		return uhd_cli_play(argc - 1, argv + 1);
+	}
+	if (strcmp(command, "pattern") == 0) {
+		return uhd_cli_pattern(argc - 1, argv + 1);
 	}
 	if (strcmp(command, "probe") == 0) {
 		return uhd_cli_probe(argc - 1, argv + 1);

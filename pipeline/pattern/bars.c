@@ -37,7 +37,9 @@ static int std_code(const struct uhd_pattern_format *f, struct std_level level)
 	if (f->range == UHD_RANGE_LIMITED && f->bits >= 10) {
 		return level.narrow10 << (f->bits - 10);
 	}
-	double s = level.signal < 0 ? 0 : level.signal > 1 && f->range == UHD_RANGE_FULL ? 1 : level.signal;
+	double s = level.signal < 0                                 ? 0
+	           : level.signal > 1 && f->range == UHD_RANGE_FULL ? 1
+	                                                            : level.signal;
 	return uhd_level_code(f, s);
 }
 
@@ -51,8 +53,7 @@ static int rect(struct uhd_pattern *p, int x0, int y0, int x1, int y1, const int
 	return 0;
 }
 
-static int grey_rect(struct uhd_pattern *p, int x0, int y0, int x1, int y1,
-                     struct std_level level)
+static int grey_rect(struct uhd_pattern *p, int x0, int y0, int x1, int y1, struct std_level level)
 {
 	int v = std_code(&p->format, level), code[3] = {v, v, v};
 	return rect(p, x0, y0, x1, y1, code);
@@ -62,8 +63,7 @@ static int grey_rect(struct uhd_pattern *p, int x0, int y0, int x1, int y1,
 static const int bar_rgb[7][3] = {{1, 1, 1}, {1, 1, 0}, {0, 1, 1}, {0, 1, 0},
                                   {1, 0, 1}, {1, 0, 0}, {0, 0, 1}};
 
-static void bar_code(const struct uhd_pattern_format *f, int bar, struct std_level on,
-                     int code[3])
+static void bar_code(const struct uhd_pattern_format *f, int bar, struct std_level on, int code[3])
 {
 	for (int c = 0; c < 3; c++) {
 		code[c] = std_code(f, bar_rgb[bar][c] ? on : percent(0));
@@ -92,8 +92,8 @@ static int bt2111_top_bands(struct uhd_pattern *p, int y0, int y1, struct std_le
 	for (int bar = 0; ret == 0 && bar < 7; bar++) {
 		int code[3];
 		bar_code(&p->format, bar, on, code);
-		ret = rect(p, x1920(p, bt2111_bars_x[bar]), y0, x1920(p, bt2111_bars_x[bar + 1]), y1,
-		           code);
+		ret = rect(p, x1920(p, bt2111_bars_x[bar]), y0, x1920(p, bt2111_bars_x[bar + 1]),
+		           y1, code);
 	}
 	return ret;
 }
@@ -120,19 +120,22 @@ static int bt2111_ramp(struct uhd_pattern *p, int y0, int y1)
 	bool narrow = p->format.range == UHD_RANGE_LIMITED;
 	int start = narrow ? 799 : 858, first = narrow ? 5 : 1, last = narrow ? 1018 : 1022;
 	int ret = grey_rect(p, 0, y0, p->format.width, y1, percent(0));
-	ret = ret || !narrow ? ret : grey_rect(p, x1920(p, 240), y0, x1920(p, 799), y1, narrow_code(4));
+	ret = ret || !narrow ? ret
+	                     : grey_rect(p, x1920(p, 240), y0, x1920(p, 799), y1, narrow_code(4));
 	int end = start + last - first + 1;
 	ret = ret ? ret
 	          : grey_rect(p, x1920(p, end), y0, p->format.width, y1,
 	                      narrow ? narrow_code(1019) : percent(100));
 	struct uhd_prim *ramp =
-	        ret ? NULL : uhd_pattern_add(p, UHD_PRIM_RAMP, x1920(p, start), y0, x1920(p, end), y1);
+	        ret ? NULL
+	            : uhd_pattern_add(p, UHD_PRIM_RAMP, x1920(p, start), y0, x1920(p, end), y1);
 	if (!ramp) {
 		return -EINVAL;
 	}
 	/* 10-bit code values; 12 bits keep them, times four (m is the code step). */
 	int step = p->format.bits == 12 ? 4 : 1;
-	int a[3] = {first * step, first * step, first * step}, b[3] = {last * step, last * step, last * step};
+	int a[3] = {first * step, first * step, first * step},
+	    b[3] = {last * step, last * step, last * step};
 	uhd_prim_set_a(ramp, a);
 	uhd_prim_set_b(ramp, b);
 	ramp->m = (uint32_t)step;
@@ -153,18 +156,19 @@ static void bt709_bar(const struct uhd_pattern_format *f, int bar, int code[3])
 		}
 		double s = f->transfer == UHD_TRANSFER_HLG ? uhd_hlg_oetf(lin * white)
 		                                           : uhd_pq_inverse_eotf(lin * white);
-		code[r] = std_code(f, (struct std_level){(int)floor((219.0 * s + 16.0) * 4.0 + 0.5), s});
+		code[r] = std_code(
+		        f, (struct std_level){(int)floor((219.0 * s + 16.0) * 4.0 + 0.5), s});
 	}
 }
 
 static int bt2111_bottom(struct uhd_pattern *p, int y0, int y1, struct std_level white)
 {
 	/* Y C G | black | PLUGE -2% 0 +2% 0 +4% | black | white | black | M R B */
-	static const int x[16] = {0,   80,  160, 240, 376,  446,  514,  584,
+	static const int x[16] = {0,   80,  160, 240,  376,  446,  514,  584,
 	                          652, 722, 960, 1398, 1680, 1760, 1840, 1920};
-	const struct std_level levels[11] = {percent(0),       narrow_code(48), percent(0),
-	                                     narrow_code(80),  percent(0),      narrow_code(99),
-	                                     percent(0),       white,           percent(0)};
+	const struct std_level levels[11] = {percent(0),      narrow_code(48), percent(0),
+	                                     narrow_code(80), percent(0),      narrow_code(99),
+	                                     percent(0),      white,           percent(0)};
 	int ret = 0;
 	for (int i = 0; ret == 0 && i < 15; i++) {
 		int x0 = x1920(p, x[i]), x1 = x1920(p, x[i + 1]);
@@ -192,8 +196,12 @@ static int build_bt2111(struct uhd_pattern *p, const struct uhd_param_set *s, ch
 	}
 	double signal = bt2111_bar_signal(f);
 	struct std_level bar = {(int)floor((219.0 * signal + 16.0) * 4.0 + 0.5), signal};
-	int h = f->height, y[6] = {0, uhd_pattern_at(h, 1, 12), uhd_pattern_at(h, 7, 12),
-	                           uhd_pattern_at(h, 8, 12), uhd_pattern_at(h, 9, 12), h};
+	int h = f->height, y[6] = {0,
+	                           uhd_pattern_at(h, 1, 12),
+	                           uhd_pattern_at(h, 7, 12),
+	                           uhd_pattern_at(h, 8, 12),
+	                           uhd_pattern_at(h, 9, 12),
+	                           h};
 	int ret = bt2111_top_bands(p, y[0], y[1], percent(100));
 	ret = ret ? ret : bt2111_top_bands(p, y[1], y[2], bar);
 	ret = ret ? ret : bt2111_stair(p, y[2], y[3], bar);
@@ -207,7 +215,7 @@ static int build_bt2111(struct uhd_pattern *p, const struct uhd_param_set *s, ch
 const struct uhd_pattern_type uhd_pattern_bt2111_bars = {
         "bt2111-bars",
         "HDR colour bars: 100% and 75% HLG / 58% PQ bars, stair, ramp, BT.709 bars, PLUGE",
-        "ITU-R BT.2111-3 (Tables 1-6)",
+        "ITU-R BT.2111-3: layout of Table 1, levels of Tables 2-4",
         NULL,
         0,
         build_bt2111};
@@ -229,8 +237,7 @@ static int grey_pct(struct uhd_pattern *p, int x0, int y0, int x1, int y1, doubl
 	return rect(p, x0, y0, x1, y1, code);
 }
 
-static int colour_pct(struct uhd_pattern *p, int x0, int y0, int x1, int y1, int bar,
-                      double pct)
+static int colour_pct(struct uhd_pattern *p, int x0, int y0, int x1, int y1, int bar, double pct)
 {
 	int code[3];
 	for (int c = 0; c < 3; c++) {
@@ -307,7 +314,7 @@ static int build_smpte(struct uhd_pattern *p, const struct uhd_param_set *s, cha
 const struct uhd_pattern_type uhd_pattern_smpte_bars = {
         "smpte-bars",
         "SDR HD/UHD colour bars: 75% bars, 100% chips, Y ramp, PLUGE",
-        "SMPTE RP 219-1 (BT.709 R'G'B', levels by the BT.709 quantisation)",
+        "SMPTE RP 219-1 proportions; R'G'B' levels quantised as BT.709 does",
         smpte_params,
         COUNT(smpte_params),
         build_smpte};
@@ -344,8 +351,10 @@ static int build_pluge(struct uhd_pattern *p, const struct uhd_param_set *s, cha
 		ret = grey_rect(p, x80(p, 13), y1080(p, 345 + 10 * k), x80(p, 25),
 		                y1080(p, 355 + 10 * k), k < 20 ? lighter : darker);
 	}
-	ret = ret ? ret : grey_rect(p, x80(p, 55), y1080(p, 324), x80(p, 67), y1080(p, 468), lighter);
-	ret = ret ? ret : grey_rect(p, x80(p, 55), y1080(p, 612), x80(p, 67), y1080(p, 756), darker);
+	ret = ret ? ret
+	          : grey_rect(p, x80(p, 55), y1080(p, 324), x80(p, 67), y1080(p, 468), lighter);
+	ret = ret ? ret
+	          : grey_rect(p, x80(p, 55), y1080(p, 612), x80(p, 67), y1080(p, 756), darker);
 	if (ret == 0) {
 		int higher[3];
 		if (uhd_param_given(s, "higher")) {
@@ -363,7 +372,7 @@ static int build_pluge(struct uhd_pattern *p, const struct uhd_param_set *s, cha
 const struct uhd_pattern_type uhd_pattern_pluge = {
         "pluge",
         "picture line-up pattern: black-level stripes and boxes, a higher-level box",
-        "ITU-R BT.814-4 Annex 2 (HD/UHD, SDR and HDR levels)",
+        "ITU-R BT.814-4 Annex 2 (HD/UHD/8K layout; SDR and HDR levels)",
         pluge_params,
         COUNT(pluge_params),
         build_pluge};

@@ -51,8 +51,8 @@ static int build_field(struct uhd_pattern *p, const struct uhd_param_set *s, cha
 }
 
 const struct uhd_pattern_type uhd_pattern_field = {
-        "field", "a full screen of one colour", NULL, field_params, COUNT(field_params),
-        build_field};
+        "field",      "a full screen of one colour", NULL,
+        field_params, COUNT(field_params),           build_field};
 
 /* ---- window ---- */
 
@@ -78,8 +78,8 @@ static int build_window(struct uhd_pattern *p, const struct uhd_param_set *s, ch
 	int x0 = (width - w) / 2, y0 = (height - h) / 2;
 	const int *c = uhd_param_code(s, "level");
 	snprintf(p->notes, sizeof(p->notes),
-	         "window %dx%d at %d,%d (%.3f%% of the screen), code values %d,%d,%d", w, h, x0,
-	         y0, 100.0 * w * h / ((double)width * height), c[0], c[1], c[2]);
+	         "window %dx%d at %d,%d (%.3f%% of the screen), code values %d,%d,%d", w, h, x0, y0,
+	         100.0 * w * h / ((double)width * height), c[0], c[1], c[2]);
 	int ret = add_background(p, uhd_param_code(s, "background"));
 	return ret ? ret : add_rect(p, x0, y0, x0 + w, y0 + h, c);
 }
@@ -103,15 +103,16 @@ static void channel_code(int channel, int level, int code[3])
 }
 
 /* One ramp or staircase per band; channel 4 ("all") stacks grey, red, green, blue. */
-static int add_graded(struct uhd_pattern *p, const struct uhd_param_set *s,
-                      enum uhd_prim_kind kind, int from, int to, uint32_t steps)
+static int add_graded(struct uhd_pattern *p, const struct uhd_param_set *s, enum uhd_prim_kind kind,
+                      int from, int to, uint32_t steps)
 {
 	bool vertical = uhd_param_choice(s, "direction") == 1;
 	int channel = uhd_param_choice(s, "channel");
 	int bands = channel == 4 ? 4 : 1;
 	int across = vertical ? p->format.width : p->format.height;
 	for (int band = 0; band < bands; band++) {
-		int b0 = uhd_pattern_at(across, band, bands), b1 = uhd_pattern_at(across, band + 1, bands);
+		int b0 = uhd_pattern_at(across, band, bands),
+		    b1 = uhd_pattern_at(across, band + 1, bands);
 		struct uhd_prim *prim =
 		        vertical ? uhd_pattern_add(p, kind, b0, 0, b1, p->format.height)
 		                 : uhd_pattern_add(p, kind, 0, b0, p->format.width, b1);
@@ -123,7 +124,8 @@ static int add_graded(struct uhd_pattern *p, const struct uhd_param_set *s,
 		channel_code(ch, from < to ? to : from, b);
 		uhd_prim_set_a(prim, a);
 		uhd_prim_set_b(prim, b);
-		prim->flags = (vertical ? UHD_PRIM_VERTICAL : 0) | (from > to ? UHD_PRIM_REVERSE : 0);
+		prim->flags =
+		        (vertical ? UHD_PRIM_VERTICAL : 0) | (from > to ? UHD_PRIM_REVERSE : 0);
 		prim->n = steps;
 	}
 	return 0;
@@ -155,7 +157,8 @@ static int build_ramp(struct uhd_pattern *p, const struct uhd_param_set *s, char
 		         to, length, lo, hi > lo ? " or one more" : "");
 	} else {
 		snprintf(p->notes, sizeof(p->notes),
-		         "%d code values %d..%d over only %d pixels: codes are skipped; use a size of "
+		         "%d code values %d..%d over only %d pixels: codes are skipped; use a size "
+		         "of "
 		         "at least %d or a narrower from..to",
 		         codes, from, to, length, codes);
 	}
@@ -196,13 +199,12 @@ static int build_staircase(struct uhd_pattern *p, const struct uhd_param_set *s,
 	return add_graded(p, s, UHD_PRIM_STAIR, from, to, (uint32_t)steps);
 }
 
-const struct uhd_pattern_type uhd_pattern_staircase = {
-        "staircase",
-        "N equal steps from one level to another",
-        NULL,
-        staircase_params,
-        COUNT(staircase_params),
-        build_staircase};
+const struct uhd_pattern_type uhd_pattern_staircase = {"staircase",
+                                                       "N equal steps from one level to another",
+                                                       NULL,
+                                                       staircase_params,
+                                                       COUNT(staircase_params),
+                                                       build_staircase};
 
 /* ---- checkerboard ---- */
 
@@ -218,7 +220,8 @@ static const struct uhd_param_def checker_params[] = {
 static int build_checkerboard(struct uhd_pattern *p, const struct uhd_param_set *s, char *error,
                               size_t error_size)
 {
-	int columns = (int)uhd_param_number(s, "columns", 4), rows = (int)uhd_param_number(s, "rows", 4);
+	int columns = (int)uhd_param_number(s, "columns", 4),
+	    rows = (int)uhd_param_number(s, "rows", 4);
 	if (columns > p->format.width || rows > p->format.height) {
 		snprintf(error, error_size, "%dx%d cells do not fit %dx%d pixels", columns, rows,
 		         p->format.width, p->format.height);
@@ -236,7 +239,7 @@ static int build_checkerboard(struct uhd_pattern *p, const struct uhd_param_set 
 const struct uhd_pattern_type uhd_pattern_checkerboard = {
         "checkerboard",
         "N x M cells of two colours (4 x 4 for ANSI contrast)",
-        "ANSI/INFOCOMM 3M-2011 and IEC 61947-1 (4 x 4 contrast checkerboard)",
+        "4 x 4 by default, the ANSI/INFOCOMM 3M-2011 contrast checkerboard",
         checker_params,
         COUNT(checker_params),
         build_checkerboard};
@@ -265,7 +268,8 @@ static int build_grid(struct uhd_pattern *p, const struct uhd_param_set *s, char
                       size_t error_size)
 {
 	int width = p->format.width, height = p->format.height;
-	int columns = (int)uhd_param_number(s, "columns", 16), rows = (int)uhd_param_number(s, "rows", 9);
+	int columns = (int)uhd_param_number(s, "columns", 16),
+	    rows = (int)uhd_param_number(s, "rows", 9);
 	int line = (int)uhd_param_number(s, "line", 1);
 	if (line > width || line > height || (columns + 1) * line > width ||
 	    (rows + 1) * line > height) {
@@ -337,7 +341,7 @@ const struct uhd_pattern_type uhd_pattern_pixel = {
 static const struct uhd_param_def zoneplate_params[] = {
         {"radius", UHD_PARAM_INT, 1, 65536, NULL, NULL,
          "distance from the centre where the rings reach the Nyquist frequency, pixels "
-         "(default half the height)"},
+         "(default: half the height)"},
         {"low", UHD_PARAM_LEVEL, 0, 0, NULL, "0%", "darkest level"},
         {"high", UHD_PARAM_LEVEL, 0, 0, NULL, "100%", "brightest level"},
 };
@@ -347,7 +351,8 @@ static int build_zoneplate(struct uhd_pattern *p, const struct uhd_param_set *s,
 {
 	(void)error;
 	(void)error_size;
-	int radius = (int)uhd_param_number(s, "radius", p->format.height / 2 > 0 ? p->format.height / 2 : 1);
+	int radius = (int)uhd_param_number(s, "radius",
+	                                   p->format.height / 2 > 0 ? p->format.height / 2 : 1);
 	struct uhd_prim *prim =
 	        uhd_pattern_add(p, UHD_PRIM_ZONEPLATE, 0, 0, p->format.width, p->format.height);
 	prim->n = (uint32_t)radius;
@@ -382,8 +387,7 @@ static const struct uhd_param_def uniformity_params[] = {
          "primaries of colours in cd/m2 (default: the format's)"},
 };
 
-static int add_marker(struct uhd_pattern *p, int cx, int cy, int arm, int line,
-                      const int code[3])
+static int add_marker(struct uhd_pattern *p, int cx, int cy, int arm, int line, const int code[3])
 {
 	int w = p->format.width, h = p->format.height;
 	int x0 = cx - arm < 0 ? 0 : cx - arm, x1 = cx + arm + 1 > w ? w : cx + arm + 1;
@@ -408,7 +412,8 @@ static int build_uniformity(struct uhd_pattern *p, const struct uhd_param_set *s
 		                    ? uhd_param_code(s, "marker")[c]
 		                    : uhd_level_code(&p->format, bright ? 0.0 : 1.0);
 	}
-	int arm = (int)uhd_param_number(s, "size", p->format.height / 40 > 1 ? p->format.height / 40 : 1);
+	int arm = (int)uhd_param_number(s, "size",
+	                                p->format.height / 40 > 1 ? p->format.height / 40 : 1);
 	int line = p->format.height >= 2160 ? p->format.height / 1080 : 1;
 	int ret = add_background(p, field);
 	for (int j = 0; ret == 0 && j < n; j++) {
@@ -428,7 +433,8 @@ static int build_uniformity(struct uhd_pattern *p, const struct uhd_param_set *s
 const struct uhd_pattern_type uhd_pattern_uniformity = {
         "uniformity",
         "a field with markers on the 9 or 25 measurement points",
-        "the centres of a 3 x 3 / 5 x 5 grid of equal areas (ICDM IDMS 1.1 sec. 8)",
+        "points at the centres of nine (3 x 3) or 25 (5 x 5) equal areas, as ANSI IT7.215 places "
+        "its nine",
         uniformity_params,
         COUNT(uniformity_params),
         build_uniformity};

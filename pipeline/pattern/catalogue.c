@@ -7,10 +7,10 @@
 #include "catalogue.h"
 
 static const struct uhd_pattern_type *const types[] = {
-        &uhd_pattern_bt2111_bars, &uhd_pattern_smpte_bars, &uhd_pattern_pluge,
-        &uhd_pattern_ramp,        &uhd_pattern_staircase,  &uhd_pattern_window,
+        &uhd_pattern_bt2111_bars, &uhd_pattern_smpte_bars,   &uhd_pattern_pluge,
+        &uhd_pattern_ramp,        &uhd_pattern_staircase,    &uhd_pattern_window,
         &uhd_pattern_field,       &uhd_pattern_checkerboard, &uhd_pattern_grid,
-        &uhd_pattern_crosshatch,  &uhd_pattern_pixel,      &uhd_pattern_zoneplate,
+        &uhd_pattern_crosshatch,  &uhd_pattern_pixel,        &uhd_pattern_zoneplate,
         &uhd_pattern_uniformity,
 };
 #define TYPE_COUNT ((int)(sizeof(types) / sizeof(types[0])))
@@ -163,8 +163,9 @@ int uhd_pattern_parse(const char *spec, const struct uhd_pattern_format *format,
 	}
 	if (strlen(spec) >= sizeof(text) || split_words(strcpy(text, spec), words, &count) < 0 ||
 	    count == 0) {
-		snprintf(error, error_size, "a pattern spec is 'NAME [KEY=VALUE ...]', under 1024 "
-		                            "characters and 32 words");
+		snprintf(error, error_size,
+		         "a pattern spec is 'NAME [KEY=VALUE ...]', under 1024 "
+		         "characters and 32 words");
 		return -EINVAL;
 	}
 	const struct uhd_pattern_type *type = find_type(words[0]);
@@ -223,7 +224,7 @@ void uhd_pattern_list(FILE *out)
 	for (int i = 0; i < TYPE_COUNT; i++) {
 		fprintf(out, "  %-13s %s\n", types[i]->name, types[i]->summary);
 		if (types[i]->standard) {
-			fprintf(out, "                as in %s\n", types[i]->standard);
+			fprintf(out, "                %s\n", types[i]->standard);
 		}
 		uhd_params_help(types[i]->params, types[i]->param_count, out);
 	}

@@ -19,9 +19,8 @@ struct uhd_pattern_type {
 };
 
 extern const struct uhd_pattern_type uhd_pattern_field, uhd_pattern_window, uhd_pattern_ramp,
-        uhd_pattern_staircase, uhd_pattern_checkerboard, uhd_pattern_grid,
-        uhd_pattern_crosshatch, uhd_pattern_pixel, uhd_pattern_zoneplate,
-        uhd_pattern_uniformity, uhd_pattern_bt2111_bars, uhd_pattern_smpte_bars,
-        uhd_pattern_pluge;
+        uhd_pattern_staircase, uhd_pattern_checkerboard, uhd_pattern_grid, uhd_pattern_crosshatch,
+        uhd_pattern_pixel, uhd_pattern_zoneplate, uhd_pattern_uniformity, uhd_pattern_bt2111_bars,
+        uhd_pattern_smpte_bars, uhd_pattern_pluge;
 
 #endif

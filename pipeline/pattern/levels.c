@@ -7,11 +7,11 @@
 
 #include "levels.h"
 
-#define HLG_PEAK   1000.0 /* BT.2100 reference display, cd/m2 */
-#define HLG_GAMMA  1.2    /* system gamma at 1000 cd/m2 */
-#define SDR_PEAK   100.0  /* BT.1886 reference white, cd/m2 */
-#define SDR_GAMMA  2.4
-#define PQ_PEAK    10000.0
+#define HLG_PEAK  1000.0 /* BT.2100 reference display, cd/m2 */
+#define HLG_GAMMA 1.2    /* system gamma at 1000 cd/m2 */
+#define SDR_PEAK  100.0  /* BT.1886 reference white, cd/m2 */
+#define SDR_GAMMA 2.4
+#define PQ_PEAK   10000.0
 
 int uhd_level_max_code(const struct uhd_pattern_format *format)
 {
@@ -196,8 +196,8 @@ static void percent_limits(const struct uhd_pattern_format *format, double *lo, 
 	      219.0;
 }
 
-static int parse_component(const char *text, const struct uhd_pattern_format *format,
-                           double *value, enum level_unit *unit, char *error, size_t error_size)
+static int parse_component(const char *text, const struct uhd_pattern_format *format, double *value,
+                           enum level_unit *unit, char *error, size_t error_size)
 {
 	if (parse_number_unit(text, value, unit) < 0) {
 		snprintf(error, error_size,
@@ -213,14 +213,17 @@ static int parse_component(const char *text, const struct uhd_pattern_format *fo
 	    (*unit == UNIT_PERCENT && (*value < lo - 1e-9 || *value > hi + 1e-9)) ||
 	    (*unit == UNIT_LIGHT && (*value < 0 || *value > peak))) {
 		if (*unit == UNIT_CODE) {
-			snprintf(error, error_size, "code value %s is out of range 0..%d for %d bits",
-			         text, max, format->bits);
+			snprintf(error, error_size,
+			         "code value %s is out of range 0..%d for %d bits", text, max,
+			         format->bits);
 		} else if (*unit == UNIT_PERCENT) {
-			snprintf(error, error_size, "signal %s is out of range %.2f%%..%.2f%% for %s range",
-			         text, lo, hi, uhd_range_name(format->range));
+			snprintf(error, error_size,
+			         "signal %s is out of range %.2f%%..%.2f%% for %s range", text, lo,
+			         hi, uhd_range_name(format->range));
 		} else {
-			snprintf(error, error_size, "luminance %s is out of range 0..%.0f cd/m2 for %s",
-			         text, peak, uhd_pattern_transfer_name(format->transfer));
+			snprintf(error, error_size,
+			         "luminance %s is out of range 0..%.0f cd/m2 for %s", text, peak,
+			         uhd_pattern_transfer_name(format->transfer));
 		}
 		return -ERANGE;
 	}
@@ -247,8 +250,8 @@ static bool named_colour(const char *text, double signal[3])
 		const char *name;
 		double rgb[3];
 	} names[] = {
-	        {"black", {0, 0, 0}},   {"white", {1, 1, 1}},   {"red", {1, 0, 0}},
-	        {"green", {0, 1, 0}},   {"blue", {0, 0, 1}},    {"cyan", {0, 1, 1}},
+	        {"black", {0, 0, 0}},   {"white", {1, 1, 1}},  {"red", {1, 0, 0}},
+	        {"green", {0, 1, 0}},   {"blue", {0, 0, 1}},   {"cyan", {0, 1, 1}},
 	        {"magenta", {1, 0, 1}}, {"yellow", {1, 1, 0}},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -287,7 +290,8 @@ static int light_colour(const double light_in[3], const struct uhd_pattern_forma
 	double light[3], signal[3];
 	int target = uhd_pattern_primaries(format);
 	if (uhd_level_convert_primaries(primaries, target, light_in, light) < 0) {
-		snprintf(error, error_size, "primaries %s cannot be converted; use bt709, bt2020 or p3",
+		snprintf(error, error_size,
+		         "primaries %s cannot be converted; use bt709, bt2020 or p3",
 		         uhd_primaries_name(primaries));
 		return -EINVAL;
 	}
@@ -322,7 +326,8 @@ int uhd_colour_parse(const char *text, const struct uhd_pattern_format *format, 
 	int count = 0;
 	if (split_components(text, parts, &count) < 0 || count == 2) {
 		snprintf(error, error_size,
-		         "'%s' is not a colour: give a name (white, red, ...), one level for a grey, "
+		         "'%s' is not a colour: give a name (white, red, ...), one level for a "
+		         "grey, "
 		         "or R,G,B levels",
 		         text);
 		return -EINVAL;
@@ -352,7 +357,8 @@ int uhd_colour_parse(const char *text, const struct uhd_pattern_format *format, 
 		return -EINVAL;
 	}
 	for (int c = 0; c < 3; c++) {
-		code[c] = unit[c] == UNIT_CODE ? (int)value[c] : uhd_level_code(format, value[c] / 100);
+		code[c] = unit[c] == UNIT_CODE ? (int)value[c]
+		                               : uhd_level_code(format, value[c] / 100);
 	}
 	return 0;
 }

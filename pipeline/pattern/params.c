@@ -58,7 +58,8 @@ static int choice_index(const char *choices, const char *value)
 static int parse_primaries(const char *text, int *primaries)
 {
 	static const char *const names[] = {"bt709", "bt2020", "p3"};
-	static const int codes[] = {UHD_PRIMARIES_BT709, UHD_PRIMARIES_BT2020, UHD_PRIMARIES_P3_D65};
+	static const int codes[] = {UHD_PRIMARIES_BT709, UHD_PRIMARIES_BT2020,
+	                            UHD_PRIMARIES_P3_D65};
 	for (int i = 0; i < 3; i++) {
 		if (strcmp(text, names[i]) == 0) {
 			*primaries = codes[i];
@@ -99,8 +100,7 @@ static int parse_value(const struct uhd_param_set *set, int i,
 	int ret = 0;
 	switch (def->kind) {
 	case UHD_PARAM_INT:
-	case UHD_PARAM_NUMBER:
-		return parse_numeric(def, text, &out->number[i], error, error_size);
+	case UHD_PARAM_NUMBER: return parse_numeric(def, text, &out->number[i], error, error_size);
 	case UHD_PARAM_LEVEL:
 		ret = uhd_level_parse(text, format, &out->code[i][0], why, sizeof(why));
 		out->code[i][1] = out->code[i][2] = out->code[i][0];
@@ -118,8 +118,8 @@ static int parse_value(const struct uhd_param_set *set, int i,
 		return 0;
 	case UHD_PARAM_PRIMARIES:
 		if (parse_primaries(text, &out->choice[i]) < 0) {
-			snprintf(error, error_size, "%s=%s: choose one of bt709|bt2020|p3", def->name,
-			         text);
+			snprintf(error, error_size, "%s=%s: choose one of bt709|bt2020|p3",
+			         def->name, text);
 			return -EINVAL;
 		}
 		return 0;
@@ -130,8 +130,7 @@ static int parse_value(const struct uhd_param_set *set, int i,
 	return ret;
 }
 
-static int assign_word(const char *word, struct uhd_param_set *set, char *error,
-                       size_t error_size)
+static int assign_word(const char *word, struct uhd_param_set *set, char *error, size_t error_size)
 {
 	const char *eq = strchr(word, '=');
 	size_t key_len = eq ? (size_t)(eq - word) : 0;
@@ -224,20 +223,15 @@ void uhd_params_help(const struct uhd_param_def *defs, int count, FILE *out)
 		case UHD_PARAM_NUMBER:
 			snprintf(range, sizeof(range), "%g..%g", d->min, d->max);
 			break;
-		case UHD_PARAM_LEVEL:
-			snprintf(range, sizeof(range), "level");
-			break;
-		case UHD_PARAM_COLOUR:
-			snprintf(range, sizeof(range), "colour");
-			break;
-		case UHD_PARAM_CHOICE:
-			snprintf(range, sizeof(range), "%s", d->choices);
-			break;
-		case UHD_PARAM_PRIMARIES:
-			snprintf(range, sizeof(range), "bt709|bt2020|p3");
-			break;
+		case UHD_PARAM_LEVEL: snprintf(range, sizeof(range), "level"); break;
+		case UHD_PARAM_COLOUR: snprintf(range, sizeof(range), "colour"); break;
+		case UHD_PARAM_CHOICE: snprintf(range, sizeof(range), "%s", d->choices); break;
+		case UHD_PARAM_PRIMARIES: snprintf(range, sizeof(range), "bt709|bt2020|p3"); break;
 		}
-		fprintf(out, "      %-11s %-22s %s (default %s)\n", d->name, range, d->help,
-		        d->fallback ? d->fallback : "auto");
+		fprintf(out, "      %s=%s\n          %s", d->name, range, d->help);
+		if (d->fallback) {
+			fprintf(out, " (default %s)", d->fallback);
+		}
+		fputc('\n', out);
 	}
 }

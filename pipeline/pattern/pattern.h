@@ -44,8 +44,8 @@ struct uhd_prim {
 struct uhd_pattern {
 	struct uhd_pattern_format format;
 	const char *name;
-	char spec[1024];  /* canonical spec */
-	char notes[512];  /* derived facts worth telling (pixels per code...) */
+	char spec[1024]; /* canonical spec */
+	char notes[512]; /* derived facts worth telling (pixels per code...) */
 	uint32_t count;
 	struct uhd_prim prims[UHD_PATTERN_MAX_PRIMS];
 };

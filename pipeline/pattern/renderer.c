@@ -174,10 +174,14 @@ static void record_prim(struct uhd_pattern_renderer *r, VkCommandBuffer cmd,
 	}
 	uint32_t per = r->sample_bits == 16 ? 2 : 4;
 	uint32_t g0 = (uint32_t)prim->x0 / per, g1 = ((uint32_t)prim->x1 + per - 1) / per;
-	struct pattern_push push = {
-	        index,          (uint32_t)r->format.width, (uint32_t)r->format.height,
-	        (uint32_t)first, (uint32_t)rows,           (uint32_t)(r->stride / 4),
-	        g0,             (uint32_t)r->format.bits};
+	struct pattern_push push = {index,
+	                            (uint32_t)r->format.width,
+	                            (uint32_t)r->format.height,
+	                            (uint32_t)first,
+	                            (uint32_t)rows,
+	                            (uint32_t)(r->stride / 4),
+	                            g0,
+	                            (uint32_t)r->format.bits};
 	const struct uhd_vk_compute *pipe = &r->pipes[prim->kind];
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipe->pipeline);
 	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipe->layout, 0, 1,

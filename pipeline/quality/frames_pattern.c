@@ -14,7 +14,7 @@
 
 struct pattern_frames {
 	struct uhd_context *ctx;
-	char spec[1024];       /* the pattern's own words */
+	char spec[1024];                 /* the pattern's own words */
 	struct uhd_pattern_format fixed; /* format words of the spec; 0/-1: from the input */
 	struct uhd_pattern *pattern;
 	struct uhd_pattern_renderer *renderer;
@@ -38,7 +38,9 @@ static int format_word(struct pattern_frames *pf, const char *word, bool *taken)
 	}
 	if (strncmp(word, "bits=", 5) == 0) {
 		pf->fixed.bits = atoi(word + 5);
-		return pf->fixed.bits == 8 || pf->fixed.bits == 10 || pf->fixed.bits == 12 ? 0 : -EINVAL;
+		return pf->fixed.bits == 8 || pf->fixed.bits == 10 || pf->fixed.bits == 12
+		               ? 0
+		               : -EINVAL;
 	}
 	if (strncmp(word, "transfer=", 9) == 0) {
 		return uhd_pattern_transfer_from_name(word + 9, &pf->fixed.transfer);
@@ -59,14 +61,15 @@ static int split_spec(struct pattern_frames *pf, const char *spec)
 		return -EINVAL;
 	}
 	strcpy(text, spec);
-	pf->fixed = (struct uhd_pattern_format){.transfer = -1, .range = (enum uhd_range)-1};
+	pf->fixed = (struct uhd_pattern_format){.transfer = -1, .range = (enum uhd_range) - 1};
 	size_t used = 0;
 	for (char *w = strtok(text, " \t"); w; w = strtok(NULL, " \t")) {
 		bool taken = false;
 		if (format_word(pf, w, &taken) < 0) {
-			uhd_error("reference pattern: '%s' is not valid; use size=WxH, bits=8|10|12, "
-			          "transfer=sdr|pq|hlg, range=narrow|full",
-			          w);
+			uhd_error(
+			        "reference pattern: '%s' is not valid; use size=WxH, bits=8|10|12, "
+			        "transfer=sdr|pq|hlg, range=narrow|full",
+			        w);
 			return -EINVAL;
 		}
 		if (!taken) {
@@ -86,7 +89,8 @@ static int pattern_open(struct uhd_frames *frames, const char *path, struct uhd_
 	frames->count = -1; /* as many as the input gives */
 	int ret = split_spec(pf, path + strlen("pattern:"));
 	if (ret == 0 && !pf->spec[0]) {
-		uhd_error("reference '%s' names no pattern; 'uhdpipe pattern --list' lists them", path);
+		uhd_error("reference '%s' names no pattern; 'uhdpipe pattern --list' lists them",
+		          path);
 		ret = -EINVAL;
 	}
 	if (ret == 0) {
@@ -112,13 +116,13 @@ static struct uhd_pattern_format format_for(const struct pattern_frames *pf,
 	struct uhd_pattern_format f = {
 	        .width = pf->fixed.width ? pf->fixed.width : like->width,
 	        .height = pf->fixed.height ? pf->fixed.height : like->height,
-	        .bits = pf->fixed.bits          ? pf->fixed.bits
+	        .bits = pf->fixed.bits           ? pf->fixed.bits
 	                : like->significant_bits ? like->significant_bits
 	                : like->bits == 8        ? 8
 	                                         : 10,
 	        .transfer = pf->fixed.transfer >= 0 ? pf->fixed.transfer
 	                    : like->colour.transfer == UHD_TRANSFER_PQ ||
-	                                  like->colour.transfer == UHD_TRANSFER_HLG
+	                                    like->colour.transfer == UHD_TRANSFER_HLG
 	                            ? like->colour.transfer
 	                            : UHD_TRANSFER_BT709,
 	        .range = (int)pf->fixed.range >= 0 ? pf->fixed.range : like->colour.range,
