@@ -11,7 +11,8 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(fuzz_json fuzz_png_load fuzz_refs fuzz_suite fuzz_sequence fuzz_control fuzz_cli)
+    targets=(fuzz_json fuzz_png_load fuzz_refs fuzz_suite fuzz_sequence fuzz_control fuzz_cli
+        fuzz_decode)
 fi
 build="$root/build-fuzz"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
@@ -34,7 +35,10 @@ for target in "${targets[@]}"; do
     log="$build/findings/$target.log"
     extra=()
     [[ "$target" == fuzz_cli ]] && extra=(-close_fd_mask=2) # usage errors on stderr
-    if (cd "$findings" && "$build/tests/$target" -max_total_time="$seconds" -timeout=10 \
+    lsan=""
+    # The GPU target keeps its Vulkan context across inputs (see the file).
+    [[ "$target" == fuzz_decode ]] && lsan="suppressions=$root/tests/fuzz/lsan-drivers.supp"
+    if (cd "$findings" && LSAN_OPTIONS="$lsan" "$build/tests/$target" -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=4096 -max_len=65536 "${extra[@]}" "$work" "$seeds" >"$log" 2>&1); then
         echo "fuzz: $target: $(grep -Eo '#[0-9]+' "$log" | tail -1 | tr -d '#') runs in ${seconds} s, no findings"
     else

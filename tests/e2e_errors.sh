@@ -54,7 +54,7 @@ expect 3 "not a readable media file|no video frames" -- play "$work/text.mkv" -o
 expect 3 "not a readable media file" -- play "$work/empty.mkv" -o null
 expect 3 "not a readable media file|no video frames|cannot read stream" -- info "$work/truncated.mkv"
 expect 3 "has no video stream" -- info "$work/audio.wav"
-expect 3 "the clip is damaged" -- play "$work/damaged.mkv" --size 640x360 -o null
+expect 3 "the clip is damaged" -- play "$work/damaged.mkv" --strict --size 640x360 -o null
 expect 4 "pixel format bgr0 is not supported" -- play "$work/rgb.mkv" -o null
 expect 4 "pixel format nv12 is not supported" -- play "$work/nv12.nut" -o null
 if [[ -f "$SAMPLES/zero_frames.mkv" ]]; then

@@ -38,6 +38,12 @@ struct uhd_play_params {
 	 * tool "uhdpipe refs", the input file's checksum and each frame's file
 	 * (default false). */
 	bool reference_set;
+	/* true: the first decoding error fails the run (input stage), as in
+	 * `uhdpipe check`. false: errors are concealed and counted, every frame's
+	 * damage goes into the report and the run goes on (default false).
+	 * Reference sets are always decoded strictly: a concealed picture is no
+	 * reference. */
+	bool strict;
 	/* Checked between frames; when it becomes non-zero the run stops early
 	 * and returns -EINTR (default NULL). */
 	volatile sig_atomic_t *cancel;
@@ -55,6 +61,8 @@ struct uhd_play_result {
 	unsigned validation_messages;
 	char output_location[4096]; /* where frames went, "" for null */
 	char device[256];           /* Vulkan device that converted the frames */
+	int64_t frames_corrupt;     /* output frames that may be wrong (lenient decoding) */
+	int64_t decode_errors;      /* decoding errors counted in the run (lenient decoding) */
 };
 
 UHD_API int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result);

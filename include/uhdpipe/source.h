@@ -46,14 +46,41 @@ struct uhd_stream_info {
 struct uhd_source_params {
 	/* Decoder threads; 0 lets libavcodec pick (default 0). */
 	int threads;
+	/* false (default): strict, the first bitstream error the decoder notices
+	 * fails the source (AV_EF_EXPLODE) and frames flagged corrupt are refused.
+	 * true: the decoder conceals; every frame is delivered with its damage
+	 * (uhd_frame_get_damage) and undecodable packets are counted, so that a
+	 * caller can report what it could not trust. A change of size or pixel
+	 * format mid-stream and out-of-memory stay fatal either way. */
+	bool lenient;
 };
 
-#define UHD_SOURCE_DEFAULTS ((struct uhd_source_params){.threads = 0})
+#define UHD_SOURCE_DEFAULTS ((struct uhd_source_params){.threads = 0, .lenient = false})
+
+/* Decoding damage behind one delivered frame; all zero from a strict source. */
+struct uhd_frame_damage {
+	/* Errors the demuxer or decoder reported since the previous delivered
+	 * frame: rejected packets, failed decode calls, error messages. With frame
+	 * threads an error may be noticed one or more frames early, never late. */
+	int decode_errors;
+	/* The picture may be wrong: libavcodec flagged it (concealment), errors
+	 * were counted on it, or it follows damage without a clean key frame in
+	 * between (prediction carries errors forward). */
+	bool corrupt;
+};
+
+/* Run totals of a lenient source. */
+struct uhd_decode_stats {
+	int64_t decode_errors;  /* all counted so far, including after the last frame */
+	int64_t frames_corrupt; /* delivered frames with corrupt set */
+	int64_t frames_decoded;
+};
 
 /* Opens a clip and probes its video stream (decodes the first frame to find
  * per-frame HDR metadata). params may be NULL for defaults.
  * Errors: -ENOENT missing file, -EACCES unreadable, -EINVAL not a video file,
- * -ENOTSUP unsupported codec or pixel format, -ENODATA no frames. */
+ * -ENOTSUP unsupported codec or pixel format, -ENODATA no frames, -EIO damaged
+ * (strict) or unreadable, -ENOMEM. */
 UHD_API int uhd_source_open(const char *path, const struct uhd_source_params *params,
                             struct uhd_source **out);
 /* Destroys the source and clears *source; accepts NULL and *source == NULL. */
@@ -66,8 +93,16 @@ UHD_API const struct uhd_stream_info *uhd_source_info(const struct uhd_source *s
 UHD_API int uhd_source_count_frames(struct uhd_source *source);
 
 /* Decodes the next frame. Returns 0 and a frame owned by the source (valid
- * until the next call or destroy), 1 at the end of the stream, or an error. */
+ * until the next call or destroy), 1 at the end of the stream, or an error:
+ * -EIO damaged (strict) or unreadable container, -ENOTSUP a clean change of
+ * size or pixel format mid-stream (-EIO when it follows decoding errors: then
+ * it is damage), -ENOMEM. */
 UHD_API int uhd_source_next_frame(struct uhd_source *source, const struct uhd_frame **frame);
+
+/* Damage of the frame last returned by uhd_source_next_frame (see above). */
+UHD_API struct uhd_frame_damage uhd_frame_get_damage(const struct uhd_frame *frame);
+UHD_API void uhd_source_decode_stats(const struct uhd_source *source,
+                                     struct uhd_decode_stats *stats);
 
 /* Plane access to a decoded frame: samples are little-endian uint16 for bit
  * depths above 8, else uint8. Planes 0, 1, 2 are Y, Cb, Cr. */

@@ -17,15 +17,18 @@ static const char play_help[] =
         "8-bit for 8-bit sources, with cICP (and mDCV/cLLI for HDR10) chunks.\n"
         "\n"
         "  -o, --output SPEC     png:DIR or null (default null)\n" UHD_CLI_RENDER_HELP
-        "  --report FILE.json    write a JSON report (input, options, per-frame pts and\n"
-        "                        checksum, stage times, totals)\n"
+        "  --report FILE.json    write a JSON report (input, options, per-frame pts,\n"
+        "                        checksum, decoding errors, stage times, totals)\n"
+        "  --strict              the first decoding error fails the run (exit 3); by\n"
+        "                        default damaged frames are concealed, played, and\n"
+        "                        counted in the report and a warning\n"
         "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
         "\n"
         "Exit codes: 0 ok, 2 usage, 3 input, 4 unsupported input, 5 GPU, 6 output,\n"
         "7 Vulkan validation message, 130 interrupted.\n";
 
-enum { OPT_REPORT = UHD_OPT_COMMAND };
+enum { OPT_REPORT = UHD_OPT_COMMAND, OPT_STRICT };
 
 /* Parses the options play and refs share; refs passes its own help text. */
 int uhd_cli_parse_play(const char *command, const char *help, int argc, char **argv,
@@ -34,6 +37,7 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	static const struct option options[] = {
 	        {"output", required_argument, NULL, 'o'},
 	        {"report", required_argument, NULL, OPT_REPORT},
+	        {"strict", no_argument, NULL, OPT_STRICT},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        UHD_CLI_RENDER_LONG_OPTIONS,
@@ -47,6 +51,13 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 		case 'o': p->output = optarg; break;
 		case 'q': *quiet = true; break;
 		case OPT_REPORT: p->report_path = optarg; break;
+		case OPT_STRICT:
+			/* refs always decodes strictly; the option is play's alone. */
+			if (strcmp(command, "play") != 0) {
+				return uhd_cli_usage_error(command, "unknown option --strict");
+			}
+			p->strict = true;
+			break;
 		case 'h': fputs(help, stdout); return -1;
 		case ':': return uhd_cli_usage_error(command, "%s needs a value", argv[optind - 1]);
 		case '?':

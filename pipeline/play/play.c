@@ -2,6 +2,8 @@
  * The play run: every decoded frame goes through the GPU converter, gets a
  * checksum of its output pixels and goes to the presenter, in the order
  * libavcodec emits it. A report is written even when the run fails midway.
+ * Decoding is lenient unless asked otherwise: damaged frames are still played
+ * and the report says which ones, and how many errors the decoder saw.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -67,7 +69,9 @@ static int open_stages(struct play_run *run)
 		run->report_unwritable = true;
 		return fail(run, UHD_STAGE_OUTPUT, ret, "the report cannot be written");
 	}
-	ret = uhd_source_open(p->input, NULL, &run->source);
+	struct uhd_source_params sp = UHD_SOURCE_DEFAULTS;
+	sp.lenient = !run->report.strict;
+	ret = uhd_source_open(p->input, &sp, &run->source);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_INPUT, ret, "opening the input failed");
 	}
@@ -163,12 +167,15 @@ static int frame_loop(struct play_run *run)
 		if (decoded < p->start) {
 			continue;
 		}
+		struct uhd_frame_damage damage = uhd_frame_get_damage(frame);
 		struct uhd_frame_record record = {
 		        .index = out_index,
 		        .decoded_index = decoded,
 		        .pts = uhd_frame_pts(frame),
 		        .time_s = uhd_frame_time_s(frame, run->source),
 		        .decode_ms = uhd_now_ms() - t0,
+		        .decode_errors = damage.decode_errors,
+		        .corrupt = damage.corrupt,
 		};
 		ret = process_frame(run, frame, &record);
 		if (ret < 0) {
@@ -189,6 +196,31 @@ static int frame_loop(struct play_run *run)
 		ret = fail(run, UHD_STAGE_INPUT, -ENODATA, "no frame to output");
 	}
 	return ret;
+}
+
+/* Damage is counted, not fatal, in lenient runs: say so once, on stderr, so that
+ * someone who does not read the report still learns it. */
+static void sum_damage(struct play_run *run)
+{
+	if (!run->source) {
+		return;
+	}
+	struct uhd_decode_stats stats;
+	uhd_source_decode_stats(run->source, &stats);
+	run->report.decode_errors = stats.decode_errors;
+	struct uhd_play_result *result = run->result;
+	result->decode_errors = stats.decode_errors;
+	for (int64_t i = 0; i < run->report.frame_count; i++) {
+		result->frames_corrupt += run->report.frames[i].corrupt;
+	}
+	if (result->decode_errors > 0 || result->frames_corrupt > 0) {
+		uhd_warn(
+		        "'%s' is damaged: %lld decoding error(s), %lld of %lld output frame(s) may "
+		        "be wrong (\"corrupt\" in the report); --strict makes the first error "
+		        "fatal",
+		        run->params->input, (long long)result->decode_errors,
+		        (long long)result->frames_corrupt, (long long)run->report.frame_count);
+	}
 }
 
 static void close_run(struct play_run *run)
@@ -212,6 +244,7 @@ int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *r
 	run.report.device = "";
 	run.report.presenter = "";
 	run.report.location = "";
+	run.report.strict = params->strict || params->reference_set;
 	int ret = open_stages(&run);
 	if (ret == 0) {
 		const struct uhd_stream_info *info = run.report.info;
@@ -223,6 +256,7 @@ int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *r
 		ret = frame_loop(&run);
 	}
 	run.report.complete = ret == 0;
+	sum_damage(&run);
 	result->frames_out = run.report.frame_count;
 	result->seconds = run.report.seconds;
 	result->fps = result->seconds > 0 ? result->frames_out / result->seconds : 0.0;

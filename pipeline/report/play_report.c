@@ -40,6 +40,7 @@ static void write_options(struct uhd_json *json, const struct uhd_play_report *r
 	uhd_json_int(json, "start", p->start);
 	uhd_json_int(json, "frames", p->frames);
 	uhd_json_string(json, "device", p->device ? p->device : "");
+	uhd_json_string(json, "decoding", report->strict ? "strict" : "lenient");
 	uhd_json_object_end(json);
 }
 
@@ -53,6 +54,8 @@ static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f,
 	uhd_json_int(json, "pts", f->pts);
 	uhd_json_double(json, "time_s", f->time_s);
 	uhd_json_string(json, "checksum_xxh3", checksum);
+	uhd_json_int(json, "decode_errors", f->decode_errors);
+	uhd_json_bool(json, "corrupt", f->corrupt);
 	if (refs) {
 		char file[32];
 		snprintf(file, sizeof(file), "frame-%06lld.png", (long long)f->index);
@@ -71,8 +74,10 @@ static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f,
 static void write_totals(struct uhd_json *json, const struct uhd_play_report *report)
 {
 	double sums[5] = {0};
+	int64_t corrupt = 0;
 	for (int64_t i = 0; i < report->frame_count; i++) {
 		const struct uhd_frame_record *f = &report->frames[i];
+		corrupt += f->corrupt;
 		sums[0] += f->decode_ms;
 		sums[1] += f->upload_ms;
 		sums[2] += f->gpu_ms;
@@ -81,6 +86,8 @@ static void write_totals(struct uhd_json *json, const struct uhd_play_report *re
 	}
 	uhd_json_object_begin(json, "totals");
 	uhd_json_int(json, "frames", report->frame_count);
+	uhd_json_int(json, "frames_corrupt", corrupt);
+	uhd_json_int(json, "decode_errors", report->decode_errors);
 	uhd_json_double(json, "seconds", report->seconds);
 	uhd_json_double(json, "fps",
 	                report->seconds > 0 ? report->frame_count / report->seconds : 0.0);

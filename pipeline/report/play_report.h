@@ -14,6 +14,8 @@ struct uhd_frame_record {
 	int64_t pts;
 	double time_s;
 	uint64_t checksum; /* XXH3-64 of the output pixel rows (no padding) */
+	int decode_errors; /* counted since the previous decoded frame */
+	bool corrupt;      /* the picture may be wrong (uhd_frame_damage) */
 	double decode_ms, upload_ms, gpu_ms, checksum_ms, present_ms;
 };
 
@@ -29,6 +31,8 @@ struct uhd_play_report {
 	int64_t frame_count;
 	int64_t frame_capacity;
 	double seconds;
+	bool strict;           /* decoding mode of the run */
+	int64_t decode_errors; /* all the run counted, also on skipped frames and after the last */
 	bool complete;
 	const char *error; /* NULL when the run succeeded */
 };

@@ -4,8 +4,11 @@
 
 #include <libavutil/frame.h>
 
+#include "uhdpipe/source.h"
+
 struct uhd_frame {
 	AVFrame *av;
+	struct uhd_frame_damage damage; /* filled by lenient sources */
 };
 
 #endif

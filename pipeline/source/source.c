@@ -1,6 +1,8 @@
 /*
  * Clip source: libavformat demuxing and libavcodec decoding of the best
- * video stream. Frames come out exactly as libavcodec emits them.
+ * video stream. Frames come out exactly as libavcodec emits them. Strict
+ * sources fail on the first bitstream error; lenient ones count every error
+ * the demuxer and decoder report and mark the frames it may have touched.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -35,18 +37,102 @@ struct uhd_source {
 	int64_t frames_decoded;
 	int pixel_format; /* enum AVPixelFormat of the first frame */
 	struct uhd_stream_info info;
+	bool lenient;
+	/* Damage bookkeeping. logged_errors and first_logged are written by libav's
+	 * log callback, possibly on a decoder thread, under live_lock; the rest
+	 * belongs to the caller's thread. */
+	struct uhd_source *next_live;
+	int64_t logged_errors;
+	char first_logged[160];
+	int64_t logged_seen;    /* logged_errors already counted */
+	int64_t pending_errors; /* counted since the previous delivered frame */
+	int64_t decode_errors;  /* counted in all */
+	int64_t frames_corrupt; /* delivered with damage.corrupt */
+	bool damaged;           /* errors since the last clean key frame */
+	int failures_in_a_row;  /* failed reads or decode calls without progress */
 };
 
-/* libav's own messages are details of errors uhdpipe reports itself: debug level. */
+/* A damaged container can make the demuxer or the decoder fail at the same
+ * place forever; a lenient source gives up after this many failures in a row. */
+enum { UHD_MAX_FAILURES_IN_A_ROW = 32 };
+
+/* What a strict source's damage error adds: the way to get on with such a clip. */
+#define STRICT_HINT                                                                                \
+	" (repair or re-encode it; `uhdpipe play` without --strict conceals and counts such "      \
+	"errors)"
+
+/* Sources whose demuxer and decoder carry them in their opaque field. libav's
+ * log callback is process-wide: a context someone else made may have an
+ * opaque of its own, so a pointer counts only once found in this list. */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct uhd_source *live_sources;
+
+static void set_live(struct uhd_source *src, bool live)
+{
+	pthread_mutex_lock(&live_lock);
+	struct uhd_source **link = &live_sources;
+	while (*link && *link != src) {
+		link = &(*link)->next_live;
+	}
+	if (live && !*link) {
+		src->next_live = live_sources;
+		live_sources = src;
+	} else if (!live && *link) {
+		*link = src->next_live;
+	}
+	pthread_mutex_unlock(&live_lock);
+}
+
+/* The opaque of the demuxer or decoder context that logged (frame-thread
+ * copies of the decoder context keep it); NULL for any other context, e.g.
+ * the probing decoders of avformat_find_stream_info. */
+static void *opaque_of(void *avcl)
+{
+	const AVClass *cls = avcl ? *(const AVClass **)avcl : NULL;
+	if (cls && cls == avcodec_get_class()) {
+		return ((AVCodecContext *)avcl)->opaque;
+	}
+	if (cls && cls == avformat_get_class()) {
+		return ((AVFormatContext *)avcl)->opaque;
+	}
+	return NULL;
+}
+
+/* Counts an error message of a source's demuxer or decoder, and keeps the
+ * first one for the error a strict source gives. */
+static void count_logged_error(void *avcl, const char *line)
+{
+	void *opaque = opaque_of(avcl);
+	if (!opaque) {
+		return;
+	}
+	pthread_mutex_lock(&live_lock);
+	for (struct uhd_source *src = live_sources; src; src = src->next_live) {
+		if (src == opaque) {
+			if (src->logged_errors++ == 0) {
+				snprintf(src->first_logged, sizeof(src->first_logged), "%.159s",
+				         line);
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&live_lock);
+}
+
+/* libav's own messages are details of errors uhdpipe reports itself: debug
+ * level. Its errors do count, though: a demuxer that skips a damaged stretch
+ * of the file says so only in its log. */
 static void on_av_log(void *avcl, int level, const char *fmt, va_list args)
 {
-	(void)avcl;
 	if (level > AV_LOG_WARNING) {
 		return;
 	}
 	char line[1024];
 	vsnprintf(line, sizeof(line), fmt, args);
 	line[strcspn(line, "\n")] = '\0';
+	if (level <= AV_LOG_ERROR) {
+		count_logged_error(avcl, line);
+	}
 	uhd_debug("libav: %s", line);
 }
 
@@ -100,7 +186,8 @@ static int check_pixel_format(enum AVPixelFormat format, const char *path)
 	return 0;
 }
 
-static int open_decoder(struct uhd_source *src, const AVStream *stream, int threads)
+static int open_decoder(struct uhd_source *src, const AVStream *stream,
+                        const struct uhd_source_params *params)
 {
 	const AVCodec *decoder = NULL;
 	/* FFmpeg 5.1's native AV1 decoder is hardware-only; dav1d decodes in software. */
@@ -123,11 +210,22 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream, int thre
 	avcodec_parameters_to_context(src->codec, stream->codecpar);
 	src->codec->pkt_timebase = stream->time_base;
 	src->codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-	src->codec->thread_count = threads;
-	/* Strict: a bitstream error the decoder notices fails the run instead of being
-	 * concealed into a silently wrong picture. */
+	src->codec->thread_count = params->threads;
+	/* AV_EF_EXPLODE in both modes: without it the HEVC decoder drops a broken
+	 * slice without a word (no return code, no message, no frame flag), and a
+	 * lenient run must see every error to count it. A lenient source then
+	 * just goes on with the next packet, as the ffmpeg tool does. */
 	src->codec->err_recognition |= AV_EF_EXPLODE;
+	src->codec->opaque = src;
 	int ret = avcodec_open2(src->codec, decoder, NULL);
+	if (ret == AVERROR_INVALIDDATA || ret == AVERROR(EINVAL)) {
+		/* The decoder exists but refuses what the container declares. */
+		uhd_error("'%s': the %s decoder refuses the stream's parameters (%dx%d): %s; the "
+		          "file is damaged or declares an impossible picture",
+		          src->path, decoder->name, stream->codecpar->width,
+		          stream->codecpar->height, av_err2str(ret));
+		return -EINVAL;
+	}
 	if (ret < 0) {
 		uhd_error("'%s': cannot open the %s decoder: %s", src->path, decoder->name,
 		          av_err2str(ret));
@@ -185,37 +283,58 @@ static int describe_first_frame(struct uhd_source *src)
 	return 0;
 }
 
-/* A frame libavcodec marks as damaged is an error, never a silently wrong picture. */
-static int check_frame_intact(struct uhd_source *src)
+static void count_error(struct uhd_source *src)
 {
-	const AVFrame *frame = src->frame.av;
-	if ((frame->flags & AV_FRAME_FLAG_CORRUPT) || frame->decode_error_flags) {
-		uhd_error("'%s': frame %lld decoded with errors (the clip is damaged); repair or "
-		          "re-encode it",
-		          src->path, (long long)(src->frames_decoded - 1));
-		return -EIO;
-	}
-	return 0;
+	src->pending_errors++;
+	src->decode_errors++;
 }
 
-/* Sends the held packet; keeps it when the decoder first wants frames taken out. */
+/* A lenient source goes on after a damaged packet or read, unless it keeps
+ * failing without progress (then the clip is unreadable from here on). */
+static bool can_go_on(struct uhd_source *src)
+{
+	if (!src->lenient || ++src->failures_in_a_row > UHD_MAX_FAILURES_IN_A_ROW) {
+		return false;
+	}
+	count_error(src);
+	return true;
+}
+
+/* Memory is a resource, not damage: out of memory stays fatal when lenient. */
+static int decoder_failed(struct uhd_source *src, int averror, const char *what)
+{
+	if (averror == AVERROR(ENOMEM)) {
+		uhd_error("'%s': out of memory decoding %s after frame %lld; free memory, or check "
+		          "the picture size the clip declares (uhdpipe info)",
+		          src->path, what, (long long)src->frames_decoded);
+		return -ENOMEM;
+	}
+	if (can_go_on(src)) {
+		return 0;
+	}
+	uhd_error("'%s': decoding %s after frame %lld failed: %s; the clip is damaged%s", src->path,
+	          what, (long long)src->frames_decoded, av_err2str(averror),
+	          src->lenient ? " beyond recovery" : STRICT_HINT);
+	return -EIO;
+}
+
+/* Sends the held packet; keeps it when the decoder first wants frames taken out.
+ * The test hook fails the call as an allocation would: fatal in both modes. */
 static int send_held_packet(struct uhd_source *src)
 {
-	int ret = uhd_fault_hit(UHD_FAULT_DECODE) ? AVERROR_INVALIDDATA
+	int ret = uhd_fault_hit(UHD_FAULT_DECODE) ? AVERROR(ENOMEM)
 	                                          : avcodec_send_packet(src->codec, src->packet);
 	if (ret == AVERROR(EAGAIN)) {
 		return 0;
 	}
 	src->packet_held = false;
 	av_packet_unref(src->packet);
-	if (ret < 0) {
-		uhd_error("'%s': the decoder rejected packet %lld after frame %lld: %s; the clip "
-		          "is damaged",
-		          src->path, (long long)src->packets_sent, (long long)src->frames_decoded,
-		          av_err2str(ret));
-		return -EIO;
-	}
 	src->packets_sent++;
+	if (ret < 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "packet %lld", (long long)(src->packets_sent - 1));
+		return decoder_failed(src, ret, what);
+	}
 	return 0;
 }
 
@@ -229,11 +348,16 @@ static int read_packet(struct uhd_source *src)
 			avcodec_send_packet(src->codec, NULL);
 			return 0;
 		}
+		if (ret < 0 && can_go_on(src)) {
+			continue; /* demuxers resynchronise on the next call */
+		}
 		if (ret < 0) {
-			uhd_error("'%s': reading the container failed after %lld frames: %s",
+			uhd_error("'%s': reading the container failed after %lld frames: %s; the "
+			          "file is damaged or truncated",
 			          src->path, (long long)src->frames_decoded, av_err2str(ret));
 			return -EIO;
 		}
+		src->failures_in_a_row = 0; /* the demuxer moved on */
 		if (src->packet->stream_index == src->stream_index) {
 			src->packet_held = true;
 			return 0;
@@ -242,22 +366,96 @@ static int read_packet(struct uhd_source *src)
 	}
 }
 
+static bool is_key_frame(const AVFrame *frame)
+{
+#ifdef AV_FRAME_FLAG_KEY
+	return frame->flags & AV_FRAME_FLAG_KEY;
+#else
+	return frame->key_frame;
+#endif
+}
+
+/* Error messages logged since the last look count as errors (put on the
+ * next delivered frame). */
+static void collect_logged_errors(struct uhd_source *src)
+{
+	pthread_mutex_lock(&live_lock);
+	int64_t logged = src->logged_errors;
+	pthread_mutex_unlock(&live_lock);
+	src->pending_errors += logged - src->logged_seen;
+	src->decode_errors += logged - src->logged_seen;
+	src->logged_seen = logged;
+}
+
+/* Strict: any damage counted fails the source, before the frame is used. A
+ * decoding call that failed has already failed it; what is left are pictures
+ * libavcodec flags and error messages of the demuxer or decoder. */
+static int refuse_damage(struct uhd_source *src, const char *where)
+{
+	collect_logged_errors(src);
+	if (src->lenient || (src->pending_errors == 0 && !src->frame.damage.corrupt)) {
+		return 0;
+	}
+	char detail[200] = "";
+	if (src->pending_errors > 0) {
+		pthread_mutex_lock(&live_lock);
+		snprintf(detail, sizeof(detail), " (libav: %s)", src->first_logged);
+		pthread_mutex_unlock(&live_lock);
+	}
+	uhd_error("'%s': the decoder reported errors at %s%s: the clip is damaged%s", src->path,
+	          where, detail, STRICT_HINT);
+	return -EIO;
+}
+
+/* What the frame just decoded may carry. Errors counted since the
+ * previous frame are put on this one; damage lasts until a clean key frame,
+ * because predicted pictures inherit their references' errors. */
+static void note_damage(struct uhd_source *src)
+{
+	const AVFrame *av = src->frame.av;
+	collect_logged_errors(src);
+	bool flagged = (av->flags & AV_FRAME_FLAG_CORRUPT) || av->decode_error_flags;
+	bool clean = !flagged && src->pending_errors == 0;
+	struct uhd_frame_damage *damage = &src->frame.damage;
+	damage->decode_errors = src->pending_errors > INT32_MAX ? INT32_MAX : src->pending_errors;
+	damage->corrupt = !clean || (src->damaged && !is_key_frame(av));
+	src->damaged = damage->corrupt;
+	src->frames_corrupt += damage->corrupt;
+	src->pending_errors = 0;
+	src->failures_in_a_row = 0;
+}
+
 static int decode_next(struct uhd_source *src)
 {
+	char where[64];
 	for (;;) {
 		int ret = avcodec_receive_frame(src->codec, src->frame.av);
 		if (ret == 0) {
 			src->frames_decoded++;
-			return check_frame_intact(src);
+			note_damage(src);
+			snprintf(where, sizeof(where), "frame %lld",
+			         (long long)(src->frames_decoded - 1));
+			return refuse_damage(src, where);
 		}
 		if (ret == AVERROR_EOF || (ret == AVERROR(EAGAIN) && src->draining)) {
 			src->finished = true;
-			return 1;
+			if (src->frames_decoded == 0) {
+				collect_logged_errors(src); /* uhd_source_open says it */
+				return 1;
+			}
+			ret = refuse_damage(src, "the end of the stream");
+			return ret < 0 ? ret : 1;
 		}
 		if (ret != AVERROR(EAGAIN)) {
-			uhd_error("'%s': decoding frame %lld failed: %s; the clip may be damaged",
-			          src->path, (long long)src->frames_decoded, av_err2str(ret));
-			return -EIO;
+			snprintf(where, sizeof(where), "frame %lld",
+			         (long long)src->frames_decoded);
+			ret = decoder_failed(src, ret, where);
+			if (ret < 0) {
+				return ret;
+			}
+			if (src->draining) {
+				continue;
+			}
 		}
 		ret = src->packet_held ? 0 : read_packet(src);
 		if (ret == 0 && src->packet_held) {
@@ -271,6 +469,11 @@ static int decode_next(struct uhd_source *src)
 
 static int open_container(struct uhd_source *src)
 {
+	src->format = avformat_alloc_context();
+	if (!src->format) {
+		return -ENOMEM;
+	}
+	src->format->opaque = src;
 	int ret = avformat_open_input(&src->format, src->path, NULL, NULL);
 	if (ret < 0) {
 		uhd_error("'%s' is not a readable media file (%s); give a video clip such as "
@@ -310,19 +513,30 @@ int uhd_source_open(const char *path, const struct uhd_source_params *params,
 	}
 	static pthread_once_t log_once = PTHREAD_ONCE_INIT;
 	pthread_once(&log_once, route_av_log);
+	src->lenient = params->lenient;
+	set_live(src, true);
 	ret = open_container(src);
 	AVStream *stream = ret == 0 ? src->format->streams[src->stream_index] : NULL;
 	if (ret == 0) {
 		fill_info(src, stream);
-		ret = open_decoder(src, stream, params->threads);
+		ret = open_decoder(src, stream, params);
 	}
 	if (ret == 0) {
 		ret = decode_next(src);
-		if (ret == 1) {
-			uhd_error("'%s' contains no video frames; give a clip with at least one",
-			          path);
-			ret = -ENODATA;
-		}
+	}
+	if (ret == 1 && src->decode_errors > 0) {
+		char first[sizeof(src->first_logged)];
+		pthread_mutex_lock(&live_lock);
+		snprintf(first, sizeof(first), "%s",
+		         src->first_logged[0] ? src->first_logged : "a failed decoder call");
+		pthread_mutex_unlock(&live_lock);
+		uhd_error("'%s' contains no video frames that decode (%lld decoding errors, the "
+		          "first: %s); the clip is damaged or truncated",
+		          path, (long long)src->decode_errors, first);
+		ret = -EIO;
+	} else if (ret == 1) {
+		uhd_error("'%s' contains no video frames; give a clip with at least one", path);
+		ret = -ENODATA;
 	}
 	if (ret == 0) {
 		ret = describe_first_frame(src);
@@ -342,6 +556,7 @@ void uhd_source_destroy(struct uhd_source **source)
 		return;
 	}
 	struct uhd_source *src = *source;
+	set_live(src, false);
 	av_frame_free(&src->frame.av);
 	av_packet_free(&src->packet);
 	avcodec_free_context(&src->codec);
@@ -366,15 +581,54 @@ int uhd_source_count_frames(struct uhd_source *source)
 	}
 	AVPacket *packet = av_packet_alloc();
 	int64_t count = 0;
-	while (packet && av_read_frame(format, packet) >= 0) {
+	while (packet && (ret = av_read_frame(format, packet)) >= 0) {
 		count += packet->stream_index == source->stream_index;
 		av_packet_unref(packet);
 	}
 	av_packet_free(&packet);
 	avformat_close_input(&format);
 	source->info.frame_count = count;
-	source->info.frame_count_exact = true;
+	/* A count cut short by a damaged container is no exact count. */
+	source->info.frame_count_exact = ret == AVERROR_EOF;
 	return 0;
+}
+
+/* The converter is built for the first frame's size and format. A clean
+ * change later on is a clip uhdpipe does not take (-ENOTSUP); one that comes
+ * out of decoding errors is damage (-EIO). Either way the run stops at that
+ * frame instead of converting it wrongly. */
+static int check_same_format(const struct uhd_source *src)
+{
+	const AVFrame *av = src->frame.av;
+	const struct uhd_stream_info *info = &src->info;
+	if (av->width == info->width && av->height == info->height &&
+	    av->format == src->pixel_format) {
+		return 0;
+	}
+	bool damage = src->frame.damage.corrupt;
+	const char *name = av_get_pix_fmt_name(av->format);
+	uhd_error("'%s': frame %lld is %dx%d %s, but the clip starts as %dx%d %s%s; uhdpipe takes "
+	          "one size and pixel format per clip: %s",
+	          src->path, (long long)(src->frames_decoded - 1), av->width, av->height,
+	          name ? name : "none", info->width, info->height, info->pixel_format,
+	          damage ? " (after decoding errors)" : "",
+	          damage ? "the clip is damaged" : "split it where the format changes");
+	return damage ? -EIO : -ENOTSUP;
+}
+
+struct uhd_frame_damage uhd_frame_get_damage(const struct uhd_frame *frame)
+{
+	return frame->damage;
+}
+
+void uhd_source_decode_stats(const struct uhd_source *source, struct uhd_decode_stats *stats)
+{
+	pthread_mutex_lock(&live_lock);
+	int64_t logged = source->logged_errors;
+	pthread_mutex_unlock(&live_lock);
+	stats->decode_errors = source->decode_errors + (logged - source->logged_seen);
+	stats->frames_corrupt = source->frames_corrupt;
+	stats->frames_decoded = source->frames_decoded;
 }
 
 int uhd_source_next_frame(struct uhd_source *source, const struct uhd_frame **frame)
@@ -392,17 +646,11 @@ int uhd_source_next_frame(struct uhd_source *source, const struct uhd_frame **fr
 	if (ret != 0) {
 		return ret;
 	}
-	const AVFrame *av = source->frame.av;
-	const struct uhd_stream_info *info = &source->info;
-	if (av->width != info->width || av->height != info->height ||
-	    av->format != source->pixel_format) {
-		uhd_error("'%s': frame %lld changes size or pixel format mid-stream (%dx%d %s); "
-		          "uhdpipe needs one format per clip",
-		          source->path, (long long)(source->frames_decoded - 1), av->width,
-		          av->height, av_get_pix_fmt_name(av->format));
-		return -ENOTSUP;
+	ret = check_same_format(source);
+	if (ret < 0) {
+		return ret;
 	}
-	uhd_dynamic_metadata_from_frame(av, &source->info);
+	uhd_dynamic_metadata_from_frame(source->frame.av, &source->info);
 	*frame = &source->frame;
 	return 0;
 }
