@@ -27,6 +27,9 @@ int uhd_cli_check(int argc, char **argv);
 int uhd_cli_check_parse(int argc, char **argv);
 int uhd_cli_info(int argc, char **argv);
 int uhd_cli_pattern(int argc, char **argv);
+/* Parses pattern's options and checks the pattern spec without rendering (the
+ * fuzz target's entry): 0, or the exit code of a usage error. */
+int uhd_cli_pattern_parse(int argc, char **argv);
 int uhd_cli_play(int argc, char **argv);
 int uhd_cli_probe(int argc, char **argv);
 int uhd_cli_refs(int argc, char **argv);

@@ -232,6 +232,14 @@ static int run(struct pattern_cli *cli)
 	return code;
 }
 
+int uhd_cli_pattern_parse(int argc, char **argv)
+{
+	struct pattern_cli cli = {.run = {.format = UHD_PATTERN_FORMAT_DEFAULTS, .rate = 60}};
+	int ret = parse(&cli, argc, argv);
+	ret = ret ? ret : check_choices(&cli);
+	return ret < 0 ? UHD_EXIT_OK : ret;
+}
+
 int uhd_cli_pattern(int argc, char **argv)
 {
 	struct pattern_cli cli = {.run = {.format = UHD_PATTERN_FORMAT_DEFAULTS, .rate = 60}};

@@ -1,5 +1,6 @@
-/* libFuzzer target: command-line parsing of check, play and refs. The input is
- * split at NUL bytes into arguments; nothing is run. */
+/* libFuzzer target: command-line parsing of check, play, refs and pattern (with
+ * the pattern spec and its parameters). The input is split at NUL bytes into
+ * arguments; nothing is run. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -45,14 +46,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text) {
 		return 0;
 	}
-	static const char *commands[] = {"check", "play", "refs"};
-	for (int c = 0; c < 3; c++) {
+	static const char *commands[] = {"check", "play", "refs", "pattern"};
+	for (int c = 0; c < 4; c++) {
 		memcpy(text, data, size);
 		char *argv[MAX_ARGS + 1];
 		int argc = split(text, size, commands[c], argv);
 		optind = 0; /* glibc: start a fresh scan */
 		if (c == 0) {
 			uhd_cli_check_parse(argc, argv);
+		} else if (c == 3) {
+			uhd_cli_pattern_parse(argc, argv);
 		} else {
 			struct uhd_play_params params = UHD_PLAY_DEFAULTS;
 			bool quiet = false;
