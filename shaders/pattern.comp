@@ -43,7 +43,7 @@ uint cell_of(uint t, uint n, uint length)
 	return (n * (2u * t + 1u) - 1u) / (2u * length);
 }
 
-uvec3 graded(uint base, uint kind, uint flags, uvec2 t, uvec2 size)
+uvec3 graded(uint base, uint kind, uint flags, uvec2 origin, uvec2 t, uvec2 size)
 {
 	bool vertical = (flags & VERTICAL) != 0u;
 	uint pos = vertical ? t.y : t.x, length = vertical ? size.y : size.x;
@@ -52,8 +52,17 @@ uvec3 graded(uint base, uint kind, uint flags, uvec2 t, uvec2 size)
 	}
 	uvec3 a = colour_a(base), b = colour_b(base);
 	if (kind == RAMP) {
-		uint step = max(prims[base + 7u], 1u); // code step (4: 10-bit codes at 12 bits)
-		return a + step * ((pos * ((b - a) / step + 1u)) / length);
+		// Code i covers cell i of the ramp (boundaries by the rounding rule); m is
+		// the code step (4: 10-bit codes at 12 bits). With a picture-wide grid the
+		// cells are those of the whole picture, so a ramp tabulated at 1920 pixels
+		// keeps each code where the rule puts it at every width.
+		uint step = max(prims[base + 7u], 1u), grid = prims[base + 11u];
+		uint cell = grid != 0u ? cell_of(vertical ? t.y + origin.y : t.x + origin.x, grid,
+		                                 vertical ? pc.height : pc.width) -
+		                                 prims[base + 15u]
+		                       : cell_of(pos, max(max(b.r - a.r, b.g - a.g), b.b - a.b) / step + 1u,
+		                                 length);
+		return min(a + step * cell, b);
 	}
 	uint n = prims[base + 6u];
 	uint step = cell_of(pos, n, length);
@@ -91,7 +100,7 @@ uvec3 shade(uint base, uint x, uint y)
 	uvec2 size = uvec2(prims[base + 4u], prims[base + 5u]) - origin;
 	uvec2 t = uvec2(x, y) - origin;
 	if (kind == RAMP || kind == STAIR) {
-		return graded(base, kind, flags, t, size);
+		return graded(base, kind, flags, origin, t, size);
 	}
 	if (kind == CHECKER) {
 		uvec2 cell = uvec2(cell_of(t.x, prims[base + 6u], size.x),

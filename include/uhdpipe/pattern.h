@@ -81,7 +81,9 @@ UHD_API void uhd_pattern_list(FILE *out);
 
 struct uhd_pattern_renderer;
 
-/* GPU resources for rendering patterns of one format. */
+/* GPU resources for rendering patterns of one format. Errors: -EINVAL for a
+ * format patterns do not take (see struct uhd_pattern_format), -ERANGE when
+ * the image is over the device's storage-buffer limits, Vulkan errors. */
 UHD_API int uhd_pattern_renderer_create(struct uhd_context *context,
                                         const struct uhd_pattern_format *format,
                                         struct uhd_pattern_renderer **out);

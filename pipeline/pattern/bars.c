@@ -25,11 +25,10 @@ static struct std_level percent(double pct)
 	return (struct std_level){(int)floor((219.0 * signal + 16.0) * 4.0 + 0.5), signal};
 }
 
-/* A tabulated narrow-range code; full range uses its signal, clamped to 0..1. */
+/* A tabulated narrow-range code; 8 bits and full range quantise its signal. */
 static struct std_level narrow_code(int code10)
 {
-	double signal = (code10 - 64) / 876.0;
-	return (struct std_level){code10, signal < 0 ? 0 : signal > 1 ? 1 : signal};
+	return (struct std_level){code10, (code10 - 64) / 876.0};
 }
 
 static int std_code(const struct uhd_pattern_format *f, struct std_level level)
@@ -37,9 +36,12 @@ static int std_code(const struct uhd_pattern_format *f, struct std_level level)
 	if (f->range == UHD_RANGE_LIMITED && f->bits >= 10) {
 		return level.narrow10 << (f->bits - 10);
 	}
-	double s = level.signal < 0                                 ? 0
-	           : level.signal > 1 && f->range == UHD_RANGE_FULL ? 1
-	                                                            : level.signal;
+	/* Full range has no room below black or above white; narrow range keeps
+	 * sub-black (the darker PLUGE level at 8 bits) and super-white. */
+	double s = level.signal;
+	if (f->range == UHD_RANGE_FULL) {
+		s = s < 0 ? 0 : s > 1 ? 1 : s;
+	}
 	return uhd_level_code(f, s);
 }
 
@@ -132,13 +134,16 @@ static int bt2111_ramp(struct uhd_pattern *p, int y0, int y1)
 	if (!ramp) {
 		return -EINVAL;
 	}
-	/* 10-bit code values; 12 bits keep them, times four (m is the code step). */
+	/* 10-bit code values; 12 bits keep them, times four (m is the code step).
+	 * Code first + i sits in 1920th number start + i of the width. */
 	int step = p->format.bits == 12 ? 4 : 1;
-	int a[3] = {first * step, first * step, first * step},
-	    b[3] = {last * step, last * step, last * step};
+	int a[3] = {first * step, first * step, first * step};
+	int b[3] = {last * step, last * step, last * step};
 	uhd_prim_set_a(ramp, a);
 	uhd_prim_set_b(ramp, b);
 	ramp->m = (uint32_t)step;
+	ramp->grid = 1920;
+	ramp->grid_first = (uint32_t)start;
 	return 0;
 }
 
@@ -344,7 +349,6 @@ static int build_pluge(struct uhd_pattern *p, const struct uhd_param_set *s, cha
 	(void)error_size;
 	bool hdr = p->format.transfer != UHD_TRANSFER_BT709;
 	struct std_level lighter = narrow_code(80), darker = narrow_code(48);
-	darker.signal = (48 - 64) / 876.0; /* 8-bit narrow keeps the sub-black */
 	int ret = grey_rect(p, 0, 0, p->format.width, p->format.height, narrow_code(64));
 	/* Left: 20 stripes on 39 equal slots of rows 345..734, lighter above darker. */
 	for (int k = 0; ret == 0 && k < 39; k += 2) {

@@ -82,7 +82,7 @@ int uhd_pattern_range_from_name(const char *name, enum uhd_range *range)
 	return -EINVAL;
 }
 
-static int check_format(const struct uhd_pattern_format *f, char *error, size_t error_size)
+int uhd_pattern_check_format(const struct uhd_pattern_format *f, char *error, size_t error_size)
 {
 	if (f->width < 1 || f->width > 16384 || f->height < 1 || f->height > 16384) {
 		snprintf(error, error_size, "size %dx%d is out of range 1x1..16384x16384", f->width,
@@ -144,7 +144,7 @@ static int build(struct uhd_pattern *pattern, const struct uhd_pattern_type *typ
 	ret = ret ? ret : type->build(pattern, &set, why, sizeof(why));
 	if (ret < 0) {
 		snprintf(error, error_size, "pattern %s: %s", type->name, why);
-		return ret;
+		return ret == -ENOMEM ? ret : -EINVAL; /* out of range is invalid too */
 	}
 	pattern->name = type->name;
 	snprintf(pattern->spec, sizeof(pattern->spec), "%s", type->name);
@@ -157,7 +157,7 @@ int uhd_pattern_parse(const char *spec, const struct uhd_pattern_format *format,
 {
 	*out = NULL;
 	char text[1024], *words[MAX_WORDS];
-	int count = 0, ret = check_format(format, error, error_size);
+	int count = 0, ret = uhd_pattern_check_format(format, error, error_size);
 	if (ret < 0) {
 		return ret;
 	}

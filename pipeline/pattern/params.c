@@ -137,13 +137,19 @@ static int assign_word(const char *word, struct uhd_param_set *set, char *error,
 	for (int i = 0; eq && i < set->count; i++) {
 		if (strlen(set->defs[i].name) == key_len &&
 		    strncmp(set->defs[i].name, word, key_len) == 0) {
+			if (set->seen[i]) {
+				snprintf(error, error_size, "%s is given twice", set->defs[i].name);
+				return -EINVAL;
+			}
+			set->seen[i] = true;
 			if (strlen(eq + 1) >= sizeof(set->text[i]) || eq[1] == '\0') {
 				snprintf(error, error_size, "%.*s: the value is empty or too long",
 				         (int)key_len, word);
 				return -EINVAL;
 			}
 			snprintf(set->text[i], sizeof(set->text[i]), "%s", eq + 1);
-			set->given[i] = true;
+			/* "auto" asks for the worked-out default, as canonical specs write it. */
+			set->given[i] = set->defs[i].fallback || strcmp(eq + 1, "auto") != 0;
 			return 0;
 		}
 	}

@@ -33,7 +33,8 @@ struct uhd_param_def {
 struct uhd_param_set {
 	const struct uhd_param_def *defs;
 	int count;
-	bool given[UHD_PARAMS_MAX];
+	bool given[UHD_PARAMS_MAX];    /* a value was given ("auto" for no fallback is not one) */
+	bool seen[UHD_PARAMS_MAX];     /* the key was written */
 	char text[UHD_PARAMS_MAX][64]; /* the value as written (or the default) */
 	double number[UHD_PARAMS_MAX]; /* INT and NUMBER */
 	int code[UHD_PARAMS_MAX][3];   /* LEVEL (all three the same) and COLOUR */

@@ -35,8 +35,13 @@ struct uhd_prim {
 	uint32_t kind, flags;
 	int32_t x0, y0, x1, y1;
 	uint32_t n, m;
-	uint32_t a[4]; /* code values R, G, B, unused */
-	uint32_t b[4];
+	uint32_t a[3]; /* code values R, G, B */
+	/* RAMP only: when non-zero, the codes step on a grid of `grid` equal cells
+	 * across the whole picture (boundaries by uhd_pattern_at), the first code
+	 * in cell `grid_first`, instead of on cells of the rectangle. */
+	uint32_t grid;
+	uint32_t b[3];
+	uint32_t grid_first;
 };
 
 #define UHD_PATTERN_MAX_PRIMS 1024
@@ -55,6 +60,11 @@ struct uhd_prim *uhd_pattern_add(struct uhd_pattern *pattern, enum uhd_prim_kind
                                  int y0, int x1, int y1);
 void uhd_prim_set_a(struct uhd_prim *prim, const int code[3]);
 void uhd_prim_set_b(struct uhd_prim *prim, const int code[3]);
+
+/* 0, or -EINVAL with the reason when a format is outside what patterns take
+ * (1..16384 pixels each way; 8, 10 or 12 bits; SDR, PQ or HLG). */
+int uhd_pattern_check_format(const struct uhd_pattern_format *format, char *error,
+                             size_t error_size);
 
 /* floor(size * p / q + 1/2): where a standard's proportion p/q of a picture
  * dimension falls, in exact integer arithmetic. */

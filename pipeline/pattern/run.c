@@ -237,6 +237,9 @@ static int frame_loop(struct pattern_run *run)
 
 static void close_stages(struct pattern_run *run)
 {
+	if (run->control) {
+		uhd_run_refuse_pending(run);
+	}
 	uhd_control_close(&run->control);
 	uhd_presenter_destroy(&run->presenter);
 	uhd_pattern_renderer_destroy(&run->renderer);

@@ -65,6 +65,14 @@ static void answer_later(struct pattern_run *run, int client)
 	run->pending[run->pending_count++] = client;
 }
 
+void uhd_run_refuse_pending(struct pattern_run *run)
+{
+	for (int i = 0; i < run->pending_count; i++) {
+		answer(run, run->pending[i], "the run ended before the change was shown");
+	}
+	run->pending_count = 0;
+}
+
 void uhd_run_answer_pending(struct pattern_run *run)
 {
 	for (int i = 0; i < run->pending_count; i++) {

@@ -51,6 +51,8 @@ void uhd_run_select(struct pattern_run *run, int entry);
  * frame that shows the change: uhd_run_answer_pending). */
 void uhd_run_command(struct pattern_run *run, const struct uhd_control_command *command);
 void uhd_run_answer_pending(struct pattern_run *run);
+/* Every command gets an answer: those still waiting when the run ends get an error. */
+void uhd_run_refuse_pending(struct pattern_run *run);
 int uhd_run_log_change(struct pattern_run *run);
 /* Writes the JSON report of the run, complete or not (ret: the run's result). */
 int uhd_run_write_report(struct pattern_run *run, int ret);
