@@ -61,6 +61,7 @@ struct pattern_cli {
 	struct uhd_pattern_run_params run;
 	bool quiet, list, bits_given, frames_given;
 	char spec[1024];
+	char notes[512]; /* what the pattern works out (pixels per code...), told before the run */
 };
 
 static int parse_number(const char *option, const char *text, double *value)
@@ -203,6 +204,7 @@ static int check_choices(struct pattern_cli *cli)
 		if (uhd_pattern_parse(r->spec, &r->format, &pattern, error, sizeof(error)) < 0) {
 			return uhd_cli_usage_error("pattern", "%s", error);
 		}
+		snprintf(cli->notes, sizeof(cli->notes), "%s", uhd_pattern_notes(pattern));
 		uhd_pattern_destroy(&pattern);
 	}
 	return 0;
@@ -216,11 +218,15 @@ static int run(struct pattern_cli *cli)
 	if (cli->quiet) {
 		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
 	}
+	if (!cli->quiet && cli->notes[0]) {
+		printf("%s: %s\n", r->spec, cli->notes);
+		fflush(stdout);
+	}
 	struct uhd_pattern_run_result result;
 	int ret = uhd_pattern_run(r, &result);
 	int code = uhd_cli_exit_code(ret, result.failed_stage, result.validation_messages);
 	if (!cli->quiet && (ret == 0 || ret == -EINTR)) {
-		printf("%s %lld frames, %lld pattern change(s) (Vulkan device %s) to %s%s\n",
+		printf("%s %lld frame(s), %lld pattern change(s) (Vulkan device %s) to %s%s\n",
 		       ret == 0 ? "presented" : "interrupted after", (long long)result.frames_out,
 		       (long long)result.patterns_shown, result.device,
 		       *result.output_location ? result.output_location : "null",

@@ -151,6 +151,8 @@ int uhd_run_log_change(struct pattern_run *run)
 	change->frame = run->frame;
 	change->entry = run->manual ? -1 : run->entry;
 	snprintf(change->spec, sizeof(change->spec), "%s", uhd_pattern_spec(uhd_run_current(run)));
+	snprintf(change->notes, sizeof(change->notes), "%s",
+	         uhd_pattern_notes(uhd_run_current(run)));
 	change->checksum = run->checksum;
 	return 0;
 }

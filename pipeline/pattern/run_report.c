@@ -39,6 +39,7 @@ static void write_changes(struct uhd_json *json, const struct pattern_run *run)
 			uhd_json_null(json, "entry");
 		}
 		uhd_json_string(json, "pattern", c->spec);
+		uhd_json_string(json, "notes", c->notes);
 		uhd_json_string(json, "checksum_xxh3", checksum);
 		uhd_json_object_end(json);
 	}

@@ -15,6 +15,7 @@ struct pattern_change {
 	int64_t frame;
 	int entry; /* sequence entry (from 0), -1 for a pattern shown by `show` */
 	char spec[1024];
+	char notes[256]; /* derived facts (pixels per code of a ramp...) */
 	uint64_t checksum;
 };
 
