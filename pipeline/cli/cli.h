@@ -21,6 +21,7 @@ enum uhd_exit {
 	UHD_EXIT_INTERRUPTED = 130,
 };
 
+int uhd_cli_bench(int argc, char **argv);
 int uhd_cli_check(int argc, char **argv);
 /* Parses check's options without running anything (the fuzz target's entry):
  * 0, or the exit code of a usage error. */

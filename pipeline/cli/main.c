@@ -20,6 +20,7 @@ static const char main_help[] =
         "  refs INPUT -o DIR              record reference frames for check\n"
         "  check INPUT --ref REF          compare frames with references (PSNR, SSIM,\n"
         "                                 MS-SSIM, deltaE ITP, exact checksums)\n"
+        "  bench INPUT [--vs-ffmpeg]      time each stage (and ffmpeg's equivalents)\n"
         "  version                        print the version\n"
         "\n"
         "'uhdpipe COMMAND --help' describes a command's options.\n";
@@ -48,6 +49,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(command, "probe") == 0) {
 		return uhd_cli_probe(argc - 1, argv + 1);
+	}
+	if (strcmp(command, "bench") == 0) {
+		return uhd_cli_bench(argc - 1, argv + 1);
 	}
 	if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
 		printf("uhdpipe %s\n", uhd_version());

@@ -1,0 +1,428 @@
+/*
+ * The uhdpipe side of `uhdpipe bench`: each stage timed alone on the first N
+ * decoded frames, held in memory so that later stages never wait for the
+ * decoder, then the whole play pipeline to null. Every stage gets one warm-up
+ * run (page cache, driver shader compilation, first-touch of buffers) that is
+ * not counted.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/frame.h>
+
+#include "../common/checksum.h"
+#include "../common/clock.h"
+#include "../common/json_value.h"
+#include "../common/log.h"
+#include "../source/frame.h"
+#include "bench.h"
+
+struct stages {
+	const struct uhd_bench_params *params;
+	struct uhd_bench_result *result;
+	struct uhd_frame *frames; /* decoded frames (references to libav buffers) */
+	int frame_count;
+	struct uhd_context *context;
+	struct uhd_converter *converter;
+	struct uhd_image *images; /* converted frames, copied out of the converter */
+	uint8_t **pixels;
+};
+
+static int fail(struct stages *st, enum uhd_stage stage, int ret)
+{
+	st->result->failed_stage = stage;
+	return ret;
+}
+
+static bool cancelled(const struct stages *st)
+{
+	return st->params->cancel && *st->params->cancel;
+}
+
+static void add(struct uhd_bench_series *series, double seconds)
+{
+	if (series->count < UHD_BENCH_MAX_RUNS) {
+		series->seconds[series->count++] = seconds;
+	}
+}
+
+/* Frame 0 of a play report: the time the first frame took once decoded, and
+ * in all. */
+static int read_first_frame(const char *report_path, double *after_decode_ms, double *total_ms)
+{
+	struct uhd_jv *doc = NULL;
+	char error[256];
+	int ret = uhd_jv_parse_file(report_path, &doc, error, sizeof(error));
+	if (ret < 0) {
+		uhd_error("bench: cannot read the play report '%s': %s; is the temporary folder "
+		          "writable?",
+		          report_path, error);
+		return ret;
+	}
+	const struct uhd_jv *frames = uhd_jv_get(doc, "frames");
+	const struct uhd_jv *ms = frames && frames->type == UHD_JV_ARRAY && frames->count > 0
+	                                  ? uhd_jv_get(&frames->items[0], "ms")
+	                                  : NULL;
+	static const char *const after_decode[] = {"upload", "gpu", "checksum", "present"};
+	double decode = 0;
+	bool ok = ms && uhd_jv_get_number(ms, "decode", &decode);
+	*after_decode_ms = 0;
+	for (size_t i = 0; ok && i < sizeof(after_decode) / sizeof(after_decode[0]); i++) {
+		double value = 0;
+		ok = uhd_jv_get_number(ms, after_decode[i], &value);
+		*after_decode_ms += value;
+	}
+	*total_ms = decode + *after_decode_ms;
+	uhd_jv_free(doc);
+	if (!ok) {
+		uhd_error("bench: the play report '%s' has no stage times for frame 0; this is a "
+		          "bug, please report it",
+		          report_path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The whole play pipeline to null, N frames; the first frame's times come
+ * from the play report. */
+static int time_pipeline(struct stages *st)
+{
+	const struct uhd_bench_params *p = st->params;
+	struct uhd_bench_result *r = st->result;
+	char report[4096];
+	snprintf(report, sizeof(report), "%s/pipeline.json", p->work_dir);
+	struct uhd_play_params play = UHD_PLAY_DEFAULTS;
+	play.input = p->input;
+	play.convert = p->convert;
+	play.frames = p->frames;
+	play.report_path = report;
+	play.cancel = p->cancel;
+	struct uhd_bench_series after_decode = {0};
+	for (int run = -1; run < p->runs; run++) {
+		struct uhd_play_result played;
+		double t0 = uhd_now_ms();
+		int ret = uhd_play_run(&play, &played);
+		double wall_ms = uhd_now_ms() - t0;
+		if (ret < 0) {
+			return fail(st, played.failed_stage, ret);
+		}
+		snprintf(r->device, sizeof(r->device), "%s", played.device);
+		r->frames = (int)played.frames_out;
+		double first_after_decode_ms, first_ms;
+		ret = read_first_frame(report, &first_after_decode_ms, &first_ms);
+		if (ret < 0) {
+			return fail(st, UHD_STAGE_OUTPUT, ret);
+		}
+		if (run >= 0) {
+			/* The whole call, as a user waits for it: opening the clip
+			 * (which decodes the first frame), Vulkan set-up, the frames,
+			 * teardown. */
+			add(&r->stages[UHD_BENCH_PIPELINE], wall_ms / 1e3);
+			add(&r->pipeline_loop, played.seconds);
+			/* Set-up and teardown are what the run took outside its frame loop. */
+			add(&r->first_frame, (wall_ms - played.seconds * 1e3 + first_ms) / 1e3);
+			add(&after_decode, first_after_decode_ms / 1e3);
+		}
+	}
+	r->first_frame_after_decode_ms = uhd_bench_median(&after_decode) * 1e3;
+	return 0;
+}
+
+static int keep_frame(struct stages *st, const struct uhd_frame *frame)
+{
+	struct uhd_frame *kept = &st->frames[st->frame_count];
+	kept->av = av_frame_clone(frame->av);
+	if (!kept->av) {
+		uhd_error("bench: out of memory holding %d decoded frames; try fewer --frames",
+		          st->params->frames);
+		return -ENOMEM;
+	}
+	kept->damage = frame->damage;
+	st->frame_count++;
+	return 0;
+}
+
+/* One decode run: a fresh source, then N frames. Opening is timed too: it
+ * decodes the first frame (to describe it), so leaving it out would leave out
+ * that frame and the decoder's start-up. The warm-up run keeps the frames for
+ * the other stages. */
+static int decode_run(struct stages *st, bool warm_up, double *seconds)
+{
+	const struct uhd_bench_params *p = st->params;
+	struct uhd_source *source = NULL;
+	struct uhd_source_params sp = UHD_SOURCE_DEFAULTS;
+	double t0 = uhd_now_ms();
+	int ret = uhd_source_open(p->input, &sp, &source);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_INPUT, ret);
+	}
+	if (warm_up) {
+		st->result->info = *uhd_source_info(source);
+	}
+	for (int i = 0; i < p->frames && ret == 0; i++) {
+		const struct uhd_frame *frame;
+		ret = uhd_source_next_frame(source, &frame);
+		if (ret == 0 && warm_up) {
+			ret = keep_frame(st, frame);
+		}
+	}
+	*seconds = (uhd_now_ms() - t0) / 1e3;
+	uhd_source_destroy(&source);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_INPUT, ret);
+	}
+	return 0;
+}
+
+static int write_decoded(struct stages *st)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", st->params->work_dir, UHD_BENCH_RAW_YUV);
+	FILE *file = fopen(path, "wb");
+	int ret = file ? 0 : -errno;
+	for (int i = 0; ret == 0 && i < st->frame_count; i++) {
+		ret = uhd_bench_write_frame(file, &st->frames[i]);
+	}
+	if (file && fclose(file) != 0 && ret == 0) {
+		ret = -errno;
+	}
+	if (ret < 0) {
+		uhd_error("bench: cannot write the peers' input '%s': %s; free space in $TMPDIR "
+		          "or give fewer --frames",
+		          path, strerror(-ret));
+		return fail(st, UHD_STAGE_OUTPUT, ret);
+	}
+	return 0;
+}
+
+static int time_decode(struct stages *st)
+{
+	const struct uhd_bench_params *p = st->params;
+	st->frames = calloc((size_t)p->frames, sizeof(*st->frames));
+	if (!st->frames) {
+		return fail(st, UHD_STAGE_INPUT, -ENOMEM);
+	}
+	for (int run = -1; run < p->runs && !cancelled(st); run++) {
+		double seconds;
+		int ret = decode_run(st, run < 0, &seconds);
+		if (ret < 0) {
+			return ret;
+		}
+		if (run >= 0) {
+			add(&st->result->stages[UHD_BENCH_DECODE], seconds);
+		}
+	}
+	/* The clip may hold fewer frames than asked for: every stage times these. */
+	st->result->frames = st->frame_count;
+	return p->vs_ffmpeg ? write_decoded(st) : 0;
+}
+
+static int open_gpu(struct stages *st)
+{
+	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
+	int ret = uhd_context_create(&cp, &st->context);
+	ret = ret ? ret
+	          : uhd_converter_create(st->context, &st->result->info, &st->params->convert,
+	                                 &st->converter);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_GPU, ret);
+	}
+	st->images = calloc((size_t)st->frame_count, sizeof(*st->images));
+	st->pixels = calloc((size_t)st->frame_count, sizeof(*st->pixels));
+	return st->images && st->pixels ? 0 : fail(st, UHD_STAGE_GPU, -ENOMEM);
+}
+
+/* The converter's image lives until its next frame: the metrics need them all. */
+static int keep_image(struct stages *st, int index, const struct uhd_image *image)
+{
+	size_t row = (size_t)image->width * (size_t)image->channels * (size_t)(image->bits / 8);
+	uint8_t *pixels = malloc(row * (size_t)image->height);
+	if (!pixels) {
+		uhd_error("bench: out of memory holding %d converted frames; try fewer --frames",
+		          st->frame_count);
+		return fail(st, UHD_STAGE_GPU, -ENOMEM);
+	}
+	for (int y = 0; y < image->height; y++) {
+		memcpy(pixels + row * (size_t)y, image->data + image->stride * (size_t)y, row);
+	}
+	st->pixels[index] = pixels;
+	st->images[index] = *image;
+	st->images[index].data = pixels;
+	st->images[index].stride = row;
+	return 0;
+}
+
+/* Upload + convert + scale, and the checksum that reads the output back, as
+ * play runs them: uhd_converter_process splits its own time into upload and
+ * GPU; the wall time around it is the stage the peers are compared with. */
+static int time_convert(struct stages *st)
+{
+	struct uhd_bench_result *r = st->result;
+	for (int run = -1; run < st->params->runs && !cancelled(st); run++) {
+		double upload = 0, gpu = 0, wall = 0, checksum = 0;
+		for (int i = 0; i < st->frame_count; i++) {
+			struct uhd_image image;
+			struct uhd_convert_timing timing;
+			double t0 = uhd_now_ms();
+			int ret = uhd_converter_process(st->converter, &st->frames[i], &image,
+			                                &timing);
+			double t1 = uhd_now_ms();
+			if (ret < 0) {
+				return fail(st, UHD_STAGE_GPU, ret);
+			}
+			volatile uint64_t sum = uhd_image_checksum(&image);
+			(void)sum;
+			checksum += uhd_now_ms() - t1;
+			upload += timing.upload_ms;
+			gpu += timing.gpu_ms;
+			wall += t1 - t0;
+			ret = run < 0 ? keep_image(st, i, &image) : 0;
+			if (ret < 0) {
+				return ret;
+			}
+		}
+		if (run >= 0) {
+			add(&r->stages[UHD_BENCH_UPLOAD], upload / 1e3);
+			add(&r->stages[UHD_BENCH_CONVERT], gpu / 1e3);
+			add(&r->stages[UHD_BENCH_UPLOAD_CONVERT], wall / 1e3);
+			add(&r->stages[UHD_BENCH_CHECKSUM], checksum / 1e3);
+		}
+	}
+	r->width = st->images[0].width;
+	r->height = st->images[0].height;
+	r->bits = st->images[0].bits;
+	return 0;
+}
+
+/* Each converted frame against the next one (the last against the first; a
+ * single frame against itself), as `check` compares a render with a reference. */
+static int time_metrics(struct stages *st)
+{
+	const struct uhd_image *first = &st->images[0];
+	struct uhd_compare_params cp = UHD_COMPARE_DEFAULTS;
+	cp.width = first->width;
+	cp.height = first->height;
+	cp.bits = first->bits;
+	cp.metrics = st->params->metrics;
+	struct uhd_comparer *comparer = NULL;
+	int ret = uhd_comparer_create(st->context, &cp, &comparer);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_GPU, ret);
+	}
+	for (int run = -1; run < st->params->runs && ret == 0 && !cancelled(st); run++) {
+		double t0 = uhd_now_ms();
+		for (int i = 0; i < st->frame_count && ret == 0; i++) {
+			struct uhd_metrics metrics;
+			ret = uhd_comparer_run(comparer, &st->images[i],
+			                       &st->images[(i + 1) % st->frame_count], &metrics);
+		}
+		if (run >= 0) {
+			add(&st->result->stages[UHD_BENCH_METRICS], (uhd_now_ms() - t0) / 1e3);
+		}
+	}
+	uhd_comparer_destroy(&comparer);
+	return ret < 0 ? fail(st, UHD_STAGE_GPU, ret) : 0;
+}
+
+/* The metric peers read the same pairs: file A holds frames 0..N-1, file B
+ * frames 1..N-1 then 0. */
+static int write_converted(struct stages *st)
+{
+	static const char *const names[2] = {UHD_BENCH_RAW_RGB0, UHD_BENCH_RAW_RGB1};
+	for (int shift = 0; shift < 2; shift++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", st->params->work_dir, names[shift]);
+		FILE *file = fopen(path, "wb");
+		int ret = file ? 0 : -errno;
+		for (int i = 0; ret == 0 && i < st->frame_count; i++) {
+			ret = uhd_bench_write_image(file,
+			                            &st->images[(i + shift) % st->frame_count]);
+		}
+		if (file && fclose(file) != 0 && ret == 0) {
+			ret = -errno;
+		}
+		if (ret < 0) {
+			uhd_error("bench: cannot write the peers' input '%s': %s; free space in "
+			          "$TMPDIR or give fewer --frames",
+			          path, strerror(-ret));
+			return fail(st, UHD_STAGE_OUTPUT, ret);
+		}
+	}
+	return 0;
+}
+
+static void release_frames(struct stages *st)
+{
+	for (int i = 0; st->frames && i < st->frame_count; i++) {
+		av_frame_free(&st->frames[i].av);
+	}
+	free(st->frames);
+	st->frames = NULL;
+}
+
+static void close_stages(struct stages *st)
+{
+	release_frames(st);
+	for (int i = 0; st->pixels && i < st->frame_count; i++) {
+		free(st->pixels[i]);
+	}
+	free(st->pixels);
+	free(st->images);
+	uhd_converter_destroy(&st->converter);
+	uhd_context_destroy(&st->context);
+}
+
+static int record_pipeline_memory(struct stages *st)
+{
+	st->result->pipeline_peak_rss_mib = uhd_bench_peak_rss_mib();
+	return 0;
+}
+
+static int check_frames(struct stages *st)
+{
+	if (st->frame_count > 0) {
+		return 0;
+	}
+	uhd_error("bench: '%s' gave no frame to time; give a clip with video frames",
+	          st->params->input);
+	return fail(st, UHD_STAGE_INPUT, -ENODATA);
+}
+
+/* The decoded frames are no longer needed once converted: their memory goes
+ * back before the metrics allocate their own buffers. */
+static int release_then_time_metrics(struct stages *st)
+{
+	release_frames(st);
+	return time_metrics(st);
+}
+
+static int write_converted_for_peers(struct stages *st)
+{
+	return st->params->vs_ffmpeg ? write_converted(st) : 0;
+}
+
+int uhd_bench_run_stages(const struct uhd_bench_params *params, struct uhd_bench_result *result)
+{
+	/* The pipeline goes first, while the bench holds no frames, so that the
+	 * peak memory read after it is the pipeline's own. */
+	static int (*const steps[])(struct stages *) = {
+	        time_pipeline,
+	        record_pipeline_memory,
+	        time_decode,
+	        check_frames,
+	        open_gpu,
+	        time_convert,
+	        release_then_time_metrics,
+	        write_converted_for_peers,
+	};
+	struct stages st = {.params = params, .result = result};
+	int ret = 0;
+	for (size_t i = 0; ret == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		ret = cancelled(&st) ? -EINTR : steps[i](&st);
+	}
+	close_stages(&st);
+	result->process_peak_rss_mib = uhd_bench_peak_rss_mib();
+	return ret;
+}

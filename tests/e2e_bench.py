@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""End to end: `uhdpipe bench --vs-ffmpeg` on a small clip times every stage
+(positive fps), writes a JSON report whose ratios are uhdpipe fps / peer fps
+and agree with the printed table, and reports peers that are missing or fail
+as n/a with a reason instead of failing. The ffmpeg it runs is a wrapper that
+hides the libplacebo filter and makes scale_vulkan fail, so both n/a paths are
+exercised on every machine. Usage errors exit 2 with one line.
+
+usage: e2e_bench.py   (UHDPIPE and SAMPLES come from the environment)
+"""
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+STAGES = ["decode", "upload", "convert", "upload_convert", "checksum", "metrics", "pipeline"]
+PEERS = {"decode-only": "decode", "zscale": "upload_convert", "swscale": "upload_convert",
+         "scale_vulkan": "upload_convert", "libplacebo": "upload_convert",
+         "psnr+ssim": "metrics"}
+FRAMES = 2
+
+WRAPPER = """#!/bin/sh
+# ffmpeg without libplacebo, and with a scale_vulkan that always fails.
+case "$*" in
+*-filters*) "{real}" "$@" | grep -v ' libplacebo '; exit 0 ;;
+*scale_vulkan*) echo "Error: scale_vulkan is broken on purpose by e2e_bench.py" >&2; exit 1 ;;
+esac
+exec "{real}" "$@"
+"""
+
+
+def fake_ffmpeg(work):
+    real = shutil.which("ffmpeg")
+    if not real:
+        print("SKIP: ffmpeg is not installed")
+        sys.exit(77)
+    bin_dir = os.path.join(work, "bin")
+    os.makedirs(bin_dir)
+    path = os.path.join(bin_dir, "ffmpeg")
+    with open(path, "w") as f:
+        f.write(WRAPPER.format(real=real))
+    os.chmod(path, 0o755)
+    return bin_dir
+
+
+def close(printed, value):
+    """The table prints three significant digits: printed is value rounded."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    return abs(float(printed) - value) <= 0.5 * 10 ** -decimals + 1e-9 * abs(value)
+
+
+def check_report(report, failures):
+    if report.get("frames") != FRAMES:
+        failures.append(f"frames is {report.get('frames')}, want {FRAMES}")
+    stages = report.get("stages", {})
+    for name in STAGES:
+        fps = stages.get(name, {}).get("fps")
+        if not isinstance(fps, (int, float)) or not fps > 0 or not math.isfinite(fps):
+            failures.append(f"stage {name}: fps is {fps!r}, want a positive number")
+    pipeline = report.get("pipeline", {})
+    for key in ["peak_rss_mib", "first_frame_ms", "first_frame_after_decode_ms"]:
+        if not (pipeline.get(key) or 0) > 0:
+            failures.append(f"pipeline.{key} is {pipeline.get(key)!r}, want > 0")
+    peers = {p["name"]: p for p in report.get("peers", [])}
+    if sorted(peers) != sorted(PEERS):
+        failures.append(f"peers are {sorted(peers)}, want {sorted(PEERS)}")
+    for name, stage in PEERS.items():
+        peer = peers.get(name)
+        if not peer:
+            continue
+        if peer["stage"] != stage:
+            failures.append(f"peer {name}: stage {peer['stage']}, want {stage}")
+        if peer["available"]:
+            fps = peer["fps"]
+            if not (fps or 0) > 0 or peer["reason"] is not None:
+                failures.append(f"peer {name}: available with fps {fps!r}, "
+                                f"reason {peer['reason']!r}")
+                continue
+            want = stages[stage]["fps"] / fps
+            if not math.isclose(peer["ratio"], want, rel_tol=1e-6):
+                failures.append(f"peer {name}: ratio {peer['ratio']}, want {want}")
+        elif not peer["reason"] or peer["fps"] is not None or peer["ratio"] is not None:
+            failures.append(f"peer {name}: n/a without a reason, or with numbers: {peer}")
+    for name, why in [("libplacebo", "no libplacebo filter"), ("scale_vulkan", "on purpose")]:
+        peer = peers.get(name, {})
+        if peer.get("available") or why not in (peer.get("reason") or ""):
+            failures.append(f"peer {name} should be n/a ({why}), got {peer}")
+    return peers
+
+
+LABELS = {"decode": "decode", "upload+convert+scale": "upload_convert", "metrics": "metrics",
+          "pipeline to null": "pipeline"}
+# (stage row, peer) pairs the table must print.
+ROWS = {("decode", "decode-only"), ("pipeline", "decode-only"), ("metrics", "psnr+ssim")} | {
+    ("upload_convert", p) for p in ["zscale", "swscale", "scale_vulkan", "libplacebo"]}
+
+
+def check_table(stdout, report, peers, failures):
+    """Each peer cell as printed: 'NAME  FPS (MIN..MAX)  RATIO' or 'NAME  n/a  n/a [k]',
+    on its stage's row or the rows under it; RATIO is that stage's fps / the peer's."""
+    cell = re.compile(r"(decode-only|zscale|swscale|scale_vulkan|libplacebo|psnr\+ssim)\s+"
+                      r"(?:n/a\s+n/a \[\d+\]|([\d.]+) \([\d.]+\.\.[\d.]+\)\s+([\d.]+))\s*$")
+    seen = set()
+    stage = None
+    for line in stdout.splitlines():
+        if line and not line[0].isspace():
+            label = re.split(r"\s{2,}| \d", line)[0].strip()
+            stage = LABELS.get(label, label)
+        match = cell.search(line)
+        if not match:
+            continue
+        name, fps, ratio = match.groups()
+        seen.add((stage, name))
+        peer = peers.get(name, {})
+        if fps is None:
+            if peer.get("available"):
+                failures.append(f"table prints {name} as n/a, the JSON has numbers")
+            elif peer.get("reason", "") not in stdout:
+                failures.append(f"table does not give the reason {name} is n/a")
+            continue
+        want = report["stages"][stage]["fps"] / peer["fps"]
+        if not (close(fps, peer["fps"]) and close(ratio, want)):
+            failures.append(f"table, {stage} row: {name} {fps} fps, ratio {ratio}; want "
+                            f"{peer['fps']} fps, ratio {want} (uhdpipe fps / peer fps)")
+    if seen != ROWS:
+        failures.append(f"table has peer cells {sorted(seen)}, want {sorted(ROWS)}")
+    decode = peers.get("decode-only", {})
+    if decode.get("available"):
+        want = report["stages"]["pipeline"]["fps"] / decode["fps"]
+        got = report["pipeline"].get("ratio_vs_decode_only")
+        if not (got and math.isclose(got, want, rel_tol=1e-6)):
+            failures.append(f"pipeline.ratio_vs_decode_only is {got}, want {want}")
+
+
+def check_usage(uhdpipe, clip, work, failures):
+    cases = [
+        ("no INPUT", [], 2),
+        ("--runs 0", [clip, "--runs", "0"], 2),
+        ("--runs x", [clip, "--runs", "x"], 2),
+        ("--metrics foo", [clip, "--metrics", "psnr,foo"], 2),
+        ("--frames 0", [clip, "--frames", "0"], 2),
+        ("missing file", [os.path.join(work, "missing.mkv"), "--runs", "1"], 3),
+    ]
+    for what, args, code in cases:
+        run = subprocess.run([uhdpipe, "bench", *args], capture_output=True, text=True,
+                             timeout=120)
+        lines = run.stderr.strip().splitlines()
+        if run.returncode != code or len(lines) != 1:
+            failures.append(f"bench {what}: exit {run.returncode} (want {code}), stderr "
+                            f"{run.stderr!r} (want one line)")
+    env = dict(os.environ, PATH=os.path.join(work, "empty"))
+    run = subprocess.run([uhdpipe, "bench", clip, "--vs-ffmpeg"], capture_output=True,
+                         text=True, env=env, timeout=120)
+    if run.returncode != 2 or len(run.stderr.strip().splitlines()) != 1 or \
+            "ffmpeg" not in run.stderr:
+        failures.append(f"bench --vs-ffmpeg without ffmpeg on PATH: exit {run.returncode}, "
+                        f"stderr {run.stderr!r}")
+
+
+def main():
+    uhdpipe = os.environ["UHDPIPE"]
+    clip = os.path.join(os.environ["SAMPLES"], "sdr_1080p_h264.mp4")
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="e2e-bench-") as work:
+        bin_dir = fake_ffmpeg(work)
+        json_path = os.path.join(work, "bench.json")
+        env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
+                   TMPDIR=work)
+        cmd = [uhdpipe, "bench", clip, "--size", "640x360", "--frames", str(FRAMES),
+               "--runs", "1", "--vs-ffmpeg", "--json", json_path]
+        run = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+        print(run.stdout, run.stderr)
+        if run.returncode != 0:
+            print(f"FAIL: {' '.join(cmd)} exited {run.returncode}")
+            return 1
+        with open(json_path) as f:
+            report = json.load(f)
+        peers = check_report(report, failures)
+        check_table(run.stdout, report, peers, failures)
+        leftovers = [n for n in os.listdir(work) if n.startswith("uhdpipe-bench-")]
+        if leftovers:
+            failures.append(f"temporary folders left behind: {leftovers}")
+        check_usage(uhdpipe, clip, work, failures)
+    for failure in failures:
+        print("FAIL:", failure)
+    print(f"bench checked: {len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
