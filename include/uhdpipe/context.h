@@ -76,6 +76,13 @@ UHD_API unsigned uhd_context_validation_messages(const struct uhd_context *conte
  * context is destroyed (such as Vulkan objects left alive): check it after
  * uhd_context_destroy() to catch leaks. */
 UHD_API unsigned uhd_validation_messages_total(void);
+/* Vulkan objects created by uhdpipe and not yet destroyed, over every context of
+ * the process (instances, devices, buffers, memory, pipelines and their layouts,
+ * pools, fences; descriptor sets and command buffers go with their pools and are
+ * not counted). A diagnostic for leak checks: 0 once every uhdpipe object and
+ * context has been destroyed, and the same between runs of a long-lived process.
+ * Thread-safe. */
+UHD_API long uhd_vulkan_objects_live(void);
 
 #ifdef __cplusplus
 }

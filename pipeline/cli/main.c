@@ -1,4 +1,5 @@
 /* uhdpipe: the command-line front end of libuhdpipe. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,8 +26,19 @@ static const char main_help[] =
         "\n"
         "'uhdpipe COMMAND --help' describes a command's options.\n";
 
+/* glibc raises its mmap threshold each time a large mmapped block is freed, so
+ * after the first frames, freed 8K planes (tens of MB) stay in malloc's arenas
+ * instead of going back to the system: a long run's resident memory then
+ * wanders by hundreds of MB. A fixed threshold keeps large buffers mmapped and
+ * returned on free (scripts/soak.sh measures this). */
+static void return_large_blocks(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+
 int main(int argc, char **argv)
 {
+	return_large_blocks();
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(main_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? UHD_EXIT_USAGE : UHD_EXIT_OK;

@@ -309,6 +309,7 @@ static int create_descriptor_sets(struct uhd_converter *conv)
 	        .pPoolSizes = &size,
 	};
 	VK_CHECK(vkCreateDescriptorPool(conv->ctx->device, &pool_info, NULL, &conv->pool));
+	uhd_vk_count_object(1);
 	for (int s = 0; ret == 0 && s < conv->stage_count; s++) {
 		ret = uhd_stage_write_sets(conv->ctx, conv->pool, &conv->stages[s]);
 	}
@@ -392,12 +393,15 @@ void uhd_converter_destroy(struct uhd_converter **converter)
 	vkDeviceWaitIdle(ctx->device);
 	if (conv->fence) {
 		vkDestroyFence(ctx->device, conv->fence, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (conv->command_pool) {
 		vkDestroyCommandPool(ctx->device, conv->command_pool, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (conv->pool) {
 		vkDestroyDescriptorPool(ctx->device, conv->pool, NULL);
+		uhd_vk_count_object(-1);
 	}
 	uhd_vk_compute_destroy(ctx, &conv->hpass_codes);
 	uhd_vk_compute_destroy(ctx, &conv->hpass_float);

@@ -81,6 +81,7 @@ static int create_sets(struct uhd_pattern_renderer *r)
 	        .pPoolSizes = &size,
 	};
 	VK_CHECK(vkCreateDescriptorPool(r->ctx->device, &pool_info, NULL, &r->pool));
+	uhd_vk_count_object(1);
 	for (int band = 0; band < r->band_count; band++) {
 		VkDescriptorSetAllocateInfo alloc = {
 		        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
@@ -105,6 +106,11 @@ int uhd_pattern_renderer_create(struct uhd_context *context,
                                 struct uhd_pattern_renderer **out)
 {
 	*out = NULL;
+	char error[256];
+	if (uhd_pattern_check_format(format, error, sizeof(error)) < 0) {
+		uhd_error("cannot render patterns: %s", error);
+		return -EINVAL;
+	}
 	struct uhd_pattern_renderer *r = calloc(1, sizeof(*r));
 	if (!r) {
 		return -ENOMEM;
@@ -145,12 +151,15 @@ void uhd_pattern_renderer_destroy(struct uhd_pattern_renderer **renderer)
 	VkDevice device = r->ctx->device;
 	if (r->fence) {
 		vkDestroyFence(device, r->fence, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (r->command_pool) {
 		vkDestroyCommandPool(device, r->command_pool, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (r->pool) {
 		vkDestroyDescriptorPool(device, r->pool, NULL);
+		uhd_vk_count_object(-1);
 	}
 	uhd_vk_buffer_destroy(r->ctx, &r->pixels);
 	uhd_vk_buffer_destroy(r->ctx, &r->prims);

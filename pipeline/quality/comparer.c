@@ -278,6 +278,7 @@ static int create_sets(struct uhd_comparer *cmp)
 	        .pPoolSizes = &size,
 	};
 	VK_CHECK(vkCreateDescriptorPool(cmp->ctx->device, &pool_info, NULL, &cmp->pool));
+	uhd_vk_count_object(1);
 	/* Every pipeline shares one layout shape; any pipeline's layout will do. */
 	VkDescriptorSetLayout layout = VK_NULL_HANDLE;
 	for (int i = 0; i < PIPE_COUNT && !layout; i++) {
@@ -358,12 +359,15 @@ void uhd_comparer_destroy(struct uhd_comparer **comparer)
 	struct uhd_context *ctx = cmp->ctx;
 	if (cmp->fence) {
 		vkDestroyFence(ctx->device, cmp->fence, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (cmp->command_pool) {
 		vkDestroyCommandPool(ctx->device, cmp->command_pool, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (cmp->pool) {
 		vkDestroyDescriptorPool(ctx->device, cmp->pool, NULL);
+		uhd_vk_count_object(-1);
 	}
 	for (int i = 0; i < PIPE_COUNT; i++) {
 		uhd_vk_compute_destroy(ctx, &cmp->pipes[i]);

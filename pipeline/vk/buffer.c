@@ -81,6 +81,7 @@ static int allocate_memory(struct uhd_context *ctx, const VkMemoryRequirements *
 		          req->size / 1e6, what, uhd_vk_result_name(result));
 		return -ENOMEM;
 	}
+	uhd_vk_count_object(1);
 	return 0;
 }
 
@@ -97,6 +98,7 @@ int uhd_vk_buffer_create(struct uhd_context *ctx, VkDeviceSize size, enum uhd_vk
 	        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
 	};
 	VK_CHECK(vkCreateBuffer(ctx->device, &info, NULL, &out->buffer));
+	uhd_vk_count_object(1);
 	VkMemoryRequirements req;
 	vkGetBufferMemoryRequirements(ctx->device, out->buffer, &req);
 	uint32_t type = 0;
@@ -119,9 +121,11 @@ void uhd_vk_buffer_destroy(struct uhd_context *ctx, struct uhd_vk_buffer *buffer
 {
 	if (buffer->buffer) {
 		vkDestroyBuffer(ctx->device, buffer->buffer, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (buffer->memory) {
 		vkFreeMemory(ctx->device, buffer->memory, NULL);
+		uhd_vk_count_object(-1);
 	}
 	memset(buffer, 0, sizeof(*buffer));
 }

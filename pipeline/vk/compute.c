@@ -26,6 +26,7 @@ static int create_set_layout(struct uhd_context *ctx, uint32_t binding_count,
 	        .pBindings = bindings,
 	};
 	VK_CHECK(vkCreateDescriptorSetLayout(ctx->device, &info, NULL, layout));
+	uhd_vk_count_object(1);
 	return 0;
 fail:
 	return ret;
@@ -44,6 +45,7 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
 	        .pCode = spirv,
 	};
 	VK_CHECK(vkCreateShaderModule(ctx->device, &module_info, NULL, &out->module));
+	uhd_vk_count_object(1);
 	ret = create_set_layout(ctx, binding_count, &out->set_layout);
 	if (ret < 0) {
 		goto fail;
@@ -60,6 +62,7 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
 	        .pPushConstantRanges = &push,
 	};
 	VK_CHECK(vkCreatePipelineLayout(ctx->device, &layout_info, NULL, &out->layout));
+	uhd_vk_count_object(1);
 
 	VkSpecializationMapEntry entries[MAX_SPEC];
 	uint32_t spec_count = spec ? spec->count : 0;
@@ -90,6 +93,7 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
 	};
 	VK_CHECK(vkCreateComputePipelines(ctx->device, VK_NULL_HANDLE, 1, &info, NULL,
 	                                  &out->pipeline));
+	uhd_vk_count_object(1);
 	return 0;
 fail:
 	uhd_vk_compute_destroy(ctx, out);
@@ -100,15 +104,19 @@ void uhd_vk_compute_destroy(struct uhd_context *ctx, struct uhd_vk_compute *comp
 {
 	if (compute->pipeline) {
 		vkDestroyPipeline(ctx->device, compute->pipeline, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (compute->layout) {
 		vkDestroyPipelineLayout(ctx->device, compute->layout, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (compute->set_layout) {
 		vkDestroyDescriptorSetLayout(ctx->device, compute->set_layout, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (compute->module) {
 		vkDestroyShaderModule(ctx->device, compute->module, NULL);
+		uhd_vk_count_object(-1);
 	}
 	memset(compute, 0, sizeof(*compute));
 }
@@ -157,6 +165,7 @@ int uhd_vk_commands_create(struct uhd_context *ctx, VkCommandPoolCreateFlags fla
 	        .queueFamilyIndex = ctx->queue_family,
 	};
 	VK_CHECK(vkCreateCommandPool(ctx->device, &pool_info, NULL, pool));
+	uhd_vk_count_object(1);
 	VkCommandBufferAllocateInfo alloc = {
 	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
 	        .commandPool = *pool,
@@ -166,6 +175,7 @@ int uhd_vk_commands_create(struct uhd_context *ctx, VkCommandPoolCreateFlags fla
 	VK_CHECK(vkAllocateCommandBuffers(ctx->device, &alloc, commands));
 	VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
 	VK_CHECK(vkCreateFence(ctx->device, &fence_info, NULL, fence));
+	uhd_vk_count_object(1);
 	return 0;
 fail:
 	return ret;

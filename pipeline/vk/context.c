@@ -17,6 +17,20 @@
  * (objects still alive when the device goes). */
 static unsigned validation_messages_total;
 
+/* Objects created through uhdpipe and not yet destroyed, every context together:
+ * a leak check needs no driver or layer support, only this count returning to 0. */
+static long vk_objects_live;
+
+void uhd_vk_count_object(int delta)
+{
+	__atomic_add_fetch(&vk_objects_live, delta, __ATOMIC_RELAXED);
+}
+
+long uhd_vulkan_objects_live(void)
+{
+	return __atomic_load_n(&vk_objects_live, __ATOMIC_RELAXED);
+}
+
 static VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(
         VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
         const VkDebugUtilsMessengerCallbackDataEXT *data, void *opaque)
@@ -90,6 +104,7 @@ static int create_instance(struct uhd_context *ctx, bool validation)
 		return -ENODEV;
 	}
 	VK_CHECK(result);
+	uhd_vk_count_object(1);
 	if (validation) {
 		PFN_vkCreateDebugUtilsMessengerEXT create_messenger =
 		        (PFN_vkCreateDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
@@ -97,6 +112,7 @@ static int create_instance(struct uhd_context *ctx, bool validation)
 		if (create_messenger) {
 			VK_CHECK(create_messenger(ctx->instance, &messenger_info, NULL,
 			                          &ctx->messenger));
+			uhd_vk_count_object(1);
 		}
 	}
 	return 0;
@@ -241,6 +257,7 @@ static int create_device(struct uhd_context *ctx)
 	        .pQueueCreateInfos = &queue,
 	};
 	VK_CHECK(vkCreateDevice(ctx->physical, &info, NULL, &ctx->device));
+	uhd_vk_count_object(1);
 	vkGetDeviceQueue(ctx->device, ctx->queue_family, 0, &ctx->queue);
 	return 0;
 fail:
@@ -284,6 +301,7 @@ void uhd_context_destroy(struct uhd_context **context)
 	struct uhd_context *ctx = *context;
 	if (ctx->device) {
 		vkDestroyDevice(ctx->device, NULL);
+		uhd_vk_count_object(-1);
 	}
 	if (ctx->messenger) {
 		PFN_vkDestroyDebugUtilsMessengerEXT destroy_messenger =
@@ -291,10 +309,12 @@ void uhd_context_destroy(struct uhd_context **context)
 		                ctx->instance, "vkDestroyDebugUtilsMessengerEXT");
 		if (destroy_messenger) {
 			destroy_messenger(ctx->instance, ctx->messenger, NULL);
+			uhd_vk_count_object(-1);
 		}
 	}
 	if (ctx->instance) {
 		vkDestroyInstance(ctx->instance, NULL);
+		uhd_vk_count_object(-1);
 	}
 	pthread_mutex_destroy(&ctx->queue_lock);
 	free(ctx);

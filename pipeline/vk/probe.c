@@ -110,12 +110,14 @@ int uhd_probe_devices(struct uhd_device_description **out, int *count_out)
 		          uhd_vk_result_name(result));
 		return -ENODEV;
 	}
+	uhd_vk_count_object(1);
 	VkPhysicalDevice devices[UHD_VK_MAX_DEVICES];
 	uint32_t count = UHD_VK_MAX_DEVICES;
 	vkEnumeratePhysicalDevices(instance, &count, devices);
 	struct uhd_device_description *list = calloc(count ? count : 1, sizeof(*list));
 	if (!list) {
 		vkDestroyInstance(instance, NULL);
+		uhd_vk_count_object(-1);
 		return -ENOMEM;
 	}
 	int chosen = uhd_vk_choose_device(devices, count, NULL);
@@ -124,6 +126,7 @@ int uhd_probe_devices(struct uhd_device_description **out, int *count_out)
 		list[i].default_choice = (int)i == chosen;
 	}
 	vkDestroyInstance(instance, NULL);
+	uhd_vk_count_object(-1);
 	*out = list;
 	*count_out = (int)count;
 	return 0;

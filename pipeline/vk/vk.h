@@ -27,6 +27,12 @@ struct uhd_context {
 
 const char *uhd_vk_result_name(VkResult result);
 
+/* Adds delta to the process-wide count of live Vulkan objects that
+ * uhd_vulkan_objects_live() reports: +1 after each successful vkCreate* or
+ * vkAllocateMemory, -1 beside the matching vkDestroy* or vkFreeMemory. Sets and
+ * command buffers die with their pools, so only the pools are counted. */
+void uhd_vk_count_object(int delta);
+
 #define UHD_VK_MAX_DEVICES 16
 
 /* Device selection shared by the context and `probe`: by index, by a part of the
