@@ -43,30 +43,33 @@ uint cell_of(uint t, uint n, uint length)
 	return (n * (2u * t + 1u) - 1u) / (2u * length);
 }
 
+// Ramps and staircases: the cell of a pixel by the rounding rule, counted from
+// the left (top); a descending one (REVERSE: a is its last code, b its first)
+// takes the cells in reverse order, so its boundaries stay where the rule puts
+// them.
 uvec3 graded(uint base, uint kind, uint flags, uvec2 origin, uvec2 t, uvec2 size)
 {
-	bool vertical = (flags & VERTICAL) != 0u;
+	bool vertical = (flags & VERTICAL) != 0u, reverse = (flags & REVERSE) != 0u;
 	uint pos = vertical ? t.y : t.x, length = vertical ? size.y : size.x;
-	if ((flags & REVERSE) != 0u) {
-		pos = length - 1u - pos;
-	}
 	uvec3 a = colour_a(base), b = colour_b(base);
 	if (kind == RAMP) {
-		// Code i covers cell i of the ramp (boundaries by the rounding rule); m is
-		// the code step (4: 10-bit codes at 12 bits). With a picture-wide grid the
-		// cells are those of the whole picture, so a ramp tabulated at 1920 pixels
-		// keeps each code where the rule puts it at every width.
+		// Code i covers cell i of the ramp; m is the code step (4: 10-bit codes
+		// at 12 bits). With a picture-wide grid the cells are those of the whole
+		// picture, so a ramp tabulated at 1920 pixels keeps each code where the
+		// rule puts it at every width.
 		uint step = max(prims[base + 7u], 1u), grid = prims[base + 11u];
+		uint codes = max(max(b.r - a.r, b.g - a.g), b.b - a.b) / step + 1u;
 		uint cell = grid != 0u ? cell_of(vertical ? t.y + origin.y : t.x + origin.x, grid,
 		                                 vertical ? pc.height : pc.width) -
 		                                 prims[base + 15u]
-		                       : cell_of(pos, max(max(b.r - a.r, b.g - a.g), b.b - a.b) / step + 1u,
-		                                 length);
+		                       : cell_of(pos, codes, length);
+		cell = reverse && grid == 0u ? codes - 1u - cell : cell;
 		return min(a + step * cell, b);
 	}
 	uint n = prims[base + 6u];
-	uint step = cell_of(pos, n, length);
-	return a + (2u * step * (b - a) + (n - 1u)) / (2u * (n - 1u));
+	uint cell = cell_of(pos, n, length);
+	cell = reverse ? n - 1u - cell : cell;
+	return a + (2u * cell * (b - a) + (n - 1u)) / (2u * (n - 1u));
 }
 
 uvec3 pixel_structure(uint base, uvec2 t)

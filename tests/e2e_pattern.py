@@ -113,6 +113,11 @@ def list_and_usage_errors():
     run("pattern", "field", "--rate", "0", expect=2)
     run("pattern", "field", "-o", "bogus:x", expect=2)
     run("pattern", expect=2)
+    proc = run("pattern", "field", "--size", "foo", expect=2)
+    check("--size" in proc.stderr, "a bad --size is named")
+    proc = run("pattern", "zoneplate", "low=100%", "high=0%", expect=2)
+    check("swap" in proc.stderr, "a zone plate with low above high is refused")
+    run("pattern", "window", "percent=5", "percent=6", expect=2)
 
 
 def png_output(work):
@@ -143,6 +148,19 @@ def png_output(work):
     run("check", changed, "--ref", "pattern:bt2111-bars bits=10 range=narrow", "--exact",
         expect=1)
     run("check", changed, "--ref", "pattern:nosuch", expect=3)
+    # A descending staircase keeps the boundary rule: 2 steps over 3 pixels
+    # split at floor(3 / 2 + 1/2) = 2, as the ascending one does.
+    stairs = os.path.join(work, "stairs")
+    run("pattern", "staircase", "steps=2", "from=255", "to=0", "--size", "3x1", "--bits", "8",
+        "--transfer", "sdr", "--range", "full", "-o", "png:" + stairs, expect=0)
+    _, px = read_png(os.path.join(stairs, "frame-000000.png"))
+    check(list(px[0, :, 0]) == [255, 255, 0], f"descending staircase: {list(px[0, :, 0])}")
+    # uniformity's own size= is a pattern parameter, not the picture size.
+    uni = os.path.join(work, "uni")
+    run("pattern", "uniformity", "size=3", "--size", "320x180", "--transfer", "sdr", "-o",
+        "png:" + uni, expect=0)
+    run("check", os.path.join(uni, "frame-000000.png"), "--ref", "pattern:uniformity size=3",
+        "--exact", expect=0)
     sdr = os.path.join(work, "sdr")
     run("pattern", "smpte-bars", "--size", "1280x720", "--transfer", "sdr", "-o",
         "png:" + sdr, expect=0)
@@ -292,6 +310,36 @@ def control(work):
             proc.wait()
 
 
+def hold_stops_the_clock(work):
+    """hold freezes the entry's frame count; the end of a sequence is not a hold."""
+    path = os.path.join(work, "hold.sock")
+    seq = os.path.join(work, "hold-seq.json")
+    write_sequence(seq, [{"pattern": "field colour=red", "frames": 20},
+                         {"pattern": "field colour=green", "frames": 20}], rate=20)
+    proc = subprocess.Popen([UHDPIPE, "pattern", "--sequence", seq, "--size", "32x18",
+                             "--control", "unix:" + path, "-o", "null"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_socket(path, proc)
+        c = Client(path)
+        check(c.ask("hold")["held"], "hold is acknowledged")
+        time.sleep(1.5)  # 30 frames at 20 fps: entry 1 would have ended
+        still = c.ask("resume")
+        check(still["entry"] == 1, f"held time does not count: entry {still['entry']}")
+        time.sleep(2.5)
+        end = c.ask("status")
+        check(end["entry"] == 2 and not end["held"],
+              f"the last entry stays up without a hold: {end}")
+        prev = c.ask("previous")
+        check(prev["entry"] == 1 and not prev["held"], f"previous from the end: {prev}")
+        c.ask("quit")
+        check(proc.wait(timeout=60) == 0, "quit")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def control_errors_and_signals(work):
     proc = run("pattern", "field", "--size", "64x36", "--control",
                "unix:/proc/uhdpipe-test.sock", expect=6)
@@ -325,6 +373,7 @@ def main():
         png_output(work)
         sequences(work)
         control(work)
+        hold_stops_the_clock(work)
         control_errors_and_signals(work)
     if failures:
         print(f"{len(failures)} failure(s)")

@@ -120,8 +120,10 @@ static void quote_command(const struct command *cmd, char *out, size_t size)
 }
 
 /* Runs a program with stdout and stderr into log_path. Returns its exit
- * status (-1 killed or timed out, -errno not started) and its wall time. */
-static int run_logged(const struct command *cmd, const char *log_path, double *wall_s)
+ * status (-1 killed, timed out or cancelled, -errno not started) and its wall
+ * time. A cancel (SIGTERM to uhdpipe alone) stops the child too. */
+static int run_logged(const struct command *cmd, const char *log_path,
+                      volatile sig_atomic_t *cancel, double *wall_s)
 {
 	posix_spawn_file_actions_t actions;
 	posix_spawn_file_actions_init(&actions);
@@ -138,7 +140,7 @@ static int run_logged(const struct command *cmd, const char *log_path, double *w
 	int status = 0;
 	const struct timespec pause = {.tv_nsec = 2000000};
 	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (uhd_now_ms() - t0 > PEER_TIMEOUT_S * 1e3) {
+		if (uhd_now_ms() - t0 > PEER_TIMEOUT_S * 1e3 || (cancel && *cancel)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			*wall_s = -1;
@@ -394,7 +396,9 @@ static void probe_ffmpeg(struct peers *ps)
 	double wall;
 	push(&cmd, "%s", ps->params->ffmpeg);
 	push(&cmd, "-version");
-	char *text = run_logged(&cmd, ps->log_path, &wall) == 0 ? read_text(ps->log_path) : NULL;
+	char *text = run_logged(&cmd, ps->log_path, ps->params->cancel, &wall) == 0
+	                     ? read_text(ps->log_path)
+	                     : NULL;
 	const char *version = text ? strstr(text, "version ") : NULL;
 	snprintf(ps->result->ffmpeg_version, sizeof(ps->result->ffmpeg_version), "%.*s",
 	         version ? (int)strcspn(version + 8, " \n") : 7, version ? version + 8 : "unknown");
@@ -403,7 +407,9 @@ static void probe_ffmpeg(struct peers *ps)
 	push(&cmd, "%s", ps->params->ffmpeg);
 	push(&cmd, "-hide_banner");
 	push(&cmd, "-filters");
-	ps->filters = run_logged(&cmd, ps->log_path, &wall) == 0 ? read_text(ps->log_path) : NULL;
+	ps->filters = run_logged(&cmd, ps->log_path, ps->params->cancel, &wall) == 0
+	                      ? read_text(ps->log_path)
+	                      : NULL;
 }
 
 static void prepare(struct peers *ps)
@@ -434,7 +440,7 @@ static void run_peer(struct peers *ps, enum uhd_bench_peer peer, bool counted)
 {
 	struct uhd_bench_peer_result *out = &ps->result->peers[peer];
 	double wall = 0;
-	int status = run_logged(&ps->commands[peer], ps->log_path, &wall);
+	int status = run_logged(&ps->commands[peer], ps->log_path, ps->params->cancel, &wall);
 	char *log = read_text(ps->log_path);
 	if (status != 0) {
 		if (status < -1) {

@@ -81,12 +81,18 @@ static int apply_option(struct pattern_cli *cli, int opt, const char *arg)
 	case 'o': r->output = arg; return 0;
 	case 'q': cli->quiet = true; return 0;
 	case UHD_OPT_SIZE:
-		return uhd_cli_parse_size(arg, &r->format.width, &r->format.height)
-		               ? 0
-		               : UHD_EXIT_USAGE;
+		if (!uhd_cli_parse_size(arg, &r->format.width, &r->format.height)) {
+			return uhd_cli_usage_error(
+			        "pattern", "--size needs WxH, e.g. 3840x2160; got '%s'", arg);
+		}
+		return 0;
 	case UHD_OPT_FRAMES:
 		cli->frames_given = true;
-		return uhd_cli_parse_count("--frames", arg, &r->frames) ? 0 : UHD_EXIT_USAGE;
+		if (!uhd_cli_parse_count("--frames", arg, &r->frames) || r->frames == 0) {
+			return uhd_cli_usage_error(
+			        "pattern", "--frames needs a whole number >= 1, got '%s'", arg);
+		}
+		return 0;
 	case UHD_OPT_DEVICE: r->device = arg; return 0;
 	case UHD_OPT_VALIDATE: r->validation = true; return 0;
 	case OPT_BITS:
@@ -156,7 +162,7 @@ static int parse(struct pattern_cli *cli, int argc, char **argv)
 	};
 	int opt;
 	opterr = 0;
-	/* "+": the pattern's KEY=VALUE words may follow its name before any option. */
+	/* GNU getopt moves the pattern's NAME and KEY=VALUE words after the options. */
 	while ((opt = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(pattern_help, stdout);
@@ -185,8 +191,8 @@ static int check_choices(struct pattern_cli *cli)
 		return uhd_cli_usage_error("pattern", "give a pattern NAME or --sequence FILE (one "
 		                                      "of them); --list shows the patterns");
 	}
-	if (!(r->rate > 0 && r->rate <= 1000)) {
-		return uhd_cli_usage_error("pattern", "--rate %g is out of range (0, 1000]",
+	if (!(r->rate >= 0.001 && r->rate <= 1000)) {
+		return uhd_cli_usage_error("pattern", "--rate %g is out of range 0.001..1000",
 		                           r->rate);
 	}
 	bool png = r->output && strncmp(r->output, "png:", 4) == 0 && r->output[4] != '\0';

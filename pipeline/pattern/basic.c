@@ -349,8 +349,11 @@ static const struct uhd_param_def zoneplate_params[] = {
 static int build_zoneplate(struct uhd_pattern *p, const struct uhd_param_set *s, char *error,
                            size_t error_size)
 {
-	(void)error;
-	(void)error_size;
+	if (uhd_param_code(s, "low")[0] > uhd_param_code(s, "high")[0]) {
+		snprintf(error, error_size, "low=%s is above high=%s; swap them",
+		         s->text[uhd_param_index(s, "low")], s->text[uhd_param_index(s, "high")]);
+		return -EINVAL;
+	}
 	int radius = (int)uhd_param_number(s, "radius",
 	                                   p->format.height / 2 > 0 ? p->format.height / 2 : 1);
 	struct uhd_prim *prim =

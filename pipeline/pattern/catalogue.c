@@ -174,22 +174,30 @@ int uhd_pattern_parse(const char *spec, const struct uhd_pattern_format *format,
 		return -EINVAL;
 	}
 	struct uhd_pattern *pattern = calloc(1, sizeof(*pattern));
-	if (!pattern) {
+	if (pattern) {
+		pattern->prims = calloc(UHD_PATTERN_MAX_PRIMS, sizeof(*pattern->prims));
+	}
+	if (!pattern || !pattern->prims) {
+		uhd_pattern_destroy(&pattern);
 		return -ENOMEM;
 	}
 	pattern->format = *format;
 	ret = build(pattern, type, words + 1, count - 1, error, error_size);
 	if (ret < 0) {
-		free(pattern);
+		uhd_pattern_destroy(&pattern);
 		return ret;
 	}
+	/* Keep only the primitives used: a sequence may hold thousands of patterns. */
+	struct uhd_prim *used = realloc(pattern->prims, pattern->count * sizeof(*used) + 1);
+	pattern->prims = used ? used : pattern->prims;
 	*out = pattern;
 	return 0;
 }
 
 void uhd_pattern_destroy(struct uhd_pattern **pattern)
 {
-	if (pattern) {
+	if (pattern && *pattern) {
+		free((*pattern)->prims);
 		free(*pattern);
 		*pattern = NULL;
 	}

@@ -52,7 +52,7 @@ struct uhd_pattern {
 	char spec[1024]; /* canonical spec */
 	char notes[512]; /* derived facts worth telling (pixels per code...) */
 	uint32_t count;
-	struct uhd_prim prims[UHD_PATTERN_MAX_PRIMS];
+	struct uhd_prim *prims; /* room for UHD_PATTERN_MAX_PRIMS while building, then count */
 };
 
 /* Appends a primitive; false when the list is full. */

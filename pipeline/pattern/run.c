@@ -148,8 +148,9 @@ static int refresh(struct pattern_run *run)
 static void advance(struct pattern_run *run)
 {
 	const struct uhd_seq_entry *entry = &run->sequence->entries[run->entry];
-	run->entry_frames++;
-	if (run->manual || run->held || entry->until_next || run->entry_frames < entry->frames) {
+	/* Held, shown over by `show`, or at the end: the entry's clock stands still. */
+	if (run->manual || run->held || run->at_end || entry->until_next ||
+	    ++run->entry_frames < entry->frames) {
 		return;
 	}
 	if (run->entry + 1 < run->sequence->count || run->sequence->loop) {
@@ -158,7 +159,7 @@ static void advance(struct pattern_run *run)
 		run->finished = true; /* the sequence is over */
 		return;
 	} else {
-		run->held = true; /* the last pattern stays up until told */
+		run->at_end = true; /* the last pattern stays up until told */
 	}
 }
 
@@ -207,7 +208,8 @@ static int wait_next_frame(struct pattern_run *run, double due_ms)
 static int frame_loop(struct pattern_run *run)
 {
 	const struct uhd_pattern_run_params *p = run->params;
-	double period_ms = 1e3 / p->rate, start_ms = uhd_now_ms();
+	/* The rate the sequence counts its durations in (the file's, else --rate). */
+	double period_ms = 1e3 / run->sequence->rate, start_ms = uhd_now_ms();
 	int64_t limit = p->frames >= 0 ? p->frames : INT64_MAX;
 	int ret = 0;
 	while (!run->finished && run->frame < limit) {
@@ -263,6 +265,9 @@ int uhd_pattern_run(const struct uhd_pattern_run_params *params,
 	ret = ret ? ret : open_stages(&run);
 	ret = ret ? ret : frame_loop(&run);
 	/* Failures were logged where they happened; run.error goes to the report. */
+	/* Validation messages decide the exit code: the report must not call such
+	 * a run complete. */
+	run.validation_messages = run.context ? uhd_context_validation_messages(run.context) : 0;
 	int report = params->report_path ? uhd_run_write_report(&run, ret) : 0;
 	close_stages(&run);
 	result->validation_messages = uhd_validation_messages_total() - messages_before;

@@ -12,6 +12,7 @@ void uhd_run_select(struct pattern_run *run, int entry)
 	uhd_pattern_destroy(&run->manual);
 	run->entry = entry;
 	run->entry_frames = 0;
+	run->at_end = false;
 	run->generation++;
 	run->changed = true;
 }
@@ -37,6 +38,7 @@ static void answer(struct pattern_run *run, int client, const char *error)
 	size_t size = 0;
 	FILE *memory = open_memstream(&text, &size);
 	if (!memory) {
+		uhd_control_reply_error(run->control, client, "out of memory");
 		return;
 	}
 	struct uhd_json json;

@@ -55,7 +55,8 @@ static void write_report(FILE *file, const struct pattern_run *run, int ret)
 	uhd_json_object_begin(&json, NULL);
 	uhd_json_string(&json, "tool", "uhdpipe pattern");
 	uhd_json_string(&json, "version", uhd_version());
-	uhd_json_bool(&json, "complete", ret == 0);
+	uhd_json_bool(&json, "complete", ret == 0 && run->validation_messages == 0);
+	uhd_json_int(&json, "validation_messages", run->validation_messages);
 	uhd_json_bool(&json, "interrupted", ret == -EINTR);
 	if (run->error[0]) {
 		uhd_json_string(&json, "error", run->error);
@@ -66,7 +67,7 @@ static void write_report(FILE *file, const struct pattern_run *run, int ret)
 	uhd_json_object_begin(&json, "source");
 	p->sequence ? uhd_json_string(&json, "sequence", p->sequence)
 	            : uhd_json_string(&json, "pattern", p->spec);
-	uhd_json_double(&json, "rate", p->rate);
+	uhd_json_double(&json, "rate", run->sequence ? run->sequence->rate : p->rate);
 	uhd_json_bool(&json, "realtime", p->realtime || p->control);
 	p->control ? uhd_json_string(&json, "control", p->control)
 	           : uhd_json_null(&json, "control");

@@ -33,7 +33,9 @@ struct pattern_run {
 	struct uhd_pattern *manual; /* shown by a `show` command, over the sequence */
 	int entry;                  /* current sequence entry */
 	int64_t entry_frames;       /* frames the entry has been shown */
-	bool held, finished, changed;
+	bool held;                  /* by `hold`, until `resume` */
+	bool at_end; /* the last entry of a sequence that does not loop, under control */
+	bool finished, changed;
 	uint64_t generation, shown_generation; /* the current pattern's, the image's */
 	struct uhd_image image;
 	uint64_t checksum;
@@ -42,6 +44,7 @@ struct pattern_run {
 	int64_t log_count, log_dropped;
 	int pending[RUN_PENDING_MAX]; /* clients waiting for the frame of a change */
 	int pending_count;
+	unsigned validation_messages; /* of the run's context, before it is destroyed */
 	char error[512];
 };
 

@@ -62,7 +62,7 @@ struct uhd_sequence {
 	/* Frames of all timed entries together (until-next entries count 0): one pass. */
 	int64_t total_frames;
 	/* The distinct patterns: entries whose canonical specs are equal share one (a pattern
-	 * holds its primitive list, ~64 KiB, and sequences repeat patterns), so entries point
+	 * holds its primitive list, up to 64 KiB, and sequences repeat patterns), so entries point
 	 * into this list and only it is freed. */
 	int pattern_count;
 	struct uhd_pattern **patterns;

@@ -306,9 +306,15 @@ static void show_progress(const struct check_state *st, double start_ms, bool la
 {
 	double seconds = (uhd_now_ms() - start_ms) / 1e3;
 	int64_t done = st->result->frames_compared;
-	fprintf(stderr, "\rframe %lld/%lld  %.2f fps  %lld failed%s", (long long)done,
-	        (long long)st->ref->count, seconds > 0 ? done / seconds : 0.0,
-	        (long long)st->result->frames_failed, last ? "\n" : "");
+	/* A pattern reference has no count of its own: take the input's, if known. */
+	int64_t total = st->ref->count >= 0 ? st->ref->count : st->input->count;
+	char of[32] = "";
+	if (total >= 0) {
+		snprintf(of, sizeof(of), "/%lld", (long long)total);
+	}
+	fprintf(stderr, "\rframe %lld%s  %.2f fps  %lld failed%s", (long long)done, of,
+	        seconds > 0 ? done / seconds : 0.0, (long long)st->result->frames_failed,
+	        last ? "\n" : "");
 	fflush(stderr);
 }
 

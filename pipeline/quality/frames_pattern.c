@@ -1,7 +1,8 @@
 /* A named test pattern as a reference: "pattern:NAME [KEY=VALUE ...]". The
  * pattern is rendered in the format of the frame it is compared with (its size;
  * its depth from sBIT, 8 bits, or else 10; its transfer and range from cICP)
- * unless the spec sets size=WxH, bits=N, transfer=sdr|pq|hlg or range=narrow|full.
+ * unless the spec sets size=WxH, bits=N, transfer=sdr|pq|hlg or range=narrow|full
+ * (a size= that is not WxH, such as uniformity's size=40, stays the pattern's).
  * It gives one frame per input frame. */
 #include <errno.h>
 #include <stdio.h>
@@ -26,10 +27,13 @@ struct pattern_frames {
 static int format_word(struct pattern_frames *pf, const char *word, bool *taken)
 {
 	*taken = true;
-	if (strncmp(word, "size=", 5) == 0) {
-		char x;
-		int w, h;
-		if (sscanf(word + 5, "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 1 || h < 1) {
+	/* size=WxH is the picture's; any other size= is the pattern's own parameter
+	 * (uniformity's marker size). */
+	char x, end;
+	int w, h;
+	if (strncmp(word, "size=", 5) == 0 && sscanf(word + 5, "%d%c%d%c", &w, &x, &h, &end) == 3 &&
+	    x == 'x') {
+		if (w < 1 || h < 1) {
 			return -EINVAL;
 		}
 		pf->fixed.width = w;
