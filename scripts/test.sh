@@ -2,7 +2,7 @@
 # README command 2: the same set-up, then the whole test suite: every suite in
 # the normal build, then the unit and e2e suites and a GPU subset again in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build with LeakSanitizer on
-# (UHD_SANITIZE=0 skips that part), then every libFuzzer target for 12 s
+# (UHD_SANITIZE=0 skips that part), then every libFuzzer target for 10 s
 # (UHD_FUZZ_SECONDS). Arguments go to the first `meson test` (e.g. --suite unit)
 # and also skip the sanitizer and fuzzing parts.
 set -euo pipefail
@@ -36,7 +36,7 @@ meson test -C "$san" --print-errorlogs --suite unit --suite e2e
 meson test -C "$san" --print-errorlogs \
     model_hdr10_8k_hevc_3840x2160 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620
 # libFuzzer targets (tests/fuzz), each for a bounded time; UHD_FUZZ_SECONDS=0 skips.
-fuzz_seconds="${UHD_FUZZ_SECONDS:-12}"
+fuzz_seconds="${UHD_FUZZ_SECONDS:-10}"
 if [[ "$fuzz_seconds" != 0 ]]; then
     unset LD_PRELOAD
     "$root/scripts/fuzz.sh" "$fuzz_seconds"

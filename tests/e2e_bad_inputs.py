@@ -206,7 +206,7 @@ def flips_per_base():
         return int(os.environ["UHD_BAD_INPUT_FLIPS"])
     with open(UHDPIPE, "rb") as f:
         sanitized = b"__asan_init" in f.read()
-    return 8 if sanitized else 30
+    return 5 if sanitized else 30
 
 
 def main():
