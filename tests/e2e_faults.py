@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End to end: failure injection (UHD_FAULT_VK_ALLOC / UHD_FAULT_WRITE /
-UHD_FAULT_DECODE = N, see pipeline/common/fault.h) swept across `play` and
-`check` runs. Every injected failure must end in a clean error: the exit code of
+UHD_FAULT_DECODE = N, see pipeline/common/fault.h) swept across `play`,
+`check`, `refs` and `pattern` runs. Every injected failure must end in a clean error: the exit code of
 its class, a one-line "uhdpipe: error:" message, no crash, no temporary files,
 and a report marked incomplete (unless the report's own write was the one that
 failed). The sweep stops at the first N the run no longer reaches, which must
@@ -93,6 +93,19 @@ def main():
         sweep("check", "WRITE", 6, check_args, check_reports)
         sweep("refs", "WRITE", 6, lambda w: ["refs", small, "-o", f"{w}/r", "-q"],
               lambda w: [f"{w}/r/refs.json"])
+    with tempfile.TemporaryDirectory(prefix="uhd-fault-seq-") as seq_root:
+        seq = os.path.join(seq_root, "seq.json")
+        with open(seq, "w") as f:
+            json.dump({"patterns": [{"pattern": "bt2111-bars", "frames": 1},
+                                    {"pattern": "ramp", "frames": 1},
+                                    {"pattern": "zoneplate", "frames": 1}]}, f)
+
+        def pattern_args(work):
+            return ["pattern", "--sequence", seq, "--size", "96x54", "-o", f"png:{work}/frames",
+                    "--report", f"{work}/report.json", "-q"]
+
+        sweep("pattern", "VK_ALLOC", 5, pattern_args, play_reports)
+        sweep("pattern", "WRITE", 6, pattern_args, play_reports)
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
