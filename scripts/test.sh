@@ -34,7 +34,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 meson test -C "$san" --print-errorlogs --suite unit --suite e2e
 meson test -C "$san" --print-errorlogs \
-    model_hdr10_8k_hevc_3840x2160 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620
+    model_topleft_420p10_853x480 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620
 # libFuzzer targets (tests/fuzz), each for a bounded time; UHD_FUZZ_SECONDS=0 skips.
 fuzz_seconds="${UHD_FUZZ_SECONDS:-10}"
 if [[ "$fuzz_seconds" != 0 ]]; then
