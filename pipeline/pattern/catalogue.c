@@ -50,6 +50,12 @@ void uhd_prim_set_b(struct uhd_prim *prim, const int code[3])
 	}
 }
 
+bool uhd_pattern_same_format(const struct uhd_pattern_format *a, const struct uhd_pattern_format *b)
+{
+	return a->width == b->width && a->height == b->height && a->bits == b->bits &&
+	       a->transfer == b->transfer && a->range == b->range;
+}
+
 int uhd_pattern_primaries(const struct uhd_pattern_format *format)
 {
 	return format->transfer == UHD_TRANSFER_BT709 ? UHD_PRIMARIES_BT709 : UHD_PRIMARIES_BT2020;

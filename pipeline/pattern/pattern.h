@@ -66,6 +66,11 @@ void uhd_prim_set_b(struct uhd_prim *prim, const int code[3]);
 int uhd_pattern_check_format(const struct uhd_pattern_format *format, char *error,
                              size_t error_size);
 
+/* Whether two formats are the same signal (a pattern parsed for one renders
+ * only on a renderer of the same). */
+bool uhd_pattern_same_format(const struct uhd_pattern_format *a,
+                             const struct uhd_pattern_format *b);
+
 /* floor(size * p / q + 1/2): where a standard's proportion p/q of a picture
  * dimension falls, in exact integer arithmetic. */
 int uhd_pattern_at(int size, int64_t p, int64_t q);

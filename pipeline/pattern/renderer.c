@@ -228,16 +228,10 @@ fail:
 	return ret;
 }
 
-static bool same_format(const struct uhd_pattern_format *a, const struct uhd_pattern_format *b)
-{
-	return a->width == b->width && a->height == b->height && a->bits == b->bits &&
-	       a->transfer == b->transfer && a->range == b->range;
-}
-
 int uhd_pattern_render(struct uhd_pattern_renderer *r, const struct uhd_pattern *pattern,
                        struct uhd_image *image)
 {
-	if (!same_format(&r->format, &pattern->format)) {
+	if (!uhd_pattern_same_format(&r->format, &pattern->format)) {
 		uhd_error("pattern %s was made for another format than the renderer's; parse it "
 		          "again for this output",
 		          pattern->name);

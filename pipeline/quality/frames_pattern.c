@@ -11,7 +11,7 @@
 
 #include "../common/log.h"
 #include "frames.h"
-#include "uhdpipe/pattern.h"
+#include "../pattern/pattern.h"
 
 struct pattern_frames {
 	struct uhd_context *ctx;
@@ -134,16 +134,10 @@ static struct uhd_pattern_format format_for(const struct pattern_frames *pf,
 	return f;
 }
 
-static bool same_format(const struct uhd_pattern_format *a, const struct uhd_pattern_format *b)
-{
-	return a->width == b->width && a->height == b->height && a->bits == b->bits &&
-	       a->transfer == b->transfer && a->range == b->range;
-}
-
 static int prepare(struct uhd_frames *frames, const struct uhd_pattern_format *f)
 {
 	struct pattern_frames *pf = frames->priv;
-	if (pf->pattern && same_format(&pf->format, f)) {
+	if (pf->pattern && uhd_pattern_same_format(&pf->format, f)) {
 		return 0;
 	}
 	uhd_pattern_destroy(&pf->pattern);
