@@ -12,7 +12,7 @@ shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
     targets=(fuzz_json fuzz_png_load fuzz_refs fuzz_suite fuzz_sequence fuzz_control fuzz_cli
-        fuzz_decode)
+        fuzz_decode fuzz_edid)
 fi
 build="$root/build-fuzz"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"

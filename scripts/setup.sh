@@ -13,6 +13,9 @@ packages=(
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
     libpng-dev libxxhash-dev python3 python3-numpy python3-skimage clang-format git
     clang libclang-rt-14-dev
+    libdrm-dev
+    # The KMS tests' guest (tests/kms-vm): qemu, a static busybox, initramfs tools.
+    qemu-system-x86 busybox-static cpio kmod
 )
 
 missing_packages() {

@@ -49,7 +49,7 @@ done
 : >"$work/not-a-folder"
 
 expect 3 "cannot open .*missing.mkv.*No such file" -- play "$work/missing.mkv" -o null
-expect 3 "is a directory" -- play "$work/dir.mkv" -o null
+expect 3 "folder .* has no .png files" -- play "$work/dir.mkv" -o null
 expect 3 "not a readable media file|no video frames" -- play "$work/text.mkv" -o null
 expect 3 "not a readable media file" -- play "$work/empty.mkv" -o null
 expect 3 "not a readable media file|no video frames|cannot read stream" -- info "$work/truncated.mkv"
@@ -89,6 +89,27 @@ if ! grep -q '"complete": false' "$work/failed.json" 2>/dev/null; then
     failures=$((failures + 1))
 fi
 expect 3 "past the last frame" -- play "$good" --start 5 -o null
+
+# Displays (-o kms): option values are usage errors; the real device is tested
+# in the kms_vm test's guest. Without any DRM device the run says so (exit 8).
+expect 2 "are for -o kms" -- play "$good" -o null --mode 1920x1080
+expect 2 "--mode needs WxH" -- play "$good" -o kms --mode 1920x
+expect 2 "--mode needs WxH" -- pattern ramp -o kms --mode 1920x1080@0
+expect 2 "unknown --format 'rgb565'" -- play "$good" -o kms --format rgb565
+expect 2 "unknown HDR mode" -- play "$good" -o kms --hdr hdr10
+expect 2 "hdr-metadata" -- play "$good" -o kms --hdr-metadata max=0.00001,min=5
+expect 2 "--duration needs seconds" -- play "$good" -o null --duration 0
+expect 2 "unknown output 'kmsx'" -- play "$good" -o kmsx
+if ! ls /dev/dri/card* >/dev/null 2>&1; then
+    expect 8 "no DRM device: use -o png:DIR for headless runs" -- play "$good" -o kms \
+        --report "$work/kms.json"
+    expect 8 "no DRM device" -- pattern ramp --size 64x64 -o kms:HDMI-A-1
+    checks=$((checks + 1))
+    if ! grep -q '"complete": false' "$work/kms.json" 2>/dev/null; then
+        echo "FAIL: no incomplete report after a display failure"
+        failures=$((failures + 1))
+    fi
+fi
 
 # A failed run leaves no temporary or partial PNG behind.
 leftovers=$(find "$work" -name '.frame-*' | wc -l)

@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "convert.h"
+#include "present.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,14 +20,17 @@ extern "C" {
 /* The stage a failed run stopped in; tells a caller which exit code to use. */
 enum uhd_stage {
 	UHD_STAGE_NONE = 0,
-	UHD_STAGE_INPUT,  /* opening or decoding the clip */
-	UHD_STAGE_GPU,    /* Vulkan device, limits, conversion */
-	UHD_STAGE_OUTPUT, /* writing frames or the report */
+	UHD_STAGE_INPUT,   /* opening or decoding the clip */
+	UHD_STAGE_GPU,     /* Vulkan device, limits, conversion */
+	UHD_STAGE_OUTPUT,  /* writing frames or the report */
+	UHD_STAGE_DISPLAY, /* DRM/KMS: device, connector, mode, commits, unplug */
 };
 
 struct uhd_play_params {
-	const char *input;  /* clip path (required) */
-	const char *output; /* presenter spec, "png:DIR" or "null" (default "null") */
+	const char *input; /* clip, PNG file or folder of PNGs (required) */
+	const char
+	        *output; /* presenter spec: "png:DIR", "kms[:CONNECTOR]", "null" (default "null") */
+	struct uhd_display_params display; /* for kms (see present.h) */
 	struct uhd_convert_params convert; /* default UHD_CONVERT_DEFAULTS */
 	int64_t start;           /* decoded frames skipped before the first output (default 0) */
 	int64_t frames;          /* frames to output; -1 = to the end (default -1) */
@@ -44,14 +48,21 @@ struct uhd_play_params {
 	 * Reference sets are always decoded strictly: a concealed picture is no
 	 * reference. */
 	bool strict;
+	/* Seconds each image of a PNG input (a file or a folder of PNGs, shown in
+	 * name order) is shown on a display (default 1). */
+	double image_duration;
 	/* Checked between frames; when it becomes non-zero the run stops early
 	 * and returns -EINTR (default NULL). */
 	volatile sig_atomic_t *cancel;
 };
 
 #define UHD_PLAY_DEFAULTS                                                                          \
-	((struct uhd_play_params){                                                                 \
-	        .output = "null", .convert = UHD_CONVERT_DEFAULTS, .start = 0, .frames = -1})
+	((struct uhd_play_params){.output = "null",                                                \
+	                          .display = {.format = "auto", .hdr = "auto"},                    \
+	                          .convert = UHD_CONVERT_DEFAULTS,                                 \
+	                          .start = 0,                                                      \
+	                          .frames = -1,                                                    \
+	                          .image_duration = 1.0})
 
 struct uhd_play_result {
 	int64_t frames_out;

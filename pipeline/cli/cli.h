@@ -18,6 +18,7 @@ enum uhd_exit {
 	UHD_EXIT_GPU = 5,         /* no Vulkan device, over device limits, Vulkan failure */
 	UHD_EXIT_OUTPUT = 6,      /* frames or report cannot be written */
 	UHD_EXIT_VALIDATION = 7,  /* the Vulkan validation layer reported a problem */
+	UHD_EXIT_DISPLAY = 8,     /* DRM/KMS: no device, no permission, connector, mode, commit */
 	UHD_EXIT_INTERRUPTED = 130,
 };
 
@@ -44,6 +45,12 @@ enum {
 	UHD_OPT_FRAMES,
 	UHD_OPT_DEVICE,
 	UHD_OPT_VALIDATE,
+	UHD_OPT_MODE,
+	UHD_OPT_FORMAT,
+	UHD_OPT_HDR,
+	UHD_OPT_HDR_METADATA,
+	UHD_OPT_CAPTURE,
+	UHD_OPT_DROP_LATE,
 	UHD_OPT_COMMAND = 300,
 };
 
@@ -78,6 +85,44 @@ struct uhd_cli_render {
 
 #define UHD_CLI_RENDER_DEFAULTS                                                                    \
 	((struct uhd_cli_render){.convert = UHD_CONVERT_DEFAULTS, .frames = -1})
+
+/* Options of -o kms (play and pattern). */
+#define UHD_CLI_DISPLAY_LONG_OPTIONS                                                               \
+	{"mode", required_argument, NULL, UHD_OPT_MODE},                                           \
+	        {"format", required_argument, NULL, UHD_OPT_FORMAT},                               \
+	        {"hdr", required_argument, NULL, UHD_OPT_HDR},                                     \
+	        {"hdr-metadata", required_argument, NULL, UHD_OPT_HDR_METADATA},                   \
+	        {"capture", required_argument, NULL, UHD_OPT_CAPTURE},                             \
+	{                                                                                          \
+		"drop-late", no_argument, NULL, UHD_OPT_DROP_LATE                                  \
+	}
+
+#define UHD_CLI_DISPLAY_HELP                                                                       \
+	"Display options (-o kms[:CONNECTOR], e.g. kms:HDMI-A-1; default: the first\n"             \
+	"connected connector):\n"                                                                  \
+	"  --mode WxH[@HZ]       display mode; when the connector does not list it, VESA\n"        \
+	"                        CVT reduced-blanking timings, checked with the kernel\n"          \
+	"                        first (default: the picture's size, preferred rate)\n"            \
+	"  --format F            auto | xrgb8888 | xrgb2101010 | xbgr2101010 |\n"                  \
+	"                        xrgb16161616 | xbgr16161616f (default auto: the deepest\n"        \
+	"                        the plane offers; 8 bits only dithered, with a warning)\n"        \
+	"  --hdr MODE            auto | off | pq | hlg: HDR_OUTPUT_METADATA, Colorspace and\n"     \
+	"                        max bpc (default auto: from the stream's transfer)\n"             \
+	"  --hdr-metadata LIST   override stream HDR10 values, comma-separated:\n"                 \
+	"                        primaries=bt2020|p3|bt709|Rx/Ry/Gx/Gy/Bx/By,\n"                   \
+	"                        white=d65|x/y, max=CD, min=CD, maxcll=CD, maxfall=CD\n"           \
+	"  --capture DIR         capture every presented frame through the writeback\n"            \
+	"                        connector into DIR/capture-NNNNNN.png and compare it with\n"      \
+	"                        what was rendered (mismatches go to the report)\n"                \
+	"  --drop-late           drop frames that would reach the screen after the next\n"         \
+	"                        frame's refresh (default: show every frame, late if need be)\n"
+
+/* Applies a display option: 0 done, -1 not one of them, else the exit code of
+ * a usage error (a malformed value). */
+int uhd_cli_display_option(const char *command, int opt, const char *arg,
+                           struct uhd_display_params *display, bool *given);
+/* A usage error when display options were given without -o kms. */
+int uhd_cli_check_display(const char *command, const char *output, bool given);
 
 /* Applies a shared rendering option: 0 done, -1 not one of them, else the exit
  * code of a usage error. */

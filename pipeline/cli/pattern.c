@@ -18,19 +18,22 @@ static const char pattern_help[] =
         "exact code values of the chosen bit depth, transfer and range (see --list for\n"
         "the patterns, their parameters and the standards they follow).\n"
         "\n"
-        "  -o, --output SPEC     png:DIR or null (default null)\n"
-        "  --size WxH            pattern size (default 7680x4320)\n"
+        "  -o, --output SPEC     png:DIR, kms[:CONNECTOR] or null (default null)\n"
+        "  --size WxH            pattern size (default 7680x4320; with -o kms --mode,\n"
+        "                        the mode's size)\n"
         "  --bits N              8, 10 or 12 bits per code value (default 10; 8 with\n"
         "                        --transfer sdr); 10 and 12 bits go in 16-bit samples\n"
         "  --transfer NAME       sdr (BT.709), pq or hlg (BT.2100, BT.2020 primaries)\n"
         "                        (default pq)\n"
         "  --range NAME          narrow or full (default narrow)\n"
         "  --frames N            frames to present (default 1 for one pattern; a\n"
-        "                        sequence runs to its end; with --control, until quit)\n"
+        "                        sequence runs to its end; with --control or -o kms,\n"
+        "                        until quit or interrupted)\n"
         "  --rate FPS            frames per second of sequence durations and of\n"
         "                        --realtime pacing (default 60)\n"
         "  --realtime            present frames at --rate by the clock (implied by\n"
-        "                        --control); otherwise as fast as the output takes them\n"
+        "                        --control and by -o kms, which paces on the display's\n"
+        "                        refresh); otherwise as fast as the output takes them\n"
         "  --sequence FILE       show the patterns of a sequence file (README)\n"
         "  --control unix:PATH   accept line commands on a socket (README, \"Control\")\n"
         "  --report FILE.json    write a JSON report: format, each pattern shown with its\n"
@@ -40,10 +43,10 @@ static const char pattern_help[] =
         "  --list                list the patterns and their parameters\n"
         "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
-        "\n"
+        "\n" UHD_CLI_DISPLAY_HELP "\n"
         "Exit codes: 0 ok, 2 usage (unknown pattern, bad parameter), 3 sequence file\n"
         "not readable or not valid, 5 GPU, 6 output or control socket, 7 Vulkan\n"
-        "validation message, 130 interrupted.\n";
+        "validation message, 8 display (DRM/KMS), 130 interrupted.\n";
 
 enum {
 	OPT_BITS = UHD_OPT_COMMAND,
@@ -59,7 +62,7 @@ enum {
 
 struct pattern_cli {
 	struct uhd_pattern_run_params run;
-	bool quiet, list, bits_given, frames_given;
+	bool quiet, list, bits_given, frames_given, size_given, display_given;
 	char spec[1024];
 	char notes[512]; /* what the pattern works out (pixels per code...), told before the run */
 };
@@ -85,6 +88,7 @@ static int apply_option(struct pattern_cli *cli, int opt, const char *arg)
 			return uhd_cli_usage_error(
 			        "pattern", "--size needs WxH, e.g. 3840x2160; got '%s'", arg);
 		}
+		cli->size_given = true;
 		return 0;
 	case UHD_OPT_FRAMES:
 		cli->frames_given = true;
@@ -118,6 +122,14 @@ static int apply_option(struct pattern_cli *cli, int opt, const char *arg)
 	case OPT_CONTROL: r->control = arg; return 0;
 	case OPT_REPORT: r->report_path = arg; return 0;
 	case OPT_LIST: cli->list = true; return 0;
+	case UHD_OPT_MODE:
+	case UHD_OPT_FORMAT:
+	case UHD_OPT_HDR:
+	case UHD_OPT_HDR_METADATA:
+	case UHD_OPT_CAPTURE:
+	case UHD_OPT_DROP_LATE:
+		return uhd_cli_display_option("pattern", opt, arg, &r->display,
+		                              &cli->display_given);
 	default: return uhd_cli_usage_error("pattern", "unknown option");
 	}
 }
@@ -158,6 +170,7 @@ static int parse(struct pattern_cli *cli, int argc, char **argv)
 	        {"control", required_argument, NULL, OPT_CONTROL},
 	        {"report", required_argument, NULL, OPT_REPORT},
 	        {"list", no_argument, NULL, OPT_LIST},
+	        UHD_CLI_DISPLAY_LONG_OPTIONS,
 	        {0},
 	};
 	int opt;
@@ -196,12 +209,28 @@ static int check_choices(struct pattern_cli *cli)
 		                           r->rate);
 	}
 	bool png = r->output && strncmp(r->output, "png:", 4) == 0 && r->output[4] != '\0';
-	if (r->output && strcmp(r->output, "null") != 0 && !png) {
-		return uhd_cli_usage_error("pattern", "unknown output '%s' (png:DIR or null)",
+	bool kms =
+	        r->output && (strcmp(r->output, "kms") == 0 || strncmp(r->output, "kms:", 4) == 0);
+	if (r->output && strcmp(r->output, "null") != 0 && !png && !kms) {
+		return uhd_cli_usage_error("pattern",
+		                           "unknown output '%s' (png:DIR, kms[:CONNECTOR] or null)",
 		                           r->output);
 	}
+	int ret = uhd_cli_check_display("pattern", r->output ? r->output : "null",
+	                                cli->display_given);
+	if (ret != 0) {
+		return ret;
+	}
+	/* The display's mode sizes the pattern unless --size says otherwise. */
+	int mode_w = 0, mode_h = 0;
+	if (r->display.mode && !cli->size_given &&
+	    sscanf(r->display.mode, "%dx%d", &mode_w, &mode_h) == 2 && mode_w > 0 && mode_h > 0) {
+		r->format.width = mode_w;
+		r->format.height = mode_h;
+	}
 	if (!cli->frames_given) {
-		r->frames = r->spec && !r->control ? 1 : -1;
+		/* One frame to a file; a display keeps the pattern up until stopped. */
+		r->frames = r->spec && !r->control && !kms ? 1 : -1;
 	}
 	if (r->spec) {
 		/* A bad pattern or parameter is a usage error, found before any set-up. */
@@ -246,7 +275,9 @@ static int run(struct pattern_cli *cli)
 
 int uhd_cli_pattern_parse(int argc, char **argv)
 {
-	struct pattern_cli cli = {.run = {.format = UHD_PATTERN_FORMAT_DEFAULTS, .rate = 60}};
+	struct pattern_cli cli = {.run = {.format = UHD_PATTERN_FORMAT_DEFAULTS,
+	                                  .rate = 60,
+	                                  .display = {.format = "auto", .hdr = "auto"}}};
 	int ret = parse(&cli, argc, argv);
 	ret = ret ? ret : check_choices(&cli);
 	return ret < 0 ? UHD_EXIT_OK : ret;
@@ -254,7 +285,9 @@ int uhd_cli_pattern_parse(int argc, char **argv)
 
 int uhd_cli_pattern(int argc, char **argv)
 {
-	struct pattern_cli cli = {.run = {.format = UHD_PATTERN_FORMAT_DEFAULTS, .rate = 60}};
+	struct pattern_cli cli = {.run = {.format = UHD_PATTERN_FORMAT_DEFAULTS,
+	                                  .rate = 60,
+	                                  .display = {.format = "auto", .hdr = "auto"}}};
 	int ret = parse(&cli, argc, argv);
 	ret = ret ? ret : check_choices(&cli);
 	if (ret != 0) {

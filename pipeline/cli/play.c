@@ -1,34 +1,42 @@
-/* `uhdpipe play INPUT -o png:DIR | -o null [options]`. */
+/* `uhdpipe play INPUT -o png:DIR | -o kms[:CONNECTOR] | -o null [options]`. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 
 static const char play_help[] =
-        "usage: uhdpipe play INPUT -o png:DIR | -o null [options]\n"
+        "usage: uhdpipe play INPUT -o png:DIR | -o kms[:CONNECTOR] | -o null [options]\n"
         "\n"
+        "INPUT is a clip, a PNG file or a folder of PNGs (shown in name order, each\n"
+        "for --duration seconds on a display; no conversion, no scaling).\n"
         "Decodes INPUT and sends every frame through the GPU: Y'CbCr -> R'G'B' with the\n"
         "stream's matrix, range, bit depth and chroma siting, scaled to --size. The\n"
         "stream's primaries and transfer are kept (PQ stays PQ, HLG stays HLG).\n"
         "png:DIR writes DIR/frame-NNNNNN.png: 16-bit RGB for sources deeper than 8 bits,\n"
         "8-bit for 8-bit sources, with cICP (and mDCV/cLLI for HDR10) chunks.\n"
+        "kms shows the frames on a display through DRM/KMS, paced to the clip's frame\n"
+        "rate on the display's refresh, and restores the display afterwards.\n"
         "\n"
-        "  -o, --output SPEC     png:DIR or null (default null)\n" UHD_CLI_RENDER_HELP
+        "  -o, --output SPEC     png:DIR, kms[:CONNECTOR] or null (default "
+        "null)\n" UHD_CLI_RENDER_HELP
         "  --report FILE.json    write a JSON report (input, options, per-frame pts,\n"
         "                        checksum, decoding errors, stage times, totals)\n"
+        "  --duration S          seconds each PNG of a PNG input is shown (default 1)\n"
         "  --strict              the first decoding error fails the run (exit 3); by\n"
         "                        default damaged frames are concealed, played, and\n"
         "                        counted in the report and a warning\n"
         "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
         "\n"
+        "\n" UHD_CLI_DISPLAY_HELP "\n"
         "Exit codes: 0 ok, 2 usage, 3 input, 4 unsupported input, 5 GPU, 6 output,\n"
-        "7 Vulkan validation message, 130 interrupted.\n";
+        "7 Vulkan validation message, 8 display (DRM/KMS), 130 interrupted.\n";
 
-enum { OPT_REPORT = UHD_OPT_COMMAND, OPT_STRICT };
+enum { OPT_REPORT = UHD_OPT_COMMAND, OPT_STRICT, OPT_DURATION };
 
 /* Parses the options play and refs share; refs passes its own help text. */
 int uhd_cli_parse_play(const char *command, const char *help, int argc, char **argv,
@@ -38,12 +46,15 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	        {"output", required_argument, NULL, 'o'},
 	        {"report", required_argument, NULL, OPT_REPORT},
 	        {"strict", no_argument, NULL, OPT_STRICT},
+	        {"duration", required_argument, NULL, OPT_DURATION},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        UHD_CLI_RENDER_LONG_OPTIONS,
+	        UHD_CLI_DISPLAY_LONG_OPTIONS,
 	        {0},
 	};
 	struct uhd_cli_render render = UHD_CLI_RENDER_DEFAULTS;
+	bool display_given = false;
 	int opt;
 	opterr = 0; /* our own one-line messages instead of getopt's */
 	while ((opt = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1) {
@@ -58,11 +69,34 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 			}
 			p->strict = true;
 			break;
+		case OPT_DURATION: {
+			char *end = NULL;
+			p->image_duration = strtod(optarg, &end);
+			if (strcmp(command, "play") != 0 || end == optarg || *end ||
+			    !(p->image_duration >= 0.001 && p->image_duration <= 86400)) {
+				return uhd_cli_usage_error(
+				        command,
+				        "--duration needs seconds in 0.001..86400, "
+				        "got '%s'",
+				        optarg);
+			}
+			break;
+		}
 		case 'h': fputs(help, stdout); return -1;
 		case ':': return uhd_cli_usage_error(command, "%s needs a value", argv[optind - 1]);
 		case '?':
 			return uhd_cli_usage_error(command, "unknown option %s", argv[optind - 1]);
 		default: {
+			int display = strcmp(command, "play") == 0
+			                      ? uhd_cli_display_option(command, opt, optarg,
+			                                               &p->display, &display_given)
+			                      : -1;
+			if (display >= 0) {
+				if (display > 0) {
+					return display;
+				}
+				break;
+			}
 			int ret = uhd_cli_render_option(command, opt, optarg, &render);
 			if (ret != 0) {
 				return ret;
@@ -74,6 +108,10 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 		return uhd_cli_usage_error(command, "give exactly one INPUT");
 	}
 	p->input = argv[optind];
+	int ret = uhd_cli_check_display(command, p->output ? p->output : "null", display_given);
+	if (ret != 0) {
+		return ret;
+	}
 	p->convert = render.convert;
 	p->start = render.start;
 	p->frames = render.frames;
@@ -85,8 +123,10 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 static int check_output(const struct uhd_play_params *p)
 {
 	bool png = strncmp(p->output, "png:", 4) == 0 && p->output[4] != '\0';
-	if (strcmp(p->output, "null") != 0 && !png) {
-		return uhd_cli_usage_error("play", "unknown output '%s' (png:DIR or null)",
+	bool kms = strcmp(p->output, "kms") == 0 || strncmp(p->output, "kms:", 4) == 0;
+	if (strcmp(p->output, "null") != 0 && !png && !kms) {
+		return uhd_cli_usage_error("play",
+		                           "unknown output '%s' (png:DIR, kms[:CONNECTOR] or null)",
 		                           p->output);
 	}
 	return 0;

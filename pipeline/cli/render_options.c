@@ -69,6 +69,7 @@ int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_message
 	switch (stage) {
 	case UHD_STAGE_INPUT: return UHD_EXIT_INPUT;
 	case UHD_STAGE_OUTPUT: return UHD_EXIT_OUTPUT;
+	case UHD_STAGE_DISPLAY: return UHD_EXIT_DISPLAY;
 	default: return UHD_EXIT_GPU;
 	}
 }

@@ -3,6 +3,7 @@
  * A pattern is rendered once when it becomes current and the same image is
  * presented until it changes. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,12 @@ static int load_patterns(struct pattern_run *run)
 	return 0;
 }
 
+static enum uhd_stage output_stage(const struct pattern_run *run)
+{
+	const char *output = run->params->output ? run->params->output : "";
+	return strncmp(output, "kms", 3) == 0 ? UHD_STAGE_DISPLAY : UHD_STAGE_OUTPUT;
+}
+
 static int open_stages(struct pattern_run *run)
 {
 	const struct uhd_pattern_run_params *p = run->params;
@@ -99,9 +106,16 @@ static int open_stages(struct pattern_run *run)
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU pattern renderer failed");
 	}
-	ret = uhd_presenter_create(p->output ? p->output : "null", &run->presenter);
+	struct uhd_presenter_params pp = UHD_PRESENTER_DEFAULTS;
+	pp.spec = p->output ? p->output : "null";
+	/* Durations count in the sequence's rate: displays pace at it too. */
+	pp.fps_num = (int)lround(run->sequence->rate * 1000);
+	pp.fps_den = 1000;
+	pp.source_bits = p->format.bits;
+	pp.display = p->display;
+	ret = uhd_presenter_open(&pp, &run->presenter);
 	if (ret < 0) {
-		return fail(run, UHD_STAGE_OUTPUT, ret, "opening the output failed");
+		return fail(run, output_stage(run), ret, "opening the output failed");
 	}
 	snprintf(run->result->output_location, sizeof(run->result->output_location), "%s",
 	         uhd_presenter_location(run->presenter) ? uhd_presenter_location(run->presenter)
@@ -163,9 +177,11 @@ static void advance(struct pattern_run *run)
 	}
 }
 
+/* Paced by the clock here, unless the presenter waits for a display's refresh. */
 static bool paced(const struct pattern_run *run)
 {
-	return run->params->realtime || run->control;
+	bool display = run->presenter && uhd_presenter_paces(run->presenter);
+	return (run->params->realtime || run->control) && !display;
 }
 
 /* Until the next frame is due: serve the control socket, or sleep. */
@@ -220,7 +236,7 @@ static int frame_loop(struct pattern_run *run)
 		ret = refresh(run);
 		ret = ret ? ret : uhd_presenter_present(run->presenter, &run->image, run->frame);
 		if (ret < 0) {
-			return fail(run, UHD_STAGE_OUTPUT, ret, "presenting a frame failed");
+			return fail(run, output_stage(run), ret, "presenting a frame failed");
 		}
 		run->frame++;
 		run->result->frames_out = run->frame;
@@ -264,6 +280,11 @@ int uhd_pattern_run(const struct uhd_pattern_run_params *params,
 	}
 	ret = ret ? ret : open_stages(&run);
 	ret = ret ? ret : frame_loop(&run);
+	/* The last frame on screen and the display restored before the report. */
+	int finished = uhd_presenter_finish(run.presenter);
+	if (finished < 0 && ret == 0) {
+		ret = fail(&run, output_stage(&run), finished, "showing the last frame failed");
+	}
 	/* Failures were logged where they happened; run.error goes to the report. */
 	/* Validation messages decide the exit code: the report must not call such
 	 * a run complete. */

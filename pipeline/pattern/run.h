@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "uhdpipe/pattern.h"
+#include "uhdpipe/present.h"
 #include "uhdpipe/play.h"
 
 struct uhd_pattern_run_params {
@@ -16,7 +17,8 @@ struct uhd_pattern_run_params {
 	const char *sequence; /* sequence file (sequence.h), instead of spec */
 	const char *control;  /* "unix:PATH": accept commands there (default NULL) */
 	const char *output;   /* presenter spec (default "null") */
-	double rate;          /* frames per second of durations and pacing (default 60) */
+	struct uhd_display_params display; /* for kms (see present.h) */
+	double rate; /* frames per second of durations and pacing (default 60) */
 	/* Frames to present; -1: a sequence to its end, one pattern until quit or
 	 * interrupted (default: 1 for one pattern without control, else -1). */
 	int64_t frames;

@@ -6,6 +6,7 @@
 
 #include "../report/atomic_file.h"
 #include "../report/json.h"
+#include "../present/presenter.h"
 #include "run_state.h"
 #include "uhdpipe/common.h"
 #include "uhdpipe/present.h"
@@ -78,6 +79,7 @@ static void write_report(FILE *file, const struct pattern_run *run, int ret)
 	                               : (p->output ? p->output : "null"));
 	uhd_json_string(&json, "location", run->result->output_location);
 	uhd_json_string(&json, "device", run->result->device);
+	uhd_presenter_report(run->presenter, &json);
 	uhd_json_object_end(&json);
 	uhd_json_int(&json, "frames", run->frame);
 	write_changes(&json, run);

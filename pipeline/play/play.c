@@ -15,7 +15,9 @@
 #include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../quality/png_load.h"
 #include "../report/play_report.h"
+#include "play_images.h"
 #include "uhdpipe/context.h"
 #include "uhdpipe/play.h"
 #include "uhdpipe/present.h"
@@ -28,7 +30,14 @@ struct play_run {
 	struct uhd_context *context;
 	struct uhd_converter *converter;
 	struct uhd_presenter *presenter;
+	bool display;                      /* the presenter drives a display (kms) */
+	struct uhd_convert_params convert; /* the options', sized by the display when free */
 	struct uhd_play_report report;
+	/* Still-image input (a PNG or a folder of them) instead of a clip. */
+	bool images_input;
+	struct uhd_image_list images;
+	struct uhd_png_picture first_picture;
+	struct uhd_stream_info images_info;
 	int64_t decoded;
 	unsigned messages_before; /* process-wide validation messages at the start */
 	bool report_unwritable;
@@ -61,6 +70,58 @@ static int check_report_path(const char *path)
 	return 0;
 }
 
+static enum uhd_stage output_stage(const struct play_run *run)
+{
+	return run->display ? UHD_STAGE_DISPLAY : UHD_STAGE_OUTPUT;
+}
+
+/* Opened before the converter: a display's --mode sets the picture size when
+ * --size does not, and a missing display fails before any GPU work. */
+static int open_presenter(struct play_run *run)
+{
+	const struct uhd_play_params *p = run->params;
+	const struct uhd_stream_info *info = run->report.info;
+	struct uhd_presenter_params pp = UHD_PRESENTER_DEFAULTS;
+	pp.spec = p->output ? p->output : "null";
+	pp.fps_num = info->fps_num;
+	pp.fps_den = info->fps_den;
+	pp.source_bits = info->bit_depth;
+	pp.display = p->display;
+	run->display = strncmp(pp.spec, "kms", 3) == 0;
+	int ret = uhd_presenter_open(&pp, &run->presenter);
+	if (ret < 0) {
+		return fail(run, output_stage(run), ret, "opening the output failed");
+	}
+	run->report.presenter = uhd_presenter_name(run->presenter);
+	run->report.location = uhd_presenter_location(run->presenter);
+	run->report.presenter_handle = run->presenter;
+	run->convert = p->convert;
+	if (run->convert.width == 0 && run->convert.height == 0) {
+		uhd_presenter_size_hint(run->presenter, &run->convert.width, &run->convert.height);
+	}
+	return 0;
+}
+
+/* Still images need no decoder and no GPU: they are R'G'B' already. */
+static int open_images(struct play_run *run)
+{
+	const struct uhd_play_params *p = run->params;
+	if (p->convert.width || p->convert.height) {
+		uhd_error("--size does not apply to PNG inputs, which are shown at their own size");
+		return fail(run, UHD_STAGE_INPUT, -EINVAL, "--size with a PNG input");
+	}
+	int ret = uhd_image_list_open(p->input, &run->images);
+	ret = ret ? ret : uhd_png_load(run->images.paths[0], &run->first_picture);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_INPUT, ret, "reading the PNG input failed");
+	}
+	uhd_image_list_info(&run->images, &run->first_picture.image, p->image_duration,
+	                    &run->images_info);
+	run->report.info = &run->images_info;
+	snprintf(run->result->device, sizeof(run->result->device), "none (PNG input)");
+	return open_presenter(run);
+}
+
 static int open_stages(struct play_run *run)
 {
 	const struct uhd_play_params *p = run->params;
@@ -68,6 +129,9 @@ static int open_stages(struct play_run *run)
 	if (ret < 0) {
 		run->report_unwritable = true;
 		return fail(run, UHD_STAGE_OUTPUT, ret, "the report cannot be written");
+	}
+	if (run->images_input) {
+		return open_images(run);
 	}
 	struct uhd_source_params sp = UHD_SOURCE_DEFAULTS;
 	sp.lenient = !run->report.strict;
@@ -86,16 +150,14 @@ static int open_stages(struct play_run *run)
 	}
 	run->report.device = uhd_context_limits(run->context)->name;
 	snprintf(run->result->device, sizeof(run->result->device), "%s", run->report.device);
-	ret = uhd_converter_create(run->context, run->report.info, &p->convert, &run->converter);
+	ret = open_presenter(run);
+	if (ret < 0) {
+		return ret;
+	}
+	ret = uhd_converter_create(run->context, run->report.info, &run->convert, &run->converter);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU conversion failed");
 	}
-	ret = uhd_presenter_create(p->output ? p->output : "null", &run->presenter);
-	if (ret < 0) {
-		return fail(run, UHD_STAGE_OUTPUT, ret, "opening the output failed");
-	}
-	run->report.presenter = uhd_presenter_name(run->presenter);
-	run->report.location = uhd_presenter_location(run->presenter);
 	return 0;
 }
 
@@ -136,7 +198,8 @@ static int process_frame(struct play_run *run, const struct uhd_frame *frame,
 	record->checksum_ms = t1 - t0;
 	record->present_ms = uhd_now_ms() - t1;
 	if (ret < 0) {
-		return fail(run, UHD_STAGE_OUTPUT, ret, "writing a frame failed");
+		return fail(run, output_stage(run), ret,
+		            run->display ? "showing a frame failed" : "writing a frame failed");
 	}
 	return uhd_play_report_add(&run->report, record);
 }
@@ -198,6 +261,71 @@ static int frame_loop(struct play_run *run)
 	return ret;
 }
 
+/* One still image to the presenter: loaded (the first one already is), checksummed. */
+static int present_image(struct play_run *run, size_t i, int64_t out_index)
+{
+	struct uhd_png_picture picture = {0};
+	double t0 = uhd_now_ms();
+	int ret = i == 0 ? 0 : uhd_png_load(run->images.paths[i], &picture);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_INPUT, ret, "reading a PNG failed");
+	}
+	const struct uhd_image *image = i == 0 ? &run->first_picture.image : &picture.image;
+	double duration = run->params->image_duration;
+	struct uhd_frame_record record = {.index = out_index,
+	                                  .decoded_index = (int64_t)i,
+	                                  .pts = (int64_t)i,
+	                                  .time_s = (double)i * duration,
+	                                  .decode_ms = uhd_now_ms() - t0};
+	if (out_index == 0) {
+		run->report.colour = image->colour;
+		run->report.width = image->width;
+		run->report.height = image->height;
+		run->report.bits = image->bits;
+	}
+	double t1 = uhd_now_ms();
+	record.checksum = uhd_image_checksum(image);
+	double t2 = uhd_now_ms();
+	ret = uhd_presenter_present(run->presenter, image, out_index);
+	record.checksum_ms = t2 - t1;
+	record.present_ms = uhd_now_ms() - t2;
+	uhd_png_picture_finish(&picture);
+	if (ret < 0) {
+		return fail(run, output_stage(run), ret,
+		            run->display ? "showing an image failed" : "writing an image failed");
+	}
+	return uhd_play_report_add(&run->report, &record);
+}
+
+static int image_loop(struct play_run *run)
+{
+	const struct uhd_play_params *p = run->params;
+	double start_ms = uhd_now_ms();
+	int64_t out_index = 0;
+	int ret = 0;
+	for (size_t i = (size_t)p->start; i < run->images.count; i++) {
+		if (p->frames >= 0 && out_index >= p->frames) {
+			break;
+		}
+		if (p->cancel && *p->cancel) {
+			ret = fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
+			break;
+		}
+		ret = present_image(run, i, out_index);
+		if (ret < 0) {
+			break;
+		}
+		out_index++;
+	}
+	run->report.seconds = (uhd_now_ms() - start_ms) / 1e3;
+	if (ret == 0 && out_index == 0) {
+		uhd_error("--start %lld is past the last image of '%s' (%zu images)",
+		          (long long)p->start, p->input, run->images.count);
+		ret = fail(run, UHD_STAGE_INPUT, -ENODATA, "no image to output");
+	}
+	return ret;
+}
+
 /* Damage is counted, not fatal, in lenient runs: say so once, on stderr, so that
  * someone who does not read the report still learns it. */
 static void sum_damage(struct play_run *run)
@@ -231,6 +359,8 @@ static void close_run(struct play_run *run)
 	/* Counted after the device is gone: objects left alive are reported then. */
 	run->result->validation_messages = uhd_validation_messages_total() - run->messages_before;
 	uhd_source_destroy(&run->source);
+	uhd_png_picture_finish(&run->first_picture);
+	uhd_image_list_close(&run->images);
 	free(run->report.frames);
 }
 
@@ -245,15 +375,25 @@ int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *r
 	run.report.presenter = "";
 	run.report.location = "";
 	run.report.strict = params->strict || params->reference_set;
+	run.images_input = uhd_play_input_is_images(params->input);
 	int ret = open_stages(&run);
-	if (ret == 0) {
+	if (ret == 0 && run.images_input) {
+		snprintf(result->output_location, sizeof(result->output_location), "%s",
+		         run.report.location);
+		ret = image_loop(&run);
+	} else if (ret == 0) {
 		const struct uhd_stream_info *info = run.report.info;
-		run.report.width = params->convert.width ? params->convert.width : info->width;
-		run.report.height = params->convert.height ? params->convert.height : info->height;
+		run.report.width = run.convert.width ? run.convert.width : info->width;
+		run.report.height = run.convert.height ? run.convert.height : info->height;
 		run.report.bits = info->bit_depth > 8 ? 16 : 8;
 		snprintf(result->output_location, sizeof(result->output_location), "%s",
 		         run.report.location);
 		ret = frame_loop(&run);
+	}
+	/* The last frame on screen and the display restored before the report. */
+	int finished = uhd_presenter_finish(run.presenter);
+	if (finished < 0 && ret == 0) {
+		ret = fail(&run, output_stage(&run), finished, "showing the last frame failed");
 	}
 	run.report.complete = ret == 0;
 	sum_damage(&run);

@@ -1,8 +1,9 @@
 /* The null presenter: frames are converted (and checksummed by the caller) and dropped. */
 #include "presenter.h"
 
-static int null_open(void *priv, const char *argument)
+static int null_open(void *priv, const char *argument, const struct uhd_presenter_params *params)
 {
+	(void)params;
 	(void)priv;
 	(void)argument;
 	return 0;

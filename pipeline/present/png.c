@@ -15,8 +15,9 @@ struct png_presenter {
 	char dir[PATH_MAX];
 };
 
-static int png_open(void *priv, const char *argument)
+static int png_open(void *priv, const char *argument, const struct uhd_presenter_params *params)
 {
+	(void)params;
 	struct png_presenter *png = priv;
 	if (!*argument) {
 		uhd_error("-o png needs a folder: -o png:DIR");

@@ -14,11 +14,13 @@ struct uhd_presenter {
 static const struct uhd_presenter_impl *const backends[] = {
         &uhd_presenter_png,
         &uhd_presenter_null,
+        &uhd_presenter_kms,
 };
 
-int uhd_presenter_create(const char *spec, struct uhd_presenter **out)
+int uhd_presenter_open(const struct uhd_presenter_params *params, struct uhd_presenter **out)
 {
 	*out = NULL;
+	const char *spec = params->spec ? params->spec : "null";
 	const char *colon = strchr(spec, ':');
 	size_t name_len = colon ? (size_t)(colon - spec) : strlen(spec);
 	const struct uhd_presenter_impl *impl = NULL;
@@ -29,7 +31,8 @@ int uhd_presenter_create(const char *spec, struct uhd_presenter **out)
 		}
 	}
 	if (!impl) {
-		uhd_error("unknown output '%s'; use -o png:DIR or -o null", spec);
+		uhd_error("unknown output '%s'; use -o png:DIR, -o kms[:CONNECTOR] or -o null",
+		          spec);
 		return -EINVAL;
 	}
 	struct uhd_presenter *presenter = calloc(1, sizeof(*presenter));
@@ -41,7 +44,7 @@ int uhd_presenter_create(const char *spec, struct uhd_presenter **out)
 	}
 	presenter->impl = impl;
 	presenter->priv = priv;
-	int ret = impl->open(priv, colon ? colon + 1 : "");
+	int ret = impl->open(priv, colon ? colon + 1 : "", params);
 	if (ret < 0) {
 		free(priv);
 		free(presenter);
@@ -49,6 +52,13 @@ int uhd_presenter_create(const char *spec, struct uhd_presenter **out)
 	}
 	*out = presenter;
 	return 0;
+}
+
+int uhd_presenter_create(const char *spec, struct uhd_presenter **out)
+{
+	struct uhd_presenter_params params = UHD_PRESENTER_DEFAULTS;
+	params.spec = spec;
+	return uhd_presenter_open(&params, out);
 }
 
 void uhd_presenter_destroy(struct uhd_presenter **presenter)
@@ -76,4 +86,30 @@ const char *uhd_presenter_name(const struct uhd_presenter *presenter)
 const char *uhd_presenter_location(const struct uhd_presenter *presenter)
 {
 	return presenter->impl->location ? presenter->impl->location(presenter->priv) : "";
+}
+
+int uhd_presenter_finish(struct uhd_presenter *presenter)
+{
+	return presenter && presenter->impl->finish ? presenter->impl->finish(presenter->priv) : 0;
+}
+
+bool uhd_presenter_paces(const struct uhd_presenter *presenter)
+{
+	return presenter->impl->paces && presenter->impl->paces(presenter->priv);
+}
+
+void uhd_presenter_size_hint(const struct uhd_presenter *presenter, int *width, int *height)
+{
+	*width = 0;
+	*height = 0;
+	if (presenter->impl->size_hint) {
+		presenter->impl->size_hint(presenter->priv, width, height);
+	}
+}
+
+void uhd_presenter_report(const struct uhd_presenter *presenter, struct uhd_json *json)
+{
+	if (presenter && presenter->impl->report) {
+		presenter->impl->report(presenter->priv, json);
+	}
 }

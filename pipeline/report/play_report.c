@@ -12,6 +12,7 @@
 #include "../common/log.h"
 #include "atomic_file.h"
 #include "json.h"
+#include "../present/presenter.h"
 #include "play_report.h"
 
 int uhd_play_report_add(struct uhd_play_report *report, const struct uhd_frame_record *record)
@@ -162,6 +163,7 @@ static void write_report(FILE *file, const struct uhd_play_report *report)
 	if (report->frame_count > 0) {
 		uhd_json_colour(&json, "colour", &report->colour);
 	}
+	uhd_presenter_report(report->presenter_handle, &json);
 	uhd_json_object_end(&json);
 	uhd_json_array_begin(&json, "frames");
 	for (int64_t i = 0; i < report->frame_count; i++) {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "uhdpipe/play.h"
+#include "uhdpipe/present.h"
 #include "uhdpipe/source.h"
 
 struct uhd_frame_record {
@@ -25,6 +26,7 @@ struct uhd_play_report {
 	const char *device;
 	const char *presenter;
 	const char *location;
+	const struct uhd_presenter *presenter_handle; /* for the display's part, or NULL */
 	int width, height, bits;
 	struct uhd_colour colour; /* of the first output frame */
 	struct uhd_frame_record *frames;

@@ -1,0 +1,121 @@
+/*
+ * play of still images: a PNG file, or a folder of PNGs shown in name order,
+ * each for --duration seconds (on a display: paced like frames of a
+ * 1/duration fps clip). The pictures are already R'G'B', so they go to the
+ * presenter as they are: no GPU conversion and no scaling.
+ */
+#include "play_images.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "../common/checksum.h"
+#include "../common/clock.h"
+#include "../common/log.h"
+#include "../quality/png_load.h"
+
+static bool is_png_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcasecmp(name + n - 4, ".png") == 0;
+}
+
+bool uhd_play_input_is_images(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && (S_ISDIR(st.st_mode) || is_png_name(path));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The PNGs of a folder (sorted), or the one file. */
+int uhd_image_list_open(const char *path, struct uhd_image_list *list)
+{
+	memset(list, 0, sizeof(*list));
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		int err = errno;
+		uhd_error("cannot open '%s': %s; check the path", path, strerror(err));
+		return -err;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		list->paths = calloc(1, sizeof(char *));
+		list->paths[0] = list->paths ? strdup(path) : NULL;
+		list->count = list->paths && list->paths[0] ? 1 : 0;
+		return list->count ? 0 : -ENOMEM;
+	}
+	DIR *dir = opendir(path);
+	if (!dir) {
+		int err = errno;
+		uhd_error("cannot read the folder '%s': %s", path, strerror(err));
+		return -err;
+	}
+	size_t capacity = 0;
+	int ret = 0;
+	for (struct dirent *e; (e = readdir(dir)) && ret == 0;) {
+		if (!is_png_name(e->d_name) || e->d_name[0] == '.') {
+			continue;
+		}
+		if (list->count == capacity) {
+			capacity = capacity ? 2 * capacity : 64;
+			char **paths = realloc(list->paths, capacity * sizeof(char *));
+			ret = paths ? 0 : -ENOMEM;
+			list->paths = paths ? paths : list->paths;
+		}
+		if (ret == 0 && asprintf(&list->paths[list->count], "%s/%s", path, e->d_name) < 0) {
+			ret = -ENOMEM;
+		}
+		list->count += ret == 0;
+	}
+	closedir(dir);
+	if (ret == 0 && list->count == 0) {
+		uhd_error(
+		        "the folder '%s' has no .png files; give a clip, a PNG or a folder of PNGs",
+		        path);
+		ret = -ENODATA;
+	}
+	if (ret == 0) {
+		qsort(list->paths, list->count, sizeof(char *), by_name);
+	}
+	return ret;
+}
+
+void uhd_image_list_close(struct uhd_image_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->paths[i]);
+	}
+	free(list->paths);
+	memset(list, 0, sizeof(*list));
+}
+
+/* What the report's "input" says about still images. */
+void uhd_image_list_info(const struct uhd_image_list *list, const struct uhd_image *first,
+                         double duration, struct uhd_stream_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	snprintf(info->container, sizeof(info->container), "%s",
+	         list->count > 1 ? "png folder" : "png");
+	snprintf(info->codec, sizeof(info->codec), "png");
+	snprintf(info->decoder, sizeof(info->decoder), "libpng");
+	snprintf(info->pixel_format, sizeof(info->pixel_format), "%s",
+	         first->bits == 16 ? "rgb48be" : "rgb24");
+	info->width = first->width;
+	info->height = first->height;
+	/* One image per `duration` seconds, in milliseconds of precision. */
+	info->fps_num = 1000;
+	info->fps_den = (int)(duration * 1000 + 0.5);
+	info->frame_count = (int64_t)list->count;
+	info->frame_count_exact = true;
+	info->duration_s = duration * (double)list->count;
+	info->bit_depth = first->significant_bits ? first->significant_bits : first->bits;
+	info->colour = first->colour;
+}

@@ -1,0 +1,158 @@
+/*
+ * The kms presenter's parts, shared by its files: kms.c (the presenter
+ * table, options, report), kms_setup.c (connector, mode, format, planes,
+ * buffers, the modeset), kms_flip.c (paced page flips and their events),
+ * kms_capture.c (writeback captures) and kms_state.c (what the display
+ * showed before, restored at the end).
+ */
+#ifndef UHD_INTERNAL_PRESENT_KMS_H
+#define UHD_INTERNAL_PRESENT_KMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../kms/device.h"
+#include "../kms/hdr.h"
+#include "../kms/pack.h"
+#include "../kms/pacing.h"
+#include "presenter.h"
+
+#define KMS_BUFFERS   3
+#define KMS_MAX_SAVED 64
+
+/* A dumb buffer with a framebuffer on it, mapped for the CPU. */
+struct kms_buffer {
+	uint32_t handle, fb_id, pitch;
+	uint64_t size;
+	uint8_t *map;
+	int64_t frame; /* the frame packed into it, -1 none */
+};
+
+/* One property value saved for restoring; blobs keep their bytes. */
+struct kms_saved_prop {
+	uint32_t object, prop;
+	uint64_t value;
+	void *blob;
+	uint32_t blob_size;
+};
+
+struct kms_props {
+	uint32_t crtc_active, crtc_mode_id;
+	uint32_t plane_fb_id, plane_crtc_id, plane_src[4], plane_crtc[4];
+	uint32_t conn_crtc_id, conn_hdr, conn_colorspace, conn_max_bpc;
+	uint32_t wb_crtc_id, wb_fb_id, wb_out_fence;
+};
+
+/* What one writeback capture showed. */
+struct kms_capture_record {
+	int64_t frame;
+	uint64_t checksum; /* of the capture as the picture's samples (uhd_image_checksum) */
+	int64_t mismatched_pixels;
+};
+
+struct kms_capture {
+	const char *dir;
+	uint32_t connector_id;
+	char connector_name[32];
+	bool shares_crtc; /* display and writeback connectors on the CRTC together */
+	const struct uhd_scanout_format *format;
+	struct kms_buffer buffer;
+	int fence_fd;
+	int64_t pending_frame; /* frame whose writeback is in flight, -1 none */
+	struct kms_buffer *pending_source;
+	uint8_t *rgb;             /* the capture as the picture's samples, for PNG and checksum */
+	struct uhd_image picture; /* layout and colour of the presented pictures */
+	struct kms_capture_record *records;
+	size_t count, capacity;
+	int64_t mismatched_frames;
+	int64_t first_bad_frame; /* -1 none */
+	int first_bad_x, first_bad_y;
+	uint16_t first_bad_want[3], first_bad_got[3];
+};
+
+struct kms_presenter {
+	struct uhd_presenter_params params;
+	char connector_arg[64];
+	struct uhd_drm_device dev;
+	bool opened; /* the device is open */
+	bool set_up; /* mode set, buffers made */
+	/* Chosen objects. */
+	uint32_t connector_id, crtc_id, plane_id;
+	int crtc_index;
+	char connector_name[32];
+	drmModeModeInfo mode;
+	bool mode_generated; /* CVT, not from the connector's list */
+	uint32_t mode_blob;
+	const struct uhd_scanout_format *format;
+	bool dithered;
+	int want_width, want_height; /* from --mode, 0 when free */
+	double want_hz;
+	struct kms_props props;
+	/* HDR signalling. */
+	enum uhd_hdr_mode hdr_mode;
+	struct uhd_hdr_signal hdr;
+	uint32_t hdr_blob;
+	const char *colorspace_name; /* NULL: Colorspace left alone */
+	uint64_t colorspace_value;
+	uint64_t max_bpc;
+	bool has_hdr_prop, has_colorspace_prop, has_max_bpc_prop;
+	/* HDR_OUTPUT_METADATA as the kernel holds it after the modeset. */
+	uint8_t hdr_readback[64];
+	uint32_t hdr_readback_size;
+	bool hdr_read_back;
+	/* Buffers and flips. */
+	struct kms_buffer buffers[KMS_BUFFERS];
+	struct kms_buffer *on_screen, *pending;
+	int64_t pending_frame;
+	struct uhd_cadence cadence;
+	bool modeset_done;
+	int64_t anchor_frame; /* the first frame that reached the screen, -1 before */
+	uint64_t anchor_sequence;
+	uint32_t last_sequence32;
+	uint64_t sequence_high; /* widening of the 32-bit vblank counter */
+	struct uhd_flip *flips;
+	size_t flip_count, flip_capacity;
+	double last_status_check_ms;
+	/* Saved state. */
+	struct kms_saved_prop saved[KMS_MAX_SAVED];
+	int saved_count;
+	bool restored;
+	struct kms_capture capture;
+	char path_kind[32]; /* how pixels reach the framebuffer */
+};
+
+/* kms_setup.c */
+int kms_choose_connector(struct kms_presenter *kms);
+int kms_setup(struct kms_presenter *kms, const struct uhd_image *image);
+void kms_release_buffers(struct kms_presenter *kms);
+int kms_buffer_create(struct kms_presenter *kms, int width, int height,
+                      const struct uhd_scanout_format *format, struct kms_buffer *buffer);
+void kms_buffer_destroy(struct kms_presenter *kms, struct kms_buffer *buffer);
+uint32_t kms_prop(struct kms_presenter *kms, uint32_t object, uint32_t type, const char *name);
+
+/* kms_flip.c */
+/* Adds the display's state for showing buffer to req: with modeset, the mode,
+ * connectors and HDR signalling too. */
+void kms_add_commit(struct kms_presenter *kms, drmModeAtomicReq *req, struct kms_buffer *buffer,
+                    bool modeset);
+int kms_present_frame(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t frame);
+int kms_finish_flips(struct kms_presenter *kms);
+int kms_wait_flip(struct kms_presenter *kms, int timeout_ms);
+int kms_check_connected(struct kms_presenter *kms);
+
+/* kms_capture.c */
+int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image);
+void kms_capture_attach(struct kms_presenter *kms, drmModeAtomicReq *req, int64_t frame,
+                        struct kms_buffer *source);
+int kms_capture_collect(struct kms_presenter *kms);
+void kms_capture_release(struct kms_presenter *kms);
+
+/* Reads HDR_OUTPUT_METADATA back from the kernel (for the report). */
+void kms_read_back_hdr(struct kms_presenter *kms);
+
+/* kms_state.c */
+int kms_state_save(struct kms_presenter *kms, const uint32_t *connectors, int connector_count);
+int kms_state_restore(struct kms_presenter *kms);
+void kms_state_free(struct kms_presenter *kms);
+
+#endif

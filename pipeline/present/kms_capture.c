@@ -1,0 +1,285 @@
+/*
+ * Writeback capture (--capture DIR): every flip carries a writeback job in
+ * the same commit, so the capture is what the display controller composed
+ * for exactly that frame. Each capture is compared with the frame's packed
+ * pixels expanded to 16 bits as a controller composes them (exact for 16-bit
+ * captures), checksummed like the picture and written as a PNG.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/checksum.h"
+#include "../common/log.h"
+#include "../common/paths.h"
+#include "kms.h"
+#include "png_file.h"
+
+#define FENCE_TIMEOUT_MS 60000
+
+static bool writeback_offers(struct kms_presenter *kms, uint32_t connector, uint32_t fourcc)
+{
+	uint64_t blob_id = 0;
+	uhd_drm_property(kms->dev.fd, connector, DRM_MODE_OBJECT_CONNECTOR,
+	                 "WRITEBACK_PIXEL_FORMATS", &blob_id);
+	drmModePropertyBlobRes *blob = drmModeGetPropertyBlob(kms->dev.fd, (uint32_t)blob_id);
+	bool found = false;
+	for (uint32_t i = 0; blob && i + 4 <= blob->length; i += 4) {
+		uint32_t f;
+		memcpy(&f, (const uint8_t *)blob->data + i, 4);
+		found |= f == fourcc;
+	}
+	drmModeFreePropertyBlob(blob);
+	return found;
+}
+
+static int find_writeback(struct kms_presenter *kms)
+{
+	for (int i = 0; i < kms->dev.resources->count_connectors; i++) {
+		drmModeConnector *c =
+		        drmModeGetConnector(kms->dev.fd, kms->dev.resources->connectors[i]);
+		if (c && c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK &&
+		    !kms->capture.connector_id) {
+			kms->capture.connector_id = c->connector_id;
+			uhd_drm_connector_name(c, kms->capture.connector_name,
+			                       sizeof(kms->capture.connector_name));
+		}
+		drmModeFreeConnector(c);
+	}
+	if (!kms->capture.connector_id) {
+		uhd_error("--capture needs a writeback connector and %s (%s) has none%s",
+		          kms->dev.path, kms->dev.driver,
+		          kms->dev.writeback ? "" : " (the kernel refused writeback connectors)");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* 16-bit captures are exact; else the scanout format itself, else 8 bits. */
+static int choose_capture_format(struct kms_presenter *kms)
+{
+	static const char *const order[] = {"xrgb16161616", NULL, "xrgb8888"};
+	for (int i = 0; i < 3; i++) {
+		const struct uhd_scanout_format *f =
+		        order[i] ? uhd_scanout_format_by_name(order[i]) : kms->format;
+		if (!f->is_float && writeback_offers(kms, kms->capture.connector_id, f->fourcc)) {
+			kms->capture.format = f;
+			return 0;
+		}
+	}
+	uhd_error("the writeback connector %s offers no format uhdpipe reads "
+	          "(xrgb16161616, xrgb2101010, xrgb8888)",
+	          kms->capture.connector_name);
+	return -ENOTSUP;
+}
+
+/* Many controllers cannot compose for a display and a writeback job at once
+ * (their encoders are not clones): then the writeback connector drives the
+ * CRTC alone, and the display shows nothing while capturing. */
+static void try_shared_crtc(struct kms_presenter *kms)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	kms->capture.shares_crtc = true;
+	if (!req) {
+		return;
+	}
+	kms_add_commit(kms, req, &kms->buffers[0], true);
+	drmModeAtomicAddProperty(req, kms->capture.connector_id, kms->props.wb_fb_id,
+	                         kms->capture.buffer.fb_id);
+	kms->capture.shares_crtc =
+	        drmModeAtomicCommit(kms->dev.fd, req,
+	                            DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET,
+	                            NULL) == 0;
+	drmModeAtomicFree(req);
+	if (!kms->capture.shares_crtc) {
+		uhd_warn("%s cannot drive %s and %s at once: capturing through %s alone, so "
+		         "the display shows nothing during this run",
+		         kms->dev.driver, kms->connector_name, kms->capture.connector_name,
+		         kms->capture.connector_name);
+	}
+}
+
+int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image)
+{
+	struct kms_capture *cap = &kms->capture;
+	cap->fence_fd = -1;
+	cap->pending_frame = -1;
+	cap->first_bad_frame = -1;
+	cap->dir = kms->params.display.capture_dir;
+	if (!cap->dir) {
+		return 0;
+	}
+	int ret = find_writeback(kms);
+	ret = ret ? ret : choose_capture_format(kms);
+	if (ret < 0) {
+		return ret;
+	}
+	ret = uhd_make_dirs(cap->dir);
+	if (ret < 0 || access(cap->dir, W_OK | X_OK) != 0) {
+		ret = ret ? ret : -errno;
+		uhd_error("cannot write captures into '%s': %s; choose a writable folder", cap->dir,
+		          strerror(-ret));
+		return ret;
+	}
+	const uint32_t conn = DRM_MODE_OBJECT_CONNECTOR;
+	kms->props.wb_crtc_id = kms_prop(kms, cap->connector_id, conn, "CRTC_ID");
+	kms->props.wb_fb_id = kms_prop(kms, cap->connector_id, conn, "WRITEBACK_FB_ID");
+	kms->props.wb_out_fence = kms_prop(kms, cap->connector_id, conn, "WRITEBACK_OUT_FENCE_PTR");
+	ret = kms_buffer_create(kms, kms->mode.hdisplay, kms->mode.vdisplay, cap->format,
+	                        &cap->buffer);
+	if (ret < 0) {
+		return ret;
+	}
+	cap->picture = *image;
+	cap->picture.data = NULL;
+	cap->picture.stride = (size_t)image->width * 3 * (size_t)(image->bits / 8);
+	cap->rgb = malloc(cap->picture.stride * (size_t)image->height);
+	if (!cap->rgb) {
+		return -ENOMEM;
+	}
+	cap->picture.data = cap->rgb;
+	try_shared_crtc(kms);
+	return 0;
+}
+
+void kms_capture_attach(struct kms_presenter *kms, drmModeAtomicReq *req, int64_t frame,
+                        struct kms_buffer *source)
+{
+	struct kms_capture *cap = &kms->capture;
+	if (!cap->dir) {
+		return;
+	}
+	cap->fence_fd = -1;
+	drmModeAtomicAddProperty(req, cap->connector_id, kms->props.wb_fb_id, cap->buffer.fb_id);
+	drmModeAtomicAddProperty(req, cap->connector_id, kms->props.wb_out_fence,
+	                         (uint64_t)(uintptr_t)&cap->fence_fd);
+	cap->pending_frame = frame;
+	cap->pending_source = source;
+}
+
+static int wait_fence(struct kms_presenter *kms)
+{
+	struct kms_capture *cap = &kms->capture;
+	struct pollfd pfd = {.fd = cap->fence_fd, .events = POLLIN};
+	int ret;
+	do {
+		ret = poll(&pfd, 1, FENCE_TIMEOUT_MS);
+	} while (ret < 0 && errno == EINTR);
+	close(cap->fence_fd);
+	cap->fence_fd = -1;
+	if (ret <= 0) {
+		uhd_error("the writeback of frame %lld on %s did not finish within %d s",
+		          (long long)cap->pending_frame, cap->connector_name,
+		          FENCE_TIMEOUT_MS / 1000);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static void note_mismatch(struct kms_capture *cap, int64_t frame, int x, int y,
+                          const uint16_t want[3], const uint16_t got[3])
+{
+	if (cap->first_bad_frame >= 0) {
+		return;
+	}
+	cap->first_bad_frame = frame;
+	cap->first_bad_x = x;
+	cap->first_bad_y = y;
+	memcpy(cap->first_bad_want, want, sizeof(cap->first_bad_want));
+	memcpy(cap->first_bad_got, got, sizeof(cap->first_bad_got));
+}
+
+/* Compares one row and stores it as the picture's samples (16-bit big-endian
+ * or 8-bit). Captures shallower than 16 bits are compared at their depth. */
+static int64_t compare_row(struct kms_presenter *kms, int y, int64_t frame)
+{
+	struct kms_capture *cap = &kms->capture;
+	const struct kms_buffer *src = cap->pending_source;
+	const uint8_t *want_row = src->map + (size_t)y * src->pitch;
+	const uint8_t *got_row = cap->buffer.map + (size_t)y * cap->buffer.pitch;
+	uint8_t *out = cap->rgb + (size_t)y * cap->picture.stride;
+	int shift = 16 - (cap->format->bits < kms->format->bits ? cap->format->bits : 16);
+	int64_t bad = 0;
+	for (int x = 0; x < cap->picture.width; x++) {
+		uint16_t want[3], got[3];
+		bool comparable = uhd_unpack_pixel16(
+		        kms->format, want_row + (size_t)x * kms->format->bytes_per_pixel, want);
+		uhd_unpack_pixel16(cap->format, got_row + (size_t)x * cap->format->bytes_per_pixel,
+		                   got);
+		bool same = true;
+		for (int c = 0; c < 3; c++) {
+			same &= (want[c] >> shift) == (got[c] >> shift);
+			if (cap->picture.bits == 16) {
+				out[6 * x + 2 * c] = (uint8_t)(got[c] >> 8);
+				out[6 * x + 2 * c + 1] = (uint8_t)got[c];
+			} else {
+				out[3 * x + c] = (uint8_t)(got[c] >> 8);
+			}
+		}
+		if (comparable && !same) {
+			note_mismatch(cap, frame, x, y, want, got);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static int add_record(struct kms_capture *cap, struct kms_capture_record record)
+{
+	if (cap->count == cap->capacity) {
+		size_t capacity = cap->capacity ? 2 * cap->capacity : 64;
+		struct kms_capture_record *r = realloc(cap->records, capacity * sizeof(*r));
+		if (!r) {
+			return -ENOMEM;
+		}
+		cap->records = r;
+		cap->capacity = capacity;
+	}
+	cap->records[cap->count++] = record;
+	return 0;
+}
+
+int kms_capture_collect(struct kms_presenter *kms)
+{
+	struct kms_capture *cap = &kms->capture;
+	if (cap->pending_frame < 0 || kms->pending_frame == cap->pending_frame) {
+		return 0; /* nothing captured, or its flip is still in flight */
+	}
+	int64_t frame = cap->pending_frame;
+	int ret = cap->fence_fd >= 0 ? wait_fence(kms) : 0;
+	cap->pending_frame = -1;
+	if (ret < 0) {
+		return ret;
+	}
+	struct kms_capture_record record = {.frame = frame};
+	for (int y = 0; y < cap->picture.height; y++) {
+		record.mismatched_pixels += compare_row(kms, y, frame);
+	}
+	record.checksum = uhd_image_checksum(&cap->picture);
+	if (record.mismatched_pixels) {
+		cap->mismatched_frames++;
+		uhd_warn("capture of frame %lld differs from what was rendered in %lld pixel(s)",
+		         (long long)frame, (long long)record.mismatched_pixels);
+	}
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/capture-%06lld.png", cap->dir, (long long)frame);
+	ret = uhd_png_write(path, &cap->picture);
+	return ret ? ret : add_record(cap, record);
+}
+
+void kms_capture_release(struct kms_presenter *kms)
+{
+	struct kms_capture *cap = &kms->capture;
+	if (cap->fence_fd >= 0) {
+		close(cap->fence_fd);
+	}
+	cap->fence_fd = -1;
+	kms_buffer_destroy(kms, &cap->buffer);
+	free(cap->rgb);
+	free(cap->records);
+	cap->rgb = NULL;
+	cap->records = NULL;
+}

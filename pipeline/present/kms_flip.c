@@ -1,0 +1,257 @@
+/*
+ * Paced page flips. Frame i of the source is due on the vblank
+ * anchor + cadence(i) - cadence(a), the anchor being the vblank that frame a,
+ * the first one after the modeset, reached. A frame
+ * ready early waits for the vblank before its own (the commit then lands on
+ * it); one ready late is flipped at once and counted late, or dropped with
+ * --drop-late when even the next frame's vblank has passed. Only one flip is
+ * in flight: the next commit waits for its event, which gives the vblank
+ * count and time every frame reached the screen.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/clock.h"
+#include "../common/fault.h"
+#include "../common/log.h"
+#include "kms.h"
+
+#define FLIP_TIMEOUT_MS 60000 /* an 8K composition under emulation takes seconds */
+
+static void add(drmModeAtomicReq *req, uint32_t object, uint32_t prop, uint64_t value)
+{
+	if (prop) {
+		drmModeAtomicAddProperty(req, object, prop, value);
+	}
+}
+
+void kms_add_commit(struct kms_presenter *kms, drmModeAtomicReq *req, struct kms_buffer *buffer,
+                    bool modeset)
+{
+	const struct kms_props *p = &kms->props;
+	add(req, kms->plane_id, p->plane_fb_id, buffer->fb_id);
+	if (!modeset) {
+		return;
+	}
+	uint64_t w = kms->mode.hdisplay, h = kms->mode.vdisplay;
+	const uint64_t rect[4] = {0, 0, w, h};
+	add(req, kms->plane_id, p->plane_crtc_id, kms->crtc_id);
+	for (int i = 0; i < 4; i++) {
+		add(req, kms->plane_id, p->plane_src[i], rect[i] << 16);
+		add(req, kms->plane_id, p->plane_crtc[i], rect[i]);
+	}
+	add(req, kms->crtc_id, p->crtc_mode_id, kms->mode_blob);
+	add(req, kms->crtc_id, p->crtc_active, 1);
+	/* A writeback connector that cannot share the CRTC drives it alone. */
+	bool detached = kms->capture.connector_id && !kms->capture.shares_crtc;
+	add(req, kms->connector_id, p->conn_crtc_id, detached ? 0 : kms->crtc_id);
+	add(req, kms->capture.connector_id, p->wb_crtc_id, kms->crtc_id);
+	add(req, kms->connector_id, p->conn_hdr, kms->hdr_blob);
+	if (kms->colorspace_name) {
+		add(req, kms->connector_id, p->conn_colorspace, kms->colorspace_value);
+	}
+	add(req, kms->connector_id, p->conn_max_bpc, kms->max_bpc);
+}
+
+/* The kernel's 32-bit vblank count, widened so that long runs do not wrap. */
+static uint64_t widen(struct kms_presenter *kms, uint32_t sequence)
+{
+	if (kms->flip_count > 0 && sequence < kms->last_sequence32) {
+		kms->sequence_high += 1ull << 32;
+	}
+	kms->last_sequence32 = sequence;
+	return kms->sequence_high | sequence;
+}
+
+static int record(struct kms_presenter *kms, struct uhd_flip flip)
+{
+	if (kms->flip_count == kms->flip_capacity) {
+		size_t capacity = kms->flip_capacity ? 2 * kms->flip_capacity : 256;
+		struct uhd_flip *flips = realloc(kms->flips, capacity * sizeof(*flips));
+		if (!flips) {
+			return -ENOMEM;
+		}
+		kms->flips = flips;
+		kms->flip_capacity = capacity;
+	}
+	kms->flips[kms->flip_count++] = flip;
+	return 0;
+}
+
+static void on_flip(int fd, unsigned int sequence, unsigned int sec, unsigned int usec,
+                    unsigned int crtc_id, void *data)
+{
+	(void)fd;
+	(void)crtc_id;
+	struct kms_presenter *kms = data;
+	if (!kms->pending) {
+		return;
+	}
+	struct uhd_flip flip = {.frame = kms->pending_frame,
+	                        .sequence = widen(kms, sequence),
+	                        .time_s = sec + usec / 1e6};
+	/* The modeset's own event is stamped when the CRTC came on, off the
+	 * refresh grid that follows: the cadence is anchored on the first flip. */
+	if (kms->anchor_frame < 0 && kms->flip_count > 0) {
+		kms->anchor_frame = flip.frame;
+		kms->anchor_sequence = flip.sequence;
+	}
+	record(kms, flip);
+	kms->on_screen = kms->pending;
+	kms->pending = NULL;
+	kms->pending_frame = -1;
+}
+
+int kms_wait_flip(struct kms_presenter *kms, int timeout_ms)
+{
+	drmEventContext events = {.version = 3, .page_flip_handler2 = on_flip};
+	double deadline = uhd_now_ms() + timeout_ms;
+	while (kms->pending) {
+		struct pollfd pfd = {.fd = kms->dev.fd, .events = POLLIN};
+		int left = (int)(deadline - uhd_now_ms());
+		int ret = left > 0 ? poll(&pfd, 1, left) : 0;
+		if (ret < 0 && errno == EINTR) {
+			continue;
+		}
+		if (ret <= 0) {
+			uhd_error("no page-flip event from %s within %d s; the display stopped "
+			          "refreshing",
+			          kms->connector_name, timeout_ms / 1000);
+			return -ETIMEDOUT;
+		}
+		if (drmHandleEvent(kms->dev.fd, &events) != 0) {
+			uhd_error("reading DRM events from %s failed: %s", kms->dev.path,
+			          strerror(errno));
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+int kms_check_connected(struct kms_presenter *kms)
+{
+	double now = uhd_now_ms();
+	if (now - kms->last_status_check_ms < 1000) {
+		return 0;
+	}
+	kms->last_status_check_ms = now;
+	drmModeConnector *c = drmModeGetConnectorCurrent(kms->dev.fd, kms->connector_id);
+	bool connected = c && c->connection == DRM_MODE_CONNECTED;
+	drmModeFreeConnector(c);
+	if (!connected) {
+		uhd_error("the display on %s was disconnected after %zu presented frame(s)",
+		          kms->connector_name, kms->flip_count);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* The vblank count now (a query, no wait). */
+static int vblank_now(struct kms_presenter *kms, uint64_t *sequence)
+{
+	drmVBlank vbl = {.request = {.type = DRM_VBLANK_RELATIVE, .sequence = 0}};
+	vbl.request.type |=
+	        (unsigned)kms->crtc_index << DRM_VBLANK_HIGH_CRTC_SHIFT & DRM_VBLANK_HIGH_CRTC_MASK;
+	if (drmWaitVBlank(kms->dev.fd, &vbl) != 0) {
+		return -errno;
+	}
+	*sequence = kms->sequence_high | vbl.reply.sequence;
+	if (vbl.reply.sequence < kms->last_sequence32) {
+		*sequence += 1ull << 32;
+	}
+	return 0;
+}
+
+static int wait_vblank(struct kms_presenter *kms, uint64_t sequence)
+{
+	drmVBlank vbl = {.request = {.type = DRM_VBLANK_ABSOLUTE, .sequence = (uint32_t)sequence}};
+	vbl.request.type |=
+	        (unsigned)kms->crtc_index << DRM_VBLANK_HIGH_CRTC_SHIFT & DRM_VBLANK_HIGH_CRTC_MASK;
+	while (drmWaitVBlank(kms->dev.fd, &vbl) != 0) {
+		if (errno != EINTR) {
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* The vblank frame is due on, from the anchor. */
+static uint64_t due(struct kms_presenter *kms, int64_t frame)
+{
+	return kms->anchor_sequence +
+	       (uint64_t)(uhd_cadence_vblank(&kms->cadence, frame) -
+	                  uhd_cadence_vblank(&kms->cadence, kms->anchor_frame));
+}
+
+/* Waits until a commit now lands on the frame's vblank; *drop when it can only
+ * land after the next frame's (with --drop-late). */
+static int pace(struct kms_presenter *kms, int64_t frame, bool *drop)
+{
+	*drop = false;
+	if (kms->anchor_frame < 0) {
+		return 0;
+	}
+	uint64_t target = due(kms, frame), now = 0;
+	int ret = vblank_now(kms, &now);
+	if (ret < 0) {
+		return 0; /* no vblank counter: flip as soon as possible */
+	}
+	if (kms->params.display.drop_late && now + 1 > due(kms, frame + 1)) {
+		*drop = true;
+		return 0;
+	}
+	return now + 1 < target ? wait_vblank(kms, target - 1) : 0;
+}
+
+static int commit(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t frame)
+{
+	bool modeset = kms->flip_count == 0 && !kms->pending && kms->anchor_frame < 0 &&
+	               !kms->modeset_done;
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	if (!req) {
+		return -ENOMEM;
+	}
+	kms_add_commit(kms, req, buffer, modeset);
+	kms_capture_attach(kms, req, frame, buffer);
+	uint32_t flags = DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT |
+	                 (modeset ? DRM_MODE_ATOMIC_ALLOW_MODESET : 0);
+	int ret = uhd_fault_hit(UHD_FAULT_KMS_COMMIT)
+	                  ? (errno = EINVAL, -1)
+	                  : drmModeAtomicCommit(kms->dev.fd, req, flags, kms);
+	drmModeAtomicFree(req);
+	if (ret != 0) {
+		int err = errno;
+		uhd_error("%s refused the %s of frame %lld: %s", kms->connector_name,
+		          modeset ? "modeset" : "page flip", (long long)frame, strerror(err));
+		return err == ENODEV ? -ENODEV : -EIO;
+	}
+	kms->modeset_done = true;
+	kms->pending = buffer;
+	kms->pending_frame = frame;
+	return 0;
+}
+
+int kms_present_frame(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t frame)
+{
+	int ret = kms_check_connected(kms);
+	ret = ret ? ret : kms_wait_flip(kms, FLIP_TIMEOUT_MS);
+	ret = ret ? ret : kms_capture_collect(kms);
+	bool drop = false;
+	ret = ret ? ret : pace(kms, frame, &drop);
+	if (ret < 0) {
+		return ret;
+	}
+	if (drop) {
+		return record(kms, (struct uhd_flip){.frame = frame, .dropped = true});
+	}
+	return commit(kms, buffer, frame);
+}
+
+int kms_finish_flips(struct kms_presenter *kms)
+{
+	int ret = kms_wait_flip(kms, FLIP_TIMEOUT_MS);
+	int ret2 = kms_capture_collect(kms);
+	return ret ? ret : ret2;
+}
