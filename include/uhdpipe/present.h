@@ -10,6 +10,7 @@
 #ifndef UHDPIPE_PRESENT_H
 #define UHDPIPE_PRESENT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,9 +25,9 @@ struct uhd_presenter;
 
 /* Options of the kms backend (ignored by the others). */
 struct uhd_display_params {
-	/* "WxH" or "WxH@HZ": a mode of the connector, else VESA CVT reduced-blanking
-	 * timings checked with a TEST_ONLY commit. NULL: the picture's size at the
-	 * connector's preferred refresh (default NULL). */
+	/* "WxH" or "WxH@HZ": a mode of the connector (of that size: the preferred
+	 * one, else the fastest), else VESA CVT reduced-blanking timings checked
+	 * with a TEST_ONLY commit. NULL: the picture's size (default NULL). */
 	const char *mode;
 	/* "auto", "xrgb8888", "xrgb2101010", "xbgr2101010", "xrgb16161616",
 	 * "xbgr16161616f". auto: the deepest format the plane offers; a picture
@@ -51,6 +52,9 @@ struct uhd_presenter_params {
 	const char *spec; /* "png:DIR", "null", "kms" or "kms:CONNECTOR" (default "null") */
 	/* Frame rate the frames should be shown at on displays; 0/0 = 60 Hz. */
 	int fps_num, fps_den;
+	/* Checked while a display waits for a refresh: when it becomes non-zero,
+	 * present() returns -EINTR (default NULL). */
+	volatile sig_atomic_t *cancel;
 	/* Bit depth of the source (a clip's, a pattern's): a display format with
 	 * fewer bits gets a warning; 0 = the pictures' own (default 0). */
 	int source_bits;
@@ -78,6 +82,11 @@ UHD_API void uhd_presenter_destroy(struct uhd_presenter **presenter);
  * disconnected, -EIO when the kernel refused a commit. */
 UHD_API int uhd_presenter_present(struct uhd_presenter *presenter, const struct uhd_image *image,
                                   int64_t index);
+
+/* Presents the same picture as the previous call, unchanged: a display shows
+ * its framebuffer again without repacking it; file backends write it again. */
+UHD_API int uhd_presenter_present_again(struct uhd_presenter *presenter,
+                                        const struct uhd_image *image, int64_t index);
 
 /* Waits until the last frame is on screen (and captured), then restores what
  * a display showed before; nothing for file backends. Runs call it before

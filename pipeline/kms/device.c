@@ -26,13 +26,14 @@ static void release(struct uhd_drm_device *dev)
 	dev->fd = -1;
 }
 
-/* Opens one card node and checks it is a KMS device with atomic support. */
-static int open_card(const char *path, struct uhd_drm_device *dev, bool quiet)
+/* Opens one card node and checks it is a KMS device with atomic support.
+ * quiet: only a permission problem is logged; silent: nothing is. */
+static int open_card(const char *path, struct uhd_drm_device *dev, bool quiet, bool silent)
 {
 	dev->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0) {
 		int err = errno;
-		if (!quiet || err == EACCES) {
+		if (!silent && (!quiet || err == EACCES)) {
 			uhd_error("cannot open the DRM device '%s': %s%s", path, strerror(err),
 			          err == EACCES
 			                  ? "; run as a member of the 'video' group or as root"
@@ -47,10 +48,9 @@ static int open_card(const char *path, struct uhd_drm_device *dev, bool quiet)
 	dev->resources = drmModeGetResources(dev->fd);
 	if (!dev->resources || dev->resources->count_connectors == 0 ||
 	    dev->resources->count_crtcs == 0) {
-		if (!quiet) {
-			uhd_error("'%s' (%s) has no display outputs (no KMS connectors); use -o "
-			          "png:DIR "
-			          "for headless runs",
+		if (!quiet && !silent) {
+			uhd_error("'%s' (%s) has no display outputs (no KMS connectors); "
+			          "use -o png:DIR for headless runs",
 			          path, dev->driver);
 		}
 		release(dev);
@@ -58,9 +58,11 @@ static int open_card(const char *path, struct uhd_drm_device *dev, bool quiet)
 	}
 	if (drmSetClientCap(dev->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) != 0 ||
 	    drmSetClientCap(dev->fd, DRM_CLIENT_CAP_ATOMIC, 1) != 0) {
-		uhd_error("'%s' (%s) has no atomic modesetting, which uhdpipe needs; update the "
-		          "kernel driver",
-		          path, dev->driver);
+		if (!silent) {
+			uhd_error("'%s' (%s) has no atomic modesetting, which uhdpipe needs; "
+			          "update the kernel driver",
+			          path, dev->driver);
+		}
 		release(dev);
 		return -ENOTSUP;
 	}
@@ -70,7 +72,10 @@ static int open_card(const char *path, struct uhd_drm_device *dev, bool quiet)
 	dev->resources = drmModeGetResources(dev->fd);
 	dev->planes = drmModeGetPlaneResources(dev->fd);
 	if (!dev->resources || !dev->planes) {
-		uhd_error("cannot read the KMS resources of '%s': %s", path, strerror(errno));
+		if (!silent) {
+			uhd_error("cannot read the KMS resources of '%s': %s", path,
+			          strerror(errno));
+		}
 		release(dev);
 		return -EIO;
 	}
@@ -82,7 +87,7 @@ int uhd_drm_open(const char *path, struct uhd_drm_device *dev)
 	memset(dev, 0, sizeof(*dev));
 	dev->fd = -1;
 	if (path && *path) {
-		return open_card(path, dev, false);
+		return open_card(path, dev, false, false);
 	}
 	/* The first card node with connectors: render-only GPUs have none. */
 	for (int i = 0; i < 16; i++) {
@@ -91,13 +96,20 @@ int uhd_drm_open(const char *path, struct uhd_drm_device *dev)
 		if (access(card, F_OK) != 0) {
 			continue;
 		}
-		int ret = open_card(card, dev, true);
+		int ret = open_card(card, dev, true, false);
 		if (ret == 0 || ret == -EACCES || ret == -ENOTSUP) {
 			return ret;
 		}
 	}
 	uhd_error("no DRM device: use -o png:DIR for headless runs");
 	return -ENODEV;
+}
+
+int uhd_drm_open_silent(const char *path, struct uhd_drm_device *dev)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->fd = -1;
+	return open_card(path, dev, true, true);
 }
 
 void uhd_drm_close(struct uhd_drm_device *dev)

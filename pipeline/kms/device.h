@@ -26,6 +26,8 @@ struct uhd_drm_device {
  * -ENODEV no DRM device with KMS, -EACCES no permission, -ENOTSUP no atomic
  * modesetting. */
 int uhd_drm_open(const char *path, struct uhd_drm_device *dev);
+/* The same for one node, logging nothing: for probe, which reports failures itself. */
+int uhd_drm_open_silent(const char *path, struct uhd_drm_device *dev);
 void uhd_drm_close(struct uhd_drm_device *dev);
 
 /* Property id of name on an object (0 when the object lacks it); value gets

@@ -474,7 +474,7 @@ static int read_device(const char *path, struct uhd_kms_device *out)
 {
 	struct uhd_drm_device dev;
 	snprintf(out->path, sizeof(out->path), "%s", path);
-	out->error = uhd_drm_open(path, &dev);
+	out->error = uhd_drm_open_silent(path, &dev);
 	if (out->error < 0) {
 		return 0;
 	}

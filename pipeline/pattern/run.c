@@ -112,6 +112,7 @@ static int open_stages(struct pattern_run *run)
 	pp.fps_num = (int)lround(run->sequence->rate * 1000);
 	pp.fps_den = 1000;
 	pp.source_bits = p->format.bits;
+	pp.cancel = p->cancel;
 	pp.display = p->display;
 	ret = uhd_presenter_open(&pp, &run->presenter);
 	if (ret < 0) {
@@ -233,8 +234,13 @@ static int frame_loop(struct pattern_run *run)
 			return fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
 		}
 		run->changed = false;
+		uint64_t shown = run->shown_generation;
 		ret = refresh(run);
-		ret = ret ? ret : uhd_presenter_present(run->presenter, &run->image, run->frame);
+		/* An unchanged pattern is shown again as it is (a display re-flips it). */
+		bool same = run->frame > 0 && shown == run->shown_generation;
+		ret = ret    ? ret
+		      : same ? uhd_presenter_present_again(run->presenter, &run->image, run->frame)
+		             : uhd_presenter_present(run->presenter, &run->image, run->frame);
 		if (ret < 0) {
 			return fail(run, output_stage(run), ret, "presenting a frame failed");
 		}

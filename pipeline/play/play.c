@@ -86,6 +86,7 @@ static int open_presenter(struct play_run *run)
 	pp.fps_num = info->fps_num;
 	pp.fps_den = info->fps_den;
 	pp.source_bits = info->bit_depth;
+	pp.cancel = p->cancel;
 	pp.display = p->display;
 	run->display = strncmp(pp.spec, "kms", 3) == 0;
 	int ret = uhd_presenter_open(&pp, &run->presenter);

@@ -48,7 +48,9 @@ int uhd_image_list_open(const char *path, struct uhd_image_list *list)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		list->paths = calloc(1, sizeof(char *));
-		list->paths[0] = list->paths ? strdup(path) : NULL;
+		if (list->paths) {
+			list->paths[0] = strdup(path);
+		}
 		list->count = list->paths && list->paths[0] ? 1 : 0;
 		return list->count ? 0 : -ENOMEM;
 	}

@@ -99,9 +99,9 @@ static int kms_open(void *priv, const char *argument, const struct uhd_presenter
 	return ret;
 }
 
-static int kms_present(void *priv, const struct uhd_image *image, int64_t index)
+static int present(struct kms_presenter *kms, const struct uhd_image *image, int64_t index,
+                   bool again)
 {
-	struct kms_presenter *kms = priv;
 	if (!kms->set_up) {
 		int ret = kms_setup(kms, image);
 		if (ret < 0) {
@@ -116,23 +116,23 @@ static int kms_present(void *priv, const struct uhd_image *image, int64_t index)
 		        kms->mode.vdisplay);
 		return -EINVAL;
 	}
-	struct kms_buffer *buffer = &kms->buffers[index % KMS_BUFFERS];
-	if (buffer == kms->on_screen || buffer == kms->pending) {
-		/* Only after a failed flip: never write into what is scanned out. */
-		int ret = kms_finish_flips(kms);
-		if (ret < 0) {
-			return ret;
-		}
-	}
-	uhd_pack_image(image, kms->format, buffer->map, buffer->pitch);
-	buffer->frame = index;
-	return kms_present_frame(kms, buffer, index);
+	return kms_present_frame(kms, image, index, again);
+}
+
+static int kms_present(void *priv, const struct uhd_image *image, int64_t index)
+{
+	return present(priv, image, index, false);
+}
+
+static int kms_present_again(void *priv, const struct uhd_image *image, int64_t index)
+{
+	return present(priv, image, index, true);
 }
 
 static int kms_finish(void *priv)
 {
 	struct kms_presenter *kms = priv;
-	if (!kms->opened || kms->restored) {
+	if (!kms->opened || kms->restore_result) {
 		return 0;
 	}
 	int ret = kms->set_up ? kms_finish_flips(kms) : 0;
@@ -181,6 +181,7 @@ const struct uhd_presenter_impl uhd_presenter_kms = {
         .priv_size = sizeof(struct kms_presenter),
         .open = kms_open,
         .present = kms_present,
+        .present_again = kms_present_again,
         .close = kms_close,
         .finish = kms_finish,
         .location = kms_location,

@@ -38,6 +38,10 @@ struct kms_saved_prop {
 
 struct kms_props {
 	uint32_t crtc_active, crtc_mode_id;
+	/* Left by a previous client, they would change the picture: reset. */
+	uint32_t crtc_gamma, crtc_degamma, crtc_ctm, plane_rotation, plane_alpha;
+	uint32_t conn_broadcast_rgb;
+	uint64_t broadcast_full;
 	uint32_t plane_fb_id, plane_crtc_id, plane_src[4], plane_crtc[4];
 	uint32_t conn_crtc_id, conn_hdr, conn_colorspace, conn_max_bpc;
 	uint32_t wb_crtc_id, wb_fb_id, wb_out_fence;
@@ -47,7 +51,10 @@ struct kms_props {
 struct kms_capture_record {
 	int64_t frame;
 	uint64_t checksum; /* of the capture as the picture's samples (uhd_image_checksum) */
+	bool compared;     /* false for float scanout, which is not compared */
 	int64_t mismatched_pixels;
+	int first_bad_x, first_bad_y; /* the first mismatch, when there is one */
+	uint16_t first_bad_want[3], first_bad_got[3];
 };
 
 struct kms_capture {
@@ -65,9 +72,6 @@ struct kms_capture {
 	struct kms_capture_record *records;
 	size_t count, capacity;
 	int64_t mismatched_frames;
-	int64_t first_bad_frame; /* -1 none */
-	int first_bad_x, first_bad_y;
-	uint16_t first_bad_want[3], first_bad_got[3];
 };
 
 struct kms_presenter {
@@ -78,6 +82,9 @@ struct kms_presenter {
 	bool set_up; /* mode set, buffers made */
 	/* Chosen objects. */
 	uint32_t connector_id, crtc_id, plane_id;
+	/* Other planes a previous client left on the CRTC: turned off. */
+	uint32_t other_planes[8];
+	int other_plane_count;
 	int crtc_index;
 	char connector_name[32];
 	drmModeModeInfo mode;
@@ -113,10 +120,12 @@ struct kms_presenter {
 	struct uhd_flip *flips;
 	size_t flip_count, flip_capacity;
 	double last_status_check_ms;
+	bool no_vblank_counter;
 	/* Saved state. */
 	struct kms_saved_prop saved[KMS_MAX_SAVED];
 	int saved_count;
-	bool restored;
+	bool restored;              /* the saved state is back */
+	const char *restore_result; /* "saved state", "off", "failed"; NULL before */
 	struct kms_capture capture;
 	char path_kind[32]; /* how pixels reach the framebuffer */
 };
@@ -135,7 +144,10 @@ uint32_t kms_prop(struct kms_presenter *kms, uint32_t object, uint32_t type, con
  * connectors and HDR signalling too. */
 void kms_add_commit(struct kms_presenter *kms, drmModeAtomicReq *req, struct kms_buffer *buffer,
                     bool modeset);
-int kms_present_frame(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t frame);
+/* Packs image into a free buffer (unless again: the picture on screen is
+ * shown again as it is), waits for its vblank and flips to it. */
+int kms_present_frame(struct kms_presenter *kms, const struct uhd_image *image, int64_t frame,
+                      bool again);
 int kms_finish_flips(struct kms_presenter *kms);
 int kms_wait_flip(struct kms_presenter *kms, int timeout_ms);
 int kms_check_connected(struct kms_presenter *kms);
@@ -145,6 +157,8 @@ int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image);
 void kms_capture_attach(struct kms_presenter *kms, drmModeAtomicReq *req, int64_t frame,
                         struct kms_buffer *source);
 int kms_capture_collect(struct kms_presenter *kms);
+/* Forgets the capture attached to a commit the kernel refused. */
+void kms_capture_abandon(struct kms_presenter *kms);
 void kms_capture_release(struct kms_presenter *kms);
 
 /* Reads HDR_OUTPUT_METADATA back from the kernel (for the report). */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../common/checksum.h"
+#include "../common/clock.h"
 #include "../common/log.h"
 #include "../common/paths.h"
 #include "kms.h"
@@ -79,27 +80,42 @@ static int choose_capture_format(struct kms_presenter *kms)
 /* Many controllers cannot compose for a display and a writeback job at once
  * (their encoders are not clones): then the writeback connector drives the
  * CRTC alone, and the display shows nothing while capturing. */
-static void try_shared_crtc(struct kms_presenter *kms)
+static int test_commit(struct kms_presenter *kms)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
-	kms->capture.shares_crtc = true;
 	if (!req) {
-		return;
+		return -ENOMEM;
 	}
 	kms_add_commit(kms, req, &kms->buffers[0], true);
 	drmModeAtomicAddProperty(req, kms->capture.connector_id, kms->props.wb_fb_id,
 	                         kms->capture.buffer.fb_id);
-	kms->capture.shares_crtc =
-	        drmModeAtomicCommit(kms->dev.fd, req,
-	                            DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET,
-	                            NULL) == 0;
+	int ret = drmModeAtomicCommit(
+	        kms->dev.fd, req, DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
+	ret = ret ? -errno : 0;
 	drmModeAtomicFree(req);
-	if (!kms->capture.shares_crtc) {
-		uhd_warn("%s cannot drive %s and %s at once: capturing through %s alone, so "
-		         "the display shows nothing during this run",
-		         kms->dev.driver, kms->connector_name, kms->capture.connector_name,
-		         kms->capture.connector_name);
+	return ret;
+}
+
+static int try_shared_crtc(struct kms_presenter *kms)
+{
+	kms->capture.shares_crtc = true;
+	if (test_commit(kms) == 0) {
+		return 0;
 	}
+	kms->capture.shares_crtc = false;
+	int ret = test_commit(kms);
+	if (ret < 0) {
+		uhd_error(
+		        "the writeback connector %s refuses this mode and format (%s); capture at "
+		        "another --mode or --format",
+		        kms->capture.connector_name, strerror(-ret));
+		return -ENOTSUP;
+	}
+	uhd_warn("%s cannot drive %s and %s at once: capturing through %s alone, so "
+	         "the display shows nothing during this run",
+	         kms->dev.driver, kms->connector_name, kms->capture.connector_name,
+	         kms->capture.connector_name);
+	return 0;
 }
 
 int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image)
@@ -107,7 +123,6 @@ int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image)
 	struct kms_capture *cap = &kms->capture;
 	cap->fence_fd = -1;
 	cap->pending_frame = -1;
-	cap->first_bad_frame = -1;
 	cap->dir = kms->params.display.capture_dir;
 	if (!cap->dir) {
 		return 0;
@@ -141,8 +156,7 @@ int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image)
 		return -ENOMEM;
 	}
 	cap->picture.data = cap->rgb;
-	try_shared_crtc(kms);
-	return 0;
+	return try_shared_crtc(kms);
 }
 
 void kms_capture_attach(struct kms_presenter *kms, drmModeAtomicReq *req, int64_t frame,
@@ -152,6 +166,9 @@ void kms_capture_attach(struct kms_presenter *kms, drmModeAtomicReq *req, int64_
 	if (!cap->dir) {
 		return;
 	}
+	if (cap->fence_fd >= 0) {
+		close(cap->fence_fd);
+	}
 	cap->fence_fd = -1;
 	drmModeAtomicAddProperty(req, cap->connector_id, kms->props.wb_fb_id, cap->buffer.fb_id);
 	drmModeAtomicAddProperty(req, cap->connector_id, kms->props.wb_out_fence,
@@ -160,13 +177,26 @@ void kms_capture_attach(struct kms_presenter *kms, drmModeAtomicReq *req, int64_
 	cap->pending_source = source;
 }
 
+void kms_capture_abandon(struct kms_presenter *kms)
+{
+	struct kms_capture *cap = &kms->capture;
+	if (cap->fence_fd >= 0) {
+		close(cap->fence_fd);
+	}
+	cap->fence_fd = -1;
+	cap->pending_frame = -1;
+	cap->pending_source = NULL;
+}
+
 static int wait_fence(struct kms_presenter *kms)
 {
 	struct kms_capture *cap = &kms->capture;
 	struct pollfd pfd = {.fd = cap->fence_fd, .events = POLLIN};
+	double deadline = uhd_now_ms() + FENCE_TIMEOUT_MS;
 	int ret;
 	do {
-		ret = poll(&pfd, 1, FENCE_TIMEOUT_MS);
+		int left = (int)(deadline - uhd_now_ms());
+		ret = left > 0 ? poll(&pfd, 1, left) : 0;
 	} while (ret < 0 && errno == EINTR);
 	close(cap->fence_fd);
 	cap->fence_fd = -1;
@@ -179,30 +209,36 @@ static int wait_fence(struct kms_presenter *kms)
 	return 0;
 }
 
-static void note_mismatch(struct kms_capture *cap, int64_t frame, int x, int y,
-                          const uint16_t want[3], const uint16_t got[3])
+static void note_mismatch(struct kms_capture_record *record, int x, int y, const uint16_t want[3],
+                          const uint16_t got[3])
 {
-	if (cap->first_bad_frame >= 0) {
+	if (record->mismatched_pixels++ > 0) {
 		return;
 	}
-	cap->first_bad_frame = frame;
-	cap->first_bad_x = x;
-	cap->first_bad_y = y;
-	memcpy(cap->first_bad_want, want, sizeof(cap->first_bad_want));
-	memcpy(cap->first_bad_got, got, sizeof(cap->first_bad_got));
+	record->first_bad_x = x;
+	record->first_bad_y = y;
+	memcpy(record->first_bad_want, want, sizeof(record->first_bad_want));
+	memcpy(record->first_bad_got, got, sizeof(record->first_bad_got));
+}
+
+/* A 16-bit value as a capture of `bits` holds it: controllers round (vkms
+ * 6.1 writes 8 bits as DIV_ROUND_CLOSEST(v, 257)). */
+static uint32_t at_depth(uint32_t v, int bits)
+{
+	uint32_t max = (1u << bits) - 1;
+	return bits >= 16 ? v : (v * max + 32767) / 65535;
 }
 
 /* Compares one row and stores it as the picture's samples (16-bit big-endian
- * or 8-bit). Captures shallower than 16 bits are compared at their depth. */
-static int64_t compare_row(struct kms_presenter *kms, int y, int64_t frame)
+ * or 8-bit). Captures shallower than the scanout are compared at their depth. */
+static void compare_row(struct kms_presenter *kms, int y, struct kms_capture_record *record)
 {
 	struct kms_capture *cap = &kms->capture;
 	const struct kms_buffer *src = cap->pending_source;
 	const uint8_t *want_row = src->map + (size_t)y * src->pitch;
 	const uint8_t *got_row = cap->buffer.map + (size_t)y * cap->buffer.pitch;
 	uint8_t *out = cap->rgb + (size_t)y * cap->picture.stride;
-	int shift = 16 - (cap->format->bits < kms->format->bits ? cap->format->bits : 16);
-	int64_t bad = 0;
+	int depth = cap->format->bits < kms->format->bits ? cap->format->bits : 16;
 	for (int x = 0; x < cap->picture.width; x++) {
 		uint16_t want[3], got[3];
 		bool comparable = uhd_unpack_pixel16(
@@ -211,7 +247,7 @@ static int64_t compare_row(struct kms_presenter *kms, int y, int64_t frame)
 		                   got);
 		bool same = true;
 		for (int c = 0; c < 3; c++) {
-			same &= (want[c] >> shift) == (got[c] >> shift);
+			same &= at_depth(want[c], depth) == at_depth(got[c], depth);
 			if (cap->picture.bits == 16) {
 				out[6 * x + 2 * c] = (uint8_t)(got[c] >> 8);
 				out[6 * x + 2 * c + 1] = (uint8_t)got[c];
@@ -220,11 +256,9 @@ static int64_t compare_row(struct kms_presenter *kms, int y, int64_t frame)
 			}
 		}
 		if (comparable && !same) {
-			note_mismatch(cap, frame, x, y, want, got);
-			bad++;
+			note_mismatch(record, x, y, want, got);
 		}
 	}
-	return bad;
 }
 
 static int add_record(struct kms_capture *cap, struct kms_capture_record record)
@@ -254,15 +288,21 @@ int kms_capture_collect(struct kms_presenter *kms)
 	if (ret < 0) {
 		return ret;
 	}
-	struct kms_capture_record record = {.frame = frame};
+	/* Float scanout is not expanded to 16-bit integers here: not compared. */
+	struct kms_capture_record record = {.frame = frame, .compared = !kms->format->is_float};
 	for (int y = 0; y < cap->picture.height; y++) {
-		record.mismatched_pixels += compare_row(kms, y, frame);
+		compare_row(kms, y, &record);
 	}
 	record.checksum = uhd_image_checksum(&cap->picture);
 	if (record.mismatched_pixels) {
 		cap->mismatched_frames++;
-		uhd_warn("capture of frame %lld differs from what was rendered in %lld pixel(s)",
-		         (long long)frame, (long long)record.mismatched_pixels);
+		uhd_warn(
+		        "capture of frame %lld differs from what was scanned out in %lld pixel(s), "
+		        "the first at (%d, %d): R'G'B' %u,%u,%u captured, %u,%u,%u sent",
+		        (long long)frame, (long long)record.mismatched_pixels, record.first_bad_x,
+		        record.first_bad_y, record.first_bad_got[0], record.first_bad_got[1],
+		        record.first_bad_got[2], record.first_bad_want[0], record.first_bad_want[1],
+		        record.first_bad_want[2]);
 	}
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/capture-%06lld.png", cap->dir, (long long)frame);

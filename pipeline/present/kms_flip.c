@@ -53,6 +53,18 @@ void kms_add_commit(struct kms_presenter *kms, drmModeAtomicReq *req, struct kms
 		add(req, kms->connector_id, p->conn_colorspace, kms->colorspace_value);
 	}
 	add(req, kms->connector_id, p->conn_max_bpc, kms->max_bpc);
+	/* What a previous client may have left that would change the picture. */
+	add(req, kms->crtc_id, p->crtc_gamma, 0);
+	add(req, kms->crtc_id, p->crtc_degamma, 0);
+	add(req, kms->crtc_id, p->crtc_ctm, 0);
+	add(req, kms->plane_id, p->plane_rotation, DRM_MODE_ROTATE_0);
+	add(req, kms->plane_id, p->plane_alpha, 0xffff);
+	add(req, kms->connector_id, p->conn_broadcast_rgb, p->broadcast_full);
+	for (int i = 0; i < kms->other_plane_count; i++) {
+		uint32_t plane = kms->other_planes[i];
+		add(req, plane, kms_prop(kms, plane, DRM_MODE_OBJECT_PLANE, "FB_ID"), 0);
+		add(req, plane, kms_prop(kms, plane, DRM_MODE_OBJECT_PLANE, "CRTC_ID"), 0);
+	}
 }
 
 /* The kernel's 32-bit vblank count, widened so that long runs do not wrap. */
@@ -164,17 +176,35 @@ static int vblank_now(struct kms_presenter *kms, uint64_t *sequence)
 	return 0;
 }
 
+static bool cancelled(const struct kms_presenter *kms)
+{
+	return kms->params.cancel && *kms->params.cancel;
+}
+
+/* Waits until the vblank count reaches sequence, in steps of at most about a
+ * second: the kernel gives up on a single wait after 3 s (EBUSY), and a signal
+ * must stop the run between steps (-EINTR). */
 static int wait_vblank(struct kms_presenter *kms, uint64_t sequence)
 {
-	drmVBlank vbl = {.request = {.type = DRM_VBLANK_ABSOLUTE, .sequence = (uint32_t)sequence}};
-	vbl.request.type |=
-	        (unsigned)kms->crtc_index << DRM_VBLANK_HIGH_CRTC_SHIFT & DRM_VBLANK_HIGH_CRTC_MASK;
-	while (drmWaitVBlank(kms->dev.fd, &vbl) != 0) {
-		if (errno != EINTR) {
+	uint64_t step = (uint64_t)(kms->cadence.refresh_num / kms->cadence.refresh_den) + 1;
+	for (;;) {
+		uint64_t now = 0;
+		int ret = vblank_now(kms, &now);
+		if (ret < 0 || now >= sequence) {
+			return ret;
+		}
+		if (cancelled(kms)) {
+			return -EINTR;
+		}
+		uint64_t next = sequence - now > step ? now + step : sequence;
+		drmVBlank vbl = {
+		        .request = {.type = DRM_VBLANK_ABSOLUTE, .sequence = (uint32_t)next}};
+		vbl.request.type |= (unsigned)kms->crtc_index << DRM_VBLANK_HIGH_CRTC_SHIFT &
+		                    DRM_VBLANK_HIGH_CRTC_MASK;
+		if (drmWaitVBlank(kms->dev.fd, &vbl) != 0 && errno != EINTR && errno != EBUSY) {
 			return -errno;
 		}
 	}
-	return 0;
 }
 
 /* The vblank frame is due on, from the anchor. */
@@ -185,30 +215,34 @@ static uint64_t due(struct kms_presenter *kms, int64_t frame)
 	                  uhd_cadence_vblank(&kms->cadence, kms->anchor_frame));
 }
 
-/* Waits until a commit now lands on the frame's vblank; *drop when it can only
- * land after the next frame's (with --drop-late). */
-static int pace(struct kms_presenter *kms, int64_t frame, bool *drop)
+/* Waits until a commit now lands on the frame's vblank. Without a vblank
+ * counter the frame is flipped as soon as possible (noted in the report). */
+static int pace(struct kms_presenter *kms, int64_t frame)
 {
-	*drop = false;
-	if (kms->anchor_frame < 0) {
+	if (kms->anchor_frame < 0 || kms->no_vblank_counter) {
 		return 0;
 	}
 	uint64_t target = due(kms, frame), now = 0;
-	int ret = vblank_now(kms, &now);
-	if (ret < 0) {
-		return 0; /* no vblank counter: flip as soon as possible */
-	}
-	if (kms->params.display.drop_late && now + 1 > due(kms, frame + 1)) {
-		*drop = true;
+	if (vblank_now(kms, &now) < 0) {
+		kms->no_vblank_counter = true;
+		uhd_warn("%s gives no vblank count: frames are flipped as soon as they are ready",
+		         kms->connector_name);
 		return 0;
 	}
 	return now + 1 < target ? wait_vblank(kms, target - 1) : 0;
 }
 
+/* With --drop-late: a frame that can only land after the next frame's vblank. */
+static bool too_late(struct kms_presenter *kms, int64_t frame)
+{
+	uint64_t now = 0;
+	return kms->params.display.drop_late && kms->anchor_frame >= 0 && !kms->no_vblank_counter &&
+	       vblank_now(kms, &now) == 0 && now + 1 > due(kms, frame + 1);
+}
+
 static int commit(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t frame)
 {
-	bool modeset = kms->flip_count == 0 && !kms->pending && kms->anchor_frame < 0 &&
-	               !kms->modeset_done;
+	bool modeset = !kms->modeset_done;
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
 	if (!req) {
 		return -ENOMEM;
@@ -223,9 +257,15 @@ static int commit(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t 
 	drmModeAtomicFree(req);
 	if (ret != 0) {
 		int err = errno;
+		kms_capture_abandon(kms);
+		/* Unplugged displays fail commits with many codes: look first. */
+		kms->last_status_check_ms = 0;
+		if (kms_check_connected(kms) < 0) {
+			return -ENODEV;
+		}
 		uhd_error("%s refused the %s of frame %lld: %s", kms->connector_name,
 		          modeset ? "modeset" : "page flip", (long long)frame, strerror(err));
-		return err == ENODEV ? -ENODEV : -EIO;
+		return -EIO;
 	}
 	kms->modeset_done = true;
 	kms->pending = buffer;
@@ -233,20 +273,36 @@ static int commit(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t 
 	return 0;
 }
 
-int kms_present_frame(struct kms_presenter *kms, struct kms_buffer *buffer, int64_t frame)
+/* The buffer neither on screen nor waiting to be. */
+static struct kms_buffer *free_buffer(struct kms_presenter *kms)
+{
+	for (int i = 0; i < KMS_BUFFERS; i++) {
+		if (&kms->buffers[i] != kms->on_screen && &kms->buffers[i] != kms->pending) {
+			return &kms->buffers[i];
+		}
+	}
+	return NULL; /* not reached: three buffers, at most two in use */
+}
+
+int kms_present_frame(struct kms_presenter *kms, const struct uhd_image *image, int64_t frame,
+                      bool again)
 {
 	int ret = kms_check_connected(kms);
 	ret = ret ? ret : kms_wait_flip(kms, FLIP_TIMEOUT_MS);
 	ret = ret ? ret : kms_capture_collect(kms);
-	bool drop = false;
-	ret = ret ? ret : pace(kms, frame, &drop);
 	if (ret < 0) {
 		return ret;
 	}
-	if (drop) {
+	if (too_late(kms, frame)) {
 		return record(kms, (struct uhd_flip){.frame = frame, .dropped = true});
 	}
-	return commit(kms, buffer, frame);
+	struct kms_buffer *buffer = again && kms->on_screen ? kms->on_screen : free_buffer(kms);
+	if (buffer != kms->on_screen) {
+		uhd_pack_image(image, kms->format, buffer->map, buffer->pitch);
+		buffer->frame = frame;
+	}
+	ret = pace(kms, frame);
+	return ret ? ret : commit(kms, buffer, frame);
 }
 
 int kms_finish_flips(struct kms_presenter *kms)

@@ -109,6 +109,29 @@ static void write_flips(struct uhd_json *json, const struct kms_presenter *kms)
 	uhd_json_object_end(json);
 }
 
+static void write_rgb(struct uhd_json *json, const char *key, const uint16_t rgb[3])
+{
+	uhd_json_array_begin(json, key);
+	for (int c = 0; c < 3; c++) {
+		uhd_json_int(json, NULL, rgb[c]);
+	}
+	uhd_json_array_end(json);
+}
+
+static void write_capture_record(struct uhd_json *json, const struct kms_capture_record *r)
+{
+	uhd_json_bool(json, "compared", r->compared);
+	uhd_json_int(json, "mismatched_pixels", r->mismatched_pixels);
+	if (r->mismatched_pixels) {
+		uhd_json_object_begin(json, "first_mismatch"); /* 16-bit R'G'B' */
+		uhd_json_int(json, "x", r->first_bad_x);
+		uhd_json_int(json, "y", r->first_bad_y);
+		write_rgb(json, "scanned_out", r->first_bad_want);
+		write_rgb(json, "captured", r->first_bad_got);
+		uhd_json_object_end(json);
+	}
+}
+
 static void write_capture(struct uhd_json *json, const struct kms_presenter *kms)
 {
 	const struct kms_capture *cap = &kms->capture;
@@ -124,30 +147,13 @@ static void write_capture(struct uhd_json *json, const struct kms_presenter *kms
 	uhd_json_bool(json, "display_shares_crtc", cap->shares_crtc);
 	uhd_json_int(json, "captured", (int64_t)cap->count);
 	uhd_json_int(json, "mismatched_frames", cap->mismatched_frames);
-	if (cap->first_bad_frame >= 0) {
-		uhd_json_object_begin(json, "first_mismatch");
-		uhd_json_int(json, "frame", cap->first_bad_frame);
-		uhd_json_int(json, "x", cap->first_bad_x);
-		uhd_json_int(json, "y", cap->first_bad_y);
-		uhd_json_array_begin(json, "rendered");
-		for (int c = 0; c < 3; c++) {
-			uhd_json_int(json, NULL, cap->first_bad_want[c]);
-		}
-		uhd_json_array_end(json);
-		uhd_json_array_begin(json, "captured");
-		for (int c = 0; c < 3; c++) {
-			uhd_json_int(json, NULL, cap->first_bad_got[c]);
-		}
-		uhd_json_array_end(json);
-		uhd_json_object_end(json);
-	}
 	uhd_json_array_begin(json, "frames");
 	for (size_t i = 0; i < cap->count; i++) {
 		uhd_json_object_begin(json, NULL);
 		uhd_json_int(json, "frame", cap->records[i].frame);
 		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)cap->records[i].checksum);
 		uhd_json_string(json, "checksum", hex);
-		uhd_json_int(json, "mismatched_pixels", cap->records[i].mismatched_pixels);
+		write_capture_record(json, &cap->records[i]);
 		uhd_json_object_end(json);
 	}
 	uhd_json_array_end(json);
@@ -172,6 +178,10 @@ void kms_report(const void *priv, struct uhd_json *json)
 		write_flips(json, kms);
 		write_capture(json, kms);
 	}
+	/* "saved state": back as before the run; "off": that state was gone, the
+	 * display was turned off; "failed"; null: nothing was changed. */
+	kms->restore_result ? uhd_json_string(json, "restore", kms->restore_result)
+	                    : uhd_json_null(json, "restore");
 	uhd_json_bool(json, "restored", kms->restored);
 	uhd_json_object_end(json);
 }

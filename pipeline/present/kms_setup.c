@@ -224,6 +224,17 @@ static bool plane_has_format(struct kms_presenter *kms, uint32_t fourcc, char *l
 	return found;
 }
 
+/* --format auto's preference, lowest first. Deep pictures: integer formats
+ * deeper than 8 bits (deepest first), then float, then 8 bits (dithered);
+ * 8-bit pictures: 8 bits, which is exact already, then deeper. */
+static int auto_rank(const struct uhd_scanout_format *f, bool deep)
+{
+	if (!deep) {
+		return f->bits == 8 ? 0 : f->is_float ? 2 : 1;
+	}
+	return f->is_float ? 10 : f->bits == 8 ? 11 : 16 - f->bits;
+}
+
 static int choose_format(struct kms_presenter *kms, const struct uhd_image *image)
 {
 	const char *want = kms->params.display.format;
@@ -238,18 +249,13 @@ static int choose_format(struct kms_presenter *kms, const struct uhd_image *imag
 			return -ENOTSUP;
 		}
 	} else {
-		/* Deepest first; 8-bit pictures are exact in 8 bits already. */
 		size_t n;
 		const struct uhd_scanout_format *all = uhd_scanout_formats(&n);
-		for (size_t i = 0; i < n && !kms->format; i++) {
-			bool wanted =
-			        uhd_image_depth(image) > 8 ? !all[i].is_float : all[i].bits == 8;
-			if (wanted && plane_has_format(kms, all[i].fourcc, NULL, 0)) {
-				kms->format = &all[i];
-			}
-		}
-		for (size_t i = 0; i < n && !kms->format; i++) {
-			if (plane_has_format(kms, all[i].fourcc, NULL, 0)) {
+		int best = 99;
+		for (size_t i = 0; i < n; i++) {
+			int rank = auto_rank(&all[i], uhd_image_depth(image) > 8);
+			if (rank < best && plane_has_format(kms, all[i].fourcc, NULL, 0)) {
+				best = rank;
 				kms->format = &all[i];
 			}
 		}
@@ -332,6 +338,36 @@ void kms_release_buffers(struct kms_presenter *kms)
 	kms->on_screen = kms->pending = NULL;
 }
 
+static uint64_t enum_value(struct kms_presenter *kms, uint32_t prop_id, const char *name,
+                           bool *found)
+{
+	drmModePropertyRes *prop = drmModeGetProperty(kms->dev.fd, prop_id);
+	uint64_t value = 0;
+	*found = false;
+	for (int i = 0; prop && i < prop->count_enums; i++) {
+		if (strcmp(prop->enums[i].name, name) == 0) {
+			value = prop->enums[i].value;
+			*found = true;
+		}
+	}
+	drmModeFreeProperty(prop);
+	return value;
+}
+
+/* Planes a previous client left on our CRTC besides the primary. */
+static void find_other_planes(struct kms_presenter *kms)
+{
+	kms->other_plane_count = 0;
+	for (uint32_t i = 0; i < kms->dev.planes->count_planes && kms->other_plane_count < 8; i++) {
+		uint32_t id = kms->dev.planes->planes[i];
+		uint64_t crtc = 0;
+		uhd_drm_property(kms->dev.fd, id, DRM_MODE_OBJECT_PLANE, "CRTC_ID", &crtc);
+		if (id != kms->plane_id && crtc == kms->crtc_id) {
+			kms->other_planes[kms->other_plane_count++] = id;
+		}
+	}
+}
+
 static void look_up_props(struct kms_presenter *kms)
 {
 	struct kms_props *p = &kms->props;
@@ -351,25 +387,20 @@ static void look_up_props(struct kms_presenter *kms)
 	p->conn_hdr = kms_prop(kms, kms->connector_id, conn, "HDR_OUTPUT_METADATA");
 	p->conn_colorspace = kms_prop(kms, kms->connector_id, conn, "Colorspace");
 	p->conn_max_bpc = kms_prop(kms, kms->connector_id, conn, "max bpc");
+	p->crtc_gamma = kms_prop(kms, kms->crtc_id, crtc, "GAMMA_LUT");
+	p->crtc_degamma = kms_prop(kms, kms->crtc_id, crtc, "DEGAMMA_LUT");
+	p->crtc_ctm = kms_prop(kms, kms->crtc_id, crtc, "CTM");
+	p->plane_rotation = kms_prop(kms, kms->plane_id, plane, "rotation");
+	p->plane_alpha = kms_prop(kms, kms->plane_id, plane, "alpha");
+	p->conn_broadcast_rgb = kms_prop(kms, kms->connector_id, conn, "Broadcast RGB");
+	bool full = false;
+	p->broadcast_full =
+	        p->conn_broadcast_rgb ? enum_value(kms, p->conn_broadcast_rgb, "Full", &full) : 0;
+	p->conn_broadcast_rgb = full ? p->conn_broadcast_rgb : 0;
+	find_other_planes(kms);
 	kms->has_hdr_prop = p->conn_hdr != 0;
 	kms->has_colorspace_prop = p->conn_colorspace != 0;
 	kms->has_max_bpc_prop = p->conn_max_bpc != 0;
-}
-
-static uint64_t enum_value(struct kms_presenter *kms, uint32_t prop_id, const char *name,
-                           bool *found)
-{
-	drmModePropertyRes *prop = drmModeGetProperty(kms->dev.fd, prop_id);
-	uint64_t value = 0;
-	*found = false;
-	for (int i = 0; prop && i < prop->count_enums; i++) {
-		if (strcmp(prop->enums[i].name, name) == 0) {
-			value = prop->enums[i].value;
-			*found = true;
-		}
-	}
-	drmModeFreeProperty(prop);
-	return value;
 }
 
 /* max bpc: at least the format's depth, within what the connector allows. */
@@ -483,13 +514,14 @@ int kms_setup(struct kms_presenter *kms, const struct uhd_image *image)
 	look_up_props(kms);
 	ret = prepare_hdr(kms, image);
 	ret = ret ? ret : make_buffers(kms);
+	/* The display alone first: a refusal is then about the mode or format. */
+	ret = ret ? ret : test_modeset(kms, image);
 	ret = ret ? ret : kms_capture_setup(kms, image);
 	if (ret < 0) {
 		return ret;
 	}
 	uint32_t saved[2] = {kms->connector_id, kms->capture.connector_id};
 	ret = kms_state_save(kms, saved, kms->capture.connector_id ? 2 : 1);
-	ret = ret ? ret : test_modeset(kms, image);
 	if (ret < 0) {
 		return ret;
 	}

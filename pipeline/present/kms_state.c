@@ -12,11 +12,12 @@
 #include "../common/log.h"
 #include "kms.h"
 
-static const char *const crtc_props[] = {"ACTIVE", "MODE_ID", NULL};
+static const char *const crtc_props[] = {"ACTIVE",      "MODE_ID", "GAMMA_LUT",
+                                         "DEGAMMA_LUT", "CTM",     NULL};
 static const char *const plane_props[] = {"FB_ID",  "CRTC_ID", "SRC_X",  "SRC_Y",  "SRC_W", "SRC_H",
                                           "CRTC_X", "CRTC_Y",  "CRTC_W", "CRTC_H", NULL};
 static const char *const connector_props[] = {"CRTC_ID", "HDR_OUTPUT_METADATA", "Colorspace",
-                                              "max bpc", NULL};
+                                              "max bpc", "Broadcast RGB",       NULL};
 
 static bool listed(const char *const *names, const char *name)
 {
@@ -63,6 +64,9 @@ int kms_state_save(struct kms_presenter *kms, const uint32_t *connectors, int co
 {
 	int ret = save_object(kms, kms->crtc_id, DRM_MODE_OBJECT_CRTC, crtc_props);
 	ret = ret ? ret : save_object(kms, kms->plane_id, DRM_MODE_OBJECT_PLANE, plane_props);
+	for (int i = 0; i < kms->other_plane_count && !ret; i++) {
+		ret = save_object(kms, kms->other_planes[i], DRM_MODE_OBJECT_PLANE, plane_props);
+	}
 	for (int i = 0; i < connector_count && !ret; i++) {
 		ret = save_object(kms, connectors[i], DRM_MODE_OBJECT_CONNECTOR, connector_props);
 	}
@@ -123,16 +127,19 @@ static int commit_saved(struct kms_presenter *kms)
 
 int kms_state_restore(struct kms_presenter *kms)
 {
-	if (!kms->modeset_done || kms->restored) {
+	if (!kms->modeset_done || kms->restore_result) {
 		return 0;
 	}
-	kms->restored = true;
+	kms->restore_result = "failed";
 	int ret = commit_saved(kms);
+	kms->restored = ret == 0;
+	kms->restore_result = ret == 0 ? "saved state" : kms->restore_result;
 	if (ret < 0) {
 		uhd_warn("the display state before this run could not be restored (%s); turning %s "
 		         "off",
 		         strerror(-ret), kms->connector_name);
 		ret = commit_off(kms);
+		kms->restore_result = ret == 0 ? "off" : kms->restore_result;
 		if (ret < 0) {
 			uhd_error("cannot turn %s off either: %s", kms->connector_name,
 			          strerror(-ret));

@@ -78,6 +78,14 @@ int uhd_presenter_present(struct uhd_presenter *presenter, const struct uhd_imag
 	return presenter->impl->present(presenter->priv, image, index);
 }
 
+int uhd_presenter_present_again(struct uhd_presenter *presenter, const struct uhd_image *image,
+                                int64_t index)
+{
+	const struct uhd_presenter_impl *impl = presenter->impl;
+	return impl->present_again ? impl->present_again(presenter->priv, image, index)
+	                           : impl->present(presenter->priv, image, index);
+}
+
 const char *uhd_presenter_name(const struct uhd_presenter *presenter)
 {
 	return presenter->impl->name;

@@ -13,6 +13,8 @@ struct uhd_presenter_impl {
 	/* argument: what follows "name:" in the spec, or "" */
 	int (*open)(void *priv, const char *argument, const struct uhd_presenter_params *params);
 	int (*present)(void *priv, const struct uhd_image *image, int64_t index);
+	/* Optional: the previous picture again (see uhd_presenter_present_again). */
+	int (*present_again)(void *priv, const struct uhd_image *image, int64_t index);
 	void (*close)(void *priv);
 	const char *(*location)(const void *priv);
 	/* Optional: last frame shown, display restored (see uhd_presenter_finish). */
