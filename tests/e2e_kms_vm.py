@@ -115,10 +115,14 @@ run mode_4k_8888 $U pattern smpte-bars --transfer sdr --size 3840x2160 -o kms --
 run probe_after_normal $U probe --json
 run mode_4k_16 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb16161616 --frames 2 --report mode_4k_16.json
 run mode_8k_8888 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb8888 --frames 2 --report mode_8k_8888.json
-run mode_8k_10 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb2101010 --frames 2 --capture /tmp/cap-8k-10 --report mode_8k_10.json
+run mode_8k_10 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb2101010 --frames 2 --capture $TMPDIR/cap-8k-10 --report mode_8k_10.json
 # The 8K HDR10 sample in 16 bits, captured; the 4K HLG sample in 10 bits, captured.
-run hdr10_8k $U play $S/hdr10_8k_hevc.mkv -o kms --frames 1 --capture /tmp/cap-hdr10 --report hdr10_8k.json
+run hdr10_8k $U play $S/hdr10_8k_hevc.mkv -o kms --frames 1 --capture $TMPDIR/cap-hdr10 --report hdr10_8k.json
 run hlg_4k $U play $S/hlg_4k_hevc.mkv -o kms --format xrgb2101010 --frames 1 --capture caphlg --report hlg_4k.json
+# CRC capture (debugfs), as on devices without writeback: one picture shown 8
+# times, then 4 different frames.
+run crc_same $U pattern ramp --size 1280x720 -o kms --frames 8 --capture crc:crc --report crc_same.json
+run crc_clip $U play $S/topleft_420p10.mkv -o kms --frames 4 --capture crc:crc --report crc_clip.json
 # Cadence: 24 and 30 fps on a 60 Hz mode.
 run cadence_24 $U pattern ramp --size 1280x720 --mode 1280x720@60 --rate 24 --frames 36 -o kms --report cadence_24.json
 run cadence_30 $U pattern ramp --size 1280x720 --mode 1280x720@60 --rate 30 --frames 30 -o kms --report cadence_30.json
@@ -288,6 +292,28 @@ def check_cadence(name, fps):
           "%s: at least 3/4 of the frames flipped on their due vblank" % name)
 
 
+def check_crc():
+    """CRCs cannot be recomputed without the controller's algorithm: checked for
+    consistency (one picture, one CRC; different pictures, different CRCs)."""
+    for name in ("crc_same", "crc_clip"):
+        d = display(name) or {}
+        cap = d.get("capture") or {}
+        frames = [f for f in cap.get("frames", []) if f["crc"]]
+        ok = rc(name) == 0 and cap.get("method") == "crc" and len(frames) >= 3 \
+            and cap.get("unstable_frames") == 0 and cap.get("inconsistent_frames") == 0
+        check(ok, "%s: CRCs read for %d frames, stable and consistent (%s)" % (
+            name, len(frames), {k: cap.get(k) for k in ("captured", "frames_without_crc",
+                                                         "unstable_frames",
+                                                         "inconsistent_frames")}))
+        by_checksum = {}
+        for f in frames:
+            by_checksum.setdefault(f["checksum"], set()).add(f["crc"])
+        crcs = [c for s in by_checksum.values() for c in s]
+        check(all(len(s) == 1 for s in by_checksum.values()) and len(set(crcs)) == len(crcs),
+              "%s: one CRC per picture, a different one for each different picture (%s)"
+              % (name, by_checksum))
+
+
 def check_restore(probe_name, what):
     check(crtc_mode(probe_name) == crtc_mode("probe_before"),
           "display restored after %s: CRTC %s, before %s" % (
@@ -351,6 +377,7 @@ def main():
     check_restore("probe_after_normal", "a normal end")
     check_hdr10()
     check_hlg()
+    check_crc()
     check_cadence("cadence_24", 24)
     check_cadence("cadence_30", 30)
     check(rc("sigterm") == 130 and (display("sigterm") or {}).get("restored"),

@@ -113,7 +113,9 @@ struct uhd_cli_render {
 	"                        white=d65|x/y, max=CD, min=CD, maxcll=CD, maxfall=CD\n"           \
 	"  --capture DIR         capture every presented frame through the writeback\n"            \
 	"                        connector into DIR/capture-NNNNNN.png and compare it with\n"      \
-	"                        what was rendered (mismatches go to the report)\n"                \
+	"                        what was rendered (mismatches go to the report); where\n"         \
+	"                        there is no writeback connector (or with crc:DIR), the\n"         \
+	"                        controller's CRCs of every vblank, checked for consistency\n"     \
 	"  --drop-late           drop frames that would reach the screen after the next\n"         \
 	"                        frame's refresh (default: show every frame, late if need be)\n"
 

@@ -25,10 +25,24 @@ static bool is_png_name(const char *name)
 	return n > 4 && strcasecmp(name + n - 4, ".png") == 0;
 }
 
+/* By content: a clip named .png is still a clip, a PNG named .mkv a PNG. */
+static bool has_png_signature(const char *path)
+{
+	static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	unsigned char head[8] = {0};
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(head, 1, sizeof(head), f) : 0;
+	if (f) {
+		fclose(f);
+	}
+	return n == sizeof(head) && memcmp(head, signature, sizeof(head)) == 0;
+}
+
 bool uhd_play_input_is_images(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && (S_ISDIR(st.st_mode) || is_png_name(path));
+	return stat(path, &st) == 0 &&
+	       (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && has_png_signature(path)));
 }
 
 static int by_name(const void *a, const void *b)

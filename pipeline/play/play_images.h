@@ -13,7 +13,7 @@ struct uhd_image_list {
 	size_t count;
 };
 
-/* true when path is a folder or names a .png file. */
+/* true when path is a folder or a file that starts with the PNG signature. */
 bool uhd_play_input_is_images(const char *path);
 /* Errors (logged): -ENOENT..., -ENODATA a folder without PNGs, -ENOMEM. */
 int uhd_image_list_open(const char *path, struct uhd_image_list *list);

@@ -81,6 +81,7 @@ static int kms_open(void *priv, const char *argument, const struct uhd_presenter
 	kms->pending_frame = -1;
 	kms->anchor_frame = -1;
 	kms->capture.pending_frame = -1;
+	kms->crc.fd = -1;
 	int ret = parse_options(kms, argument, params);
 	if (ret < 0) {
 		return ret;
@@ -137,6 +138,7 @@ static int kms_finish(void *priv)
 	}
 	int ret = kms->set_up ? kms_finish_flips(kms) : 0;
 	kms_read_back_hdr(kms); /* what the kernel holds, before the restore replaces it */
+	kms_crc_finish(kms);
 	int restored = kms_state_restore(kms);
 	return ret ? ret : restored;
 }
@@ -149,6 +151,7 @@ static void kms_close(void *priv)
 	}
 	kms_finish(kms);
 	kms_capture_release(kms);
+	kms_crc_release(kms);
 	kms_release_buffers(kms);
 	kms_state_free(kms);
 	free(kms->flips);

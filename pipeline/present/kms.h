@@ -74,6 +74,24 @@ struct kms_capture {
 	int64_t mismatched_frames;
 };
 
+/* One CRC the display controller computed for one vblank (debugfs). */
+struct kms_crc_entry {
+	uint32_t vblank;
+	uint32_t crc;
+};
+
+/* CRC capture: where a device has no writeback connector (or with
+ * --capture crc:DIR), the CRCs of what was scanned out, per vblank. */
+struct kms_crc {
+	bool enabled;
+	char path[128]; /* the CRTC's debugfs crc folder */
+	int fd;         /* crc/data, -1 before the first flip */
+	struct kms_crc_entry *entries;
+	size_t count, capacity;
+	uint64_t *checksums; /* picture checksum per presented flip (kms->flips order) */
+	size_t checksum_count, checksum_capacity;
+};
+
 struct kms_presenter {
 	struct uhd_presenter_params params;
 	char connector_arg[64];
@@ -127,6 +145,7 @@ struct kms_presenter {
 	bool restored;              /* the saved state is back */
 	const char *restore_result; /* "saved state", "off", "failed"; NULL before */
 	struct kms_capture capture;
+	struct kms_crc crc;
 	char path_kind[32]; /* how pixels reach the framebuffer */
 };
 
@@ -163,6 +182,17 @@ void kms_capture_release(struct kms_presenter *kms);
 
 /* Reads HDR_OUTPUT_METADATA back from the kernel (for the report). */
 void kms_read_back_hdr(struct kms_presenter *kms);
+
+/* kms_crc.c */
+int kms_crc_setup(struct kms_presenter *kms);
+/* Before each commit: records the checksum of the picture that goes out
+ * (again: the previous one's), starts reading CRCs once the modeset's flip
+ * is done (the CRTC must be on) and collects those available. */
+int kms_crc_note(struct kms_presenter *kms, const struct uhd_image *image, bool again);
+/* Waits (bounded) for the CRCs of the last frame's vblanks. */
+void kms_crc_finish(struct kms_presenter *kms);
+void kms_crc_report(const struct kms_presenter *kms, struct uhd_json *json);
+void kms_crc_release(struct kms_presenter *kms);
 
 /* kms_state.c */
 int kms_state_save(struct kms_presenter *kms, const uint32_t *connectors, int connector_count);

@@ -37,7 +37,8 @@ static bool writeback_offers(struct kms_presenter *kms, uint32_t connector, uint
 	return found;
 }
 
-static int find_writeback(struct kms_presenter *kms)
+/* The writeback connector, if the device has one. */
+static bool find_writeback(struct kms_presenter *kms)
 {
 	for (int i = 0; i < kms->dev.resources->count_connectors; i++) {
 		drmModeConnector *c =
@@ -50,13 +51,7 @@ static int find_writeback(struct kms_presenter *kms)
 		}
 		drmModeFreeConnector(c);
 	}
-	if (!kms->capture.connector_id) {
-		uhd_error("--capture needs a writeback connector and %s (%s) has none%s",
-		          kms->dev.path, kms->dev.driver,
-		          kms->dev.writeback ? "" : " (the kernel refused writeback connectors)");
-		return -ENOTSUP;
-	}
-	return 0;
+	return kms->capture.connector_id != 0;
 }
 
 /* 16-bit captures are exact; else the scanout format itself, else 8 bits. */
@@ -123,12 +118,16 @@ int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image)
 	struct kms_capture *cap = &kms->capture;
 	cap->fence_fd = -1;
 	cap->pending_frame = -1;
-	cap->dir = kms->params.display.capture_dir;
-	if (!cap->dir) {
+	const char *dir = kms->params.display.capture_dir;
+	if (!dir) {
 		return 0;
 	}
-	int ret = find_writeback(kms);
-	ret = ret ? ret : choose_capture_format(kms);
+	/* Writeback where there is one, else (or with crc:DIR) CRCs. */
+	if (strncmp(dir, "crc:", 4) == 0 || !find_writeback(kms)) {
+		return kms_crc_setup(kms);
+	}
+	cap->dir = dir;
+	int ret = choose_capture_format(kms);
 	if (ret < 0) {
 		return ret;
 	}

@@ -301,7 +301,8 @@ int kms_present_frame(struct kms_presenter *kms, const struct uhd_image *image, 
 		uhd_pack_image(image, kms->format, buffer->map, buffer->pitch);
 		buffer->frame = frame;
 	}
-	ret = pace(kms, frame);
+	ret = kms->crc.enabled ? kms_crc_note(kms, image, buffer == kms->on_screen) : 0;
+	ret = ret ? ret : pace(kms, frame);
 	return ret ? ret : commit(kms, buffer, frame);
 }
 

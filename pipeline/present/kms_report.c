@@ -135,12 +135,17 @@ static void write_capture_record(struct uhd_json *json, const struct kms_capture
 static void write_capture(struct uhd_json *json, const struct kms_presenter *kms)
 {
 	const struct kms_capture *cap = &kms->capture;
+	if (kms->crc.enabled) {
+		kms_crc_report(kms, json);
+		return;
+	}
 	if (!cap->dir) {
 		uhd_json_null(json, "capture");
 		return;
 	}
 	char hex[17];
 	uhd_json_object_begin(json, "capture");
+	uhd_json_string(json, "method", "writeback");
 	uhd_json_string(json, "folder", cap->dir);
 	uhd_json_string(json, "connector", cap->connector_name);
 	uhd_json_string(json, "format", cap->format ? cap->format->name : "");

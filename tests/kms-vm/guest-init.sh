@@ -26,9 +26,9 @@ mount -t proc proc "$new/proc"
 mount -t sysfs sysfs "$new/sys"
 mount -t devtmpfs devtmpfs "$new/dev"
 mount -t debugfs debugfs "$new/sys/kernel/debug"
-mount -t tmpfs -o size=90% tmpfs "$new/tmp"
-mount -t tmpfs tmpfs "$new/run"
-mkdir -p "$new$job" 2>/dev/null  # under the guest's own /tmp
+# The host's /tmp stays visible (read-only, like everything else: a build or
+# clone may live there); the guest's own scratch space is /run (TMPDIR).
+mount -t tmpfs -o size=90% tmpfs "$new/run"
 mount -t 9p -o "$nine" job "$new$job"
 echo "kms-vm: guest ready at $(cut -d' ' -f1 /proc/uptime) s"
 chroot "$new" /bin/sh -c "cd '$job' && exec /bin/sh ./job.sh"

@@ -9,7 +9,8 @@
 # Environment: KMS_VM_MEM (MiB, default 6144), KMS_VM_TIMEOUT (s, default 600),
 # KMS_VM_ACCEL=tcg|kvm (default tcg: a nested /dev/kvm hangs the booting
 # kernel on these machines; kvm is for hosts with real VT-x).
-# Variables named UHD_*, VK_*, LP_*, MESA_* and XDG_RUNTIME_DIR are passed on.
+# Variables named UHD_*, VK_*, LP_* and MESA_* are passed on; TMPDIR, HOME and
+# XDG_RUNTIME_DIR are the guest's writable /run.
 # Exit: the command's status, or 125 when the guest gave no verdict (boot
 # failure, time-out), with the serial log on stderr.
 set -uo pipefail
@@ -23,10 +24,12 @@ kvm) accel=(-enable-kvm -cpu host) ;;
 *) echo "run-vm: KMS_VM_ACCEL must be tcg or kvm" >&2; exit 125 ;;
 esac
 {
-    echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp"
-    env | grep -E '^(UHD_|VK_|LP_|MESA_|XDG_RUNTIME_DIR=)' | while IFS= read -r line; do
+    echo "export PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+    env | grep -E '^(UHD_|VK_|LP_|MESA_)' | while IFS= read -r line; do
         printf 'export %q\n' "$line"
     done
+    # The host's files are read-only in the guest: scratch space is its /run.
+    echo "export TMPDIR=/run XDG_RUNTIME_DIR=/run HOME=/run"
     printf 'exec'
     printf ' %q' "$@"
     printf ' >out.log 2>&1\n'
