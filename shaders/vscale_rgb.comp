@@ -32,7 +32,7 @@ layout(push_constant) uniform Push {
 	uint taps0;
 	uint taps12;
 	uint height;
-	uint pad;
+	uint row_offset; // first row of this dispatch, from the band's first
 	float offset0;
 	float scale0;
 	float offset12;
@@ -110,7 +110,7 @@ void store_packed(uint group, uint band_row, vec3 planes[4])
 void main()
 {
 	uint group = gl_GlobalInvocationID.x;
-	uint band_row = gl_GlobalInvocationID.y;
+	uint band_row = pc.row_offset + gl_GlobalInvocationID.y;
 	if (group * PIXELS >= pc.width || band_row >= pc.band_rows) {
 		return;
 	}

@@ -137,7 +137,10 @@ run fail_mode $U pattern ramp --size 1280x720 -o kms --mode 10240x4320 --report 
 run fail_commit env UHD_FAULT_KMS_COMMIT=4 $U pattern ramp --size 1280x720 -o kms --frames 20 --report fail_commit.json
 run probe_after_commit $U probe --json
 $U pattern ramp --size 1280x720 -o kms --frames 100000 --report unplug.json >unplug.out 2>unplug.err &
-pid=$!; sleep 6; echo off >$status; wait $pid; echo $? >unplug.rc
+# Unplug once the modeset line is out and a few seconds of frames followed
+# (start-up time under TCG varies with the host's load).
+pid=$!; n=0; until grep -q 'Virtual-1:' unplug.err 2>/dev/null || [ $n -ge 120 ]; do sleep 0.5; n=$((n+1)); done
+sleep 4; echo off >$status; wait $pid; echo $? >unplug.rc
 run fail_disconnected $U pattern ramp --size 1280x720 -o kms:Virtual-1 --report fail_disconnected.json
 run fail_none_connected $U pattern ramp --size 1280x720 -o kms
 echo detect >$status

@@ -118,6 +118,61 @@ static void test_chroma_siting(void)
 	CHECK_NEAR(uhd_siting_phase(UHD_SITING_CENTER, 1, false), 0.5, 0, "4:4:4 has no phase");
 }
 
+/* The repeating run the periodic shaders use: every output in it has the same
+ * weights as its first, and its first tap moves by the step. */
+static void check_run_repeats(const struct uhd_filter_table *t, const struct uhd_filter_run *run)
+{
+	for (int i = run->first; i < run->end; i++) {
+		int start = run->start + (i - run->first) * run->step;
+		CHECK(t->start[i] == start, "run: output %d starts at %d, not %d", i, t->start[i],
+		      start);
+		for (int k = 0; k < t->taps; k++) {
+			CHECK(t->weights[(size_t)i * t->taps + k] ==
+			              t->weights[(size_t)run->first * t->taps + k],
+			      "run: output %d weight %d differs from output %d's", i, k,
+			      run->first);
+		}
+	}
+}
+
+static void test_repeating_run(void)
+{
+	/* Lanczos3 7680 -> 3840: output i centres at source 2i + 0.5 and reads
+	 * j = 2i - 5 .. 2i + 6 (radius 6). Output 2 would read j = -1 (mirrored)
+	 * and output 3837 j = 7680, so the run is [3, 3837), starting at 1. */
+	struct uhd_axis half = {7680, 7680, 1, 0.5, 3840};
+	struct uhd_filter_table t;
+	struct uhd_filter_run run;
+	uhd_filter_build(UHD_SCALER_LANCZOS3, &half, &t);
+	CHECK(uhd_filter_find_run(&t, 4, 64, &run), "2:1 has a run");
+	CHECK(run.first == 3 && run.end == 3837 && run.start == 1 && run.step == 2,
+	      "2:1 run [%d, %d) from %d step %d, want [3, 3837) from 1 step 2", run.first, run.end,
+	      run.start, run.step);
+	check_run_repeats(&t, &run);
+	uhd_filter_free(&t);
+	/* 1:1 (4:2:0 chroma to the luma width of a 2:1 downscale): output i sits
+	 * on source i and reads i - 2 .. i + 2 (radius 3, 7 taps). Output 1 would
+	 * read j = -1; from output 3836 on, the 7-tap window is held inside the
+	 * plane (start = n - taps = 3833), so the run is [2, 3836). */
+	struct uhd_axis same = {3840, 3840, 1, 0.5, 3840};
+	uhd_filter_build(UHD_SCALER_LANCZOS3, &same, &t);
+	CHECK(uhd_filter_find_run(&t, 4, 64, &run), "1:1 has a run");
+	CHECK(run.first == 2 && run.end == 3836 && run.start == 0 && run.step == 1,
+	      "1:1 run [%d, %d) from %d step %d, want [2, 3836) from 0 step 1", run.first, run.end,
+	      run.start, run.step);
+	check_run_repeats(&t, &run);
+	uhd_filter_free(&t);
+	/* Non-integer ratios and upscaling repeat with a longer period: no run. */
+	const int no_run[][2] = {{1921, 1000}, {1920, 3840}, {3840, 2160}};
+	for (size_t l = 0; l < sizeof(no_run) / sizeof(no_run[0]); l++) {
+		struct uhd_axis axis = {no_run[l][0], no_run[l][0], 1, 0.5, no_run[l][1]};
+		uhd_filter_build(UHD_SCALER_LANCZOS3, &axis, &t);
+		CHECK(!uhd_filter_find_run(&t, 4, 64, &run), "%d -> %d has no run", no_run[l][0],
+		      no_run[l][1]);
+		uhd_filter_free(&t);
+	}
+}
+
 int main(void)
 {
 	test_rows_sum_to_one();
@@ -125,5 +180,6 @@ int main(void)
 	test_nearest_ties_and_widening();
 	test_mirror_edge();
 	test_chroma_siting();
+	test_repeating_run();
 	return test_finish("test_filter");
 }

@@ -180,6 +180,7 @@ static int create_sources(struct uhd_converter *conv, struct uhd_stage *first)
 			return ret;
 		}
 		first->inputs[i] = &conv->sources[i];
+		first->in_sample_bytes = conv->sample_bytes;
 	}
 	return 0;
 }
@@ -226,6 +227,7 @@ static int plan_second_stage(struct uhd_converter *conv, int mid_w, int mid_h,
 		}
 		first->float_outputs[i] = &conv->rgb[i];
 		second->inputs[i] = &conv->rgb[i];
+		second->in_sample_bytes = 4;
 		second->in_width[i] = mid_w;
 		second->in_height[i] = mid_h;
 		second->in_stride[i] = (size_t)mid_w;
@@ -243,22 +245,29 @@ static int plan_second_stage(struct uhd_converter *conv, int mid_w, int mid_h,
 	return 0;
 }
 
+static const VkDescriptorType hscale_bindings[3] = {
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+};
+
 static int create_pipelines(struct uhd_converter *conv)
 {
 	uint32_t sample_bytes = (uint32_t)conv->sample_bytes, float_bytes = 4;
 	uint32_t out_bits = (uint32_t)conv->out_bits, float_bits = 32;
 	struct uhd_vk_spec codes = {1, &sample_bytes}, floats = {1, &float_bytes};
 	struct uhd_vk_spec packed = {1, &out_bits}, planes = {1, &float_bits};
-	int ret = uhd_vk_compute_create(conv->ctx, hscale_comp, sizeof(hscale_comp), 3, 16, &codes,
-	                                &conv->hpass_codes);
+	const VkDescriptorType *htypes = hscale_bindings;
+	int ret = uhd_vk_compute_create_typed(conv->ctx, hscale_comp, sizeof(hscale_comp), htypes,
+	                                      3, 24, &codes, &conv->hpass_codes);
 	if (ret == 0) {
 		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
 		                            sizeof(struct uhd_vscale_push), &packed,
 		                            &conv->vpass_packed);
 	}
 	if (ret == 0 && conv->stage_count == 2) {
-		ret = uhd_vk_compute_create(conv->ctx, hscale_comp, sizeof(hscale_comp), 3, 16,
-		                            &floats, &conv->hpass_float);
+		ret = uhd_vk_compute_create_typed(conv->ctx, hscale_comp, sizeof(hscale_comp),
+		                                  htypes, 3, 24, &floats, &conv->hpass_float);
 	}
 	if (ret == 0 && conv->stage_count == 2) {
 		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
@@ -301,12 +310,16 @@ static int create_descriptor_sets(struct uhd_converter *conv)
 	for (int s = 0; s < conv->stage_count; s++) {
 		set_count += (uint32_t)uhd_stage_descriptor_count(&conv->stages[s]);
 	}
-	VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, set_count * 8};
+	VkDescriptorPoolSize sizes[3] = {
+	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, set_count * 8},
+	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, set_count * 8},
+	        {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, set_count},
+	};
 	VkDescriptorPoolCreateInfo pool_info = {
 	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
 	        .maxSets = set_count,
-	        .poolSizeCount = 1,
-	        .pPoolSizes = &size,
+	        .poolSizeCount = 3,
+	        .pPoolSizes = sizes,
 	};
 	VK_CHECK(vkCreateDescriptorPool(conv->ctx->device, &pool_info, NULL, &conv->pool));
 	uhd_vk_count_object(1);

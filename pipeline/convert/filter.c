@@ -149,6 +149,44 @@ int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
 	return 0;
 }
 
+static bool same_weights(const struct uhd_filter_table *table, int a, int b)
+{
+	size_t bytes = (size_t)table->taps * sizeof(*table->weights);
+	return memcmp(table->weights + (size_t)a * table->taps,
+	              table->weights + (size_t)b * table->taps, bytes) == 0;
+}
+
+/* Whether output x repeats output `x + 1` (direction +1) or `x - 1` (-1). */
+static bool repeats(const struct uhd_filter_table *table, int x, int neighbour, int step)
+{
+	int advance = (neighbour - x) * step;
+	return table->start[neighbour] - table->start[x] == advance &&
+	       same_weights(table, x, neighbour);
+}
+
+bool uhd_filter_find_run(const struct uhd_filter_table *table, int max_step, int min_length,
+                         struct uhd_filter_run *run)
+{
+	int n = table->output_length;
+	int mid = n / 2;
+	if (n < 2 || mid + 1 >= n) {
+		return false;
+	}
+	int step = table->start[mid + 1] - table->start[mid];
+	if (step < 1 || step > max_step) {
+		return false;
+	}
+	int first = mid, end = mid + 1;
+	while (first > 0 && repeats(table, first - 1, first, step)) {
+		first--;
+	}
+	while (end < n && repeats(table, end, end - 1, step)) {
+		end++;
+	}
+	*run = (struct uhd_filter_run){first, end, table->start[first], step};
+	return end - first >= min_length;
+}
+
 void uhd_filter_free(struct uhd_filter_table *table)
 {
 	free(table->start);

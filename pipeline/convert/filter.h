@@ -6,6 +6,7 @@
 #ifndef UHD_INTERNAL_FILTER_H
 #define UHD_INTERNAL_FILTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "uhdpipe/convert.h"
@@ -31,6 +32,20 @@ struct uhd_filter_table {
 int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
                      struct uhd_filter_table *table);
 void uhd_filter_free(struct uhd_filter_table *table);
+
+/* The outputs [first, end) whose weights are all equal (bitwise) and whose
+ * first tap advances by `step` samples per output, starting at `start`: the
+ * repeating interior of an integer-ratio or 1:1 resampling, away from the
+ * mirrored edges. */
+struct uhd_filter_run {
+	int first, end;
+	int start, step;
+};
+
+/* Finds the run around the middle output with 1 <= step <= max_step; false
+ * when it is shorter than min_length outputs (other ratios, tiny planes). */
+bool uhd_filter_find_run(const struct uhd_filter_table *table, int max_step, int min_length,
+                         struct uhd_filter_run *run);
 
 /* Kernel value and support radius (in source samples at scale 1). */
 double uhd_kernel(enum uhd_scaler scaler, double x);

@@ -5,7 +5,18 @@
 #include "../common/log.h"
 #include "stage.h"
 
+#include "hscale_periodic.comp.h"
+#include "vscale_periodic.comp.h"
+
 #define GROUP_WIDTH 64
+/* hscale_periodic.comp: columns per invocation, most taps, largest step, and
+ * the shortest run worth its own dispatch. */
+#define PERIODIC_OUTS     8
+#define PERIODIC_MAX_TAPS 32
+#define PERIODIC_MAX_STEP 4
+#define PERIODIC_MIN_RUN  64
+/* Workgroups per dispatch row of the table-driven horizontal pass. */
+#define TABLE_GROUPS_X 4096
 
 static int check_range(struct uhd_context *ctx, VkDeviceSize bytes, const char *what)
 {
@@ -38,18 +49,142 @@ static int upload_table(struct uhd_context *ctx, const struct uhd_filter_table *
 	return uhd_vk_buffer_flush(ctx, buffer);
 }
 
-/* Builds one table and uploads it; returns its tap count through taps. */
+/* Uploads weight arrays of PERIODIC_MAX_TAPS floats each (std140 vec4 arrays). */
+static int upload_weights(struct uhd_context *ctx, const float *weights, int arrays,
+                          struct uhd_vk_buffer *buffer)
+{
+	size_t bytes = (size_t)arrays * PERIODIC_MAX_TAPS * 4;
+	int ret = uhd_vk_buffer_create(ctx, bytes, UHD_VK_BUFFER_UPLOAD, "filter weights", buffer);
+	if (ret < 0) {
+		return ret;
+	}
+	memcpy(buffer->mapped, weights, bytes);
+	return uhd_vk_buffer_flush(ctx, buffer);
+}
+
+/* A filter table and, where it repeats, its run and the run's weights. */
+struct table_info {
+	uint32_t taps;
+	bool periodic;
+	struct uhd_filter_run run;
+	float run_weights[PERIODIC_MAX_TAPS];
+};
+
+/* Builds one table, uploads it and looks for its repeating run. */
 static int make_table(struct uhd_context *ctx, enum uhd_scaler scaler, const struct uhd_axis *axis,
-                      struct uhd_vk_buffer *buffer, uint32_t *taps)
+                      struct uhd_vk_buffer *buffer, struct table_info *info)
 {
 	struct uhd_filter_table table;
+	memset(info, 0, sizeof(*info));
 	int ret = uhd_filter_build(scaler, axis, &table);
 	if (ret == 0) {
-		*taps = (uint32_t)table.taps;
+		info->taps = (uint32_t)table.taps;
 		ret = upload_table(ctx, &table, buffer);
+	}
+	if (ret == 0 && table.taps <= PERIODIC_MAX_TAPS) {
+		info->periodic = uhd_filter_find_run(&table, PERIODIC_MAX_STEP, PERIODIC_MIN_RUN,
+		                                     &info->run);
+		if (info->periodic) {
+			memcpy(info->run_weights,
+			       table.weights + (size_t)info->run.first * table.taps,
+			       (size_t)table.taps * sizeof(float));
+		}
 	}
 	uhd_filter_free(&table);
 	return ret;
+}
+
+static const VkDescriptorType periodic_bindings[3] = {
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+};
+
+static const VkDescriptorType vperiodic_bindings[7] = {
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+};
+
+/* The periodic horizontal pass of table t: its pipeline, specialised to the
+ * taps and step, and its weights. */
+static int setup_hperiodic(struct uhd_context *ctx, struct uhd_stage *stage, int t,
+                           const struct table_info *info)
+{
+	/* The periodic pass stores four columns at a time: trim the run to
+	 * whole groups of four (the table-driven pass takes the rest). */
+	struct uhd_filter_run run = info->run;
+	int first = (run.first + 3) / 4 * 4, end = run.end / 4 * 4;
+	run.start += (first - run.first) * run.step;
+	run.first = first;
+	run.end = end;
+	stage->periodic[t] = info->periodic && stage->out_width % 4 == 0 && end - first >= 4;
+	stage->hruns[t] = run;
+	if (!stage->periodic[t]) {
+		return 0;
+	}
+	uint32_t values[3] = {(uint32_t)stage->in_sample_bytes, info->taps,
+	                      (uint32_t)info->run.step};
+	struct uhd_vk_spec spec = {3, values};
+	int ret = upload_weights(ctx, info->run_weights, 1, &stage->hweights[t]);
+	return ret ? ret
+	           : uhd_vk_compute_create_typed(ctx, hscale_periodic_comp,
+	                                         sizeof(hscale_periodic_comp), periodic_bindings, 3,
+	                                         28, &spec, &stage->hperiodic[t]);
+}
+
+/* The periodic vertical pass, when both vertical tables repeat over common rows. */
+static int setup_vperiodic(struct uhd_context *ctx, struct uhd_stage *stage,
+                           const struct table_info info[2])
+{
+	int first = info[0].run.first > info[1].run.first ? info[0].run.first : info[1].run.first;
+	int end = info[0].run.end < info[1].run.end ? info[0].run.end : info[1].run.end;
+	stage->vperiodic =
+	        info[0].periodic && info[1].periodic && end > first && stage->out_width % 4 == 0;
+	if (!stage->vperiodic) {
+		return 0;
+	}
+	stage->vrun_first = first;
+	stage->vrun_end = end;
+	for (int t = 0; t < 2; t++) {
+		stage->vruns[t] = info[t].run;
+	}
+	stage->push.run0_first = (uint32_t)info[0].run.first;
+	stage->push.run0_start = (uint32_t)info[0].run.start;
+	stage->push.run12_first = (uint32_t)info[1].run.first;
+	stage->push.run12_start = (uint32_t)info[1].run.start;
+	float weights[2 * PERIODIC_MAX_TAPS];
+	memcpy(weights, info[0].run_weights, sizeof(info[0].run_weights));
+	memcpy(weights + PERIODIC_MAX_TAPS, info[1].run_weights, sizeof(info[1].run_weights));
+	uint32_t values[5] = {(uint32_t)stage->out_bits, info[0].taps, (uint32_t)info[0].run.step,
+	                      info[1].taps, (uint32_t)info[1].run.step};
+	struct uhd_vk_spec spec = {5, values};
+	int ret = upload_weights(ctx, weights, 2, &stage->vweights);
+	return ret ? ret
+	           : uhd_vk_compute_create_typed(ctx, vscale_periodic_comp,
+	                                         sizeof(vscale_periodic_comp), vperiodic_bindings,
+	                                         7, sizeof(struct uhd_vscale_push), &spec,
+	                                         &stage->vperiodic_pass);
+}
+
+static int make_tables(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage)
+{
+	struct table_info h[2], v[2];
+	int ret = 0;
+	for (int t = 0; t < 2 && ret == 0; t++) {
+		ret = make_table(ctx, scaler, &stage->x_axes[t], &stage->htables[t], &h[t]);
+		ret = ret ? ret
+		          : make_table(ctx, scaler, &stage->y_axes[t], &stage->vtables[t], &v[t]);
+		ret = ret ? ret : setup_hperiodic(ctx, stage, t, &h[t]);
+		stage->htaps[t] = h[t].taps;
+	}
+	if (ret < 0) {
+		return ret;
+	}
+	stage->push.taps0 = v[0].taps;
+	stage->push.taps12 = v[1].taps;
+	return setup_vperiodic(ctx, stage, v);
 }
 
 static int create_intermediates(struct uhd_context *ctx, struct uhd_stage *stage)
@@ -68,6 +203,45 @@ static int create_intermediates(struct uhd_context *ctx, struct uhd_stage *stage
 	return 0;
 }
 
+static VkFormat sample_format(int bytes)
+{
+	return bytes == 1   ? VK_FORMAT_R8_UINT
+	       : bytes == 2 ? VK_FORMAT_R16_UINT
+	                    : VK_FORMAT_R32_UINT;
+}
+
+static int view_or_explain(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer,
+                           VkFormat format, uint32_t bytes, const char *what, VkBufferView *view)
+{
+	int ret = uhd_vk_view_create(ctx, buffer, format, bytes, view);
+	if (ret == -ERANGE) {
+		uhd_error("the %s holds %llu texels, over the device's limit of %u texels per "
+		          "texel buffer (%s); choose a smaller --size",
+		          what, (unsigned long long)(buffer->size / bytes),
+		          ctx->vk_limits.maxTexelBufferElements, ctx->limits.name);
+	}
+	return ret;
+}
+
+static int create_views(struct uhd_context *ctx, struct uhd_stage *stage)
+{
+	int bytes = stage->in_sample_bytes;
+	int ret = 0;
+	for (int i = 0; i < 3 && ret == 0; i++) {
+		ret = view_or_explain(ctx, stage->inputs[i], sample_format(bytes), (uint32_t)bytes,
+		                      "input plane", &stage->input_views[i]);
+	}
+	for (int t = 0; t < 2 && ret == 0; t++) {
+		ret = view_or_explain(ctx, &stage->htables[t], VK_FORMAT_R32_UINT, 4,
+		                      "filter table", &stage->htable_views[t]);
+	}
+	for (int i = 0; i < 3 && ret == 0 && stage->vperiodic; i++) {
+		ret = view_or_explain(ctx, &stage->inter[i], VK_FORMAT_R32G32B32A32_SFLOAT, 16,
+		                      "horizontal-pass plane", &stage->inter_views[i]);
+	}
+	return ret;
+}
+
 static void plan_bands(struct uhd_context *ctx, struct uhd_stage *stage)
 {
 	stage->band_rows = stage->out_height;
@@ -82,15 +256,7 @@ static void plan_bands(struct uhd_context *ctx, struct uhd_stage *stage)
 
 int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage)
 {
-	int ret = 0;
-	for (int t = 0; t < 2 && ret == 0; t++) {
-		ret = make_table(ctx, scaler, &stage->x_axes[t], &stage->htables[t],
-		                 &stage->htaps[t]);
-		uint32_t *vtaps = t ? &stage->push.taps12 : &stage->push.taps0;
-		if (ret == 0) {
-			ret = make_table(ctx, scaler, &stage->y_axes[t], &stage->vtables[t], vtaps);
-		}
-	}
+	int ret = make_tables(ctx, scaler, stage);
 	if (ret < 0) {
 		return ret;
 	}
@@ -108,12 +274,13 @@ int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd
 		return check_range(ctx, (VkDeviceSize)stage->out_stride * stage->out_height,
 		                   "output image");
 	}
-	return create_intermediates(ctx, stage);
+	ret = create_intermediates(ctx, stage);
+	return ret ? ret : create_views(ctx, stage);
 }
 
 int uhd_stage_descriptor_count(const struct uhd_stage *stage)
 {
-	return 3 + stage->band_count;
+	return 6 + 2 * stage->band_count;
 }
 
 /* Outputs of band b: the band's rows of the packed image, or the float planes. */
@@ -133,10 +300,65 @@ static void band_outputs(const struct uhd_stage *stage, int b, VkDescriptorBuffe
 	out[0] = out[1] = out[2] = info; /* bindings 6 and 7 are unused when packing */
 }
 
+static int write_periodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
+                               struct uhd_stage *stage)
+{
+	int ret = 0;
+	for (int i = 0; i < 3; i++) {
+		int t = i ? 1 : 0;
+		if (!stage->periodic[t]) {
+			continue;
+		}
+		VkDescriptorSetAllocateInfo alloc = {
+		        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+		        .descriptorPool = pool,
+		        .descriptorSetCount = 1,
+		        .pSetLayouts = &stage->hperiodic[t].set_layout,
+		};
+		VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, &stage->psets[i]));
+		struct uhd_vk_binding bindings[3] = {
+		        {.view = stage->input_views[i]},
+		        {.buffer = uhd_vk_whole(&stage->hweights[t])},
+		        {.buffer = uhd_vk_whole(&stage->inter[i])},
+		};
+		uhd_vk_write_bindings(ctx, &stage->hperiodic[t], stage->psets[i], bindings);
+	}
+	return 0;
+fail:
+	return ret;
+}
+
+static int write_vperiodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
+                                struct uhd_stage *stage)
+{
+	int ret = 0;
+	for (int b = 0; b < stage->band_count && stage->vperiodic; b++) {
+		VkDescriptorSetAllocateInfo alloc = {
+		        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+		        .descriptorPool = pool,
+		        .descriptorSetCount = 1,
+		        .pSetLayouts = &stage->vperiodic_pass.set_layout,
+		};
+		VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, &stage->vpsets[b]));
+		VkDescriptorBufferInfo outputs[3];
+		band_outputs(stage, b, outputs);
+		struct uhd_vk_binding bindings[7] = {
+		        {.view = stage->inter_views[0]}, {.view = stage->inter_views[1]},
+		        {.view = stage->inter_views[2]}, {.buffer = uhd_vk_whole(&stage->vweights)},
+		        {.buffer = outputs[0]},          {.buffer = outputs[1]},
+		        {.buffer = outputs[2]},
+		};
+		uhd_vk_write_bindings(ctx, &stage->vperiodic_pass, stage->vpsets[b], bindings);
+	}
+	return 0;
+fail:
+	return ret;
+}
+
 int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage)
 {
 	int ret = 0;
-	int count = uhd_stage_descriptor_count(stage);
+	int count = 3 + stage->band_count;
 	VkDescriptorSetLayout layouts[3 + UHD_STAGE_MAX_BANDS];
 	VkDescriptorSet sets[3 + UHD_STAGE_MAX_BANDS];
 	for (int i = 0; i < count; i++) {
@@ -151,10 +373,16 @@ int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct 
 	VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, sets));
 	for (int i = 0; i < 3; i++) {
 		stage->hsets[i] = sets[i];
-		VkDescriptorBufferInfo infos[3] = {uhd_vk_whole(stage->inputs[i]),
-		                                   uhd_vk_whole(&stage->htables[i ? 1 : 0]),
-		                                   uhd_vk_whole(&stage->inter[i])};
-		uhd_vk_write_set(ctx, stage->hsets[i], infos, 3);
+		struct uhd_vk_binding bindings[3] = {
+		        {.view = stage->input_views[i]},
+		        {.view = stage->htable_views[i ? 1 : 0]},
+		        {.buffer = uhd_vk_whole(&stage->inter[i])},
+		};
+		uhd_vk_write_bindings(ctx, stage->hpass, stage->hsets[i], bindings);
+	}
+	ret = write_periodic_sets(ctx, pool, stage);
+	if (ret < 0) {
+		return ret;
 	}
 	for (int b = 0; b < stage->band_count; b++) {
 		stage->vsets[b] = sets[3 + b];
@@ -166,7 +394,7 @@ int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct 
 		band_outputs(stage, b, infos + 5);
 		uhd_vk_write_set(ctx, stage->vsets[b], infos, 8);
 	}
-	return 0;
+	return write_vperiodic_sets(ctx, pool, stage);
 fail:
 	return ret;
 }
@@ -176,37 +404,112 @@ static uint32_t groups(uint32_t count, uint32_t size)
 	return (count + size - 1) / size;
 }
 
+/* Columns [first, end) of plane i through the table-driven pass. */
+static void record_table_columns(const struct uhd_stage *stage, VkCommandBuffer cmd, int i,
+                                 uint32_t first, uint32_t end)
+{
+	if (first >= end) {
+		return;
+	}
+	const struct uhd_vk_compute *pass = stage->hpass;
+	uint32_t push[6] = {(uint32_t)stage->in_stride[i],
+	                    (uint32_t)stage->in_height[i],
+	                    (uint32_t)stage->out_width,
+	                    stage->htaps[i ? 1 : 0],
+	                    first,
+	                    end};
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
+	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1,
+	                        &stage->hsets[i], 0, NULL);
+	vkCmdPushConstants(cmd, pass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
+	/* Invocations are numbered row by row (see hscale.comp), in rows of
+	 * TABLE_GROUPS_X workgroups, within every device's dispatch limits. */
+	uint32_t total = groups((end - first) * (uint32_t)stage->in_height[i], GROUP_WIDTH);
+	uint32_t x_groups = total < TABLE_GROUPS_X ? total : TABLE_GROUPS_X;
+	vkCmdDispatch(cmd, x_groups, groups(total, x_groups), 1);
+}
+
+/* The repeating columns of plane i through the periodic pass. */
+static void record_periodic_columns(const struct uhd_stage *stage, VkCommandBuffer cmd, int i)
+{
+	const struct uhd_filter_run *run = &stage->hruns[i ? 1 : 0];
+	const struct uhd_vk_compute *pass = &stage->hperiodic[i ? 1 : 0];
+	uint32_t samples = (uint32_t)(stage->inputs[i]->size / (uint32_t)stage->in_sample_bytes);
+	uint32_t push[7] = {(uint32_t)stage->in_stride[i],
+	                    (uint32_t)stage->in_height[i],
+	                    (uint32_t)stage->out_width,
+	                    (uint32_t)run->first,
+	                    (uint32_t)run->end,
+	                    (uint32_t)run->start,
+	                    samples - 1};
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
+	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1,
+	                        &stage->psets[i], 0, NULL);
+	vkCmdPushConstants(cmd, pass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
+	uint32_t invocations = groups((uint32_t)(run->end - run->first), PERIODIC_OUTS);
+	vkCmdDispatch(cmd, groups(invocations, GROUP_WIDTH), (uint32_t)stage->in_height[i], 1);
+}
+
 static void record_horizontal(const struct uhd_stage *stage, VkCommandBuffer cmd)
 {
-	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, stage->hpass->pipeline);
+	uint32_t width = (uint32_t)stage->out_width;
 	for (int i = 0; i < 3; i++) {
-		uint32_t push[4] = {(uint32_t)stage->in_stride[i], (uint32_t)stage->in_height[i],
-		                    (uint32_t)stage->out_width, stage->htaps[i ? 1 : 0]};
-		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, stage->hpass->layout,
-		                        0, 1, &stage->hsets[i], 0, NULL);
-		vkCmdPushConstants(cmd, stage->hpass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
-		                   sizeof(push), push);
-		vkCmdDispatch(cmd, groups((uint32_t)stage->out_width, GROUP_WIDTH),
-		              (uint32_t)stage->in_height[i], 1);
+		if (!stage->periodic[i ? 1 : 0]) {
+			record_table_columns(stage, cmd, i, 0, width);
+			continue;
+		}
+		const struct uhd_filter_run *run = &stage->hruns[i ? 1 : 0];
+		record_table_columns(stage, cmd, i, 0, (uint32_t)run->first);
+		record_periodic_columns(stage, cmd, i);
+		record_table_columns(stage, cmd, i, (uint32_t)run->end, width);
 	}
+}
+
+/* Band-relative rows [first, end) of band b through pass (generic or periodic). */
+static void record_rows(const struct uhd_stage *stage, VkCommandBuffer cmd, int b, int first,
+                        int end, bool periodic)
+{
+	if (first >= end) {
+		return;
+	}
+	const struct uhd_vk_compute *pass = periodic ? &stage->vperiodic_pass : stage->vpass;
+	VkDescriptorSet set = periodic ? stage->vpsets[b] : stage->vsets[b];
+	struct uhd_vscale_push push = stage->push;
+	push.band_first_row = (uint32_t)(b * stage->band_rows);
+	push.band_rows = (uint32_t)end;
+	push.row_offset = (uint32_t)first;
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
+	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1, &set, 0,
+	                        NULL);
+	vkCmdPushConstants(cmd, pass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+	/* Pixels per invocation: 4 in the periodic pass; in the generic one 2
+	 * (16-bit packed), 4 (8-bit packed) or 1 (float planes). */
+	uint32_t pixels = periodic ? 4 : stage->out_bits == 8 ? 4 : stage->out_bits == 16 ? 2 : 1;
+	uint32_t pixel_groups = groups((uint32_t)stage->out_width, pixels);
+	vkCmdDispatch(cmd, groups(pixel_groups, GROUP_WIDTH), (uint32_t)(end - first), 1);
+}
+
+static int clamp_int(int value, int low, int high)
+{
+	return value < low ? low : value > high ? high : value;
 }
 
 static void record_vertical(const struct uhd_stage *stage, VkCommandBuffer cmd)
 {
-	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, stage->vpass->pipeline);
-	/* Pixels per invocation: 2 (16-bit packed), 4 (8-bit packed), 1 (float planes). */
-	uint32_t pixels = stage->out_bits == 8 ? 4 : stage->out_bits == 16 ? 2 : 1;
 	for (int b = 0; b < stage->band_count; b++) {
-		struct uhd_vscale_push push = stage->push;
-		push.band_first_row = (uint32_t)(b * stage->band_rows);
-		int rows = stage->out_height - b * stage->band_rows;
-		push.band_rows = (uint32_t)(rows < stage->band_rows ? rows : stage->band_rows);
-		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, stage->vpass->layout,
-		                        0, 1, &stage->vsets[b], 0, NULL);
-		vkCmdPushConstants(cmd, stage->vpass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
-		                   sizeof(push), &push);
-		uint32_t pixel_groups = groups((uint32_t)stage->out_width, pixels);
-		vkCmdDispatch(cmd, groups(pixel_groups, GROUP_WIDTH), push.band_rows, 1);
+		int band_first = b * stage->band_rows;
+		int rows = stage->out_height - band_first;
+		rows = rows < stage->band_rows ? rows : stage->band_rows;
+		if (!stage->vperiodic) {
+			record_rows(stage, cmd, b, 0, rows, false);
+			continue;
+		}
+		/* The band's rows before, inside and after the repeating run. */
+		int first = clamp_int(stage->vrun_first - band_first, 0, rows);
+		int end = clamp_int(stage->vrun_end - band_first, first, rows);
+		record_rows(stage, cmd, b, 0, first, false);
+		record_rows(stage, cmd, b, first, end, true);
+		record_rows(stage, cmd, b, end, rows, false);
 	}
 }
 
@@ -220,10 +523,17 @@ void uhd_stage_record(const struct uhd_stage *stage, VkCommandBuffer cmd)
 
 void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage)
 {
+	uhd_vk_compute_destroy(ctx, &stage->vperiodic_pass);
+	uhd_vk_buffer_destroy(ctx, &stage->vweights);
 	for (int i = 0; i < 3; i++) {
+		uhd_vk_view_destroy(ctx, &stage->inter_views[i]);
+		uhd_vk_view_destroy(ctx, &stage->input_views[i]);
 		uhd_vk_buffer_destroy(ctx, &stage->inter[i]);
 	}
 	for (int t = 0; t < 2; t++) {
+		uhd_vk_compute_destroy(ctx, &stage->hperiodic[t]);
+		uhd_vk_buffer_destroy(ctx, &stage->hweights[t]);
+		uhd_vk_view_destroy(ctx, &stage->htable_views[t]);
 		uhd_vk_buffer_destroy(ctx, &stage->htables[t]);
 		uhd_vk_buffer_destroy(ctx, &stage->vtables[t]);
 	}

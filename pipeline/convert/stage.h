@@ -14,9 +14,11 @@
 
 struct uhd_vscale_push {
 	uint32_t width, band_first_row, band_rows, out_stride_words;
-	uint32_t taps0, taps12, height, pad;
+	uint32_t taps0, taps12, height, row_offset;
 	float offset0, scale0, offset12, scale12;
 	float m[3][4]; /* rows of the 3x3 matrix, padded to vec4 */
+	/* vscale_periodic.comp only: where the repeating rows' first taps start. */
+	uint32_t run0_first, run0_start, run12_first, run12_start;
 };
 
 struct uhd_stage {
@@ -25,6 +27,7 @@ struct uhd_stage {
 	struct uhd_vk_buffer *inputs[3];
 	int in_width[3], in_height[3];
 	size_t in_stride[3];
+	int in_sample_bytes; /* 1 or 2: integer code values; 4: float */
 	/* Where each input plane's samples sit (see struct uhd_axis). */
 	struct uhd_axis x_axes[2], y_axes[2]; /* [0] plane 0, [1] planes 1 and 2 */
 	/* Output: packed rows in `output` (in bands), or three float planes. */
@@ -39,6 +42,24 @@ struct uhd_stage {
 	struct uhd_vk_buffer inter[3]; /* out_width x in_height[i] floats */
 	struct uhd_vk_buffer htables[2], vtables[2];
 	uint32_t htaps[2];
+	/* Texel views of the horizontal pass's inputs and tables. */
+	VkBufferView input_views[3], htable_views[2];
+	/* Where a horizontal table repeats (see uhd_filter_find_run): its columns
+	 * go through hscale_periodic.comp with the weights in a uniform buffer. */
+	bool periodic[2];
+	struct uhd_filter_run hruns[2];
+	struct uhd_vk_buffer hweights[2];
+	struct uhd_vk_compute hperiodic[2];
+	VkDescriptorSet psets[3];
+	/* The same for the vertical pass, when both of its tables repeat over a
+	 * common run of rows and the width is a multiple of 4. */
+	bool vperiodic;
+	struct uhd_filter_run vruns[2];
+	int vrun_first, vrun_end; /* the rows both runs cover */
+	struct uhd_vk_buffer vweights;
+	struct uhd_vk_compute vperiodic_pass;
+	VkBufferView inter_views[3];
+	VkDescriptorSet vpsets[UHD_STAGE_MAX_BANDS];
 	VkDescriptorSet hsets[3];
 	VkDescriptorSet vsets[UHD_STAGE_MAX_BANDS];
 	int band_rows, band_count;

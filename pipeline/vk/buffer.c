@@ -93,7 +93,9 @@ int uhd_vk_buffer_create(struct uhd_context *ctx, VkDeviceSize size, enum uhd_vk
 	VkBufferCreateInfo info = {
 	        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
 	        .size = size,
-	        .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+	        .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+	                 VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
+	                 VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
 	                 VK_BUFFER_USAGE_TRANSFER_DST_BIT,
 	        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
 	};

@@ -1,21 +1,22 @@
 /* Compute pipelines from embedded SPIR-V, each with one set of storage buffers. */
+#include <errno.h>
 #include <string.h>
 
 #include "../common/log.h"
 #include "vk.h"
 
-#define MAX_BINDINGS 12
+#define MAX_BINDINGS UHD_VK_MAX_BINDINGS
 #define MAX_SPEC     8
 
-static int create_set_layout(struct uhd_context *ctx, uint32_t binding_count,
-                             VkDescriptorSetLayout *layout)
+static int create_set_layout(struct uhd_context *ctx, const VkDescriptorType *types,
+                             uint32_t binding_count, VkDescriptorSetLayout *layout)
 {
 	int ret = 0;
 	VkDescriptorSetLayoutBinding bindings[MAX_BINDINGS];
 	for (uint32_t i = 0; i < binding_count; i++) {
 		bindings[i] = (VkDescriptorSetLayoutBinding){
 		        .binding = i,
-		        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+		        .descriptorType = types[i],
 		        .descriptorCount = 1,
 		        .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
 		};
@@ -36,9 +37,26 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
                           uint32_t binding_count, uint32_t push_size,
                           const struct uhd_vk_spec *spec, struct uhd_vk_compute *out)
 {
+	VkDescriptorType types[MAX_BINDINGS];
+	for (uint32_t i = 0; i < MAX_BINDINGS; i++) {
+		types[i] = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+	}
+	return uhd_vk_compute_create_typed(ctx, spirv, spirv_size, types, binding_count, push_size,
+	                                   spec, out);
+}
+
+int uhd_vk_compute_create_typed(struct uhd_context *ctx, const uint32_t *spirv, size_t spirv_size,
+                                const VkDescriptorType *types, uint32_t binding_count,
+                                uint32_t push_size, const struct uhd_vk_spec *spec,
+                                struct uhd_vk_compute *out)
+{
 	int ret = 0;
 	memset(out, 0, sizeof(*out));
+	if (binding_count > MAX_BINDINGS) {
+		return -EINVAL;
+	}
 	out->binding_count = binding_count;
+	memcpy(out->types, types, binding_count * sizeof(*types));
 	VkShaderModuleCreateInfo module_info = {
 	        .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
 	        .codeSize = spirv_size,
@@ -46,7 +64,7 @@ int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t
 	};
 	VK_CHECK(vkCreateShaderModule(ctx->device, &module_info, NULL, &out->module));
 	uhd_vk_count_object(1);
-	ret = create_set_layout(ctx, binding_count, &out->set_layout);
+	ret = create_set_layout(ctx, types, binding_count, &out->set_layout);
 	if (ret < 0) {
 		goto fail;
 	}
@@ -142,6 +160,57 @@ void uhd_vk_write_set(struct uhd_context *ctx, VkDescriptorSet set,
 	}
 	vkUpdateDescriptorSets(ctx->device, count < MAX_BINDINGS ? count : MAX_BINDINGS, writes, 0,
 	                       NULL);
+}
+
+void uhd_vk_write_bindings(struct uhd_context *ctx, const struct uhd_vk_compute *compute,
+                           VkDescriptorSet set, const struct uhd_vk_binding *bindings)
+{
+	VkWriteDescriptorSet writes[MAX_BINDINGS];
+	for (uint32_t i = 0; i < compute->binding_count; i++) {
+		bool texel = compute->types[i] == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+		writes[i] = (VkWriteDescriptorSet){
+		        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+		        .dstSet = set,
+		        .dstBinding = i,
+		        .descriptorCount = 1,
+		        .descriptorType = compute->types[i],
+		        .pBufferInfo = texel ? NULL : &bindings[i].buffer,
+		        .pTexelBufferView = texel ? &bindings[i].view : NULL,
+		};
+	}
+	vkUpdateDescriptorSets(ctx->device, compute->binding_count, writes, 0, NULL);
+}
+
+int uhd_vk_view_create(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer, VkFormat format,
+                       uint32_t texel_bytes, VkBufferView *out)
+{
+	int ret = 0;
+	*out = VK_NULL_HANDLE;
+	VkDeviceSize texels = buffer->size / texel_bytes;
+	if (texels > ctx->vk_limits.maxTexelBufferElements) {
+		return -ERANGE;
+	}
+	VkBufferViewCreateInfo info = {
+	        .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
+	        .buffer = buffer->buffer,
+	        .format = format,
+	        .offset = 0,
+	        .range = texels * texel_bytes,
+	};
+	VK_CHECK(vkCreateBufferView(ctx->device, &info, NULL, out));
+	uhd_vk_count_object(1);
+	return 0;
+fail:
+	return ret;
+}
+
+void uhd_vk_view_destroy(struct uhd_context *ctx, VkBufferView *view)
+{
+	if (*view) {
+		vkDestroyBufferView(ctx->device, *view, NULL);
+		uhd_vk_count_object(-1);
+		*view = VK_NULL_HANDLE;
+	}
 }
 
 void uhd_vk_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,

@@ -75,13 +75,19 @@ void uhd_vk_buffer_destroy(struct uhd_context *ctx, struct uhd_vk_buffer *buffer
 int uhd_vk_buffer_flush(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
 int uhd_vk_buffer_invalidate(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
 
-/* A compute pipeline with one descriptor set layout of storage buffers. */
+#define UHD_VK_MAX_BINDINGS 12
+
+/* A compute pipeline with one descriptor set layout: storage buffers, or for
+ * read-only inputs uniform texel buffers. Texel fetches go through a driver's
+ * texture path, which CPU implementations vectorise (gathers); their storage
+ * loads with per-invocation addresses become one scalar load per lane. */
 struct uhd_vk_compute {
 	VkShaderModule module;
 	VkDescriptorSetLayout set_layout;
 	VkPipelineLayout layout;
 	VkPipeline pipeline;
 	uint32_t binding_count;
+	VkDescriptorType types[UHD_VK_MAX_BINDINGS];
 };
 
 struct uhd_vk_spec {
@@ -92,11 +98,31 @@ struct uhd_vk_spec {
 int uhd_vk_compute_create(struct uhd_context *ctx, const uint32_t *spirv, size_t spirv_size,
                           uint32_t binding_count, uint32_t push_size,
                           const struct uhd_vk_spec *spec, struct uhd_vk_compute *out);
+/* The same with the type of each binding (binding_count entries). */
+int uhd_vk_compute_create_typed(struct uhd_context *ctx, const uint32_t *spirv, size_t spirv_size,
+                                const VkDescriptorType *types, uint32_t binding_count,
+                                uint32_t push_size, const struct uhd_vk_spec *spec,
+                                struct uhd_vk_compute *out);
 void uhd_vk_compute_destroy(struct uhd_context *ctx, struct uhd_vk_compute *compute);
+
+/* One binding's resource: a buffer range, or a view for texel-buffer bindings. */
+struct uhd_vk_binding {
+	VkDescriptorBufferInfo buffer;
+	VkBufferView view;
+};
+/* Writes bindings 0..compute->binding_count-1 of set, each of its layout type. */
+void uhd_vk_write_bindings(struct uhd_context *ctx, const struct uhd_vk_compute *compute,
+                           VkDescriptorSet set, const struct uhd_vk_binding *bindings);
+/* A view of the whole buffer as texels of format (size: bytes per texel), for a
+ * uniform texel-buffer binding; -ERANGE when the buffer holds more texels than
+ * the device's maxTexelBufferElements. */
+int uhd_vk_view_create(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer, VkFormat format,
+                       uint32_t texel_bytes, VkBufferView *out);
+void uhd_vk_view_destroy(struct uhd_context *ctx, VkBufferView *view);
 
 /* A storage-buffer descriptor of the whole buffer. */
 VkDescriptorBufferInfo uhd_vk_whole(const struct uhd_vk_buffer *buffer);
-/* Writes storage-buffer descriptors 0..count-1 of set (count <= 12). */
+/* Writes storage-buffer descriptors 0..count-1 of set (count <= UHD_VK_MAX_BINDINGS). */
 void uhd_vk_write_set(struct uhd_context *ctx, VkDescriptorSet set,
                       const VkDescriptorBufferInfo *infos, uint32_t count);
 /* A global memory barrier between pipeline stages (compute to compute or host). */

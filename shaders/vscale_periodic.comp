@@ -1,0 +1,123 @@
+#version 450
+// Vertical pass and colour conversion for the rows where both vertical
+// filters repeat (see hscale_periodic.comp): the same weights for every row,
+// read from a uniform buffer at constant offsets, and first taps that
+// advance by STEP0/STEP12 rows per output row. Each invocation makes four
+// adjacent pixels from one four-float texel per plane row. The sums, the
+// conversion and the packing are vscale_rgb.comp's, in the same order, so the
+// two passes give bit-identical pixels.
+#extension GL_EXT_control_flow_attributes : require
+
+layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
+
+// 16 or 8: packed RGB rows; 32: float planes.
+layout(constant_id = 0) const uint OUT_BITS = 16u;
+layout(constant_id = 1) const uint TAPS0 = 13u;
+layout(constant_id = 2) const uint STEP0 = 2u;
+layout(constant_id = 3) const uint TAPS12 = 7u;
+layout(constant_id = 4) const uint STEP12 = 1u;
+const uint MAX_TAPS = 32u;
+
+// The horizontal pass's planes, as R32G32B32A32_SFLOAT views (four columns
+// per texel; the width is a multiple of 4).
+layout(binding = 0) uniform samplerBuffer plane0;
+layout(binding = 1) uniform samplerBuffer plane1;
+layout(binding = 2) uniform samplerBuffer plane2;
+layout(std140, binding = 3) uniform Weights {
+	vec4 weights0[MAX_TAPS / 4u];
+	vec4 weights12[MAX_TAPS / 4u];
+};
+layout(std430, binding = 4) writeonly buffer Out0 { uint out_words[]; };
+layout(std430, binding = 5) writeonly buffer Out1 { float out_g[]; };
+layout(std430, binding = 6) writeonly buffer Out2 { float out_b[]; };
+
+layout(push_constant) uniform Push {
+	uint width;
+	uint band_first_row;
+	uint band_rows;
+	uint out_stride_words;
+	uint taps0;
+	uint taps12;
+	uint height;
+	uint row_offset; // first row of this dispatch, from the band's first
+	float offset0;
+	float scale0;
+	float offset12;
+	float scale12;
+	vec4 m0; // rows of M (xyz used)
+	vec4 m1;
+	vec4 m2;
+	uint run0_first; // output row whose first plane-0 tap is run0_start
+	uint run0_start;
+	uint run12_first;
+	uint run12_start;
+} pc;
+
+vec3 to_rgb(vec3 planes)
+{
+	vec3 p = vec3((planes.x - pc.offset0) * pc.scale0, (planes.y - pc.offset12) * pc.scale12,
+		      (planes.z - pc.offset12) * pc.scale12);
+	vec3 rgb = vec3(dot(pc.m0.xyz, p), dot(pc.m1.xyz, p), dot(pc.m2.xyz, p));
+	return clamp(rgb, 0.0, 1.0);
+}
+
+void store_packed(uint group, uint band_row, vec3 rgb[4])
+{
+	const uint BYTES = OUT_BITS == 16u ? 24u : 12u;
+	float peak = OUT_BITS == 16u ? 65535.0 : 255.0;
+	uint bytes[24];
+	[[unroll]] for (uint p = 0u; p < 4u; p++) {
+		uvec3 code = uvec3(rgb[p] * peak + 0.5);
+		[[unroll]] for (uint c = 0u; c < 3u; c++) {
+			if (OUT_BITS == 16u) {
+				bytes[p * 6u + c * 2u] = code[c] >> 8;
+				bytes[p * 6u + c * 2u + 1u] = code[c] & 0xffu;
+			} else {
+				bytes[p * 3u + c] = code[c];
+			}
+		}
+	}
+	uint base = band_row * pc.out_stride_words + group * (BYTES / 4u);
+	[[unroll]] for (uint w = 0u; w < BYTES / 4u; w++) {
+		out_words[base + w] = bytes[w * 4u] | (bytes[w * 4u + 1u] << 8) |
+				      (bytes[w * 4u + 2u] << 16) | (bytes[w * 4u + 3u] << 24);
+	}
+}
+
+void main()
+{
+	uint group = gl_GlobalInvocationID.x;
+	uint band_row = pc.row_offset + gl_GlobalInvocationID.y;
+	uint groups = pc.width / 4u;
+	if (group >= groups || band_row >= pc.band_rows) {
+		return;
+	}
+	uint row = pc.band_first_row + band_row;
+	int first0 = int((pc.run0_start + (row - pc.run0_first) * STEP0) * groups + group);
+	int first12 = int((pc.run12_start + (row - pc.run12_first) * STEP12) * groups + group);
+	vec4 sums0 = vec4(0.0);
+	[[unroll]] for (uint t = 0u; t < TAPS0; t++) {
+		float w = weights0[t / 4u][t % 4u];
+		sums0 += w * texelFetch(plane0, first0 + int(t * groups));
+	}
+	vec4 sums1 = vec4(0.0), sums2 = vec4(0.0);
+	[[unroll]] for (uint t = 0u; t < TAPS12; t++) {
+		float w = weights12[t / 4u][t % 4u];
+		sums1 += w * texelFetch(plane1, first12 + int(t * groups));
+		sums2 += w * texelFetch(plane2, first12 + int(t * groups));
+	}
+	vec3 rgb[4];
+	[[unroll]] for (uint p = 0u; p < 4u; p++) {
+		rgb[p] = to_rgb(vec3(sums0[p], sums1[p], sums2[p]));
+	}
+	if (OUT_BITS == 32u) {
+		uint index = row * pc.width + group * 4u;
+		[[unroll]] for (uint p = 0u; p < 4u; p++) {
+			out_words[index + p] = floatBitsToUint(rgb[p].r);
+			out_g[index + p] = rgb[p].g;
+			out_b[index + p] = rgb[p].b;
+		}
+		return;
+	}
+	store_packed(group, band_row, rgb);
+}
