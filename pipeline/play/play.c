@@ -17,6 +17,7 @@
 #include "../common/log.h"
 #include "../quality/png_load.h"
 #include "../report/play_report.h"
+#include "../source/prefetch.h"
 #include "play_images.h"
 #include "uhdpipe/context.h"
 #include "uhdpipe/play.h"
@@ -205,20 +206,29 @@ static int process_frame(struct play_run *run, const struct uhd_frame *frame,
 	return uhd_play_report_add(&run->report, record);
 }
 
+/* Frames decoded ahead: one waits while the GPU converts the current one (a
+ * second is in the decoder), so decoding overlaps conversion and output. */
+#define DECODE_AHEAD 1
+
 static int frame_loop(struct play_run *run)
 {
 	const struct uhd_play_params *p = run->params;
 	double start_ms = uhd_now_ms();
 	int64_t out_index = 0;
-	int ret = 0;
+	struct uhd_prefetch *ahead = NULL;
+	int64_t needed = p->frames < 0 ? -1 : p->start + p->frames;
+	int ret = uhd_prefetch_start(run->source, DECODE_AHEAD, needed, &ahead);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_INPUT, ret, "starting the decoder thread failed");
+	}
 	while (p->frames < 0 || out_index < p->frames) {
 		if (p->cancel && *p->cancel) {
 			ret = fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
 			break;
 		}
 		const struct uhd_frame *frame;
-		double t0 = uhd_now_ms();
-		ret = uhd_source_next_frame(run->source, &frame);
+		struct uhd_prefetched decoded_info;
+		ret = uhd_prefetch_next(ahead, &frame, &decoded_info);
 		if (ret < 0) {
 			fail(run, UHD_STAGE_INPUT, ret, "decoding failed");
 			break;
@@ -236,8 +246,8 @@ static int frame_loop(struct play_run *run)
 		        .index = out_index,
 		        .decoded_index = decoded,
 		        .pts = uhd_frame_pts(frame),
-		        .time_s = uhd_frame_time_s(frame, run->source),
-		        .decode_ms = uhd_now_ms() - t0,
+		        .time_s = decoded_info.time_s,
+		        .decode_ms = decoded_info.decode_ms,
 		        .decode_errors = damage.decode_errors,
 		        .corrupt = damage.corrupt,
 		};
@@ -250,6 +260,7 @@ static int frame_loop(struct play_run *run)
 			show_progress(run, out_index, start_ms, false);
 		}
 	}
+	uhd_prefetch_stop(&ahead);
 	if (p->progress && out_index > 0) {
 		show_progress(run, out_index, start_ms, true);
 	}
@@ -394,7 +405,9 @@ int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *r
 	/* The last frame on screen and the display restored before the report. */
 	int finished = uhd_presenter_finish(run.presenter);
 	if (finished < 0 && ret == 0) {
-		ret = fail(&run, output_stage(&run), finished, "showing the last frame failed");
+		ret = fail(&run, output_stage(&run), finished,
+		           run.display ? "showing the last frame failed"
+		                       : "writing the last frames failed");
 	}
 	run.report.complete = ret == 0;
 	sum_damage(&run);
