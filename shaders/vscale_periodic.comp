@@ -3,7 +3,8 @@
 // filters repeat (see hscale_periodic.comp): the same weights for every row,
 // read from a uniform buffer at constant offsets, and first taps that
 // advance by STEP0/STEP12 rows per output row. Each invocation makes four
-// adjacent pixels from one four-float texel per plane row. The sums, the
+// adjacent pixels in each of two output rows from one four-float texel per
+// plane row: rows that the two outputs share are fetched once. The sums, the
 // conversion and the packing are vscale_rgb.comp's, in the same order, so the
 // two passes give bit-identical pixels.
 #extension GL_EXT_control_flow_attributes : require
@@ -51,7 +52,11 @@ layout(push_constant) uniform Push {
 	uint run0_start;
 	uint run12_first;
 	uint run12_start;
+	uint last_texel0; // the planes' last texels: fetches never go past them
+	uint last_texel12;
 } pc;
+
+const uint ROWS = 2u; // output rows per invocation
 
 vec3 to_rgb(vec3 planes)
 {
@@ -87,7 +92,7 @@ void store_packed(uint group, uint band_row, vec3 rgb[4])
 void main()
 {
 	uint group = gl_GlobalInvocationID.x;
-	uint band_row = pc.row_offset + gl_GlobalInvocationID.y;
+	uint band_row = pc.row_offset + gl_GlobalInvocationID.y * ROWS;
 	uint groups = pc.width / 4u;
 	if (group >= groups || band_row >= pc.band_rows) {
 		return;
@@ -95,29 +100,53 @@ void main()
 	uint row = pc.band_first_row + band_row;
 	int first0 = int((pc.run0_start + (row - pc.run0_first) * STEP0) * groups + group);
 	int first12 = int((pc.run12_start + (row - pc.run12_first) * STEP12) * groups + group);
-	vec4 sums0 = vec4(0.0);
-	[[unroll]] for (uint t = 0u; t < TAPS0; t++) {
-		float w = weights0[t / 4u][t % 4u];
-		sums0 += w * texelFetch(plane0, first0 + int(t * groups));
+	// Output row o takes taps t from plane row (first + o * STEP + t): each
+	// sum still runs over t in order.
+	vec4 sums0[ROWS], sums1[ROWS], sums2[ROWS];
+	[[unroll]] for (uint o = 0u; o < ROWS; o++) {
+		sums0[o] = vec4(0.0);
+		sums1[o] = vec4(0.0);
+		sums2[o] = vec4(0.0);
 	}
-	vec4 sums1 = vec4(0.0), sums2 = vec4(0.0);
-	[[unroll]] for (uint t = 0u; t < TAPS12; t++) {
-		float w = weights12[t / 4u][t % 4u];
-		sums1 += w * texelFetch(plane1, first12 + int(t * groups));
-		sums2 += w * texelFetch(plane2, first12 + int(t * groups));
-	}
-	vec3 rgb[4];
-	[[unroll]] for (uint p = 0u; p < 4u; p++) {
-		rgb[p] = to_rgb(vec3(sums0[p], sums1[p], sums2[p]));
-	}
-	if (OUT_BITS == 32u) {
-		uint index = row * pc.width + group * 4u;
-		[[unroll]] for (uint p = 0u; p < 4u; p++) {
-			out_words[index + p] = floatBitsToUint(rgb[p].r);
-			out_g[index + p] = rgb[p].g;
-			out_b[index + p] = rgb[p].b;
+	[[unroll]] for (uint i = 0u; i < STEP0 * (ROWS - 1u) + TAPS0; i++) {
+		vec4 v = texelFetch(plane0, int(min(uint(first0) + i * groups, pc.last_texel0)));
+		[[unroll]] for (uint o = 0u; o < ROWS; o++) {
+			uint t = i - o * STEP0;
+			if (i >= o * STEP0 && t < TAPS0) {
+				sums0[o] += weights0[t / 4u][t % 4u] * v;
+			}
 		}
-		return;
 	}
-	store_packed(group, band_row, rgb);
+	[[unroll]] for (uint i = 0u; i < STEP12 * (ROWS - 1u) + TAPS12; i++) {
+		uint index = min(uint(first12) + i * groups, pc.last_texel12);
+		vec4 v1 = texelFetch(plane1, int(index));
+		vec4 v2 = texelFetch(plane2, int(index));
+		[[unroll]] for (uint o = 0u; o < ROWS; o++) {
+			uint t = i - o * STEP12;
+			if (i >= o * STEP12 && t < TAPS12) {
+				float w = weights12[t / 4u][t % 4u];
+				sums1[o] += w * v1;
+				sums2[o] += w * v2;
+			}
+		}
+	}
+	[[unroll]] for (uint o = 0u; o < ROWS; o++) {
+		if (band_row + o >= pc.band_rows) {
+			break;
+		}
+		vec3 rgb[4];
+		[[unroll]] for (uint p = 0u; p < 4u; p++) {
+			rgb[p] = to_rgb(vec3(sums0[o][p], sums1[o][p], sums2[o][p]));
+		}
+		if (OUT_BITS == 32u) {
+			uint index = (row + o) * pc.width + group * 4u;
+			[[unroll]] for (uint p = 0u; p < 4u; p++) {
+				out_words[index + p] = floatBitsToUint(rgb[p].r);
+				out_g[index + p] = rgb[p].g;
+				out_b[index + p] = rgb[p].b;
+			}
+		} else {
+			store_packed(group, band_row + o, rgb);
+		}
+	}
 }

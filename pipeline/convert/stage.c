@@ -154,6 +154,10 @@ static int setup_vperiodic(struct uhd_context *ctx, struct uhd_stage *stage,
 	stage->push.run0_start = (uint32_t)info[0].run.start;
 	stage->push.run12_first = (uint32_t)info[1].run.first;
 	stage->push.run12_start = (uint32_t)info[1].run.start;
+	for (int t = 0; t < 2; t++) {
+		uint32_t texels = (uint32_t)stage->out_width / 4 * (uint32_t)stage->in_height[t];
+		*(t ? &stage->push.last_texel12 : &stage->push.last_texel0) = texels - 1;
+	}
 	float weights[2 * PERIODIC_MAX_TAPS];
 	memcpy(weights, info[0].run_weights, sizeof(info[0].run_weights));
 	memcpy(weights + PERIODIC_MAX_TAPS, info[1].run_weights, sizeof(info[1].run_weights));
@@ -486,7 +490,9 @@ static void record_rows(const struct uhd_stage *stage, VkCommandBuffer cmd, int 
 	 * (16-bit packed), 4 (8-bit packed) or 1 (float planes). */
 	uint32_t pixels = periodic ? 4 : stage->out_bits == 8 ? 4 : stage->out_bits == 16 ? 2 : 1;
 	uint32_t pixel_groups = groups((uint32_t)stage->out_width, pixels);
-	vkCmdDispatch(cmd, groups(pixel_groups, GROUP_WIDTH), (uint32_t)(end - first), 1);
+	/* Output rows per invocation: 2 in the periodic pass (vscale_periodic.comp). */
+	uint32_t rows = groups((uint32_t)(end - first), periodic ? 2 : 1);
+	vkCmdDispatch(cmd, groups(pixel_groups, GROUP_WIDTH), rows, 1);
 }
 
 static int clamp_int(int value, int low, int high)

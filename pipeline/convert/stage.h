@@ -19,6 +19,7 @@ struct uhd_vscale_push {
 	float m[3][4]; /* rows of the 3x3 matrix, padded to vec4 */
 	/* vscale_periodic.comp only: where the repeating rows' first taps start. */
 	uint32_t run0_first, run0_start, run12_first, run12_start;
+	uint32_t last_texel0, last_texel12;
 };
 
 struct uhd_stage {
