@@ -28,6 +28,7 @@
 struct png_job {
 	struct uhd_image image; /* image.data points at pixels */
 	uint8_t *pixels;
+	size_t capacity; /* bytes at pixels */
 	int64_t index;
 };
 
@@ -42,6 +43,9 @@ struct png_presenter {
 	int max_in_flight; /* jobs queued + being written, from the frame size */
 	bool closing;
 	int error; /* first failed write, 0 if none */
+	/* Written jobs kept for the next frames: no 8K-sized allocation per frame. */
+	struct png_job *spare[MAX_JOBS];
+	int spare_count;
 };
 
 static void free_job(struct png_job *job)
@@ -86,8 +90,12 @@ static void *worker(void *arg)
 		bool skip = png->error != 0; /* nothing is written after a failure */
 		pthread_mutex_unlock(&png->lock);
 		int ret = skip ? 0 : write_job(png, job);
-		free_job(job);
 		pthread_mutex_lock(&png->lock);
+		if (png->spare_count < MAX_JOBS) {
+			png->spare[png->spare_count++] = job;
+		} else {
+			free_job(job);
+		}
 		png->writing--;
 		if (ret < 0 && png->error == 0) {
 			png->error = ret;
@@ -141,24 +149,46 @@ static int png_open(void *priv, const char *argument, const struct uhd_presenter
 	return start_workers(png);
 }
 
+/* A spare job (or a new one) with room for bytes of pixels. */
+static struct png_job *take_spare(struct png_presenter *png, size_t bytes)
+{
+	pthread_mutex_lock(&png->lock);
+	struct png_job *job = png->spare_count > 0 ? png->spare[--png->spare_count] : NULL;
+	pthread_mutex_unlock(&png->lock);
+	if (job && job->capacity < bytes) {
+		free_job(job);
+		job = NULL;
+	}
+	if (!job) {
+		job = calloc(1, sizeof(*job));
+		job->pixels = job ? malloc(bytes) : NULL;
+		if (job && !job->pixels) {
+			free(job);
+			job = NULL;
+		}
+		if (job) {
+			job->capacity = bytes;
+		}
+	}
+	return job;
+}
+
 /* A copy of the image's rows, without their padding. */
-static struct png_job *copy_job(const struct uhd_image *image, int64_t index)
+static struct png_job *copy_job(struct png_presenter *png, const struct uhd_image *image,
+                                int64_t index)
 {
 	size_t row = (size_t)image->width * image->channels * (image->bits / 8);
-	struct png_job *job = calloc(1, sizeof(*job));
-	uint8_t *pixels = job ? malloc(row * image->height) : NULL;
-	if (!pixels) {
-		free(job);
+	struct png_job *job = take_spare(png, row * image->height);
+	if (!job) {
 		uhd_error("out of memory copying frame %lld for the PNG writer", (long long)index);
 		return NULL;
 	}
 	for (int y = 0; y < image->height; y++) {
-		memcpy(pixels + row * y, image->data + image->stride * y, row);
+		memcpy(job->pixels + row * y, image->data + image->stride * y, row);
 	}
 	job->image = *image;
-	job->image.data = pixels;
+	job->image.data = job->pixels;
 	job->image.stride = row;
-	job->pixels = pixels;
 	job->index = index;
 	return job;
 }
@@ -178,7 +208,7 @@ static int png_present(void *priv, const struct uhd_image *image, int64_t index)
 	if (ret < 0) {
 		return ret;
 	}
-	struct png_job *job = copy_job(image, index);
+	struct png_job *job = copy_job(png, image, index);
 	if (!job) {
 		return -ENOMEM;
 	}
@@ -219,6 +249,9 @@ static void png_close(void *priv)
 	pthread_mutex_unlock(&png->lock);
 	for (int i = 0; i < png->worker_count; i++) {
 		pthread_join(png->workers[i], NULL);
+	}
+	for (int i = 0; i < png->spare_count; i++) {
+		free_job(png->spare[i]);
 	}
 	pthread_cond_destroy(&png->changed);
 	pthread_mutex_destroy(&png->lock);
