@@ -147,9 +147,6 @@ static int setup_vperiodic(struct uhd_context *ctx, struct uhd_stage *stage,
 	}
 	stage->vrun_first = first;
 	stage->vrun_end = end;
-	for (int t = 0; t < 2; t++) {
-		stage->vruns[t] = info[t].run;
-	}
 	stage->push.run0_first = (uint32_t)info[0].run.first;
 	stage->push.run0_start = (uint32_t)info[0].run.start;
 	stage->push.run12_first = (uint32_t)info[1].run.first;

@@ -55,7 +55,6 @@ struct uhd_stage {
 	/* The same for the vertical pass, when both of its tables repeat over a
 	 * common run of rows and the width is a multiple of 4. */
 	bool vperiodic;
-	struct uhd_filter_run vruns[2];
 	int vrun_first, vrun_end; /* the rows both runs cover */
 	struct uhd_vk_buffer vweights;
 	struct uhd_vk_compute vperiodic_pass;
