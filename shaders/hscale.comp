@@ -4,6 +4,8 @@
 // values (decoded Y'CbCr) or floats (R'G'B' from a previous pass). Weights
 // come from a table built on the CPU: first tap index per output column, then
 // `taps` weights per column.
+// Interleaved Cb/Cr (NV12, P010) is read through a two-channel view, one
+// texel per chroma site.
 // Inputs are uniform texel buffers: drivers fetch them through their texture
 // path, which CPU implementations vectorise, where a storage-buffer load at a
 // per-invocation address costs one scalar load per lane.
@@ -25,11 +27,13 @@ layout(push_constant) uniform Push {
 	uint taps;
 	uint first_column; // this dispatch's columns: [first_column, end_column)
 	uint end_column;
+	uint channel; // 1: the view's second channel (Cr of interleaved chroma)
 } pc;
 
 float load_sample(uint index)
 {
-	uint value = texelFetch(source, int(index)).r;
+	uvec4 texel = texelFetch(source, int(index));
+	uint value = pc.channel == 0u ? texel.r : texel.g;
 	return SAMPLE_BYTES == 4u ? uintBitsToFloat(value) : float(value);
 }
 

@@ -34,11 +34,13 @@ layout(push_constant) uniform Push {
 	uint end_column;
 	uint first_start; // first tap of first_column
 	uint last_sample; // the source's last sample: fetches never go past it
+	uint channel;     // 1: the view's second channel (Cr of interleaved chroma)
 } pc;
 
 float load_sample(uint index)
 {
-	uint value = texelFetch(source, int(index)).r;
+	uvec4 texel = texelFetch(source, int(index));
+	uint value = pc.channel == 0u ? texel.r : texel.g;
 	return SAMPLE_BYTES == 4u ? uintBitsToFloat(value) : float(value);
 }
 

@@ -35,8 +35,12 @@ printf 'this is not a video\n' >"$work/text.mkv"
 head -c 4096 "$SAMPLES/hlg_4k_hevc.mkv" >"$work/truncated.mkv"
 ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=1 -frames:v 1 -c:v ffv1 \
     -pix_fmt bgr0 "$work/rgb.mkv"
-ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=1 -frames:v 1 -c:v rawvideo \
-    -pix_fmt nv12 "$work/nv12.nut"
+# NV21 (Cr before Cb) and 4:1:1 are not taken (NV12, the hardware decoders'
+# layout, is: tests/e2e_hwaccel.py).
+for fmt in nv21 yuv411p; do
+    ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=64x64:r=1 -frames:v 1 -c:v rawvideo \
+        -pix_fmt $fmt "$work/$fmt.nut"
+done
 ffmpeg -nostdin -v error -f lavfi -i sine=d=0.2 "$work/audio.wav"
 mkdir "$work/dir.mkv"
 # A clip with bytes overwritten at fixed places: the decoder notices and the run fails.
@@ -56,7 +60,8 @@ expect 3 "not a readable media file|no video frames|cannot read stream" -- info 
 expect 3 "has no video stream" -- info "$work/audio.wav"
 expect 3 "the clip is damaged" -- play "$work/damaged.mkv" --strict --size 640x360 -o null
 expect 4 "pixel format bgr0 is not supported" -- play "$work/rgb.mkv" -o null
-expect 4 "pixel format nv12 is not supported" -- play "$work/nv12.nut" -o null
+expect 4 "pixel format nv21 is not supported" -- play "$work/nv21.nut" -o null
+expect 4 "pixel format yuv411p is not supported" -- play "$work/yuv411p.nut" -o null
 if [[ -f "$SAMPLES/zero_frames.mkv" ]]; then
     expect 3 "no video frames" -- play "$SAMPLES/zero_frames.mkv" -o null
 fi

@@ -48,6 +48,8 @@ struct uhd_play_params {
 	 * Reference sets are always decoded strictly: a concealed picture is no
 	 * reference. */
 	bool strict;
+	/* Hardware decoding (see uhd_source_params.hwaccel; default none). */
+	enum uhd_hwaccel hwaccel;
 	/* Seconds each image of a PNG input (a file or a folder of PNGs, shown in
 	 * name order) is shown on a display (default 1). */
 	double image_duration;

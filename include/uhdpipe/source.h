@@ -38,10 +38,36 @@ struct uhd_stream_info {
 	int bit_depth;            /* 8, 10 or 12 */
 	int log2_chroma_w;        /* 1 for 4:2:0 and 4:2:2, 0 for 4:4:4 */
 	int log2_chroma_h;        /* 1 for 4:2:0, 0 otherwise */
+	/* Cb and Cr alternate in one plane (NV12, P010: what hardware decoders
+	 * hand out); uhd_frame_plane then gives planes 1 and 2 as interleaved
+	 * views of it. */
+	bool chroma_interleaved;
+	/* Bits each sample is shifted up within its 16-bit word (6 for P010,
+	 * whose 10 bits sit at the top); 0 for the usual formats. */
+	int sample_shift;
+	/* Decoding path: "software", or the hardware decoder's device type
+	 * ("vaapi", "cuda", ...) whose frames were used. */
+	char hwaccel[16];
+	/* When hardware decoding was asked for and not used: why (one line). */
+	char hwaccel_fallback[512];
 	struct uhd_colour colour; /* HDR10 metadata from the stream or its first frame */
 	bool has_hdr10plus;       /* SMPTE ST 2094-40 dynamic metadata seen */
 	bool has_dolby_vision;    /* Dolby Vision configuration or RPU seen */
 };
+
+/* Hardware decoding (uhd_source_params.hwaccel). */
+enum uhd_hwaccel {
+	UHD_HWACCEL_NONE = 0, /* software decoding */
+	UHD_HWACCEL_AUTO,     /* the first of vaapi, vulkan, cuda that works here */
+	UHD_HWACCEL_VAAPI,
+	UHD_HWACCEL_VULKAN,
+	UHD_HWACCEL_CUDA,
+};
+
+/* "none", "auto", "vaapi", "vulkan", "cuda". */
+UHD_API const char *uhd_hwaccel_name(enum uhd_hwaccel hwaccel);
+/* Parses one of those names; -EINVAL for anything else. */
+UHD_API int uhd_hwaccel_from_name(const char *name, enum uhd_hwaccel *hwaccel);
 
 struct uhd_source_params {
 	/* Decoder threads; 0 lets libavcodec pick (default 0). */
@@ -53,9 +79,17 @@ struct uhd_source_params {
 	 * caller can report what it could not trust. A change of size or pixel
 	 * format mid-stream and out-of-memory stay fatal either way. */
 	bool lenient;
+	/* Decode with FFmpeg's hardware decoders (default UHD_HWACCEL_NONE).
+	 * Their frames are copied to system memory (av_hwframe_transfer_data) in
+	 * the format the hardware gives, usually NV12 or P010, which the
+	 * converter reads as it is. When the device or the decoder support is
+	 * missing the source decodes in software and logs one notice line; the
+	 * reason is in uhd_stream_info.hwaccel_fallback. */
+	enum uhd_hwaccel hwaccel;
 };
 
-#define UHD_SOURCE_DEFAULTS ((struct uhd_source_params){.threads = 0, .lenient = false})
+#define UHD_SOURCE_DEFAULTS                                                                        \
+	((struct uhd_source_params){.threads = 0, .lenient = false, .hwaccel = UHD_HWACCEL_NONE})
 
 /* Decoding damage behind one delivered frame; all zero from a strict source. */
 struct uhd_frame_damage {
@@ -105,7 +139,10 @@ UHD_API void uhd_source_decode_stats(const struct uhd_source *source,
                                      struct uhd_decode_stats *stats);
 
 /* Plane access to a decoded frame: samples are little-endian uint16 for bit
- * depths above 8, else uint8. Planes 0, 1, 2 are Y, Cb, Cr. */
+ * depths above 8, else uint8. Planes 0, 1, 2 are Y, Cb, Cr. When the stream's
+ * chroma is interleaved (uhd_stream_info.chroma_interleaved), planes 1 and 2
+ * share rows: plane 2 starts one sample after plane 1, each plane's samples
+ * are every second sample, and width counts that plane's samples. */
 UHD_API int uhd_frame_plane(const struct uhd_frame *frame, int plane, const uint8_t **data,
                             ptrdiff_t *stride_bytes, int *width, int *height);
 UHD_API int64_t uhd_frame_pts(const struct uhd_frame *frame); /* stream time base */

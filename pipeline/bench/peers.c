@@ -295,6 +295,11 @@ static const char *swscale_matrix(int matrix)
 static void build_decode(const struct peers *ps, struct command *cmd)
 {
 	head(ps, cmd);
+	/* The same decoder path as uhdpipe's, so the ratio compares like with like. */
+	if (strcmp(ps->result->info.hwaccel, "software") != 0 && ps->result->info.hwaccel[0]) {
+		push(cmd, "-hwaccel");
+		push(cmd, "%s", ps->result->info.hwaccel);
+	}
 	push(cmd, "-i");
 	push(cmd, "%s", ps->params->input);
 	push(cmd, "-map");

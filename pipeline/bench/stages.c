@@ -97,6 +97,7 @@ static int time_pipeline(struct stages *st)
 	play.input = p->input;
 	play.convert = p->convert;
 	play.frames = p->frames;
+	play.hwaccel = p->hwaccel;
 	play.report_path = report;
 	play.cancel = p->cancel;
 	struct uhd_bench_series after_decode = {0};
@@ -153,6 +154,7 @@ static int decode_run(struct stages *st, bool warm_up, double *seconds)
 	const struct uhd_bench_params *p = st->params;
 	struct uhd_source *source = NULL;
 	struct uhd_source_params sp = UHD_SOURCE_DEFAULTS;
+	sp.hwaccel = p->hwaccel;
 	double t0 = uhd_now_ms();
 	int ret = uhd_source_open(p->input, &sp, &source);
 	if (ret < 0) {

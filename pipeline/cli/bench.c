@@ -23,7 +23,7 @@ static const char bench_help[] =
         "  --metrics LIST        psnr,ssim,msssim,deltaitp,diff or all (default\n"
         "                        psnr,ssim,deltaitp)\n"
         "  --frames N            frames to time (default 8)\n"
-        "  --runs N              measured runs per stage, 1..100 (default 3)\n"
+        "  --runs N              measured runs per stage, 1..100 (default 3)\n" UHD_CLI_HWACCEL_HELP
         "  --vs-ffmpeg           also time the ffmpeg commands that do the same work\n"
         "                        (decode-only, zscale, swscale, scale_vulkan, libplacebo,\n"
         "                        psnr+ssim) and print the ratios\n"
@@ -75,6 +75,7 @@ static int apply_option(int opt, const char *arg, struct bench_options *o,
 	case UHD_OPT_FRAMES: return parse_number("--frames", arg, 1, 1000, &p->frames);
 	case OPT_VS_FFMPEG: p->vs_ffmpeg = true; return 0;
 	case OPT_JSON: o->json_path = arg; return 0;
+	case UHD_OPT_HWACCEL: return uhd_cli_parse_hwaccel("bench", arg, &p->hwaccel);
 	default: return uhd_cli_render_option("bench", opt, arg, render);
 	}
 }
@@ -89,6 +90,7 @@ static int parse(int argc, char **argv, struct bench_options *o)
 	        {"runs", required_argument, NULL, OPT_RUNS},
 	        {"vs-ffmpeg", no_argument, NULL, OPT_VS_FFMPEG},
 	        {"json", required_argument, NULL, OPT_JSON},
+	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
 	        {"help", no_argument, NULL, 'h'},
 	        {0},
 	};

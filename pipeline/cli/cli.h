@@ -51,6 +51,7 @@ enum {
 	UHD_OPT_HDR_METADATA,
 	UHD_OPT_CAPTURE,
 	UHD_OPT_DROP_LATE,
+	UHD_OPT_HWACCEL,
 	UHD_OPT_COMMAND = 300,
 };
 
@@ -85,6 +86,13 @@ struct uhd_cli_render {
 
 #define UHD_CLI_RENDER_DEFAULTS                                                                    \
 	((struct uhd_cli_render){.convert = UHD_CONVERT_DEFAULTS, .frames = -1})
+
+/* --hwaccel (play and bench). */
+#define UHD_CLI_HWACCEL_HELP                                                                       \
+	"  --hwaccel API         auto | none | vaapi | vulkan | cuda: decode with FFmpeg's\n"       \
+	"                        hardware decoder when the machine has one (default none);\n"     \
+	"                        without one, decodes in software and says why in one line\n"
+int uhd_cli_parse_hwaccel(const char *command, const char *text, enum uhd_hwaccel *hwaccel);
 
 /* Options of -o kms (play and pattern). */
 #define UHD_CLI_DISPLAY_LONG_OPTIONS                                                               \

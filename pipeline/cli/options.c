@@ -8,6 +8,16 @@
 
 #include "cli.h"
 
+int uhd_cli_parse_hwaccel(const char *command, const char *text, enum uhd_hwaccel *hwaccel)
+{
+	if (uhd_hwaccel_from_name(text, hwaccel) < 0) {
+		return uhd_cli_usage_error(
+		        command, "--hwaccel takes auto, none, vaapi, vulkan or cuda, got '%s'",
+		        text);
+	}
+	return 0;
+}
+
 int uhd_cli_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list args;

@@ -25,7 +25,8 @@ static const char play_help[] =
         "null)\n" UHD_CLI_RENDER_HELP
         "  --report FILE.json    write a JSON report (input, options, per-frame pts,\n"
         "                        checksum, decoding errors, stage times, totals)\n"
-        "  --duration S          seconds each PNG of a PNG input is shown (default 1)\n"
+        "  --duration S          seconds each PNG of a PNG input is shown (default "
+        "1)\n" UHD_CLI_HWACCEL_HELP
         "  --strict              the first decoding error fails the run (exit 3); by\n"
         "                        default damaged frames are concealed, played, and\n"
         "                        counted in the report and a warning\n"
@@ -46,6 +47,7 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	        {"output", required_argument, NULL, 'o'},
 	        {"report", required_argument, NULL, OPT_REPORT},
 	        {"strict", no_argument, NULL, OPT_STRICT},
+	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
 	        {"duration", required_argument, NULL, OPT_DURATION},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
@@ -62,6 +64,16 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 		case 'o': p->output = optarg; break;
 		case 'q': *quiet = true; break;
 		case OPT_REPORT: p->report_path = optarg; break;
+		case UHD_OPT_HWACCEL: {
+			/* References are decoded in software: refs has no such option. */
+			int ret = strcmp(command, "play") != 0
+			                  ? uhd_cli_usage_error(command, "unknown option --hwaccel")
+			                  : uhd_cli_parse_hwaccel(command, optarg, &p->hwaccel);
+			if (ret != 0) {
+				return ret;
+			}
+			break;
+		}
 		case OPT_STRICT:
 			/* refs always decodes strictly; the option is play's alone. */
 			if (strcmp(command, "play") != 0) {

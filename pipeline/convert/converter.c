@@ -96,8 +96,12 @@ static int set_colour_constants(struct uhd_converter *conv, struct uhd_vscale_pu
 		return -ENOTSUP;
 	}
 	double kg = 1.0 - kr - kb;
-	double depth_scale = (double)(1 << (conv->info.bit_depth - 8));
-	double peak = (double)((1 << conv->info.bit_depth) - 1);
+	/* Samples stored shifted up (P010) are code values times 2^shift; so are
+	 * the filter's sums, exactly, so scaling offsets and divisors by that
+	 * power of two gives the very same R'G'B' as the unshifted layout. */
+	double shift = (double)(1 << conv->info.sample_shift);
+	double depth_scale = (double)(1 << (conv->info.bit_depth - 8)) * shift;
+	double peak = (double)((1 << conv->info.bit_depth) - 1) * shift;
 	bool full = colour->range == UHD_RANGE_FULL;
 	p->offset0 = full ? 0.0f : (float)(16.0 * depth_scale);
 	p->scale0 = (float)(1.0 / (full ? peak : 219.0 * depth_scale));
@@ -163,24 +167,35 @@ static int create_buffer(struct uhd_converter *conv, VkDeviceSize bytes, enum uh
 	return uhd_vk_buffer_create(conv->ctx, bytes, use, what, out);
 }
 
-/* Decoded planes: rows padded to whole 32-bit words (the shader reads words). */
+/* Decoded planes: rows padded to whole 32-bit words. Interleaved Cb/Cr
+ * (NV12, P010) stays one buffer, read by planes 1 and 2 through
+ * two-channel texels. */
 static int create_sources(struct uhd_converter *conv, struct uhd_stage *first)
 {
 	const struct uhd_stream_info *info = &conv->info;
+	first->in_sample_bytes = conv->sample_bytes;
 	for (int i = 0; i < 3; i++) {
 		int shift_w = i ? info->log2_chroma_w : 0, shift_h = i ? info->log2_chroma_h : 0;
+		int channels = i && info->chroma_interleaved ? 2 : 1;
+		int texel_bytes = conv->sample_bytes * channels;
 		first->in_width[i] = (info->width + (1 << shift_w) - 1) >> shift_w;
 		first->in_height[i] = (info->height + (1 << shift_h) - 1) >> shift_h;
-		first->in_stride[i] = align_up(first->in_width[i], 4 / conv->sample_bytes);
-		VkDeviceSize bytes = (VkDeviceSize)first->in_stride[i] * first->in_height[i] *
-		                     conv->sample_bytes;
+		first->in_stride[i] =
+		        align_up(first->in_width[i], (4 + texel_bytes - 1) / texel_bytes);
+		first->in_channels[i] = channels;
+		first->in_channel[i] = i == 2 && channels == 2 ? 1 : 0;
+		if (i == 2 && channels == 2) {
+			first->inputs[2] = &conv->sources[1];
+			break;
+		}
+		VkDeviceSize bytes =
+		        (VkDeviceSize)first->in_stride[i] * first->in_height[i] * texel_bytes;
 		int ret = create_buffer(conv, bytes, UHD_VK_BUFFER_UPLOAD, "decoded plane",
 		                        &conv->sources[i]);
 		if (ret < 0) {
 			return ret;
 		}
 		first->inputs[i] = &conv->sources[i];
-		first->in_sample_bytes = conv->sample_bytes;
 	}
 	return 0;
 }
@@ -228,6 +243,7 @@ static int plan_second_stage(struct uhd_converter *conv, int mid_w, int mid_h,
 		first->float_outputs[i] = &conv->rgb[i];
 		second->inputs[i] = &conv->rgb[i];
 		second->in_sample_bytes = 4;
+		second->in_channels[i] = 1;
 		second->in_width[i] = mid_w;
 		second->in_height[i] = mid_h;
 		second->in_stride[i] = (size_t)mid_w;
@@ -259,7 +275,7 @@ static int create_pipelines(struct uhd_converter *conv)
 	struct uhd_vk_spec packed = {1, &out_bits}, planes = {1, &float_bits};
 	const VkDescriptorType *htypes = hscale_bindings;
 	int ret = uhd_vk_compute_create_typed(conv->ctx, hscale_comp, sizeof(hscale_comp), htypes,
-	                                      3, 24, &codes, &conv->hpass_codes);
+	                                      3, 28, &codes, &conv->hpass_codes);
 	if (ret == 0) {
 		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
 		                            sizeof(struct uhd_vscale_push), &packed,
@@ -267,7 +283,7 @@ static int create_pipelines(struct uhd_converter *conv)
 	}
 	if (ret == 0 && conv->stage_count == 2) {
 		ret = uhd_vk_compute_create_typed(conv->ctx, hscale_comp, sizeof(hscale_comp),
-		                                  htypes, 3, 24, &floats, &conv->hpass_float);
+		                                  htypes, 3, 28, &floats, &conv->hpass_float);
 	}
 	if (ret == 0 && conv->stage_count == 2) {
 		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
@@ -435,7 +451,9 @@ void uhd_converter_destroy(struct uhd_converter **converter)
 static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *frame)
 {
 	const struct uhd_stage *first = &conv->stages[0];
-	for (int i = 0; i < 3; i++) {
+	/* Interleaved chroma: plane 1's rows carry plane 2's samples too. */
+	int planes = conv->info.chroma_interleaved ? 2 : 3;
+	for (int i = 0; i < planes; i++) {
 		const uint8_t *data;
 		ptrdiff_t stride;
 		int width, height;
@@ -445,8 +463,9 @@ static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *fram
 			          width, height, first->in_width[i], first->in_height[i]);
 			return -EINVAL;
 		}
-		size_t row_bytes = (size_t)width * conv->sample_bytes;
-		size_t dst_stride = first->in_stride[i] * conv->sample_bytes;
+		size_t texel_bytes = (size_t)conv->sample_bytes * first->in_channels[i];
+		size_t row_bytes = (size_t)width * texel_bytes;
+		size_t dst_stride = first->in_stride[i] * texel_bytes;
 		uint8_t *dst = conv->sources[i].mapped;
 		if ((size_t)stride == dst_stride) {
 			memcpy(dst, data, dst_stride * height);

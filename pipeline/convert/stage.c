@@ -131,7 +131,7 @@ static int setup_hperiodic(struct uhd_context *ctx, struct uhd_stage *stage, int
 	return ret ? ret
 	           : uhd_vk_compute_create_typed(ctx, hscale_periodic_comp,
 	                                         sizeof(hscale_periodic_comp), periodic_bindings, 3,
-	                                         28, &spec, &stage->hperiodic[t]);
+	                                         32, &spec, &stage->hperiodic[t]);
 }
 
 /* The periodic vertical pass, when both vertical tables repeat over common rows. */
@@ -204,11 +204,19 @@ static int create_intermediates(struct uhd_context *ctx, struct uhd_stage *stage
 	return 0;
 }
 
-static VkFormat sample_format(int bytes)
+static VkFormat sample_format(int bytes, int channels)
 {
+	if (channels == 2) {
+		return bytes == 1 ? VK_FORMAT_R8G8_UINT : VK_FORMAT_R16G16_UINT;
+	}
 	return bytes == 1   ? VK_FORMAT_R8_UINT
 	       : bytes == 2 ? VK_FORMAT_R16_UINT
 	                    : VK_FORMAT_R32_UINT;
+}
+
+static int texel_bytes(const struct uhd_stage *stage, int i)
+{
+	return stage->in_sample_bytes * (stage->in_channels[i] == 2 ? 2 : 1);
 }
 
 static int view_or_explain(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer,
@@ -226,11 +234,12 @@ static int view_or_explain(struct uhd_context *ctx, const struct uhd_vk_buffer *
 
 static int create_views(struct uhd_context *ctx, struct uhd_stage *stage)
 {
-	int bytes = stage->in_sample_bytes;
 	int ret = 0;
 	for (int i = 0; i < 3 && ret == 0; i++) {
-		ret = view_or_explain(ctx, stage->inputs[i], sample_format(bytes), (uint32_t)bytes,
-		                      "input plane", &stage->input_views[i]);
+		VkFormat format = sample_format(stage->in_sample_bytes, stage->in_channels[i]);
+		ret = view_or_explain(ctx, stage->inputs[i], format,
+		                      (uint32_t)texel_bytes(stage, i), "input plane",
+		                      &stage->input_views[i]);
 	}
 	for (int t = 0; t < 2 && ret == 0; t++) {
 		ret = view_or_explain(ctx, &stage->htables[t], VK_FORMAT_R32_UINT, 4,
@@ -413,12 +422,13 @@ static void record_table_columns(const struct uhd_stage *stage, VkCommandBuffer 
 		return;
 	}
 	const struct uhd_vk_compute *pass = stage->hpass;
-	uint32_t push[6] = {(uint32_t)stage->in_stride[i],
+	uint32_t push[7] = {(uint32_t)stage->in_stride[i],
 	                    (uint32_t)stage->in_height[i],
 	                    (uint32_t)stage->out_width,
 	                    stage->htaps[i ? 1 : 0],
 	                    first,
-	                    end};
+	                    end,
+	                    stage->in_channel[i]};
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
 	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1,
 	                        &stage->hsets[i], 0, NULL);
@@ -435,14 +445,15 @@ static void record_periodic_columns(const struct uhd_stage *stage, VkCommandBuff
 {
 	const struct uhd_filter_run *run = &stage->hruns[i ? 1 : 0];
 	const struct uhd_vk_compute *pass = &stage->hperiodic[i ? 1 : 0];
-	uint32_t samples = (uint32_t)(stage->inputs[i]->size / (uint32_t)stage->in_sample_bytes);
-	uint32_t push[7] = {(uint32_t)stage->in_stride[i],
+	uint32_t texels = (uint32_t)(stage->inputs[i]->size / (uint32_t)texel_bytes(stage, i));
+	uint32_t push[8] = {(uint32_t)stage->in_stride[i],
 	                    (uint32_t)stage->in_height[i],
 	                    (uint32_t)stage->out_width,
 	                    (uint32_t)run->first,
 	                    (uint32_t)run->end,
 	                    (uint32_t)run->start,
-	                    samples - 1};
+	                    texels - 1,
+	                    stage->in_channel[i]};
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
 	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1,
 	                        &stage->psets[i], 0, NULL);

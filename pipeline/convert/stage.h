@@ -29,6 +29,10 @@ struct uhd_stage {
 	int in_width[3], in_height[3];
 	size_t in_stride[3];
 	int in_sample_bytes; /* 1 or 2: integer code values; 4: float */
+	/* Channels per texel of each input (2 where Cb and Cr are interleaved,
+	 * else 1) and the one this plane reads. */
+	int in_channels[3];
+	uint32_t in_channel[3];
 	/* Where each input plane's samples sit (see struct uhd_axis). */
 	struct uhd_axis x_axes[2], y_axes[2]; /* [0] plane 0, [1] planes 1 and 2 */
 	/* Output: packed rows in `output` (in bands), or three float planes. */

@@ -137,6 +137,7 @@ static int open_stages(struct play_run *run)
 	}
 	struct uhd_source_params sp = UHD_SOURCE_DEFAULTS;
 	sp.lenient = !run->report.strict;
+	sp.hwaccel = p->hwaccel;
 	ret = uhd_source_open(p->input, &sp, &run->source);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_INPUT, ret, "opening the input failed");

@@ -65,6 +65,10 @@ void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *pa
 	uhd_json_string(json, "codec", info->codec);
 	uhd_json_string(json, "profile", info->profile);
 	uhd_json_string(json, "decoder", info->decoder);
+	uhd_json_string(json, "hwaccel", info->hwaccel[0] ? info->hwaccel : "software");
+	if (info->hwaccel_fallback[0]) {
+		uhd_json_string(json, "hwaccel_fallback", info->hwaccel_fallback);
+	}
 	uhd_json_int(json, "width", info->width);
 	uhd_json_int(json, "height", info->height);
 	uhd_json_array_begin(json, "frame_rate");

@@ -14,12 +14,14 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/hwcontext.h>
 #include <libavutil/pixdesc.h>
 
 #include "../common/fault.h"
 #include "../common/log.h"
 #include "av_colour.h"
 #include "frame.h"
+#include "hwaccel.h"
 #include "uhdpipe/source.h"
 
 struct uhd_source {
@@ -29,6 +31,8 @@ struct uhd_source {
 	int stream_index;
 	AVPacket *packet;
 	struct uhd_frame frame;
+	AVFrame *download;  /* scratch for frames copied out of hardware memory */
+	bool hw_frames;     /* the decoder's frames came from hardware memory */
 	bool frame_pending; /* the probe frame, not yet handed out */
 	bool packet_held;   /* read but not yet accepted by the decoder */
 	int64_t packets_sent;
@@ -130,7 +134,7 @@ static void on_av_log(void *avcl, int level, const char *fmt, va_list args)
 	char line[1024];
 	vsnprintf(line, sizeof(line), fmt, args);
 	line[strcspn(line, "\n")] = '\0';
-	if (level <= AV_LOG_ERROR) {
+	if (level <= AV_LOG_ERROR && !uhd_hw_setup_message(line)) {
 		count_logged_error(avcl, line);
 	}
 	uhd_debug("libav: %s", line);
@@ -161,7 +165,22 @@ static int check_file(const char *path)
 	return 0;
 }
 
-/* Planar Y'CbCr with one component per plane, 8..12 bits, native little-endian samples. */
+/* Where a component must sit: planar (one per plane) or with Cb and Cr
+ * interleaved in plane 1 (NV12, P010), samples in bytes or 16-bit words
+ * with the value at the bottom or, for 16-bit words, at the top. */
+static bool component_ok(const AVComponentDescriptor *comp, int i, bool interleaved)
+{
+	int depth = comp->depth, bytes = depth > 8 ? 2 : 1;
+	bool placed = interleaved ? comp->plane == (i ? 1 : 0) &&
+	                                    comp->offset == (i == 2 ? bytes : 0) &&
+	                                    comp->step == (i ? 2 * bytes : bytes)
+	                          : comp->plane == i && comp->offset == 0 && comp->step == bytes;
+	return placed && (depth == 8 || depth == 10 || depth == 12) &&
+	       (comp->shift == 0 || (bytes == 2 && comp->shift == 16 - depth));
+}
+
+/* Y'CbCr 4:2:0/4:2:2/4:4:4, 8..12 bits, native little-endian samples, in
+ * the layouts component_ok takes. */
 static int check_pixel_format(enum AVPixelFormat format, const char *path)
 {
 	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(format);
@@ -170,15 +189,16 @@ static int check_pixel_format(enum AVPixelFormat format, const char *path)
 	                           AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BE)) &&
 	          desc->log2_chroma_w <= 1 && desc->log2_chroma_h <= 1 &&
 	          !(desc->log2_chroma_h == 1 && desc->log2_chroma_w == 0);
+	bool interleaved = ok && desc->comp[1].plane == desc->comp[2].plane;
 	for (int i = 0; ok && i < 3; i++) {
-		int depth = desc->comp[i].depth;
-		ok = desc->comp[i].plane == i && desc->comp[i].shift == 0 &&
-		     desc->comp[i].offset == 0 && (depth == 8 || depth == 10 || depth == 12) &&
-		     desc->comp[i].step == (depth > 8 ? 2 : 1);
+		ok = component_ok(&desc->comp[i], i, interleaved) &&
+		     desc->comp[i].depth == desc->comp[0].depth &&
+		     desc->comp[i].shift == desc->comp[0].shift;
 	}
 	if (!ok) {
-		uhd_error("'%s': pixel format %s is not supported; uhdpipe takes planar Y'CbCr "
-		          "4:2:0/4:2:2/4:4:4 at 8, 10 or 12 bits (convert it with "
+		uhd_error("'%s': pixel format %s is not supported; uhdpipe takes Y'CbCr "
+		          "4:2:0/4:2:2/4:4:4 at 8, 10 or 12 bits, planar or NV12/P010-style "
+		          "(convert it with "
 		          "ffmpeg -pix_fmt yuv420p10le)",
 		          path, desc ? desc->name : "none");
 		return -ENOTSUP;
@@ -186,17 +206,49 @@ static int check_pixel_format(enum AVPixelFormat format, const char *path)
 	return 0;
 }
 
+/* Asks for hardware decoding with decoder (libavcodec's native one for the
+ * codec); on success *decoder stays and the device is in choice, else
+ * the source notes why and decodes in software. */
+static int choose_hardware(struct uhd_source *src, const AVCodec *native,
+                           const struct uhd_source_params *params, struct uhd_hw_choice *choice)
+{
+	*choice = (struct uhd_hw_choice){0};
+	if (params->hwaccel == UHD_HWACCEL_NONE) {
+		return 0;
+	}
+	char *why = src->info.hwaccel_fallback;
+	int ret = native ? uhd_hw_choose(native, params->hwaccel, choice, why,
+	                                 sizeof(src->info.hwaccel_fallback))
+	                 : 0;
+	if (ret < 0 || choice->device) {
+		return ret;
+	}
+	if (!native) {
+		snprintf(why, sizeof(src->info.hwaccel_fallback), "no native decoder");
+	}
+	/* One line: a rig that asked for hardware decoding must see it is not used. */
+	uhd_log(params->hwaccel == UHD_HWACCEL_AUTO ? UHD_LOG_INFO : UHD_LOG_WARN,
+	        "'%s': hardware decoding (--hwaccel %s) is not available here, decoding in "
+	        "software: %s",
+	        src->path, uhd_hwaccel_name(params->hwaccel), why);
+	return 0;
+}
+
 static int open_decoder(struct uhd_source *src, const AVStream *stream,
                         const struct uhd_source_params *params)
 {
-	const AVCodec *decoder = NULL;
+	const AVCodec *native = avcodec_find_decoder(stream->codecpar->codec_id);
+	struct uhd_hw_choice hw;
+	int ret = choose_hardware(src, native, params, &hw);
+	if (ret < 0) {
+		return ret;
+	}
+	const AVCodec *decoder = hw.device ? native : NULL;
 	/* FFmpeg 5.1's native AV1 decoder is hardware-only; dav1d decodes in software. */
-	if (stream->codecpar->codec_id == AV_CODEC_ID_AV1) {
+	if (!decoder && stream->codecpar->codec_id == AV_CODEC_ID_AV1) {
 		decoder = avcodec_find_decoder_by_name("libdav1d");
 	}
-	if (!decoder) {
-		decoder = avcodec_find_decoder(stream->codecpar->codec_id);
-	}
+	decoder = decoder ? decoder : native;
 	if (!decoder) {
 		uhd_error("'%s': no decoder for codec %s in this FFmpeg build; re-encode the clip "
 		          "as HEVC, AV1 or H.264",
@@ -205,7 +257,11 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream,
 	}
 	src->codec = avcodec_alloc_context3(decoder);
 	if (!src->codec) {
+		av_buffer_unref(&hw.device);
 		return -ENOMEM;
+	}
+	if (hw.device) {
+		uhd_hw_attach(src->codec, &hw);
 	}
 	avcodec_parameters_to_context(src->codec, stream->codecpar);
 	src->codec->pkt_timebase = stream->time_base;
@@ -217,7 +273,7 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream,
 	 * just goes on with the next packet, as the ffmpeg tool does. */
 	src->codec->err_recognition |= AV_EF_EXPLODE;
 	src->codec->opaque = src;
-	int ret = avcodec_open2(src->codec, decoder, NULL);
+	ret = avcodec_open2(src->codec, decoder, NULL);
 	if (ret == AVERROR_INVALIDDATA || ret == AVERROR(EINVAL)) {
 		/* The decoder exists but refuses what the container declares. */
 		uhd_error("'%s': the %s decoder refuses the stream's parameters (%dx%d): %s; the "
@@ -257,6 +313,27 @@ static void fill_info(struct uhd_source *src, const AVStream *stream)
 	uhd_dynamic_metadata_from_stream(stream, info);
 }
 
+/* Which decoder path the first frame took. libavcodec falls back to
+ * software by itself when the hardware refuses the stream: say so. */
+static void note_decoding_path(struct uhd_source *src)
+{
+	struct uhd_stream_info *info = &src->info;
+	AVBufferRef *device = src->codec->hw_device_ctx;
+	const char *type =
+	        device ? av_hwdevice_get_type_name(((const AVHWDeviceContext *)device->data)->type)
+	               : NULL;
+	snprintf(info->hwaccel, sizeof(info->hwaccel), "%s",
+	         src->hw_frames && type ? type : "software");
+	if (device && !src->hw_frames) {
+		snprintf(info->hwaccel_fallback, sizeof(info->hwaccel_fallback),
+		         "%s: the device opened but the %s decoder refused it for this stream",
+		         type, src->codec->codec->name);
+		uhd_warn("'%s': hardware decoding is not available for this stream, decoding in "
+		         "software: %s",
+		         src->path, info->hwaccel_fallback);
+	}
+}
+
 /* Fills format facts from the first decoded frame, which is authoritative. */
 static int describe_first_frame(struct uhd_source *src)
 {
@@ -272,6 +349,9 @@ static int describe_first_frame(struct uhd_source *src)
 	info->bit_depth = desc->comp[0].depth;
 	info->log2_chroma_w = desc->log2_chroma_w;
 	info->log2_chroma_h = desc->log2_chroma_h;
+	info->chroma_interleaved = desc->comp[1].plane == desc->comp[2].plane;
+	info->sample_shift = desc->comp[0].shift;
+	note_decoding_path(src);
 	info->width = frame->width;
 	info->height = frame->height;
 	/* yuvj* formats are full range by definition. */
@@ -425,12 +505,34 @@ static void note_damage(struct uhd_source *src)
 	src->failures_in_a_row = 0;
 }
 
+/* A hardware frame is copied to system memory before anything looks at it. */
+static int download(struct uhd_source *src)
+{
+	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(src->frame.av->format);
+	if (!desc || !(desc->flags & AV_PIX_FMT_FLAG_HWACCEL)) {
+		return 0;
+	}
+	src->hw_frames = true;
+	int ret = uhd_hw_download(src->frame.av, src->download);
+	if (ret < 0) {
+		uhd_error("'%s': copying frame %lld out of the %s decoder's memory failed (%s); "
+		          "run with --hwaccel none",
+		          src->path, (long long)src->frames_decoded, src->info.hwaccel,
+		          strerror(-ret));
+	}
+	return ret;
+}
+
 static int decode_next(struct uhd_source *src)
 {
 	char where[64];
 	for (;;) {
 		int ret = avcodec_receive_frame(src->codec, src->frame.av);
 		if (ret == 0) {
+			ret = download(src);
+			if (ret < 0) {
+				return ret;
+			}
 			src->frames_decoded++;
 			note_damage(src);
 			snprintf(where, sizeof(where), "frame %lld",
@@ -507,7 +609,7 @@ int uhd_source_open(const char *path, const struct uhd_source_params *params,
 	}
 	struct uhd_source *src = calloc(1, sizeof(*src));
 	if (!src || !(src->path = strdup(path)) || !(src->packet = av_packet_alloc()) ||
-	    !(src->frame.av = av_frame_alloc())) {
+	    !(src->frame.av = av_frame_alloc()) || !(src->download = av_frame_alloc())) {
 		uhd_source_destroy(&src);
 		return -ENOMEM;
 	}
@@ -558,6 +660,7 @@ void uhd_source_destroy(struct uhd_source **source)
 	struct uhd_source *src = *source;
 	set_live(src, false);
 	av_frame_free(&src->frame.av);
+	av_frame_free(&src->download);
 	av_packet_free(&src->packet);
 	avcodec_free_context(&src->codec);
 	avformat_close_input(&src->format);
@@ -665,8 +768,9 @@ int uhd_frame_plane(const struct uhd_frame *frame, int plane, const uint8_t **da
 	}
 	int shift_w = plane ? desc->log2_chroma_w : 0;
 	int shift_h = plane ? desc->log2_chroma_h : 0;
-	*data = av->data[plane];
-	*stride_bytes = av->linesize[plane];
+	const AVComponentDescriptor *comp = &desc->comp[plane];
+	*data = av->data[comp->plane] + comp->offset;
+	*stride_bytes = av->linesize[comp->plane];
 	*width = AV_CEIL_RSHIFT(av->width, shift_w);
 	*height = AV_CEIL_RSHIFT(av->height, shift_h);
 	return 0;
