@@ -1,13 +1,17 @@
 // Bindings, push constants and sample loading shared by the quality-metric
-// shaders. Every metric pipeline uses the same eight storage buffers so that
-// one descriptor set per band (or per MS-SSIM scale) serves them all.
+// shaders. Every metric pipeline uses the same bindings (two texel buffers,
+// eight storage buffers) so that one descriptor set per band (or per MS-SSIM
+// scale) serves them all.
 #ifndef UHD_METRICS_COMMON_GLSL
 #define UHD_METRICS_COMMON_GLSL
 
-// Packed R'G'B' images (8-bit, or 16-bit big-endian as PNG stores them), a
-// band of rows starting at pc.row_base; or float luma planes at MS-SSIM scales.
-layout(std430, binding = 0) readonly buffer RefImage { uint ref_words[]; };
-layout(std430, binding = 1) readonly buffer TestImage { uint test_words[]; };
+// Packed R'G'B' images (8-bit, or 16-bit big-endian as PNG stores them: R8_UINT
+// or R16_UINT texels), a band of rows starting at pc.row_base; or float luma
+// planes at MS-SSIM scales (R32_UINT texels of their bits). Texel fetches go
+// through CPU drivers' vectorised texture path, where a storage-buffer load
+// at a per-invocation address is one scalar load per lane.
+layout(binding = 0) uniform usamplerBuffer ref_texels;
+layout(binding = 1) uniform usamplerBuffer test_texels;
 // Per-workgroup records of the pixel pass (STATS_RECORD_WORDS each).
 layout(std430, binding = 2) buffer Partials { uint partials[]; };
 // Per-workgroup (ssim sum, cs sum) of every SSIM tile, all scales.
@@ -57,18 +61,10 @@ layout(push_constant) uniform Push {
 	uint heat_stride_words; // heat map: words per row
 } pc;
 
-uint be16_or_byte(uint word, uint index, uint sample_bytes)
+// 16-bit samples are stored big-endian: swap the bytes of the texel.
+uvec3 native_codes(uvec3 texels, uint sample_bytes)
 {
-	if (sample_bytes == 2u) {
-		uint s = (index & 1u) != 0u ? word >> 16 : word & 0xffffu;
-		return ((s & 0xffu) << 8) | (s >> 8);
-	}
-	return (word >> ((index & 3u) * 8u)) & 0xffu;
-}
-
-uint sample_word(uint index, uint sample_bytes)
-{
-	return sample_bytes == 2u ? index >> 1 : index >> 2;
+	return sample_bytes == 2u ? ((texels & 0xffu) << 8) | (texels >> 8) : texels;
 }
 
 // Sample index of channel 0 of pixel (x, y) in bindings 0/1.
@@ -79,18 +75,25 @@ uint pixel_index(uint x, uint y)
 
 uvec3 load_ref_rgb(uint x, uint y, uint sample_bytes)
 {
-	uint i = pixel_index(x, y);
-	return uvec3(be16_or_byte(ref_words[sample_word(i, sample_bytes)], i, sample_bytes),
-	             be16_or_byte(ref_words[sample_word(i + 1u, sample_bytes)], i + 1u, sample_bytes),
-	             be16_or_byte(ref_words[sample_word(i + 2u, sample_bytes)], i + 2u, sample_bytes));
+	int i = int(pixel_index(x, y));
+	return native_codes(uvec3(texelFetch(ref_texels, i).r, texelFetch(ref_texels, i + 1).r,
+	                          texelFetch(ref_texels, i + 2).r),
+	                    sample_bytes);
 }
 
 uvec3 load_test_rgb(uint x, uint y, uint sample_bytes)
 {
-	uint i = pixel_index(x, y);
-	return uvec3(be16_or_byte(test_words[sample_word(i, sample_bytes)], i, sample_bytes),
-	             be16_or_byte(test_words[sample_word(i + 1u, sample_bytes)], i + 1u, sample_bytes),
-	             be16_or_byte(test_words[sample_word(i + 2u, sample_bytes)], i + 2u, sample_bytes));
+	int i = int(pixel_index(x, y));
+	return native_codes(uvec3(texelFetch(test_texels, i).r, texelFetch(test_texels, i + 1).r,
+	                          texelFetch(test_texels, i + 2).r),
+	                    sample_bytes);
+}
+
+// (reference, test) of float luma planes, sample i of bindings 0 and 1.
+vec2 load_float_pair(uint i)
+{
+	return vec2(uintBitsToFloat(texelFetch(ref_texels, int(i)).r),
+	            uintBitsToFloat(texelFetch(test_texels, int(i)).r));
 }
 
 vec3 signal_of(uvec3 code)

@@ -49,7 +49,7 @@ vec2 luma_pair(uint x, uint y)
 {
 	if (FLOAT_INPUT) {
 		uint i = (y - pc.row_base) * pc.stride + x;
-		return vec2(uintBitsToFloat(ref_words[i]), uintBitsToFloat(test_words[i]));
+		return load_float_pair(i);
 	}
 	vec3 k = luma_coefficients();
 	return vec2(dot(signal_of(load_ref_rgb(x, y, SAMPLE_BYTES)), k),

@@ -63,7 +63,11 @@ static int check_params(const struct uhd_compare_params *p)
  * SSIM halo, fits one storage-buffer binding. */
 static int plan_bands(struct uhd_comparer *cmp)
 {
+	/* Read as texels: a band with its halo must also fit one texel view. */
 	uint64_t range = cmp->ctx->limits.max_storage_buffer_range;
+	uint64_t texel_bytes = (uint64_t)cmp->ctx->vk_limits.maxTexelBufferElements *
+	                       (uint64_t)(cmp->params.bits / 8);
+	range = texel_bytes < range ? texel_bytes : range;
 	uint64_t rows = range / cmp->stride;
 	rows = rows > SSIM_HALO ? (rows - SSIM_HALO) / BAND_ALIGN * BAND_ALIGN : 0;
 	uint64_t height = align_up((size_t)cmp->params.height, BAND_ALIGN);
@@ -72,10 +76,10 @@ static int plan_bands(struct uhd_comparer *cmp)
 	        cmp->band_rows ? (int)div_up((uint32_t)cmp->params.height, (uint32_t)cmp->band_rows)
 	                       : 0;
 	if (cmp->band_rows == 0 || cmp->band_count > UHD_COMPARE_MAX_BANDS) {
-		uhd_error("%dx%d images are too wide for the device's storage-buffer range of %.1f "
-		          "MB (%s); compare smaller images",
-		          cmp->params.width, cmp->params.height, range / 1e6,
-		          cmp->ctx->limits.name);
+		uhd_error(
+		        "%dx%d images are too wide for the device's storage-buffer or texel-buffer "
+		        "range of %.1f MB (%s); compare smaller images",
+		        cmp->params.width, cmp->params.height, range / 1e6, cmp->ctx->limits.name);
 		return -ERANGE;
 	}
 	return 0;
@@ -177,12 +181,23 @@ static void gaussian_weights(uint32_t out[6])
 	}
 }
 
+/* Bindings 0 and 1 (the images, or luma planes) are texel buffers, the rest
+ * storage buffers (metrics_common.glsl). */
+static const VkDescriptorType binding_types[UHD_COMPARE_BINDINGS] = {
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+};
+
 static int make_pipe(struct uhd_comparer *cmp, enum comparer_pipeline pipe, const uint32_t *code,
                      size_t size, const uint32_t *spec, uint32_t spec_count)
 {
 	struct uhd_vk_spec s = {spec_count, spec};
-	return uhd_vk_compute_create(cmp->ctx, code, size, UHD_COMPARE_BINDINGS,
-	                             sizeof(struct uhd_metrics_push), &s, &cmp->pipes[pipe]);
+	return uhd_vk_compute_create_typed(cmp->ctx, code, size, binding_types,
+	                                   UHD_COMPARE_BINDINGS, sizeof(struct uhd_metrics_push),
+	                                   &s, &cmp->pipes[pipe]);
 }
 
 static int create_pipelines(struct uhd_comparer *cmp)
@@ -238,29 +253,48 @@ static int create_pipelines(struct uhd_comparer *cmp)
 	return ret;
 }
 
-/* Bindings 0/1 and 6/7 of a set: the inputs and the next scale's planes. */
-static void fill_set_infos(const struct uhd_comparer *cmp, int band, int scale,
-                           VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS])
+/* The texel views of bindings 0/1 for a band (scale 0) or a scale's planes. */
+static int create_views(struct uhd_comparer *cmp, int band, int scale, VkBufferView views[2])
 {
-	infos[8] = uhd_vk_whole(&cmp->light_lut);
-	infos[9] = uhd_vk_whole(&cmp->heat);
-	infos[2] = uhd_vk_whole(&cmp->partials);
-	infos[3] = uhd_vk_whole(&cmp->ssim_partials);
-	infos[4] = uhd_vk_whole(&cmp->stats);
-	infos[5] = uhd_vk_whole(&cmp->itp_map);
-	for (int i = 0; i < 2; i++) {
-		if (scale == 0) {
-			VkDeviceSize offset = (VkDeviceSize)band * cmp->band_rows * cmp->stride;
-			VkDeviceSize left = cmp->images[i].size - offset;
-			VkDeviceSize span =
-			        (VkDeviceSize)(cmp->band_rows + SSIM_HALO) * cmp->stride;
-			infos[i] = (VkDescriptorBufferInfo){cmp->images[i].buffer, offset,
-			                                    left < span ? left : span};
-		} else {
-			infos[i] = uhd_vk_whole(&cmp->planes[scale][i]);
+	VkFormat format = cmp->params.bits == 16 ? VK_FORMAT_R16_UINT : VK_FORMAT_R8_UINT;
+	uint32_t bytes = (uint32_t)cmp->params.bits / 8;
+	int ret = 0;
+	for (int i = 0; i < 2 && ret == 0; i++) {
+		if (scale > 0) {
+			ret = uhd_vk_view_create(cmp->ctx, &cmp->planes[scale][i],
+			                         VK_FORMAT_R32_UINT, 4, &views[i]);
+			continue;
 		}
+		/* Offsets are whole rows of ROW_ALIGN bytes: aligned for any device. */
+		VkDeviceSize offset = (VkDeviceSize)band * cmp->band_rows * cmp->stride;
+		VkDeviceSize left = cmp->images[i].size - offset;
+		VkDeviceSize span = (VkDeviceSize)(cmp->band_rows + SSIM_HALO) * cmp->stride;
+		ret = uhd_vk_view_create_range(cmp->ctx, &cmp->images[i], offset,
+		                               left < span ? left : span, format, bytes, &views[i]);
+	}
+	if (ret == -ERANGE) {
+		uhd_error("an MS-SSIM luma plane is over the device's limit of %u texels per texel "
+		          "buffer (%s); compare smaller images",
+		          cmp->ctx->vk_limits.maxTexelBufferElements, cmp->ctx->limits.name);
+	}
+	return ret;
+}
+
+/* The bindings of a set: the inputs (0/1) and the next scale's planes (6/7). */
+static void fill_set_bindings(const struct uhd_comparer *cmp, int scale,
+                              const VkBufferView views[2],
+                              struct uhd_vk_binding b[UHD_COMPARE_BINDINGS])
+{
+	b[8].buffer = uhd_vk_whole(&cmp->light_lut);
+	b[9].buffer = uhd_vk_whole(&cmp->heat);
+	b[2].buffer = uhd_vk_whole(&cmp->partials);
+	b[3].buffer = uhd_vk_whole(&cmp->ssim_partials);
+	b[4].buffer = uhd_vk_whole(&cmp->stats);
+	b[5].buffer = uhd_vk_whole(&cmp->itp_map);
+	for (int i = 0; i < 2; i++) {
+		b[i].view = views[i];
 		bool next = scale + 1 < cmp->scale_count && cmp->scale_count > 1;
-		infos[6 + i] =
+		b[6 + i].buffer =
 		        next ? uhd_vk_whole(&cmp->planes[scale + 1][i]) : uhd_vk_whole(&cmp->stats);
 	}
 }
@@ -269,20 +303,24 @@ static int create_sets(struct uhd_comparer *cmp)
 {
 	int ret = 0;
 	uint32_t count = (uint32_t)cmp->band_count + UHD_MSSSIM_SCALES;
-	VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-	                             count * UHD_COMPARE_BINDINGS};
+	VkDescriptorPoolSize sizes[2] = {
+	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count * (UHD_COMPARE_BINDINGS - 2)},
+	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, count * 2},
+	};
 	VkDescriptorPoolCreateInfo pool_info = {
 	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
 	        .maxSets = count,
-	        .poolSizeCount = 1,
-	        .pPoolSizes = &size,
+	        .poolSizeCount = 2,
+	        .pPoolSizes = sizes,
 	};
 	VK_CHECK(vkCreateDescriptorPool(cmp->ctx->device, &pool_info, NULL, &cmp->pool));
 	uhd_vk_count_object(1);
 	/* Every pipeline shares one layout shape; any pipeline's layout will do. */
 	VkDescriptorSetLayout layout = VK_NULL_HANDLE;
+	const struct uhd_vk_compute *shape = NULL;
 	for (int i = 0; i < PIPE_COUNT && !layout; i++) {
 		layout = cmp->pipes[i].set_layout;
+		shape = &cmp->pipes[i];
 	}
 	for (int set = 0; set < cmp->band_count + cmp->scale_count; set++) {
 		bool band = set < cmp->band_count;
@@ -298,9 +336,15 @@ static int create_sets(struct uhd_comparer *cmp)
 		        .pSetLayouts = &layout,
 		};
 		VK_CHECK(vkAllocateDescriptorSets(cmp->ctx->device, &alloc, out));
-		VkDescriptorBufferInfo infos[UHD_COMPARE_BINDINGS];
-		fill_set_infos(cmp, band ? set : 0, band ? 0 : set - cmp->band_count, infos);
-		uhd_vk_write_set(cmp->ctx, *out, infos, UHD_COMPARE_BINDINGS);
+		int scale = band ? 0 : set - cmp->band_count;
+		VkBufferView *views = band ? cmp->band_views[set] : cmp->scale_views[scale];
+		ret = create_views(cmp, band ? set : 0, scale, views);
+		if (ret < 0) {
+			return ret;
+		}
+		struct uhd_vk_binding bindings[UHD_COMPARE_BINDINGS] = {0};
+		fill_set_bindings(cmp, scale, views, bindings);
+		uhd_vk_write_bindings(cmp->ctx, shape, *out, bindings);
 	}
 	return 0;
 fail:
@@ -323,10 +367,10 @@ int uhd_comparer_create(struct uhd_context *context, const struct uhd_compare_pa
 		return ret;
 	}
 	uint32_t buffers = context->vk_limits.maxPerStageDescriptorStorageBuffers;
-	if (buffers < UHD_COMPARE_BINDINGS) {
+	if (buffers < UHD_COMPARE_BINDINGS - 2) {
 		uhd_error("the Vulkan device %s allows %u storage buffers per shader stage; the "
 		          "quality metrics need %d; use another device (--device)",
-		          context->limits.name, buffers, UHD_COMPARE_BINDINGS);
+		          context->limits.name, buffers, UHD_COMPARE_BINDINGS - 2);
 		return -ENODEV;
 	}
 	struct uhd_comparer *cmp = calloc(1, sizeof(*cmp));
@@ -379,8 +423,14 @@ void uhd_comparer_destroy(struct uhd_comparer **comparer)
 		uhd_vk_buffer_destroy(ctx, buffers[i]);
 	}
 	for (int s = 0; s < UHD_MSSSIM_SCALES; s++) {
-		uhd_vk_buffer_destroy(ctx, &cmp->planes[s][0]);
-		uhd_vk_buffer_destroy(ctx, &cmp->planes[s][1]);
+		for (int i = 0; i < 2; i++) {
+			uhd_vk_view_destroy(ctx, &cmp->scale_views[s][i]);
+			uhd_vk_buffer_destroy(ctx, &cmp->planes[s][i]);
+		}
+	}
+	for (int b = 0; b < UHD_COMPARE_MAX_BANDS; b++) {
+		uhd_vk_view_destroy(ctx, &cmp->band_views[b][0]);
+		uhd_vk_view_destroy(ctx, &cmp->band_views[b][1]);
 	}
 	free(cmp);
 	*comparer = NULL;

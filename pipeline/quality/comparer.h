@@ -74,6 +74,10 @@ struct uhd_comparer {
 	VkDescriptorPool pool;
 	VkDescriptorSet band_sets[UHD_COMPARE_MAX_BANDS];
 	VkDescriptorSet scale_sets[UHD_MSSSIM_SCALES];
+	/* Texel views of bindings 0 and 1: each band of the images, each
+	 * MS-SSIM scale's luma planes. */
+	VkBufferView band_views[UHD_COMPARE_MAX_BANDS][2];
+	VkBufferView scale_views[UHD_MSSSIM_SCALES][2];
 	VkCommandPool command_pool;
 	VkCommandBuffer commands;
 	VkFence fence;

@@ -184,9 +184,16 @@ void uhd_vk_write_bindings(struct uhd_context *ctx, const struct uhd_vk_compute 
 int uhd_vk_view_create(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer, VkFormat format,
                        uint32_t texel_bytes, VkBufferView *out)
 {
+	return uhd_vk_view_create_range(ctx, buffer, 0, buffer->size, format, texel_bytes, out);
+}
+
+int uhd_vk_view_create_range(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer,
+                             VkDeviceSize offset, VkDeviceSize range, VkFormat format,
+                             uint32_t texel_bytes, VkBufferView *out)
+{
 	int ret = 0;
 	*out = VK_NULL_HANDLE;
-	VkDeviceSize texels = buffer->size / texel_bytes;
+	VkDeviceSize texels = range / texel_bytes;
 	if (texels > ctx->vk_limits.maxTexelBufferElements) {
 		return -ERANGE;
 	}
@@ -194,7 +201,7 @@ int uhd_vk_view_create(struct uhd_context *ctx, const struct uhd_vk_buffer *buff
 	        .sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
 	        .buffer = buffer->buffer,
 	        .format = format,
-	        .offset = 0,
+	        .offset = offset,
 	        .range = texels * texel_bytes,
 	};
 	VK_CHECK(vkCreateBufferView(ctx->device, &info, NULL, out));

@@ -85,8 +85,8 @@ static void describe(VkPhysicalDevice device, int index, struct uhd_device_descr
 	d->drm_format_modifier = has_extension(device, "VK_EXT_image_drm_format_modifier");
 	describe_features(device, d);
 	uint32_t family;
-	d->usable = uhd_vk_find_compute_queue(device, &family) &&
-	            d->max_storage_buffers_per_stage >= 10;
+	d->usable =
+	        uhd_vk_find_compute_queue(device, &family) && d->max_storage_buffers_per_stage >= 8;
 }
 
 int uhd_probe_devices(struct uhd_device_description **out, int *count_out)

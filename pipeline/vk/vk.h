@@ -118,6 +118,11 @@ void uhd_vk_write_bindings(struct uhd_context *ctx, const struct uhd_vk_compute 
  * the device's maxTexelBufferElements. */
 int uhd_vk_view_create(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer, VkFormat format,
                        uint32_t texel_bytes, VkBufferView *out);
+/* The same for `range` bytes from `offset` (a multiple of the device's
+ * minTexelBufferOffsetAlignment). */
+int uhd_vk_view_create_range(struct uhd_context *ctx, const struct uhd_vk_buffer *buffer,
+                             VkDeviceSize offset, VkDeviceSize range, VkFormat format,
+                             uint32_t texel_bytes, VkBufferView *out);
 void uhd_vk_view_destroy(struct uhd_context *ctx, VkBufferView *view);
 
 /* A storage-buffer descriptor of the whole buffer. */
