@@ -24,8 +24,9 @@ layout(std430, binding = 5) buffer ItpMap { uint itp_map[]; };
 layout(std430, binding = 6) buffer DownRef { float down_ref[]; };
 layout(std430, binding = 7) buffer DownTest { float down_test[]; };
 // Display light (PQ, SDR) or HLG scene light of every code value, computed in
-// double precision on the CPU: 3 lookups instead of 6 transcendentals a pixel.
-layout(std430, binding = 8) readonly buffer LightLut { float light_lut[]; };
+// double precision on the CPU: 3 lookups instead of 6 transcendentals a pixel
+// (an R32_SFLOAT texel buffer: fetched, not loaded per lane).
+layout(binding = 8) uniform samplerBuffer light_lut;
 // Palette indices of the --diff-dir heat map, four pixels a word.
 layout(std430, binding = 9) writeonly buffer Heat { uint heat[]; };
 

@@ -44,8 +44,11 @@ uvec2 pick(uvec2 a, uvec2 b)
 float delta_itp(uvec3 r, uvec3 t)
 {
 	vec3 luma = luma_coefficients();
-	vec3 lr = vec3(light_lut[r.x], light_lut[r.y], light_lut[r.z]);
-	vec3 lt = vec3(light_lut[t.x], light_lut[t.y], light_lut[t.z]);
+	ivec3 ri = ivec3(r), ti = ivec3(t);
+	vec3 lr = vec3(texelFetch(light_lut, ri.x).r, texelFetch(light_lut, ri.y).r,
+	               texelFetch(light_lut, ri.z).r);
+	vec3 lt = vec3(texelFetch(light_lut, ti.x).r, texelFetch(light_lut, ti.y).r,
+	               texelFetch(light_lut, ti.z).r);
 	vec3 a = itp_of(display_light(lr, pc.mode, luma), pc.rgb_to_lms);
 	vec3 b = itp_of(display_light(lt, pc.mode, luma), pc.rgb_to_lms);
 	return 720.0 * length(a - b);

@@ -181,15 +181,15 @@ static void gaussian_weights(uint32_t out[6])
 	}
 }
 
-/* Bindings 0 and 1 (the images, or luma planes) are texel buffers, the rest
- * storage buffers (metrics_common.glsl). */
+/* Bindings 0 and 1 (the images, or luma planes) and 8 (the light table) are
+ * texel buffers, the rest storage buffers (metrics_common.glsl). */
+#define STORAGE VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
+#define TEXELS  VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
 static const VkDescriptorType binding_types[UHD_COMPARE_BINDINGS] = {
-        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
-        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+        TEXELS, TEXELS, STORAGE, STORAGE, STORAGE, STORAGE, STORAGE, STORAGE, TEXELS, STORAGE,
 };
+#undef STORAGE
+#undef TEXELS
 
 static int make_pipe(struct uhd_comparer *cmp, enum comparer_pipeline pipe, const uint32_t *code,
                      size_t size, const uint32_t *spec, uint32_t spec_count)
@@ -285,7 +285,7 @@ static void fill_set_bindings(const struct uhd_comparer *cmp, int scale,
                               const VkBufferView views[2],
                               struct uhd_vk_binding b[UHD_COMPARE_BINDINGS])
 {
-	b[8].buffer = uhd_vk_whole(&cmp->light_lut);
+	b[8].view = cmp->light_view;
 	b[9].buffer = uhd_vk_whole(&cmp->heat);
 	b[2].buffer = uhd_vk_whole(&cmp->partials);
 	b[3].buffer = uhd_vk_whole(&cmp->ssim_partials);
@@ -304,8 +304,8 @@ static int create_sets(struct uhd_comparer *cmp)
 	int ret = 0;
 	uint32_t count = (uint32_t)cmp->band_count + UHD_MSSSIM_SCALES;
 	VkDescriptorPoolSize sizes[2] = {
-	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count * (UHD_COMPARE_BINDINGS - 2)},
-	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, count * 2},
+	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count * (UHD_COMPARE_BINDINGS - 3)},
+	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, count * 3},
 	};
 	VkDescriptorPoolCreateInfo pool_info = {
 	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
@@ -315,6 +315,11 @@ static int create_sets(struct uhd_comparer *cmp)
 	};
 	VK_CHECK(vkCreateDescriptorPool(cmp->ctx->device, &pool_info, NULL, &cmp->pool));
 	uhd_vk_count_object(1);
+	ret = uhd_vk_view_create(cmp->ctx, &cmp->light_lut, VK_FORMAT_R32_SFLOAT, 4,
+	                         &cmp->light_view);
+	if (ret < 0) {
+		return ret;
+	}
 	/* Every pipeline shares one layout shape; any pipeline's layout will do. */
 	VkDescriptorSetLayout layout = VK_NULL_HANDLE;
 	const struct uhd_vk_compute *shape = NULL;
@@ -367,10 +372,10 @@ int uhd_comparer_create(struct uhd_context *context, const struct uhd_compare_pa
 		return ret;
 	}
 	uint32_t buffers = context->vk_limits.maxPerStageDescriptorStorageBuffers;
-	if (buffers < UHD_COMPARE_BINDINGS - 2) {
+	if (buffers < UHD_COMPARE_BINDINGS - 3) {
 		uhd_error("the Vulkan device %s allows %u storage buffers per shader stage; the "
 		          "quality metrics need %d; use another device (--device)",
-		          context->limits.name, buffers, UHD_COMPARE_BINDINGS - 2);
+		          context->limits.name, buffers, UHD_COMPARE_BINDINGS - 3);
 		return -ENODEV;
 	}
 	struct uhd_comparer *cmp = calloc(1, sizeof(*cmp));
@@ -428,6 +433,7 @@ void uhd_comparer_destroy(struct uhd_comparer **comparer)
 			uhd_vk_buffer_destroy(ctx, &cmp->planes[s][i]);
 		}
 	}
+	uhd_vk_view_destroy(ctx, &cmp->light_view);
 	for (int b = 0; b < UHD_COMPARE_MAX_BANDS; b++) {
 		uhd_vk_view_destroy(ctx, &cmp->band_views[b][0]);
 		uhd_vk_view_destroy(ctx, &cmp->band_views[b][1]);

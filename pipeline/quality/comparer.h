@@ -66,6 +66,7 @@ struct uhd_comparer {
 	struct uhd_vk_buffer images[2]; /* ref, test */
 	struct uhd_vk_buffer partials, ssim_partials, stats, itp_map;
 	struct uhd_vk_buffer light_lut; /* light of every code value (deltaE ITP) */
+	VkBufferView light_view;        /* its texel view (binding 8) */
 	struct uhd_vk_buffer heat;      /* heat-map palette indices (diff images) */
 	size_t heat_stride;             /* bytes per heat-map row */
 	int lut_transfer, lut_range;    /* what light_lut holds; -1: nothing yet */
