@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """End to end: `uhdpipe bench --vs-ffmpeg` on a small clip times every stage
 (positive fps), writes a JSON report whose ratios are uhdpipe fps / peer fps
-and agree with the printed table, and reports peers that are missing or fail
+and agree with the printed table, measures the device's copy rate and the
+conversion's memory floor (frame bytes worked out here from the clip), and reports peers that are missing or fail
 as n/a with a reason instead of failing. The ffmpeg it runs is a wrapper that
 hides the libplacebo filter and makes scale_vulkan fail, so both n/a paths are
 exercised on every machine. Usage errors exit 2 with one line.
@@ -90,6 +91,37 @@ def check_report(report, failures):
         if peer.get("available") or why not in (peer.get("reason") or ""):
             failures.append(f"peer {name} should be n/a ({why}), got {peer}")
     return peers
+
+
+# The clip: 1920x1080 8-bit 4:2:0, converted to 640x360 8-bit RGB.
+CLIP_BYTES = 1920 * 1080 + 2 * 960 * 540
+OUTPUT_BYTES = 640 * 360 * 3
+
+
+def check_floor(stdout, report, failures):
+    """The memory floor: the bytes a frame must move, worked out here from the clip,
+    over twice the measured copy rate; convert+scale's ms per frame over that."""
+    floor = report.get("memory_floor", {})
+    rate = floor.get("copy_gbps")
+    if not floor.get("valid") or not (rate or 0) > 0 or floor.get("copy_bytes", 0) < 1 << 20:
+        failures.append(f"memory_floor not measured: {floor}")
+        return
+    if floor.get("frame_bytes") != CLIP_BYTES + OUTPUT_BYTES:
+        failures.append(f"memory_floor.frame_bytes {floor.get('frame_bytes')}, want "
+                        f"{CLIP_BYTES + OUTPUT_BYTES} (planes read + output written)")
+    want_ms = (CLIP_BYTES + OUTPUT_BYTES) / (2 * rate * 1e9) * 1e3
+    if not math.isclose(floor.get("floor_ms") or 0, want_ms, rel_tol=1e-6):
+        failures.append(f"memory_floor.floor_ms {floor.get('floor_ms')}, want {want_ms}")
+    want_ratio = report["stages"]["convert"]["ms_per_frame"] / want_ms
+    if not math.isclose(floor.get("convert_over_floor") or 0, want_ratio, rel_tol=1e-6):
+        failures.append(f"memory_floor.convert_over_floor {floor.get('convert_over_floor')}, "
+                        f"want {want_ratio}")
+    line = re.search(r"memory floor: device copy ([\d.]+) GB/s .* at least ([\d.]+) MB .*: "
+                     r"([\d.]+) ms; convert\+scale takes ([\d.]+)x that", stdout)
+    if not line or not (close(line[1], rate) and close(line[2], (CLIP_BYTES + OUTPUT_BYTES) / 1e6)
+                        and close(line[3], want_ms) and close(line[4], want_ratio)):
+        failures.append(f"the memory floor line is missing or disagrees with the JSON: "
+                        f"{line[0] if line else None}")
 
 
 LABELS = {"decode": "decode", "upload+convert+scale": "upload_convert", "metrics": "metrics",
@@ -181,6 +213,7 @@ def main():
             report = json.load(f)
         peers = check_report(report, failures)
         check_table(run.stdout, report, peers, failures)
+        check_floor(run.stdout, report, failures)
         leftovers = [n for n in os.listdir(work) if n.startswith("uhdpipe-bench-")]
         if leftovers:
             failures.append(f"temporary folders left behind: {leftovers}")

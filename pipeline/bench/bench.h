@@ -72,6 +72,15 @@ struct uhd_bench_peer_result {
 	struct uhd_bench_series series;
 };
 
+/* The conversion's memory-bandwidth floor (floor.c). */
+struct uhd_bench_floor {
+	bool valid;
+	double copy_bytes;  /* bytes of each timed vkCmdCopyBuffer */
+	double copy_gbps;   /* bytes copied per second / 1e9, median (reads + writes: twice) */
+	double frame_bytes; /* a frame's decoded planes plus its output image */
+	double floor_ms;    /* frame_bytes moved once each way at the copy's traffic */
+};
+
 struct uhd_bench_result {
 	struct uhd_stream_info info;
 	int width, height, bits; /* output */
@@ -85,6 +94,7 @@ struct uhd_bench_result {
 	double first_frame_after_decode_ms; /* upload + GPU + checksum + present, median */
 	double pipeline_peak_rss_mib;       /* VmHWM after the pipeline runs */
 	double process_peak_rss_mib;        /* ru_maxrss at the end */
+	struct uhd_bench_floor floor;
 	char ffmpeg_version[128];
 	struct uhd_bench_peer_result peers[UHD_BENCH_PEERS];
 	enum uhd_stage failed_stage;
@@ -98,6 +108,13 @@ struct uhd_bench_summary uhd_bench_summarise(const struct uhd_bench_series *seri
 double uhd_bench_median(const struct uhd_bench_series *series);
 /* Peak resident memory in MiB: VmHWM of /proc/self/status, else ru_maxrss. */
 double uhd_bench_peak_rss_mib(void);
+
+/* Bytes a frame's conversion must move at the least: the decoded planes as
+ * the converter reads them, and the output image (floor.c). */
+double uhd_bench_frame_bytes(const struct uhd_stream_info *info, int width, int height, int bits);
+/* Times device-local buffer copies on ctx into floor (copy_bytes, copy_gbps,
+ * valid); a failure leaves valid false and is only warned about. */
+int uhd_bench_measure_floor(struct uhd_context *ctx, int runs, struct uhd_bench_floor *floor);
 
 /* Times decode, upload, convert+scale, checksum, metrics and the whole
  * pipeline (stages.c). With vs_ffmpeg also writes the peers' raw inputs into

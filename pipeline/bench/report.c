@@ -200,6 +200,32 @@ static void print_rows(FILE *out, const struct uhd_bench_params *p,
 	}
 }
 
+/* convert+scale's time per frame over the memory floor's. */
+static double over_floor(const struct uhd_bench_result *r)
+{
+	struct uhd_bench_summary convert =
+	        uhd_bench_summarise(&r->stages[UHD_BENCH_CONVERT], r->frames);
+	return r->floor.valid && convert.valid && r->floor.floor_ms > 0
+	               ? convert.ms_per_frame / r->floor.floor_ms
+	               : NAN;
+}
+
+static void print_floor(FILE *out, const struct uhd_bench_result *r)
+{
+	char a[32], b[32], c[32], d[32];
+	if (!r->floor.valid) {
+		fprintf(out, "memory floor: n/a (the device copy could not be timed)\n");
+		return;
+	}
+	fprintf(out,
+	        "memory floor: device copy %s GB/s (%.0f MiB vkCmdCopyBuffer, median); a frame "
+	        "moves at least %s MB (decoded planes read, output written): %s ms; "
+	        "convert+scale takes %sx that\n",
+	        rate(a, sizeof(a), r->floor.copy_gbps), r->floor.copy_bytes / 1048576.0,
+	        rate(b, sizeof(b), r->floor.frame_bytes / 1e6),
+	        rate(c, sizeof(c), r->floor.floor_ms), rate(d, sizeof(d), over_floor(r)));
+}
+
 static void print_notes(FILE *out, const struct uhd_bench_params *p,
                         const struct uhd_bench_result *r)
 {
@@ -212,6 +238,7 @@ static void print_notes(FILE *out, const struct uhd_bench_params *p,
 	        r->pipeline_peak_rss_mib, r->process_peak_rss_mib,
 	        rate(a, sizeof(a), uhd_bench_median(&r->first_frame) * 1e3),
 	        rate(b, sizeof(b), r->first_frame_after_decode_ms));
+	print_floor(out, r);
 	if (!p->vs_ffmpeg) {
 		return;
 	}
@@ -320,6 +347,14 @@ static void write_stages(struct uhd_json *json, const struct uhd_bench_result *r
 	                peer_ratio(r, UHD_BENCH_PIPELINE, UHD_PEER_DECODE, &decode));
 	uhd_json_object_end(json);
 	uhd_json_double(json, "process_peak_rss_mib", r->process_peak_rss_mib);
+	uhd_json_object_begin(json, "memory_floor");
+	uhd_json_bool(json, "valid", r->floor.valid);
+	uhd_json_double(json, "copy_bytes", r->floor.copy_bytes);
+	uhd_json_double(json, "copy_gbps", r->floor.valid ? r->floor.copy_gbps : NAN);
+	uhd_json_double(json, "frame_bytes", r->floor.frame_bytes);
+	uhd_json_double(json, "floor_ms", r->floor.valid ? r->floor.floor_ms : NAN);
+	uhd_json_double(json, "convert_over_floor", over_floor(r));
+	uhd_json_object_end(json);
 }
 
 static void write_peers(struct uhd_json *json, const struct uhd_bench_params *p,

@@ -400,6 +400,18 @@ static int release_then_time_metrics(struct stages *st)
 	return time_metrics(st);
 }
 
+/* The device's copy rate and what a frame must move at the least. */
+static int measure_floor(struct stages *st)
+{
+	struct uhd_bench_result *r = st->result;
+	uhd_bench_measure_floor(st->context, st->params->runs, &r->floor);
+	r->floor.frame_bytes = uhd_bench_frame_bytes(&r->info, r->width, r->height, r->bits);
+	r->floor.floor_ms = r->floor.valid
+	                            ? r->floor.frame_bytes / (2.0 * r->floor.copy_gbps * 1e9) * 1e3
+	                            : 0.0;
+	return 0;
+}
+
 static int write_converted_for_peers(struct stages *st)
 {
 	return st->params->vs_ffmpeg ? write_converted(st) : 0;
@@ -417,6 +429,7 @@ int uhd_bench_run_stages(const struct uhd_bench_params *params, struct uhd_bench
 	        open_gpu,
 	        time_convert,
 	        release_then_time_metrics,
+	        measure_floor,
 	        write_converted_for_peers,
 	};
 	struct stages st = {.params = params, .result = result};
