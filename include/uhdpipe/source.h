@@ -35,9 +35,9 @@ struct uhd_stream_info {
 	int64_t frame_count;    /* frames in the stream */
 	bool frame_count_exact; /* counted from the container's packets, not estimated */
 	double duration_s;
-	int bit_depth;            /* 8, 10 or 12 */
-	int log2_chroma_w;        /* 1 for 4:2:0 and 4:2:2, 0 for 4:4:4 */
-	int log2_chroma_h;        /* 1 for 4:2:0, 0 otherwise */
+	int bit_depth;     /* 8, 10 or 12 */
+	int log2_chroma_w; /* 1 for 4:2:0 and 4:2:2, 0 for 4:4:4 */
+	int log2_chroma_h; /* 1 for 4:2:0, 0 otherwise */
 	/* Cb and Cr alternate in one plane (NV12, P010: what hardware decoders
 	 * hand out); uhd_frame_plane then gives planes 1 and 2 as interleaved
 	 * views of it. */

@@ -26,8 +26,8 @@ struct uhd_bench_params {
 	int runs;         /* measured runs after one warm-up run */
 	bool vs_ffmpeg;
 	enum uhd_hwaccel hwaccel; /* for the decode stage and the pipeline */
-	const char *ffmpeg;   /* path of the ffmpeg program (with vs_ffmpeg) */
-	const char *work_dir; /* raw frames for the peers (with vs_ffmpeg) */
+	const char *ffmpeg;       /* path of the ffmpeg program (with vs_ffmpeg) */
+	const char *work_dir;     /* raw frames for the peers (with vs_ffmpeg) */
 	volatile sig_atomic_t *cancel;
 };
 

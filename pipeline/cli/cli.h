@@ -89,8 +89,8 @@ struct uhd_cli_render {
 
 /* --hwaccel (play and bench). */
 #define UHD_CLI_HWACCEL_HELP                                                                       \
-	"  --hwaccel API         auto | none | vaapi | vulkan | cuda: decode with FFmpeg's\n"       \
-	"                        hardware decoder when the machine has one (default none);\n"     \
+	"  --hwaccel API         auto | none | vaapi | vulkan | cuda: decode with FFmpeg's\n"      \
+	"                        hardware decoder when the machine has one (default none);\n"      \
 	"                        without one, decodes in software and says why in one line\n"
 int uhd_cli_parse_hwaccel(const char *command, const char *text, enum uhd_hwaccel *hwaccel);
 
