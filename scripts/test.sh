@@ -36,7 +36,8 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # instrumented; the sanitizer build runs every other unit and e2e test.
 meson test -C "$san" --print-errorlogs --suite unit --suite e2e --no-suite slow
 meson test -C "$san" --print-errorlogs \
-    model_topleft_420p10_853x480 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620
+    model_topleft_420p10_853x480 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620 \
+    interleaved_odd_422p10_1000x563
 # libFuzzer targets (tests/fuzz), each for a bounded time; UHD_FUZZ_SECONDS=0 skips.
 fuzz_seconds="${UHD_FUZZ_SECONDS:-10}"
 if [[ "$fuzz_seconds" != 0 ]]; then
