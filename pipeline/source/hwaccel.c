@@ -48,14 +48,13 @@ static const AVCodecHWConfig *find_config(const AVCodec *decoder, enum AVHWDevic
 	}
 }
 
+/* Adds one API's reason to the fallback line, "; "-separated. */
 static void append(char *why, size_t why_size, const char *fmt, const char *a, const char *b)
 {
+	char part[256];
+	snprintf(part, sizeof(part), fmt, a, b);
 	size_t used = strlen(why);
-	if (used + 2 < why_size) {
-		snprintf(why + used, why_size - used, used ? "; " : "%s", "");
-		used = strlen(why);
-		snprintf(why + used, why_size - used, fmt, a, b);
-	}
+	snprintf(why + used, why_size - used, "%s%s", used ? "; " : "", part);
 }
 
 /* What a device type needs on the machine, for the fallback line. */
