@@ -37,7 +37,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 meson test -C "$san" --print-errorlogs --suite unit --suite e2e --no-suite slow
 meson test -C "$san" --print-errorlogs \
     model_topleft_420p10_853x480 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620 \
-    interleaved_odd_422p10_1000x563
+    interleaved_odd_422p10_1000x563 in_flight_odd_422p10_1000x563
 # libFuzzer targets (tests/fuzz), each for a bounded time; UHD_FUZZ_SECONDS=0 skips.
 fuzz_seconds="${UHD_FUZZ_SECONDS:-10}"
 if [[ "$fuzz_seconds" != 0 ]]; then

@@ -77,6 +77,14 @@ def main():
                                           "--report", f"{w}/report.json", "-q"], play_reports)
     sweep("play", "WRITE", 6, lambda w: ["play", clip, "--frames", "3", "-o", f"png:{w}/frames",
                                          "--report", f"{w}/report.json", "-q"], play_reports)
+    # Three frames on the GPU: every allocation of the extra slots, and output
+    # and decoding failures with frames still in flight.
+    deep = ["--frames-in-flight", "3"]
+    sweep("play (3 in flight)", "VK_ALLOC", 5, lambda w: play_args(w) + deep, play_reports)
+    for kind, code in (("WRITE", 6), ("DECODE", 3)):
+        sweep("play (3 in flight)", kind, code,
+              lambda w: ["play", clip, "--frames", "4", "-o", f"png:{w}/frames",
+                         "--report", f"{w}/report.json", "-q", *deep], play_reports)
 
     with tempfile.TemporaryDirectory(prefix="uhd-fault-refs-") as refs_root:
         refs = os.path.join(refs_root, "refs")

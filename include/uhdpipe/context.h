@@ -38,6 +38,9 @@ struct uhd_device_limits {
 	uint32_t max_image_dimension_2d;
 	uint64_t max_storage_buffer_range;
 	uint32_t max_compute_workgroup_count[3];
+	/* A CPU implementation (lavapipe, SwiftShader): its "GPU" work runs on
+	 * the same cores as decoding. */
+	bool cpu;
 };
 
 /* What `uhdpipe probe` reports about one Vulkan device. */

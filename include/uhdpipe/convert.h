@@ -29,17 +29,25 @@ enum uhd_scaler {
 	UHD_SCALER_LANCZOS3 = 3, /* sinc windowed by sinc, 3 lobes */
 };
 
+#define UHD_CONVERT_MAX_IN_FLIGHT 4
+
 struct uhd_convert_params {
 	int width;              /* output width; 0 = source width (default 0) */
 	int height;             /* output height; 0 = source height (default 0) */
 	enum uhd_scaler scaler; /* default UHD_SCALER_LANCZOS3 */
+	/* Frames that can be submitted and not yet received, 1 to
+	 * UHD_CONVERT_MAX_IN_FLIGHT; each one more holds another set of upload
+	 * buffers and another output image. 0 means 1 (default 1). */
+	int frames_in_flight;
 };
 
 #define UHD_CONVERT_DEFAULTS                                                                       \
-	((struct uhd_convert_params){.width = 0, .height = 0, .scaler = UHD_SCALER_LANCZOS3})
+	((struct uhd_convert_params){                                                              \
+	        .width = 0, .height = 0, .scaler = UHD_SCALER_LANCZOS3, .frames_in_flight = 1})
 
 /* A converted picture. The pixels live in the converter's memory and stay
- * valid until the next uhd_converter_process() or destroy. */
+ * valid until the next uhd_converter_submit(), uhd_converter_process() or
+ * destroy. */
 struct uhd_image {
 	int width;
 	int height;
@@ -65,12 +73,30 @@ UHD_API void uhd_converter_destroy(struct uhd_converter **converter);
 
 struct uhd_convert_timing {
 	double upload_ms; /* copying planes into GPU-visible memory */
-	double gpu_ms;    /* submit to fence */
+	/* The frame's passes on the GPU, from timestamp queries; submit to fence
+	 * where the queue has no timestamps. */
+	double gpu_ms;
+	double wait_ms; /* how long uhd_converter_receive() blocked */
 };
 
-/* Uploads, converts and scales one frame; blocks until the image is ready. */
+/* Uploads, converts and scales one frame; blocks until the image is ready.
+ * Nothing may be in flight (-EBUSY otherwise). */
 UHD_API int uhd_converter_process(struct uhd_converter *converter, const struct uhd_frame *frame,
                                   struct uhd_image *image, struct uhd_convert_timing *timing);
+
+/* Pipelined use: submit uploads the frame and queues its conversion without
+ * waiting (-EBUSY when frames_in_flight frames are in flight already); the
+ * frame may be freed when it returns. receive waits for the oldest submitted
+ * frame and gives its image (-EAGAIN when none is in flight). Frames come out
+ * in the order they went in. */
+UHD_API int uhd_converter_submit(struct uhd_converter *converter, const struct uhd_frame *frame);
+UHD_API int uhd_converter_receive(struct uhd_converter *converter, struct uhd_image *image,
+                                  struct uhd_convert_timing *timing);
+/* Frames submitted and not yet received. */
+UHD_API int uhd_converter_in_flight(const struct uhd_converter *converter);
+/* Without blocking: 1 when the oldest frame in flight is done (receive will
+ * not wait), 0 while it is converting, -EAGAIN when none is in flight. */
+UHD_API int uhd_converter_poll(struct uhd_converter *converter);
 
 UHD_API const char *uhd_scaler_name(enum uhd_scaler scaler);
 /* Parses "nearest", "bilinear", "bicubic", "lanczos3" (also "lanczos"). */

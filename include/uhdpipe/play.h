@@ -50,6 +50,14 @@ struct uhd_play_params {
 	bool strict;
 	/* Hardware decoding (see uhd_source_params.hwaccel; default none). */
 	enum uhd_hwaccel hwaccel;
+	/* Frames on the GPU at once, 1 to UHD_CONVERT_MAX_IN_FLIGHT: the next frame
+	 * is uploaded and queued while the GPU converts the previous one, and a
+	 * finished frame is checksummed and presented while the next converts.
+	 * Each one more holds another set of upload buffers and another output
+	 * image. 0 = auto: 2 on a GPU, 1 on a CPU implementation (lavapipe),
+	 * whose conversion runs on the decoder's cores, so a second frame would
+	 * only cost memory (default 0; convert.frames_in_flight is not used). */
+	int frames_in_flight;
 	/* Seconds each image of a PNG input (a file or a folder of PNGs, shown in
 	 * name order) is shown on a display (default 1). */
 	double image_duration;

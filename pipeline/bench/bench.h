@@ -26,6 +26,7 @@ struct uhd_bench_params {
 	int runs;         /* measured runs after one warm-up run */
 	bool vs_ffmpeg;
 	enum uhd_hwaccel hwaccel; /* for the decode stage and the pipeline */
+	int frames_in_flight;     /* for convert+scale and the pipeline: 1..4, 0 auto */
 	const char *ffmpeg;       /* path of the ffmpeg program (with vs_ffmpeg) */
 	const char *work_dir;     /* raw frames for the peers (with vs_ffmpeg) */
 	volatile sig_atomic_t *cancel;
@@ -86,6 +87,7 @@ struct uhd_bench_result {
 	int width, height, bits; /* output */
 	int frames;              /* frames timed: min(--frames, frames in the clip) */
 	char device[256];
+	int frames_in_flight; /* as the converter ran (--frames-in-flight or auto) */
 	struct uhd_bench_series stages[UHD_BENCH_STAGES];
 	struct uhd_bench_series pipeline_loop; /* play's frame loop alone */
 	/* Whole pipeline: start of uhd_play_run to the first frame presented,

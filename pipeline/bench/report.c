@@ -273,7 +273,8 @@ void uhd_bench_print_table(FILE *out, const struct uhd_bench_params *p,
 	        p->input, r->info.codec, r->info.pixel_format, r->info.width, r->info.height,
 	        r->width, r->height, uhd_scaler_name(p->convert.scaler), r->bits, r->frames,
 	        p->runs, metrics);
-	fprintf(out, "Vulkan device: %s\n", r->device);
+	fprintf(out, "Vulkan device: %s; %d frame(s) in flight on it\n", r->device,
+	        r->frames_in_flight);
 	print_rows(out, p, r);
 	print_notes(out, p, r);
 }
@@ -323,6 +324,7 @@ static void write_header(struct uhd_json *json, const struct uhd_bench_params *p
 	uhd_json_int(json, "frames", r->frames);
 	uhd_json_int(json, "output_bits", r->bits);
 	uhd_json_string(json, "device", r->device);
+	uhd_json_int(json, "frames_in_flight", r->frames_in_flight);
 }
 
 static void write_stages(struct uhd_json *json, const struct uhd_bench_result *r)

@@ -98,6 +98,7 @@ static int time_pipeline(struct stages *st)
 	play.convert = p->convert;
 	play.frames = p->frames;
 	play.hwaccel = p->hwaccel;
+	play.frames_in_flight = p->frames_in_flight;
 	play.report_path = report;
 	play.cancel = p->cancel;
 	struct uhd_bench_series after_decode = {0};
@@ -224,10 +225,19 @@ static int time_decode(struct stages *st)
 static int open_gpu(struct stages *st)
 {
 	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
+	struct uhd_convert_params convert = st->params->convert;
 	int ret = uhd_context_create(&cp, &st->context);
-	ret = ret ? ret
-	          : uhd_converter_create(st->context, &st->result->info, &st->params->convert,
-	                                 &st->converter);
+	if (ret == 0) {
+		/* Auto as play chooses it (see uhd_play_params.frames_in_flight). */
+		bool cpu = uhd_context_limits(st->context)->cpu;
+		convert.frames_in_flight = st->params->frames_in_flight
+		                                   ? st->params->frames_in_flight
+		                           : cpu ? 1
+		                                 : 2;
+		st->result->frames_in_flight = convert.frames_in_flight;
+		ret = uhd_converter_create(st->context, &st->result->info, &convert,
+		                           &st->converter);
+	}
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_GPU, ret);
 	}
@@ -256,34 +266,50 @@ static int keep_image(struct stages *st, int index, const struct uhd_image *imag
 	return 0;
 }
 
-/* Upload + convert + scale, and the checksum that reads the output back, as
- * play runs them: uhd_converter_process splits its own time into upload and
- * GPU; the wall time around it is the stage the peers are compared with. */
+/* One image back from the GPU: its checksum reads it, as play's does. */
+static int receive_one(struct stages *st, int run, int index, double *checksum_ms,
+                       struct uhd_convert_timing *timing)
+{
+	struct uhd_image image;
+	int ret = uhd_converter_receive(st->converter, &image, timing);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_GPU, ret);
+	}
+	double t0 = uhd_now_ms();
+	volatile uint64_t sum = uhd_image_checksum(&image);
+	(void)sum;
+	*checksum_ms += uhd_now_ms() - t0;
+	return run < 0 ? keep_image(st, index, &image) : 0;
+}
+
+/* Upload + convert + scale and the checksum that reads each image back, as
+ * play runs them when the decoder keeps up: frames_in_flight frames queued,
+ * the oldest received and checksummed while the next ones convert. Upload
+ * and GPU times are the converter's own; the wall time of the loop is the
+ * stage compared with the peers. */
 static int time_convert(struct stages *st)
 {
 	struct uhd_bench_result *r = st->result;
+	int depth = r->frames_in_flight;
 	for (int run = -1; run < st->params->runs && !cancelled(st); run++) {
-		double upload = 0, gpu = 0, wall = 0, checksum = 0;
-		for (int i = 0; i < st->frame_count; i++) {
-			struct uhd_image image;
-			struct uhd_convert_timing timing;
-			double t0 = uhd_now_ms();
-			int ret = uhd_converter_process(st->converter, &st->frames[i], &image,
-			                                &timing);
-			double t1 = uhd_now_ms();
-			if (ret < 0) {
-				return fail(st, UHD_STAGE_GPU, ret);
+		double upload = 0, gpu = 0, checksum = 0;
+		double t0 = uhd_now_ms();
+		int submitted = 0, received = 0, ret = 0;
+		while (ret == 0 && received < st->frame_count) {
+			if (submitted < st->frame_count &&
+			    uhd_converter_in_flight(st->converter) < depth) {
+				ret = uhd_converter_submit(st->converter, &st->frames[submitted++]);
+				ret = ret < 0 ? fail(st, UHD_STAGE_GPU, ret) : 0;
+				continue;
 			}
-			volatile uint64_t sum = uhd_image_checksum(&image);
-			(void)sum;
-			checksum += uhd_now_ms() - t1;
+			struct uhd_convert_timing timing = {0};
+			ret = receive_one(st, run, received++, &checksum, &timing);
 			upload += timing.upload_ms;
 			gpu += timing.gpu_ms;
-			wall += t1 - t0;
-			ret = run < 0 ? keep_image(st, i, &image) : 0;
-			if (ret < 0) {
-				return ret;
-			}
+		}
+		double wall = uhd_now_ms() - t0;
+		if (ret < 0) {
+			return ret;
 		}
 		if (run >= 0) {
 			add(&r->stages[UHD_BENCH_UPLOAD], upload / 1e3);

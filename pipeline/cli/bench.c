@@ -24,6 +24,7 @@ static const char bench_help[] =
         "                        psnr,ssim,deltaitp)\n"
         "  --frames N            frames to time (default 8)\n"
         "  --runs N              measured runs per stage, 1..100 (default 3)\n" UHD_CLI_HWACCEL_HELP
+                UHD_CLI_IN_FLIGHT_HELP
         "  --vs-ffmpeg           also time the ffmpeg commands that do the same work\n"
         "                        (decode-only, zscale, swscale, scale_vulkan, libplacebo,\n"
         "                        psnr+ssim) and print the ratios\n"
@@ -76,6 +77,7 @@ static int apply_option(int opt, const char *arg, struct bench_options *o,
 	case OPT_VS_FFMPEG: p->vs_ffmpeg = true; return 0;
 	case OPT_JSON: o->json_path = arg; return 0;
 	case UHD_OPT_HWACCEL: return uhd_cli_parse_hwaccel("bench", arg, &p->hwaccel);
+	case UHD_OPT_IN_FLIGHT: return uhd_cli_parse_in_flight("bench", arg, &p->frames_in_flight);
 	default: return uhd_cli_render_option("bench", opt, arg, render);
 	}
 }
@@ -91,6 +93,7 @@ static int parse(int argc, char **argv, struct bench_options *o)
 	        {"vs-ffmpeg", no_argument, NULL, OPT_VS_FFMPEG},
 	        {"json", required_argument, NULL, OPT_JSON},
 	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
+	        {"frames-in-flight", required_argument, NULL, UHD_OPT_IN_FLIGHT},
 	        {"help", no_argument, NULL, 'h'},
 	        {0},
 	};

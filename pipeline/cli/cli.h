@@ -52,6 +52,7 @@ enum {
 	UHD_OPT_CAPTURE,
 	UHD_OPT_DROP_LATE,
 	UHD_OPT_HWACCEL,
+	UHD_OPT_IN_FLIGHT,
 	UHD_OPT_COMMAND = 300,
 };
 
@@ -93,6 +94,14 @@ struct uhd_cli_render {
 	"                        hardware decoder when the machine has one (default none);\n"      \
 	"                        without one, decodes in software and says why in one line\n"
 int uhd_cli_parse_hwaccel(const char *command, const char *text, enum uhd_hwaccel *hwaccel);
+
+/* --frames-in-flight (play and bench). */
+#define UHD_CLI_IN_FLIGHT_HELP                                                                     \
+	"  --frames-in-flight N  frames on the GPU at once, 1..4 (default: 2 on a GPU, 1 on\n"     \
+	"                        a CPU driver such as lavapipe, which converts on the\n"           \
+	"                        decoder's cores); each one more costs an input and an\n"          \
+	"                        output buffer (8K 10-bit -> 4K 16-bit: 149 MB)\n"
+int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_in_flight);
 
 /* Options of -o kms (play and pattern). */
 #define UHD_CLI_DISPLAY_LONG_OPTIONS                                                               \

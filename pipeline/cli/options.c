@@ -18,6 +18,18 @@ int uhd_cli_parse_hwaccel(const char *command, const char *text, enum uhd_hwacce
 	return 0;
 }
 
+int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_in_flight)
+{
+	int64_t count;
+	if (!uhd_cli_parse_count("--frames-in-flight", text, &count) || count < 1 ||
+	    count > UHD_CONVERT_MAX_IN_FLIGHT) {
+		return uhd_cli_usage_error(command, "--frames-in-flight needs 1..%d, got '%s'",
+		                           UHD_CONVERT_MAX_IN_FLIGHT, text);
+	}
+	*frames_in_flight = (int)count;
+	return 0;
+}
+
 int uhd_cli_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list args;

@@ -26,7 +26,7 @@ static const char play_help[] =
         "  --report FILE.json    write a JSON report (input, options, per-frame pts,\n"
         "                        checksum, decoding errors, stage times, totals)\n"
         "  --duration S          seconds each PNG of a PNG input is shown (default "
-        "1)\n" UHD_CLI_HWACCEL_HELP
+        "1)\n" UHD_CLI_HWACCEL_HELP UHD_CLI_IN_FLIGHT_HELP
         "  --strict              the first decoding error fails the run (exit 3); by\n"
         "                        default damaged frames are concealed, played, and\n"
         "                        counted in the report and a warning\n"
@@ -48,6 +48,7 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	        {"report", required_argument, NULL, OPT_REPORT},
 	        {"strict", no_argument, NULL, OPT_STRICT},
 	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
+	        {"frames-in-flight", required_argument, NULL, UHD_OPT_IN_FLIGHT},
 	        {"duration", required_argument, NULL, OPT_DURATION},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
@@ -69,6 +70,17 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 			int ret = strcmp(command, "play") != 0
 			                  ? uhd_cli_usage_error(command, "unknown option --hwaccel")
 			                  : uhd_cli_parse_hwaccel(command, optarg, &p->hwaccel);
+			if (ret != 0) {
+				return ret;
+			}
+			break;
+		}
+		case UHD_OPT_IN_FLIGHT: {
+			int ret = strcmp(command, "play") != 0
+			                  ? uhd_cli_usage_error(command,
+			                                        "unknown option --frames-in-flight")
+			                  : uhd_cli_parse_in_flight(command, optarg,
+			                                            &p->frames_in_flight);
 			if (ret != 0) {
 				return ret;
 			}

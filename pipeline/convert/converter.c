@@ -7,6 +7,10 @@
  * zimg also uses, so that out-of-range R'G'B' is clamped before interpolation. Everything is
  * created once per geometry; a frame costs one memcpy per plane and one resubmission of a command
  * buffer recorded at creation.
+ *
+ * Several frames can be in flight: each slot has its own upload buffers, output, command
+ * buffer and fence, so the next frame is uploaded and queued while the GPU still works on
+ * the previous one, and a frame's output is read back while the next one converts.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,21 +26,33 @@
 #include "uhdpipe/convert.h"
 #include "vscale_rgb.comp.h"
 
+/* One frame in flight: what it uploads into, what it reads back from, and its commands. */
+struct convert_slot {
+	struct uhd_vk_buffer sources[3]; /* decoded planes, rows padded to 32-bit words */
+	struct uhd_vk_buffer output;     /* packed rows as PNG stores them */
+	VkCommandPool command_pool;
+	VkCommandBuffer commands;
+	VkFence fence;
+	double upload_ms, submitted_at_ms;
+};
+
 /* The converter: one stage when no axis grows, two when one does. */
 struct uhd_converter {
 	struct uhd_context *ctx;
 	struct uhd_stream_info info;
 	int width, height, out_bits, sample_bytes;
 	int stage_count;
-	struct uhd_vk_buffer sources[3]; /* decoded planes, rows padded to 32-bit words */
-	struct uhd_vk_buffer rgb[3];     /* first stage's R'G'B' when two stages */
-	struct uhd_vk_buffer output;     /* packed rows as PNG stores them */
+	struct uhd_vk_buffer rgb[3]; /* first stage's R'G'B' when two stages */
 	struct uhd_stage stages[2];
 	struct uhd_vk_compute hpass_codes, hpass_float, vpass_packed, vpass_float;
 	VkDescriptorPool pool;
-	VkCommandPool command_pool;
-	VkCommandBuffer commands;
-	VkFence fence;
+	int slot_count;
+	struct convert_slot slots[UHD_STAGE_MAX_SLOTS];
+	int next_slot; /* the slot the next submit uses */
+	int in_flight; /* submitted and not yet received */
+	/* Two timestamps per slot, around its passes; none when the queue has no timer. */
+	VkQueryPool timestamps;
+	double timestamp_ns;
 };
 
 static size_t align_up(size_t value, size_t alignment)
@@ -167,12 +183,13 @@ static int create_buffer(struct uhd_converter *conv, VkDeviceSize bytes, enum uh
 	return uhd_vk_buffer_create(conv->ctx, bytes, use, what, out);
 }
 
-/* Decoded planes: rows padded to whole 32-bit words. Interleaved Cb/Cr
- * (NV12, P010) stays one buffer, read by planes 1 and 2 through
- * two-channel texels. */
+/* Decoded planes: rows padded to whole 32-bit words, one set per slot.
+ * Interleaved Cb/Cr (NV12, P010) stays one buffer, read by planes 1 and 2
+ * through two-channel texels. */
 static int create_sources(struct uhd_converter *conv, struct uhd_stage *first)
 {
 	const struct uhd_stream_info *info = &conv->info;
+	first->slot_count = conv->slot_count;
 	first->in_sample_bytes = conv->sample_bytes;
 	for (int i = 0; i < 3; i++) {
 		int shift_w = i ? info->log2_chroma_w : 0, shift_h = i ? info->log2_chroma_h : 0;
@@ -184,18 +201,21 @@ static int create_sources(struct uhd_converter *conv, struct uhd_stage *first)
 		        align_up(first->in_width[i], (4 + texel_bytes - 1) / texel_bytes);
 		first->in_channels[i] = channels;
 		first->in_channel[i] = i == 2 && channels == 2 ? 1 : 0;
-		if (i == 2 && channels == 2) {
-			first->inputs[2] = &conv->sources[1];
-			break;
-		}
 		VkDeviceSize bytes =
 		        (VkDeviceSize)first->in_stride[i] * first->in_height[i] * texel_bytes;
-		int ret = create_buffer(conv, bytes, UHD_VK_BUFFER_UPLOAD, "decoded plane",
-		                        &conv->sources[i]);
-		if (ret < 0) {
-			return ret;
+		for (int s = 0; s < conv->slot_count; s++) {
+			struct convert_slot *slot = &conv->slots[s];
+			if (i == 2 && channels == 2) {
+				first->slots[s].inputs[2] = &slot->sources[1];
+				continue;
+			}
+			int ret = create_buffer(conv, bytes, UHD_VK_BUFFER_UPLOAD, "decoded plane",
+			                        &slot->sources[i]);
+			if (ret < 0) {
+				return ret;
+			}
+			first->slots[s].inputs[i] = &slot->sources[i];
 		}
-		first->inputs[i] = &conv->sources[i];
 	}
 	return 0;
 }
@@ -207,9 +227,16 @@ static int create_output(struct uhd_converter *conv, struct uhd_stage *last)
 	size_t alignment = conv->ctx->vk_limits.minStorageBufferOffsetAlignment;
 	last->out_stride = align_up(row_bytes, alignment > 4 ? alignment : 4);
 	last->out_bits = conv->out_bits;
-	last->output = &conv->output;
-	return create_buffer(conv, (VkDeviceSize)last->out_stride * conv->height,
-	                     UHD_VK_BUFFER_READBACK, "output image", &conv->output);
+	for (int s = 0; s < conv->slot_count; s++) {
+		int ret = create_buffer(conv, (VkDeviceSize)last->out_stride * conv->height,
+		                        UHD_VK_BUFFER_READBACK, "output image",
+		                        &conv->slots[s].output);
+		if (ret < 0) {
+			return ret;
+		}
+		last->slots[s].output = &conv->slots[s].output;
+	}
+	return 0;
 }
 
 /* Stage 1: Y'CbCr -> R'G'B' on the grid (mid_w, mid_h), with chroma siting. */
@@ -241,7 +268,10 @@ static int plan_second_stage(struct uhd_converter *conv, int mid_w, int mid_h,
 			return ret;
 		}
 		first->float_outputs[i] = &conv->rgb[i];
-		second->inputs[i] = &conv->rgb[i];
+		second->slot_count = conv->slot_count;
+		for (int s = 0; s < conv->slot_count; s++) {
+			second->slots[s].inputs[i] = &conv->rgb[i];
+		}
 		second->in_sample_bytes = 4;
 		second->in_channels[i] = 1;
 		second->in_width[i] = mid_w;
@@ -347,35 +377,83 @@ fail:
 	return ret;
 }
 
-/* Recorded once; each frame resubmits it. */
-static int record_commands(struct uhd_converter *conv)
+/* A timestamp pair per slot where the queue can time its work: the GPU time
+ * of a frame then excludes the wait behind the frame before it. */
+static int create_timestamps(struct uhd_converter *conv)
 {
 	int ret = 0;
-	ret = uhd_vk_commands_create(conv->ctx, 0, &conv->command_pool, &conv->commands,
-	                             &conv->fence);
+	uint32_t count = 0;
+	vkGetPhysicalDeviceQueueFamilyProperties(conv->ctx->physical, &count, NULL);
+	VkQueueFamilyProperties families[16];
+	count = count < 16 ? count : 16;
+	vkGetPhysicalDeviceQueueFamilyProperties(conv->ctx->physical, &count, families);
+	if (conv->ctx->queue_family >= count ||
+	    families[conv->ctx->queue_family].timestampValidBits == 0) {
+		return 0;
+	}
+	VkQueryPoolCreateInfo info = {
+	        .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+	        .queryType = VK_QUERY_TYPE_TIMESTAMP,
+	        .queryCount = (uint32_t)conv->slot_count * 2,
+	};
+	VK_CHECK(vkCreateQueryPool(conv->ctx->device, &info, NULL, &conv->timestamps));
+	uhd_vk_count_object(1);
+	conv->timestamp_ns = conv->ctx->vk_limits.timestampPeriod;
+	return 0;
+fail:
+	return ret;
+}
+
+/* Recorded once per slot; each frame resubmits its slot's. */
+static int record_slot(struct uhd_converter *conv, int s)
+{
+	int ret = 0;
+	struct convert_slot *slot = &conv->slots[s];
+	ret = uhd_vk_commands_create(conv->ctx, 0, &slot->command_pool, &slot->commands,
+	                             &slot->fence);
 	if (ret < 0) {
 		return ret;
 	}
-	VkCommandBuffer cmd = conv->commands;
+	VkCommandBuffer cmd = slot->commands;
 	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
+	uint32_t query = (uint32_t)s * 2;
+	if (conv->timestamps) {
+		vkCmdResetQueryPool(cmd, conv->timestamps, query, 2);
+		vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, conv->timestamps,
+		                    query);
+	}
 	const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
 	const VkAccessFlags read_write = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-	/* The previous frame's passes must be done with the buffers this one rewrites. */
+	/* The previous frame's passes (any slot's: the intermediates are shared)
+	 * must be done with the buffers this one rewrites. */
 	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT | compute,
 	               VK_ACCESS_HOST_WRITE_BIT | read_write, compute, read_write);
-	for (int s = 0; s < conv->stage_count; s++) {
-		if (s > 0) {
+	for (int i = 0; i < conv->stage_count; i++) {
+		if (i > 0) {
 			uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
 			               VK_ACCESS_SHADER_READ_BIT);
 		}
-		uhd_stage_record(&conv->stages[s], cmd);
+		uhd_stage_record(&conv->stages[i], s, cmd);
 	}
 	uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
 	               VK_ACCESS_HOST_READ_BIT);
+	if (conv->timestamps) {
+		vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, conv->timestamps,
+		                    query + 1);
+	}
 	VK_CHECK(vkEndCommandBuffer(cmd));
 	return 0;
 fail:
+	return ret;
+}
+
+static int record_commands(struct uhd_converter *conv)
+{
+	int ret = create_timestamps(conv);
+	for (int s = 0; ret == 0 && s < conv->slot_count; s++) {
+		ret = record_slot(conv, s);
+	}
 	return ret;
 }
 
@@ -391,6 +469,13 @@ int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_in
 	}
 	conv->ctx = context;
 	conv->info = *info;
+	conv->slot_count = params->frames_in_flight ? params->frames_in_flight : 1;
+	if (conv->slot_count < 1 || conv->slot_count > UHD_CONVERT_MAX_IN_FLIGHT) {
+		uhd_error("%d frames in flight asked for; the converter holds 1 to %d",
+		          conv->slot_count, UHD_CONVERT_MAX_IN_FLIGHT);
+		free(conv);
+		return -EINVAL;
+	}
 	conv->width = params->width ? params->width : info->width;
 	conv->height = params->height ? params->height : info->height;
 	conv->sample_bytes = info->bit_depth > 8 ? 2 : 1;
@@ -420,12 +505,23 @@ void uhd_converter_destroy(struct uhd_converter **converter)
 	struct uhd_converter *conv = *converter;
 	struct uhd_context *ctx = conv->ctx;
 	vkDeviceWaitIdle(ctx->device);
-	if (conv->fence) {
-		vkDestroyFence(ctx->device, conv->fence, NULL);
-		uhd_vk_count_object(-1);
+	for (int s = 0; s < UHD_STAGE_MAX_SLOTS; s++) {
+		struct convert_slot *slot = &conv->slots[s];
+		if (slot->fence) {
+			vkDestroyFence(ctx->device, slot->fence, NULL);
+			uhd_vk_count_object(-1);
+		}
+		if (slot->command_pool) {
+			vkDestroyCommandPool(ctx->device, slot->command_pool, NULL);
+			uhd_vk_count_object(-1);
+		}
+		for (int i = 0; i < 3; i++) {
+			uhd_vk_buffer_destroy(ctx, &slot->sources[i]);
+		}
+		uhd_vk_buffer_destroy(ctx, &slot->output);
 	}
-	if (conv->command_pool) {
-		vkDestroyCommandPool(ctx->device, conv->command_pool, NULL);
+	if (conv->timestamps) {
+		vkDestroyQueryPool(ctx->device, conv->timestamps, NULL);
 		uhd_vk_count_object(-1);
 	}
 	if (conv->pool) {
@@ -440,15 +536,14 @@ void uhd_converter_destroy(struct uhd_converter **converter)
 		uhd_stage_destroy(ctx, &conv->stages[s]);
 	}
 	for (int i = 0; i < 3; i++) {
-		uhd_vk_buffer_destroy(ctx, &conv->sources[i]);
 		uhd_vk_buffer_destroy(ctx, &conv->rgb[i]);
 	}
-	uhd_vk_buffer_destroy(ctx, &conv->output);
 	free(conv);
 	*converter = NULL;
 }
 
-static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *frame)
+static int upload_frame(struct uhd_converter *conv, struct convert_slot *slot,
+                        const struct uhd_frame *frame)
 {
 	const struct uhd_stage *first = &conv->stages[0];
 	/* Interleaved chroma: plane 1's rows carry plane 2's samples too. */
@@ -466,7 +561,7 @@ static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *fram
 		size_t texel_bytes = (size_t)conv->sample_bytes * first->in_channels[i];
 		size_t row_bytes = (size_t)width * texel_bytes;
 		size_t dst_stride = first->in_stride[i] * texel_bytes;
-		uint8_t *dst = conv->sources[i].mapped;
+		uint8_t *dst = slot->sources[i].mapped;
 		if ((size_t)stride == dst_stride) {
 			memcpy(dst, data, dst_stride * height);
 		} else {
@@ -474,7 +569,7 @@ static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *fram
 				memcpy(dst + y * dst_stride, data + y * stride, row_bytes);
 			}
 		}
-		ret = uhd_vk_buffer_flush(conv->ctx, &conv->sources[i]);
+		ret = uhd_vk_buffer_flush(conv->ctx, &slot->sources[i]);
 		if (ret < 0) {
 			return ret;
 		}
@@ -482,25 +577,92 @@ static int upload_frame(struct uhd_converter *conv, const struct uhd_frame *fram
 	return 0;
 }
 
-int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *frame,
-                          struct uhd_image *image, struct uhd_convert_timing *timing)
+int uhd_converter_submit(struct uhd_converter *conv, const struct uhd_frame *frame)
 {
 	int ret = 0;
+	if (conv->in_flight == conv->slot_count) {
+		uhd_error("uhd_converter_submit: %d frames are in flight already; receive one "
+		          "first",
+		          conv->in_flight);
+		return -EBUSY;
+	}
+	/* Its previous frame was received, so its fence has signalled. */
+	struct convert_slot *slot = &conv->slots[conv->next_slot];
 	double t0 = uhd_now_ms();
-	ret = upload_frame(conv, frame);
+	ret = upload_frame(conv, slot, frame);
+	if (ret < 0) {
+		return ret;
+	}
+	slot->upload_ms = uhd_now_ms() - t0;
+	VkSubmitInfo submit = {
+	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+	        .commandBufferCount = 1,
+	        .pCommandBuffers = &slot->commands,
+	};
+	VK_CHECK(vkResetFences(conv->ctx->device, 1, &slot->fence));
+	slot->submitted_at_ms = uhd_now_ms();
+	VK_CHECK(uhd_vk_submit(conv->ctx, &submit, slot->fence));
+	conv->next_slot = (conv->next_slot + 1) % conv->slot_count;
+	conv->in_flight++;
+	return 0;
+fail:
+	return ret;
+}
+
+int uhd_converter_in_flight(const struct uhd_converter *conv)
+{
+	return conv->in_flight;
+}
+
+int uhd_converter_poll(struct uhd_converter *conv)
+{
+	if (conv->in_flight == 0) {
+		return -EAGAIN;
+	}
+	int s = (conv->next_slot - conv->in_flight + conv->slot_count) % conv->slot_count;
+	VkResult status = vkGetFenceStatus(conv->ctx->device, conv->slots[s].fence);
+	if (status == VK_SUCCESS || status == VK_NOT_READY) {
+		return status == VK_SUCCESS ? 1 : 0;
+	}
+	return uhd_vk_report(status, "vkGetFenceStatus", __FILE__, __LINE__);
+}
+
+/* The GPU time of the slot's passes, from its timestamps; -1 without them. */
+static double slot_gpu_ms(struct uhd_converter *conv, int s)
+{
+	uint64_t ticks[2];
+	if (!conv->timestamps ||
+	    vkGetQueryPoolResults(conv->ctx->device, conv->timestamps, (uint32_t)s * 2, 2,
+	                          sizeof(ticks), ticks, sizeof(ticks[0]),
+	                          VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT) !=
+	            VK_SUCCESS) {
+		return -1.0;
+	}
+	return (double)(ticks[1] - ticks[0]) * conv->timestamp_ns / 1e6;
+}
+
+int uhd_converter_receive(struct uhd_converter *conv, struct uhd_image *image,
+                          struct uhd_convert_timing *timing)
+{
+	int ret = 0;
+	if (conv->in_flight == 0) {
+		return -EAGAIN;
+	}
+	int s = (conv->next_slot - conv->in_flight + conv->slot_count) % conv->slot_count;
+	struct convert_slot *slot = &conv->slots[s];
+	double t0 = uhd_now_ms();
+	conv->in_flight--;
+	VK_CHECK(vkWaitForFences(conv->ctx->device, 1, &slot->fence, VK_TRUE, UINT64_MAX));
+	ret = uhd_vk_buffer_invalidate(conv->ctx, &slot->output);
 	if (ret < 0) {
 		return ret;
 	}
 	double t1 = uhd_now_ms();
-	ret = uhd_vk_submit_wait(conv->ctx, conv->commands, conv->fence);
-	ret = ret ? ret : uhd_vk_buffer_invalidate(conv->ctx, &conv->output);
-	if (ret < 0) {
-		return ret;
-	}
-	double t2 = uhd_now_ms();
 	if (timing) {
-		timing->upload_ms = t1 - t0;
-		timing->gpu_ms = t2 - t1;
+		double gpu_ms = slot_gpu_ms(conv, s);
+		timing->upload_ms = slot->upload_ms;
+		timing->gpu_ms = gpu_ms >= 0 ? gpu_ms : t1 - slot->submitted_at_ms;
+		timing->wait_ms = t1 - t0;
 	}
 	*image = (struct uhd_image){
 	        .width = conv->width,
@@ -508,12 +670,27 @@ int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *fr
 	        .bits = conv->out_bits,
 	        .channels = 3,
 	        .stride = conv->stages[conv->stage_count - 1].out_stride,
-	        .data = conv->output.mapped,
+	        .data = slot->output.mapped,
 	        .colour = conv->info.colour,
 	};
 	image->colour.matrix = UHD_MATRIX_RGB;
 	image->colour.range = UHD_RANGE_FULL;
 	return 0;
+fail:
+	return ret;
+}
+
+int uhd_converter_process(struct uhd_converter *conv, const struct uhd_frame *frame,
+                          struct uhd_image *image, struct uhd_convert_timing *timing)
+{
+	if (conv->in_flight > 0) {
+		uhd_error("uhd_converter_process: %d frames are still in flight; receive them "
+		          "first",
+		          conv->in_flight);
+		return -EBUSY;
+	}
+	int ret = uhd_converter_submit(conv, frame);
+	return ret ? ret : uhd_converter_receive(conv, image, timing);
 }
 
 const char *uhd_scaler_name(enum uhd_scaler scaler)

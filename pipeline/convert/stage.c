@@ -232,14 +232,20 @@ static int view_or_explain(struct uhd_context *ctx, const struct uhd_vk_buffer *
 	return ret;
 }
 
+static bool packs(const struct uhd_stage *stage)
+{
+	return stage->slots[0].output != NULL;
+}
+
 static int create_views(struct uhd_context *ctx, struct uhd_stage *stage)
 {
 	int ret = 0;
-	for (int i = 0; i < 3 && ret == 0; i++) {
+	for (int n = 0; n < stage->slot_count * 3 && ret == 0; n++) {
+		struct uhd_stage_slot *slot = &stage->slots[n / 3];
+		int i = n % 3;
 		VkFormat format = sample_format(stage->in_sample_bytes, stage->in_channels[i]);
-		ret = view_or_explain(ctx, stage->inputs[i], format,
-		                      (uint32_t)texel_bytes(stage, i), "input plane",
-		                      &stage->input_views[i]);
+		ret = view_or_explain(ctx, slot->inputs[i], format, (uint32_t)texel_bytes(stage, i),
+		                      "input plane", &slot->input_views[i]);
 	}
 	for (int t = 0; t < 2 && ret == 0; t++) {
 		ret = view_or_explain(ctx, &stage->htables[t], VK_FORMAT_R32_UINT, 4,
@@ -256,7 +262,7 @@ static void plan_bands(struct uhd_context *ctx, struct uhd_stage *stage)
 {
 	stage->band_rows = stage->out_height;
 	stage->band_count = 1;
-	if (!stage->output) {
+	if (!packs(stage)) {
 		return;
 	}
 	uint64_t rows = ctx->limits.max_storage_buffer_range / stage->out_stride;
@@ -266,6 +272,9 @@ static void plan_bands(struct uhd_context *ctx, struct uhd_stage *stage)
 
 int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage)
 {
+	if (stage->slot_count < 1 || stage->slot_count > UHD_STAGE_MAX_SLOTS) {
+		return -EINVAL;
+	}
 	int ret = make_tables(ctx, scaler, stage);
 	if (ret < 0) {
 		return ret;
@@ -290,13 +299,14 @@ int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd
 
 int uhd_stage_descriptor_count(const struct uhd_stage *stage)
 {
-	return 6 + 2 * stage->band_count;
+	return stage->slot_count * (6 + 2 * stage->band_count);
 }
 
-/* Outputs of band b: the band's rows of the packed image, or the float planes. */
-static void band_outputs(const struct uhd_stage *stage, int b, VkDescriptorBufferInfo out[3])
+/* Outputs of band b: the band's rows of the slot's packed image, or the float planes. */
+static void band_outputs(const struct uhd_stage *stage, const struct uhd_stage_slot *slot, int b,
+                         VkDescriptorBufferInfo out[3])
 {
-	if (!stage->output) {
+	if (!slot->output) {
 		for (int i = 0; i < 3; i++) {
 			out[i] = uhd_vk_whole(stage->float_outputs[i]);
 		}
@@ -304,14 +314,14 @@ static void band_outputs(const struct uhd_stage *stage, int b, VkDescriptorBuffe
 	}
 	VkDeviceSize band_bytes = (VkDeviceSize)stage->band_rows * stage->out_stride;
 	VkDeviceSize offset = (VkDeviceSize)b * band_bytes;
-	VkDeviceSize left = stage->output->size - offset;
-	VkDescriptorBufferInfo info = {stage->output->buffer, offset,
+	VkDeviceSize left = slot->output->size - offset;
+	VkDescriptorBufferInfo info = {slot->output->buffer, offset,
 	                               left < band_bytes ? left : band_bytes};
 	out[0] = out[1] = out[2] = info; /* bindings 6 and 7 are unused when packing */
 }
 
 static int write_periodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
-                               struct uhd_stage *stage)
+                               struct uhd_stage *stage, struct uhd_stage_slot *slot)
 {
 	int ret = 0;
 	for (int i = 0; i < 3; i++) {
@@ -325,13 +335,13 @@ static int write_periodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
 		        .descriptorSetCount = 1,
 		        .pSetLayouts = &stage->hperiodic[t].set_layout,
 		};
-		VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, &stage->psets[i]));
+		VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, &slot->psets[i]));
 		struct uhd_vk_binding bindings[3] = {
-		        {.view = stage->input_views[i]},
+		        {.view = slot->input_views[i]},
 		        {.buffer = uhd_vk_whole(&stage->hweights[t])},
 		        {.buffer = uhd_vk_whole(&stage->inter[i])},
 		};
-		uhd_vk_write_bindings(ctx, &stage->hperiodic[t], stage->psets[i], bindings);
+		uhd_vk_write_bindings(ctx, &stage->hperiodic[t], slot->psets[i], bindings);
 	}
 	return 0;
 fail:
@@ -339,7 +349,7 @@ fail:
 }
 
 static int write_vperiodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
-                                struct uhd_stage *stage)
+                                struct uhd_stage *stage, struct uhd_stage_slot *slot)
 {
 	int ret = 0;
 	for (int b = 0; b < stage->band_count && stage->vperiodic; b++) {
@@ -349,23 +359,24 @@ static int write_vperiodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
 		        .descriptorSetCount = 1,
 		        .pSetLayouts = &stage->vperiodic_pass.set_layout,
 		};
-		VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, &stage->vpsets[b]));
+		VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, &slot->vpsets[b]));
 		VkDescriptorBufferInfo outputs[3];
-		band_outputs(stage, b, outputs);
+		band_outputs(stage, slot, b, outputs);
 		struct uhd_vk_binding bindings[7] = {
 		        {.view = stage->inter_views[0]}, {.view = stage->inter_views[1]},
 		        {.view = stage->inter_views[2]}, {.buffer = uhd_vk_whole(&stage->vweights)},
 		        {.buffer = outputs[0]},          {.buffer = outputs[1]},
 		        {.buffer = outputs[2]},
 		};
-		uhd_vk_write_bindings(ctx, &stage->vperiodic_pass, stage->vpsets[b], bindings);
+		uhd_vk_write_bindings(ctx, &stage->vperiodic_pass, slot->vpsets[b], bindings);
 	}
 	return 0;
 fail:
 	return ret;
 }
 
-int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage)
+static int write_slot_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage,
+                           struct uhd_stage_slot *slot)
 {
 	int ret = 0;
 	int count = 3 + stage->band_count;
@@ -382,30 +393,39 @@ int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct 
 	};
 	VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, sets));
 	for (int i = 0; i < 3; i++) {
-		stage->hsets[i] = sets[i];
+		slot->hsets[i] = sets[i];
 		struct uhd_vk_binding bindings[3] = {
-		        {.view = stage->input_views[i]},
+		        {.view = slot->input_views[i]},
 		        {.view = stage->htable_views[i ? 1 : 0]},
 		        {.buffer = uhd_vk_whole(&stage->inter[i])},
 		};
-		uhd_vk_write_bindings(ctx, stage->hpass, stage->hsets[i], bindings);
+		uhd_vk_write_bindings(ctx, stage->hpass, slot->hsets[i], bindings);
 	}
-	ret = write_periodic_sets(ctx, pool, stage);
+	ret = write_periodic_sets(ctx, pool, stage, slot);
 	if (ret < 0) {
 		return ret;
 	}
 	for (int b = 0; b < stage->band_count; b++) {
-		stage->vsets[b] = sets[3 + b];
+		slot->vsets[b] = sets[3 + b];
 		VkDescriptorBufferInfo infos[8] = {
 		        uhd_vk_whole(&stage->inter[0]),   uhd_vk_whole(&stage->inter[1]),
 		        uhd_vk_whole(&stage->inter[2]),   uhd_vk_whole(&stage->vtables[0]),
 		        uhd_vk_whole(&stage->vtables[1]),
 		};
-		band_outputs(stage, b, infos + 5);
-		uhd_vk_write_set(ctx, stage->vsets[b], infos, 8);
+		band_outputs(stage, slot, b, infos + 5);
+		uhd_vk_write_set(ctx, slot->vsets[b], infos, 8);
 	}
-	return write_vperiodic_sets(ctx, pool, stage);
+	return write_vperiodic_sets(ctx, pool, stage, slot);
 fail:
+	return ret;
+}
+
+int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage)
+{
+	int ret = 0;
+	for (int s = 0; s < stage->slot_count && ret == 0; s++) {
+		ret = write_slot_sets(ctx, pool, stage, &stage->slots[s]);
+	}
 	return ret;
 }
 
@@ -415,8 +435,8 @@ static uint32_t groups(uint32_t count, uint32_t size)
 }
 
 /* Columns [first, end) of plane i through the table-driven pass. */
-static void record_table_columns(const struct uhd_stage *stage, VkCommandBuffer cmd, int i,
-                                 uint32_t first, uint32_t end)
+static void record_table_columns(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
+                                 VkCommandBuffer cmd, int i, uint32_t first, uint32_t end)
 {
 	if (first >= end) {
 		return;
@@ -431,7 +451,7 @@ static void record_table_columns(const struct uhd_stage *stage, VkCommandBuffer 
 	                    stage->in_channel[i]};
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
 	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1,
-	                        &stage->hsets[i], 0, NULL);
+	                        &slot->hsets[i], 0, NULL);
 	vkCmdPushConstants(cmd, pass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
 	/* Invocations are numbered row by row (see hscale.comp), in rows of
 	 * TABLE_GROUPS_X workgroups, within every device's dispatch limits. */
@@ -441,11 +461,12 @@ static void record_table_columns(const struct uhd_stage *stage, VkCommandBuffer 
 }
 
 /* The repeating columns of plane i through the periodic pass. */
-static void record_periodic_columns(const struct uhd_stage *stage, VkCommandBuffer cmd, int i)
+static void record_periodic_columns(const struct uhd_stage *stage,
+                                    const struct uhd_stage_slot *slot, VkCommandBuffer cmd, int i)
 {
 	const struct uhd_filter_run *run = &stage->hruns[i ? 1 : 0];
 	const struct uhd_vk_compute *pass = &stage->hperiodic[i ? 1 : 0];
-	uint32_t texels = (uint32_t)(stage->inputs[i]->size / (uint32_t)texel_bytes(stage, i));
+	uint32_t texels = (uint32_t)(slot->inputs[i]->size / (uint32_t)texel_bytes(stage, i));
 	uint32_t push[8] = {(uint32_t)stage->in_stride[i],
 	                    (uint32_t)stage->in_height[i],
 	                    (uint32_t)stage->out_width,
@@ -456,36 +477,37 @@ static void record_periodic_columns(const struct uhd_stage *stage, VkCommandBuff
 	                    stage->in_channel[i]};
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
 	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1,
-	                        &stage->psets[i], 0, NULL);
+	                        &slot->psets[i], 0, NULL);
 	vkCmdPushConstants(cmd, pass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
 	uint32_t invocations = groups((uint32_t)(run->end - run->first), PERIODIC_OUTS);
 	vkCmdDispatch(cmd, groups(invocations, GROUP_WIDTH), (uint32_t)stage->in_height[i], 1);
 }
 
-static void record_horizontal(const struct uhd_stage *stage, VkCommandBuffer cmd)
+static void record_horizontal(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
+                              VkCommandBuffer cmd)
 {
 	uint32_t width = (uint32_t)stage->out_width;
 	for (int i = 0; i < 3; i++) {
 		if (!stage->periodic[i ? 1 : 0]) {
-			record_table_columns(stage, cmd, i, 0, width);
+			record_table_columns(stage, slot, cmd, i, 0, width);
 			continue;
 		}
 		const struct uhd_filter_run *run = &stage->hruns[i ? 1 : 0];
-		record_table_columns(stage, cmd, i, 0, (uint32_t)run->first);
-		record_periodic_columns(stage, cmd, i);
-		record_table_columns(stage, cmd, i, (uint32_t)run->end, width);
+		record_table_columns(stage, slot, cmd, i, 0, (uint32_t)run->first);
+		record_periodic_columns(stage, slot, cmd, i);
+		record_table_columns(stage, slot, cmd, i, (uint32_t)run->end, width);
 	}
 }
 
 /* Band-relative rows [first, end) of band b through pass (generic or periodic). */
-static void record_rows(const struct uhd_stage *stage, VkCommandBuffer cmd, int b, int first,
-                        int end, bool periodic)
+static void record_rows(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
+                        VkCommandBuffer cmd, int b, int first, int end, bool periodic)
 {
 	if (first >= end) {
 		return;
 	}
 	const struct uhd_vk_compute *pass = periodic ? &stage->vperiodic_pass : stage->vpass;
-	VkDescriptorSet set = periodic ? stage->vpsets[b] : stage->vsets[b];
+	VkDescriptorSet set = periodic ? slot->vpsets[b] : slot->vsets[b];
 	struct uhd_vscale_push push = stage->push;
 	push.band_first_row = (uint32_t)(b * stage->band_rows);
 	push.band_rows = (uint32_t)end;
@@ -508,40 +530,43 @@ static int clamp_int(int value, int low, int high)
 	return value < low ? low : value > high ? high : value;
 }
 
-static void record_vertical(const struct uhd_stage *stage, VkCommandBuffer cmd)
+static void record_vertical(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
+                            VkCommandBuffer cmd)
 {
 	for (int b = 0; b < stage->band_count; b++) {
 		int band_first = b * stage->band_rows;
 		int rows = stage->out_height - band_first;
 		rows = rows < stage->band_rows ? rows : stage->band_rows;
 		if (!stage->vperiodic) {
-			record_rows(stage, cmd, b, 0, rows, false);
+			record_rows(stage, slot, cmd, b, 0, rows, false);
 			continue;
 		}
 		/* The band's rows before, inside and after the repeating run. */
 		int first = clamp_int(stage->vrun_first - band_first, 0, rows);
 		int end = clamp_int(stage->vrun_end - band_first, first, rows);
-		record_rows(stage, cmd, b, 0, first, false);
-		record_rows(stage, cmd, b, first, end, true);
-		record_rows(stage, cmd, b, end, rows, false);
+		record_rows(stage, slot, cmd, b, 0, first, false);
+		record_rows(stage, slot, cmd, b, first, end, true);
+		record_rows(stage, slot, cmd, b, end, rows, false);
 	}
 }
 
-void uhd_stage_record(const struct uhd_stage *stage, VkCommandBuffer cmd)
+void uhd_stage_record(const struct uhd_stage *stage, int slot, VkCommandBuffer cmd)
 {
-	record_horizontal(stage, cmd);
+	record_horizontal(stage, &stage->slots[slot], cmd);
 	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
 	               VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
-	record_vertical(stage, cmd);
+	record_vertical(stage, &stage->slots[slot], cmd);
 }
 
 void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage)
 {
 	uhd_vk_compute_destroy(ctx, &stage->vperiodic_pass);
 	uhd_vk_buffer_destroy(ctx, &stage->vweights);
+	for (int n = 0; n < UHD_STAGE_MAX_SLOTS * 3; n++) {
+		uhd_vk_view_destroy(ctx, &stage->slots[n / 3].input_views[n % 3]);
+	}
 	for (int i = 0; i < 3; i++) {
 		uhd_vk_view_destroy(ctx, &stage->inter_views[i]);
-		uhd_vk_view_destroy(ctx, &stage->input_views[i]);
 		uhd_vk_buffer_destroy(ctx, &stage->inter[i]);
 	}
 	for (int t = 0; t < 2; t++) {

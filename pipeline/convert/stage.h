@@ -11,6 +11,8 @@
 #include "filter.h"
 
 #define UHD_STAGE_MAX_BANDS 64
+/* Frames a stage can have in flight at once, each with its own inputs and output. */
+#define UHD_STAGE_MAX_SLOTS 4
 
 struct uhd_vscale_push {
 	uint32_t width, band_first_row, band_rows, out_stride_words;
@@ -22,10 +24,24 @@ struct uhd_vscale_push {
 	uint32_t last_texel0, last_texel12;
 };
 
+/* What differs between the frames in flight: the inputs a stage reads and the
+ * packed output it writes, with the views and descriptor sets that name them.
+ * The intermediate planes are shared: the frames run one after another on one
+ * queue, and each frame's first barrier orders it after the previous one. */
+struct uhd_stage_slot {
+	struct uhd_vk_buffer *inputs[3]; /* borrowed; all slots' are the same size */
+	struct uhd_vk_buffer *output;    /* borrowed; NULL when writing float planes */
+	VkBufferView input_views[3];
+	VkDescriptorSet hsets[3], psets[3];
+	VkDescriptorSet vsets[UHD_STAGE_MAX_BANDS], vpsets[UHD_STAGE_MAX_BANDS];
+};
+
 struct uhd_stage {
 	int out_width, out_height;
-	/* Inputs, borrowed: buffers, plane sizes and row strides in samples. */
-	struct uhd_vk_buffer *inputs[3];
+	/* Inputs and packed outputs, one set per frame in flight (set by the caller). */
+	int slot_count;
+	struct uhd_stage_slot slots[UHD_STAGE_MAX_SLOTS];
+	/* Input plane sizes and row strides in samples. */
 	int in_width[3], in_height[3];
 	size_t in_stride[3];
 	int in_sample_bytes; /* 1 or 2: integer code values; 4: float */
@@ -35,9 +51,8 @@ struct uhd_stage {
 	uint32_t in_channel[3];
 	/* Where each input plane's samples sit (see struct uhd_axis). */
 	struct uhd_axis x_axes[2], y_axes[2]; /* [0] plane 0, [1] planes 1 and 2 */
-	/* Output: packed rows in `output` (in bands), or three float planes. */
+	/* Output: packed rows in each slot's output (in bands), or three float planes. */
 	int out_bits; /* 16 or 8: packed into output; 32: float_outputs */
-	struct uhd_vk_buffer *output;
 	size_t out_stride;
 	struct uhd_vk_buffer *float_outputs[3];
 	const struct uhd_vk_compute *hpass, *vpass;
@@ -47,15 +62,14 @@ struct uhd_stage {
 	struct uhd_vk_buffer inter[3]; /* out_width x in_height[i] floats */
 	struct uhd_vk_buffer htables[2], vtables[2];
 	uint32_t htaps[2];
-	/* Texel views of the horizontal pass's inputs and tables. */
-	VkBufferView input_views[3], htable_views[2];
+	/* Texel views of the horizontal pass's tables. */
+	VkBufferView htable_views[2];
 	/* Where a horizontal table repeats (see uhd_filter_find_run): its columns
 	 * go through hscale_periodic.comp with the weights in a uniform buffer. */
 	bool periodic[2];
 	struct uhd_filter_run hruns[2];
 	struct uhd_vk_buffer hweights[2];
 	struct uhd_vk_compute hperiodic[2];
-	VkDescriptorSet psets[3];
 	/* The same for the vertical pass, when both of its tables repeat over a
 	 * common run of rows and the width is a multiple of 4. */
 	bool vperiodic;
@@ -63,18 +77,16 @@ struct uhd_stage {
 	struct uhd_vk_buffer vweights;
 	struct uhd_vk_compute vperiodic_pass;
 	VkBufferView inter_views[3];
-	VkDescriptorSet vpsets[UHD_STAGE_MAX_BANDS];
-	VkDescriptorSet hsets[3];
-	VkDescriptorSet vsets[UHD_STAGE_MAX_BANDS];
 	int band_rows, band_count;
 };
 
 /* Builds tables and buffers; checks each binding against the device's range. */
 int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage);
 int uhd_stage_descriptor_count(const struct uhd_stage *stage);
-/* Allocates and writes the stage's descriptor sets from pool. */
+/* Allocates and writes every slot's descriptor sets from pool. */
 int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage);
-void uhd_stage_record(const struct uhd_stage *stage, VkCommandBuffer cmd);
+/* Records the stage's passes for the frame in the given slot. */
+void uhd_stage_record(const struct uhd_stage *stage, int slot, VkCommandBuffer cmd);
 void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage);
 
 #endif

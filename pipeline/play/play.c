@@ -1,7 +1,10 @@
 /*
  * The play run: every decoded frame goes through the GPU converter, gets a
  * checksum of its output pixels and goes to the presenter, in the order
- * libavcodec emits it. A report is written even when the run fails midway.
+ * libavcodec emits it. Up to frames_in_flight frames are on the GPU at once;
+ * a frame is presented as soon as its conversion is done, and the loop waits
+ * on the GPU only when that many are queued or the decoder has nothing ready.
+ * A report is written even when the run fails midway.
  * Decoding is lenient unless asked otherwise: damaged frames are still played
  * and the report says which ones, and how many errors the decoder saw.
  */
@@ -24,6 +27,12 @@
 #include "uhdpipe/present.h"
 #include "uhdpipe/source.h"
 
+/* A frame on the GPU: what its report line and image need once it is back. */
+struct gpu_frame {
+	struct uhd_frame_record record;
+	struct uhd_colour colour;
+};
+
 struct play_run {
 	const struct uhd_play_params *params;
 	struct uhd_play_result *result;
@@ -40,13 +49,21 @@ struct play_run {
 	struct uhd_png_picture first_picture;
 	struct uhd_stream_info images_info;
 	int64_t decoded;
+	/* Frames submitted to the converter, oldest first (a ring). */
+	struct gpu_frame on_gpu[UHD_CONVERT_MAX_IN_FLIGHT];
+	int on_gpu_first;
+	int64_t presented;
 	unsigned messages_before; /* process-wide validation messages at the start */
 	bool report_unwritable;
 	char error[512];
 };
 
+/* Records the first failure only: what follows it (draining the GPU) must not hide it. */
 static int fail(struct play_run *run, enum uhd_stage stage, int ret, const char *what)
 {
+	if (run->report.error) {
+		return ret;
+	}
 	run->result->failed_stage = stage;
 	snprintf(run->error, sizeof(run->error), "%s (%s)", what, strerror(-ret));
 	run->report.error = run->error;
@@ -157,6 +174,11 @@ static int open_stages(struct play_run *run)
 	if (ret < 0) {
 		return ret;
 	}
+	run->convert.frames_in_flight = p->frames_in_flight;
+	if (p->frames_in_flight == 0) {
+		run->convert.frames_in_flight = uhd_context_limits(run->context)->cpu ? 1 : 2;
+	}
+	run->report.frames_in_flight = run->convert.frames_in_flight;
 	ret = uhd_converter_create(run->context, run->report.info, &run->convert, &run->converter);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU conversion failed");
@@ -176,17 +198,35 @@ static void show_progress(const struct play_run *run, int64_t done, double start
 	fflush(stderr);
 }
 
-/* Converts, checksums and presents one decoded frame. */
-static int process_frame(struct play_run *run, const struct uhd_frame *frame,
-                         struct uhd_frame_record *record)
+/* Uploads one decoded frame and queues its conversion. */
+static int submit_frame(struct play_run *run, const struct uhd_frame *frame,
+                        const struct uhd_frame_record *record)
 {
-	struct uhd_image image;
-	struct uhd_convert_timing timing;
-	int ret = uhd_converter_process(run->converter, frame, &image, &timing);
+	int in_flight = uhd_converter_in_flight(run->converter);
+	struct gpu_frame *queued =
+	        &run->on_gpu[(run->on_gpu_first + in_flight) % UHD_CONVERT_MAX_IN_FLIGHT];
+	queued->record = *record;
+	uhd_frame_colour(frame, run->source, &queued->colour);
+	int ret = uhd_converter_submit(run->converter, frame);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "converting a frame on the GPU failed");
 	}
-	uhd_frame_colour(frame, run->source, &image.colour);
+	return 0;
+}
+
+/* Waits for the oldest frame on the GPU, then checksums and presents it. */
+static int present_oldest(struct play_run *run)
+{
+	struct gpu_frame *done = &run->on_gpu[run->on_gpu_first];
+	struct uhd_frame_record *record = &done->record;
+	struct uhd_image image;
+	struct uhd_convert_timing timing;
+	int ret = uhd_converter_receive(run->converter, &image, &timing);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_GPU, ret, "converting a frame on the GPU failed");
+	}
+	run->on_gpu_first = (run->on_gpu_first + 1) % UHD_CONVERT_MAX_IN_FLIGHT;
+	image.colour = done->colour;
 	image.colour.matrix = UHD_MATRIX_RGB;
 	image.colour.range = UHD_RANGE_FULL;
 	if (record->index == 0) {
@@ -204,7 +244,33 @@ static int process_frame(struct play_run *run, const struct uhd_frame *frame,
 		return fail(run, output_stage(run), ret,
 		            run->display ? "showing a frame failed" : "writing a frame failed");
 	}
+	run->presented++;
 	return uhd_play_report_add(&run->report, record);
+}
+
+/* Presents the frames whose conversion is done. With every slot taken (or
+ * no decoder: draining), it waits for the oldest one; while the decoder has
+ * no frame ready, it watches both in steps of a millisecond. */
+static int present_finished(struct play_run *run, struct uhd_prefetch *ahead, double start_ms)
+{
+	int ret = 0;
+	int64_t before = run->presented;
+	while (ret == 0 && uhd_converter_in_flight(run->converter) > 0) {
+		bool must_wait = !ahead || uhd_converter_in_flight(run->converter) ==
+		                                   run->convert.frames_in_flight;
+		int done = must_wait ? 1 : uhd_converter_poll(run->converter);
+		if (done < 0) {
+			ret = fail(run, UHD_STAGE_GPU, done, "waiting for the GPU failed");
+		} else if (done) {
+			ret = present_oldest(run);
+		} else if (ahead && uhd_prefetch_wait(ahead, 1)) {
+			break;
+		}
+	}
+	if (ret == 0 && run->params->progress && run->presented > before) {
+		show_progress(run, run->presented, start_ms, false);
+	}
+	return ret;
 }
 
 /* Frames decoded ahead: one waits while the GPU converts the current one (a
@@ -225,6 +291,10 @@ static int frame_loop(struct play_run *run)
 	while (p->frames < 0 || out_index < p->frames) {
 		if (p->cancel && *p->cancel) {
 			ret = fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
+			break;
+		}
+		ret = present_finished(run, ahead, start_ms);
+		if (ret < 0) {
 			break;
 		}
 		const struct uhd_frame *frame;
@@ -252,21 +322,28 @@ static int frame_loop(struct play_run *run)
 		        .decode_errors = damage.decode_errors,
 		        .corrupt = damage.corrupt,
 		};
-		ret = process_frame(run, frame, &record);
+		ret = submit_frame(run, frame, &record);
 		if (ret < 0) {
 			break;
 		}
 		out_index++;
-		if (p->progress) {
-			show_progress(run, out_index, start_ms, false);
-		}
 	}
 	uhd_prefetch_stop(&ahead);
-	if (p->progress && out_index > 0) {
-		show_progress(run, out_index, start_ms, true);
+	/* Frames already on the GPU still go out after a decoding error or an
+	 * interrupt (as they would have, converted one at a time), not after a
+	 * GPU or output failure. */
+	bool drain = run->result->failed_stage == UHD_STAGE_NONE ||
+	             run->result->failed_stage == UHD_STAGE_INPUT;
+	while (drain && uhd_converter_in_flight(run->converter) > 0) {
+		int presented = present_finished(run, NULL, start_ms);
+		ret = ret < 0 ? ret : presented;
+		drain = presented == 0;
+	}
+	if (p->progress && run->presented > 0) {
+		show_progress(run, run->presented, start_ms, true);
 	}
 	run->report.seconds = (uhd_now_ms() - start_ms) / 1e3;
-	if (ret == 0 && out_index == 0) {
+	if (ret == 0 && run->presented == 0) {
 		uhd_error("--start %lld is past the last frame of '%s' (%lld frames decoded)",
 		          (long long)p->start, p->input, (long long)run->decoded);
 		ret = fail(run, UHD_STAGE_INPUT, -ENODATA, "no frame to output");

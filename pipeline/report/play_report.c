@@ -42,6 +42,9 @@ static void write_options(struct uhd_json *json, const struct uhd_play_report *r
 	uhd_json_int(json, "frames", p->frames);
 	uhd_json_string(json, "device", p->device ? p->device : "");
 	uhd_json_string(json, "decoding", report->strict ? "strict" : "lenient");
+	if (report->frames_in_flight > 0) {
+		uhd_json_int(json, "frames_in_flight", report->frames_in_flight);
+	}
 	uhd_json_object_end(json);
 }
 

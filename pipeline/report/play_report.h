@@ -34,6 +34,7 @@ struct uhd_play_report {
 	int64_t frame_capacity;
 	double seconds;
 	bool strict;           /* decoding mode of the run */
+	int frames_in_flight;  /* on the GPU at once, as the run chose it (0: not yet known) */
 	int64_t decode_errors; /* all the run counted, also on skipped frames and after the last */
 	bool complete;
 	const char *error; /* NULL when the run succeeded */

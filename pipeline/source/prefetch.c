@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../common/clock.h"
 #include "../common/log.h"
@@ -176,6 +177,24 @@ int uhd_prefetch_next(struct uhd_prefetch *p, const struct uhd_frame **frame,
 	}
 	pthread_mutex_unlock(&p->lock);
 	return ret;
+}
+
+bool uhd_prefetch_wait(struct uhd_prefetch *p, int timeout_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)timeout_ms * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&p->lock);
+	release_held(p);
+	int waited = 0;
+	while (p->count == 0 && !p->ended && waited == 0) {
+		waited = pthread_cond_timedwait(&p->changed, &p->lock, &until);
+	}
+	bool ready = p->count > 0 || p->ended;
+	pthread_mutex_unlock(&p->lock);
+	return ready;
 }
 
 void uhd_prefetch_stop(struct uhd_prefetch **pp)

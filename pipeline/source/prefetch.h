@@ -8,6 +8,7 @@
 #ifndef UHD_INTERNAL_PREFETCH_H
 #define UHD_INTERNAL_PREFETCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "uhdpipe/source.h"
@@ -32,6 +33,11 @@ int uhd_prefetch_start(struct uhd_source *src, int depth, int64_t limit, struct 
  * or uhd_prefetch_stop), 1 at the end, or the decoder's negative error. */
 int uhd_prefetch_next(struct uhd_prefetch *p, const struct uhd_frame **frame,
                       struct uhd_prefetched *info);
+
+/* Gives back the frame the last uhd_prefetch_next returned (the caller is
+ * done with it) and waits at most timeout_ms for the next one: true when
+ * uhd_prefetch_next would not block (a frame, the end or an error waits). */
+bool uhd_prefetch_wait(struct uhd_prefetch *p, int timeout_ms);
 
 /* Stops the thread (after the frame it is decoding, if any) and frees the
  * queue; the source is the caller's again. */

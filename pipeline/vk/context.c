@@ -225,6 +225,7 @@ void uhd_vk_describe_limits(VkPhysicalDevice device, struct uhd_device_limits *l
 	snprintf(l->driver, sizeof(l->driver), "%.100s %.150s", driver.driverName,
 	         driver.driverInfo);
 	l->api_version = props.apiVersion;
+	l->cpu = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
 	l->max_image_dimension_2d = props.limits.maxImageDimension2D;
 	l->max_storage_buffer_range = props.limits.maxStorageBufferRange;
 	for (int i = 0; i < 3; i++) {
