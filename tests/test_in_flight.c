@@ -1,10 +1,15 @@
 /*
- * Frames in flight: a converter that holds 2 or 3 frames on the GPU at once
- * gives every frame byte for byte the image a converter with one frame in
- * flight gives it, in submission order, whatever the order of submits and
- * receives; and its queue says no when it is full or empty. The reference
- * images come from uhd_converter_process with one slot (itself checked
- * against the CPU model and zimg elsewhere). A failure names the depth, the
+ * Frames in flight and frames read in place: a converter that holds 2 or 3
+ * frames on the GPU at once gives every frame byte for byte the image a
+ * converter with one frame in flight gives it, in submission order, whatever
+ * the order of submits and receives; and its queue says no when it is full or
+ * empty. The reference images come from uhd_converter_process with one slot
+ * on a device context with host-memory import turned off (UHD_HOST_IMPORT=0),
+ * so they are the copying path's (itself checked against the CPU model and
+ * zimg elsewhere). The converters under test run where the device imports the
+ * decoder's page-aligned frames (VK_EXT_external_memory_host), and get those
+ * frames alternating with copies in ordinary memory, which they must copy: the
+ * timing says which path each frame took. A failure names the depth, the
  * frame and the first pixel that differs.
  *
  * usage: test_in_flight CLIP WxH [FRAMES]
@@ -19,14 +24,17 @@
 #include "harness.h"
 #include "source/frame.h"
 #include "uhdpipe/uhdpipe.h"
+#include "vk/vk.h"
 
 #define MAX_FRAMES 16
 
 struct clip {
 	struct uhd_source *source;
 	const struct uhd_stream_info *info;
-	struct uhd_frame frames[MAX_FRAMES];
+	struct uhd_frame frames[MAX_FRAMES]; /* the decoder's (page-aligned) buffers */
+	struct uhd_frame copies[MAX_FRAMES]; /* the same pictures in av_frame_get_buffer memory */
 	int count;
+	bool imports;                  /* the device under test imports host memory */
 	uint8_t *expected[MAX_FRAMES]; /* rows of width * 3 * bits / 8 bytes */
 	size_t row_bytes;
 };
@@ -43,11 +51,20 @@ static int decode(const char *path, int wanted, struct clip *clip)
 		if (uhd_source_next_frame(clip->source, &frame) != 0) {
 			break;
 		}
+		AVFrame *copy = av_frame_alloc();
 		clip->frames[clip->count].av = av_frame_clone(frame->av);
-		if (!clip->frames[clip->count].av) {
+		clip->copies[clip->count].av = copy;
+		if (!copy || !clip->frames[clip->count].av) {
 			return -ENOMEM;
 		}
 		clip->count++;
+		copy->format = frame->av->format;
+		copy->width = frame->av->width;
+		copy->height = frame->av->height;
+		if (av_frame_get_buffer(copy, 0) < 0 || av_frame_copy(copy, frame->av) < 0 ||
+		    av_frame_copy_props(copy, frame->av) < 0) {
+			return -ENOMEM;
+		}
 	}
 	return clip->count > 0 ? 0 : -ENODATA;
 }
@@ -60,7 +77,9 @@ static int make_expected(struct uhd_context *context, const struct uhd_convert_p
 	int ret = uhd_converter_create(context, clip->info, params, &converter);
 	for (int f = 0; ret == 0 && f < clip->count; f++) {
 		struct uhd_image image;
-		ret = uhd_converter_process(converter, &clip->frames[f], &image, NULL);
+		struct uhd_convert_timing timing = {0};
+		ret = uhd_converter_process(converter, &clip->frames[f], &image, &timing);
+		CHECK(!timing.zero_copy, "frame %d: imported with UHD_HOST_IMPORT=0", f);
 		clip->row_bytes = (size_t)image.width * 3 * (size_t)image.bits / 8;
 		clip->expected[f] = ret ? NULL : malloc(clip->row_bytes * (size_t)image.height);
 		ret = ret ? ret : clip->expected[f] ? 0 : -ENOMEM;
@@ -96,8 +115,11 @@ static void compare(const struct clip *clip, const struct uhd_image *image, int 
 	test_checks++;
 }
 
+/* sent_copy: whether the frame went in as a copy in ordinary memory (which
+ * must be copied) or as the decoder's (which must be read in place where the
+ * device imports). */
 static int receive_and_compare(struct uhd_converter *converter, const struct clip *clip, int depth,
-                               int f)
+                               int f, bool sent_copy)
 {
 	struct uhd_image image;
 	struct uhd_convert_timing timing = {0};
@@ -108,6 +130,10 @@ static int receive_and_compare(struct uhd_converter *converter, const struct cli
 		CHECK(timing.gpu_ms > 0 && timing.upload_ms >= 0 && timing.wait_ms >= 0,
 		      "%d in flight, frame %d: timing gpu %g upload %g wait %g ms", depth, f,
 		      timing.gpu_ms, timing.upload_ms, timing.wait_ms);
+		bool expected = clip->imports && !sent_copy;
+		CHECK(timing.zero_copy == expected, "%d in flight, frame %d (%s): %s", depth, f,
+		      sent_copy ? "a copy" : "decoder memory",
+		      timing.zero_copy ? "read in place" : "copied");
 	}
 	return ret;
 }
@@ -130,13 +156,38 @@ static void check_edges(struct uhd_converter *converter, const struct clip *clip
 	CHECK(uhd_converter_process(converter, &clip->frames[0], &image, NULL) == -EBUSY,
 	      "%d in flight: process with frames in flight", depth);
 	for (int i = 0; i < depth; i++) {
-		receive_and_compare(converter, clip, depth, i % clip->count);
+		receive_and_compare(converter, clip, depth, i % clip->count, false);
 	}
 	CHECK(uhd_converter_in_flight(converter) == 0, "%d in flight: drained", depth);
 }
 
-/* Rolling: keep the queue full, receive the oldest, submit the next, then
- * drain; then receives interleaved one for one. */
+/* Keeps the queue full, receiving the oldest and submitting the next, then
+ * drains; with `alternate`, every other frame goes in as its copy. */
+static void roll(struct uhd_converter *converter, const struct clip *clip, int depth,
+                 bool alternate)
+{
+	int submitted = 0, received = 0;
+	while (received < clip->count) {
+		if (submitted < clip->count && uhd_converter_in_flight(converter) < depth) {
+			bool copy = alternate && submitted % 2;
+			const struct uhd_frame *frame =
+			        copy ? &clip->copies[submitted] : &clip->frames[submitted];
+			CHECK(uhd_converter_submit(converter, frame) == 0,
+			      "%d in flight: submit frame %d", depth, submitted);
+			submitted++;
+			continue;
+		}
+		int polled = uhd_converter_poll(converter);
+		CHECK(polled == 0 || polled == 1, "%d in flight: poll returned %d", depth, polled);
+		bool copy = alternate && received % 2;
+		if (receive_and_compare(converter, clip, depth, received++, copy) < 0) {
+			break;
+		}
+	}
+}
+
+/* Rolling (decoder frames, then alternating with copies), then receives
+ * interleaved one for one. */
 static void check_depth(struct uhd_context *context, const struct uhd_convert_params *base,
                         const struct clip *clip, int depth)
 {
@@ -149,26 +200,17 @@ static void check_depth(struct uhd_context *context, const struct uhd_convert_pa
 		return;
 	}
 	check_edges(converter, clip, depth);
-	int submitted = 0, received = 0;
-	while (received < clip->count) {
-		if (submitted < clip->count && uhd_converter_in_flight(converter) < depth) {
-			CHECK(uhd_converter_submit(converter, &clip->frames[submitted]) == 0,
-			      "%d in flight: submit frame %d", depth, submitted);
-			submitted++;
-			continue;
-		}
-		int polled = uhd_converter_poll(converter);
-		CHECK(polled == 0 || polled == 1, "%d in flight: poll returned %d", depth, polled);
-		if (receive_and_compare(converter, clip, depth, received++) < 0) {
-			break;
-		}
-	}
+	roll(converter, clip, depth, false);
+	roll(converter, clip, depth, true);
 	for (int f = 0; f < clip->count; f++) {
-		CHECK(uhd_converter_submit(converter, &clip->frames[f]) == 0,
+		bool copy = f % 3 == 1;
+		CHECK(uhd_converter_submit(converter, copy ? &clip->copies[f] : &clip->frames[f]) ==
+		              0,
 		      "%d in flight: submit frame %d again", depth, f);
-		receive_and_compare(converter, clip, depth, f);
+		receive_and_compare(converter, clip, depth, f, copy);
 	}
-	printf("%d in flight: %d frames compared twice\n", depth, clip->count);
+	printf("%d in flight: %d frames compared three times (%s)\n", depth, clip->count,
+	       clip->imports ? "decoder frames read in place, copies copied" : "all copied");
 	uhd_converter_destroy(&converter);
 }
 
@@ -182,12 +224,18 @@ int main(int argc, char **argv)
 	int frames = argc > 3 ? atoi(argv[3]) : 5;
 	frames = frames < 1 ? 1 : frames > MAX_FRAMES ? MAX_FRAMES : frames;
 	struct clip clip = {0};
-	struct uhd_context *context = NULL;
+	struct uhd_context *context = NULL, *copying = NULL;
 	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
 	cp.validation = true;
 	CHECK(decode(argv[1], frames, &clip) == 0, "decoding %s", argv[1]);
+	setenv("UHD_HOST_IMPORT", "0", 1);
+	CHECK(uhd_context_create(&cp, &copying) == 0, "Vulkan context, copying");
+	unsetenv("UHD_HOST_IMPORT");
 	CHECK(uhd_context_create(&cp, &context) == 0, "Vulkan context");
-	CHECK(!context || make_expected(context, &params, &clip) == 0, "one frame at a time");
+	CHECK(!copying || make_expected(copying, &params, &clip) == 0, "one frame at a time");
+	uhd_context_destroy(&copying);
+	clip.imports = context && context->host_import;
+	printf("the device %s host memory\n", clip.imports ? "imports" : "does not import");
 	for (int depth = 2;
 	     context && clip.count > 0 && clip.expected[clip.count - 1] && depth <= 3; depth++) {
 		check_depth(context, &params, &clip, depth);
@@ -199,6 +247,7 @@ int main(int argc, char **argv)
 	uhd_context_destroy(&context);
 	for (int f = 0; f < clip.count; f++) {
 		av_frame_free(&clip.frames[f].av);
+		av_frame_free(&clip.copies[f].av);
 		free(clip.expected[f]);
 	}
 	uhd_source_destroy(&clip.source);

@@ -10,6 +10,7 @@
 #ifndef UHDPIPE_CONVERT_H
 #define UHDPIPE_CONVERT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,10 @@ struct uhd_convert_timing {
 	 * where the queue has no timestamps. */
 	double gpu_ms;
 	double wait_ms; /* how long uhd_converter_receive() blocked */
+	/* The GPU read the decoded planes where the decoder wrote them
+	 * (VK_EXT_external_memory_host): nothing was copied, upload_ms is the
+	 * import's time. */
+	bool zero_copy;
 };
 
 /* Uploads, converts and scales one frame; blocks until the image is ready.

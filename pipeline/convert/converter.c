@@ -21,6 +21,7 @@
 #include "../common/log.h"
 #include "../vk/vk.h"
 #include "converter.h"
+#include "frame_import.h"
 #include "stage.h"
 #include "hscale.comp.h"
 #include "uhdpipe/convert.h"
@@ -34,6 +35,10 @@ struct convert_slot {
 	VkCommandBuffer commands;
 	VkFence fence;
 	double upload_ms, submitted_at_ms;
+	/* The frame's own planes when the GPU reads them in place; the commands
+	 * are then recorded for those buffers (reads_import). */
+	struct uhd_frame_import import;
+	bool reads_import;
 };
 
 /* The converter: one stage when no axis grows, two when one does. */
@@ -409,11 +414,7 @@ static int record_slot(struct uhd_converter *conv, int s)
 {
 	int ret = 0;
 	struct convert_slot *slot = &conv->slots[s];
-	ret = uhd_vk_commands_create(conv->ctx, 0, &slot->command_pool, &slot->commands,
-	                             &slot->fence);
-	if (ret < 0) {
-		return ret;
-	}
+	VK_CHECK(vkResetCommandPool(conv->ctx->device, slot->command_pool, 0));
 	VkCommandBuffer cmd = slot->commands;
 	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
@@ -452,7 +453,10 @@ static int record_commands(struct uhd_converter *conv)
 {
 	int ret = create_timestamps(conv);
 	for (int s = 0; ret == 0 && s < conv->slot_count; s++) {
-		ret = record_slot(conv, s);
+		struct convert_slot *slot = &conv->slots[s];
+		ret = uhd_vk_commands_create(conv->ctx, 0, &slot->command_pool, &slot->commands,
+		                             &slot->fence);
+		ret = ret ? ret : record_slot(conv, s);
 	}
 	return ret;
 }
@@ -507,6 +511,7 @@ void uhd_converter_destroy(struct uhd_converter **converter)
 	vkDeviceWaitIdle(ctx->device);
 	for (int s = 0; s < UHD_STAGE_MAX_SLOTS; s++) {
 		struct convert_slot *slot = &conv->slots[s];
+		uhd_frame_import_release(ctx, &slot->import);
 		if (slot->fence) {
 			vkDestroyFence(ctx->device, slot->fence, NULL);
 			uhd_vk_count_object(-1);
@@ -577,6 +582,31 @@ static int upload_frame(struct uhd_converter *conv, struct convert_slot *slot,
 	return 0;
 }
 
+/* The frame's planes into the slot: read in place where the device can
+ * import them, else copied into the slot's upload buffers. The commands are
+ * recorded again whenever what they read changes. */
+static int take_planes(struct uhd_converter *conv, int s, const struct uhd_frame *frame)
+{
+	struct convert_slot *slot = &conv->slots[s];
+	struct uhd_stage *first = &conv->stages[0];
+	int planes = conv->info.chroma_interleaved ? 2 : 3;
+	int imported = uhd_frame_import(conv->ctx, first, planes, frame, &slot->import);
+	if (imported < 0) {
+		return imported;
+	}
+	if (imported || slot->reads_import) {
+		struct uhd_frame_import *import = &slot->import;
+		uhd_stage_bind_inputs(conv->ctx, first, s, imported ? import->views : NULL,
+		                      import->strides, import->texels);
+		slot->reads_import = imported;
+		int ret = record_slot(conv, s);
+		if (ret < 0) {
+			return ret;
+		}
+	}
+	return imported ? 0 : upload_frame(conv, slot, frame);
+}
+
 int uhd_converter_submit(struct uhd_converter *conv, const struct uhd_frame *frame)
 {
 	int ret = 0;
@@ -589,7 +619,7 @@ int uhd_converter_submit(struct uhd_converter *conv, const struct uhd_frame *fra
 	/* Its previous frame was received, so its fence has signalled. */
 	struct convert_slot *slot = &conv->slots[conv->next_slot];
 	double t0 = uhd_now_ms();
-	ret = upload_frame(conv, slot, frame);
+	ret = take_planes(conv, conv->next_slot, frame);
 	if (ret < 0) {
 		return ret;
 	}
@@ -653,6 +683,8 @@ int uhd_converter_receive(struct uhd_converter *conv, struct uhd_image *image,
 	double t0 = uhd_now_ms();
 	conv->in_flight--;
 	VK_CHECK(vkWaitForFences(conv->ctx->device, 1, &slot->fence, VK_TRUE, UINT64_MAX));
+	bool zero_copy = slot->import.held != NULL;
+	uhd_frame_import_release(conv->ctx, &slot->import);
 	ret = uhd_vk_buffer_invalidate(conv->ctx, &slot->output);
 	if (ret < 0) {
 		return ret;
@@ -663,6 +695,7 @@ int uhd_converter_receive(struct uhd_converter *conv, struct uhd_image *image,
 		timing->upload_ms = slot->upload_ms;
 		timing->gpu_ms = gpu_ms >= 0 ? gpu_ms : t1 - slot->submitted_at_ms;
 		timing->wait_ms = t1 - t0;
+		timing->zero_copy = zero_copy;
 	}
 	*image = (struct uhd_image){
 	        .width = conv->width,

@@ -246,6 +246,10 @@ static int create_views(struct uhd_context *ctx, struct uhd_stage *stage)
 		VkFormat format = sample_format(stage->in_sample_bytes, stage->in_channels[i]);
 		ret = view_or_explain(ctx, slot->inputs[i], format, (uint32_t)texel_bytes(stage, i),
 		                      "input plane", &slot->input_views[i]);
+		slot->bound_views[i] = slot->input_views[i];
+		slot->bound_stride[i] = stage->in_stride[i];
+		slot->bound_texels[i] =
+		        (uint32_t)(slot->inputs[i]->size / (uint32_t)texel_bytes(stage, i));
 	}
 	for (int t = 0; t < 2 && ret == 0; t++) {
 		ret = view_or_explain(ctx, &stage->htables[t], VK_FORMAT_R32_UINT, 4,
@@ -320,7 +324,7 @@ static void band_outputs(const struct uhd_stage *stage, const struct uhd_stage_s
 	out[0] = out[1] = out[2] = info; /* bindings 6 and 7 are unused when packing */
 }
 
-static int write_periodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
+static int alloc_periodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
                                struct uhd_stage *stage, struct uhd_stage_slot *slot)
 {
 	int ret = 0;
@@ -336,16 +340,50 @@ static int write_periodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
 		        .pSetLayouts = &stage->hperiodic[t].set_layout,
 		};
 		VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, &slot->psets[i]));
-		struct uhd_vk_binding bindings[3] = {
-		        {.view = slot->input_views[i]},
-		        {.buffer = uhd_vk_whole(&stage->hweights[t])},
-		        {.buffer = uhd_vk_whole(&stage->inter[i])},
-		};
-		uhd_vk_write_bindings(ctx, &stage->hperiodic[t], slot->psets[i], bindings);
 	}
 	return 0;
 fail:
 	return ret;
+}
+
+/* The horizontal pass's sets (table-driven and periodic) for the bound views. */
+static void write_horizontal_sets(struct uhd_context *ctx, const struct uhd_stage *stage,
+                                  const struct uhd_stage_slot *slot)
+{
+	for (int i = 0; i < 3; i++) {
+		int t = i ? 1 : 0;
+		struct uhd_vk_binding bindings[3] = {
+		        {.view = slot->bound_views[i]},
+		        {.view = stage->htable_views[t]},
+		        {.buffer = uhd_vk_whole(&stage->inter[i])},
+		};
+		uhd_vk_write_bindings(ctx, stage->hpass, slot->hsets[i], bindings);
+		if (stage->periodic[t]) {
+			bindings[1] = (struct uhd_vk_binding){
+			        .buffer = uhd_vk_whole(&stage->hweights[t])};
+			uhd_vk_write_bindings(ctx, &stage->hperiodic[t], slot->psets[i], bindings);
+		}
+	}
+}
+
+VkFormat uhd_stage_input_format(const struct uhd_stage *stage, int i)
+{
+	return sample_format(stage->in_sample_bytes, stage->in_channels[i]);
+}
+
+void uhd_stage_bind_inputs(struct uhd_context *ctx, struct uhd_stage *stage, int s,
+                           const VkBufferView views[3], const size_t strides[3],
+                           const uint32_t texels[3])
+{
+	struct uhd_stage_slot *slot = &stage->slots[s];
+	for (int i = 0; i < 3; i++) {
+		slot->bound_views[i] = views ? views[i] : slot->input_views[i];
+		slot->bound_stride[i] = views ? strides[i] : stage->in_stride[i];
+		slot->bound_texels[i] =
+		        views ? texels[i]
+		              : (uint32_t)(slot->inputs[i]->size / (uint32_t)texel_bytes(stage, i));
+	}
+	write_horizontal_sets(ctx, stage, slot);
 }
 
 static int write_vperiodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
@@ -394,17 +432,12 @@ static int write_slot_sets(struct uhd_context *ctx, VkDescriptorPool pool, struc
 	VK_CHECK(vkAllocateDescriptorSets(ctx->device, &alloc, sets));
 	for (int i = 0; i < 3; i++) {
 		slot->hsets[i] = sets[i];
-		struct uhd_vk_binding bindings[3] = {
-		        {.view = slot->input_views[i]},
-		        {.view = stage->htable_views[i ? 1 : 0]},
-		        {.buffer = uhd_vk_whole(&stage->inter[i])},
-		};
-		uhd_vk_write_bindings(ctx, stage->hpass, slot->hsets[i], bindings);
 	}
-	ret = write_periodic_sets(ctx, pool, stage, slot);
+	ret = alloc_periodic_sets(ctx, pool, stage, slot);
 	if (ret < 0) {
 		return ret;
 	}
+	write_horizontal_sets(ctx, stage, slot);
 	for (int b = 0; b < stage->band_count; b++) {
 		slot->vsets[b] = sets[3 + b];
 		VkDescriptorBufferInfo infos[8] = {
@@ -442,7 +475,7 @@ static void record_table_columns(const struct uhd_stage *stage, const struct uhd
 		return;
 	}
 	const struct uhd_vk_compute *pass = stage->hpass;
-	uint32_t push[7] = {(uint32_t)stage->in_stride[i],
+	uint32_t push[7] = {(uint32_t)slot->bound_stride[i],
 	                    (uint32_t)stage->in_height[i],
 	                    (uint32_t)stage->out_width,
 	                    stage->htaps[i ? 1 : 0],
@@ -466,8 +499,8 @@ static void record_periodic_columns(const struct uhd_stage *stage,
 {
 	const struct uhd_filter_run *run = &stage->hruns[i ? 1 : 0];
 	const struct uhd_vk_compute *pass = &stage->hperiodic[i ? 1 : 0];
-	uint32_t texels = (uint32_t)(slot->inputs[i]->size / (uint32_t)texel_bytes(stage, i));
-	uint32_t push[8] = {(uint32_t)stage->in_stride[i],
+	uint32_t texels = slot->bound_texels[i];
+	uint32_t push[8] = {(uint32_t)slot->bound_stride[i],
 	                    (uint32_t)stage->in_height[i],
 	                    (uint32_t)stage->out_width,
 	                    (uint32_t)run->first,

@@ -31,7 +31,13 @@ struct uhd_vscale_push {
 struct uhd_stage_slot {
 	struct uhd_vk_buffer *inputs[3]; /* borrowed; all slots' are the same size */
 	struct uhd_vk_buffer *output;    /* borrowed; NULL when writing float planes */
-	VkBufferView input_views[3];
+	VkBufferView input_views[3];     /* of inputs, owned */
+	/* What the horizontal pass reads now: input_views, or views of the
+	 * decoder's own buffers (uhd_stage_bind_inputs), with their row strides
+	 * and sizes in texels. */
+	VkBufferView bound_views[3];
+	size_t bound_stride[3];
+	uint32_t bound_texels[3];
 	VkDescriptorSet hsets[3], psets[3];
 	VkDescriptorSet vsets[UHD_STAGE_MAX_BANDS], vpsets[UHD_STAGE_MAX_BANDS];
 };
@@ -85,6 +91,14 @@ int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd
 int uhd_stage_descriptor_count(const struct uhd_stage *stage);
 /* Allocates and writes every slot's descriptor sets from pool. */
 int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage);
+/* The texel format plane i is read as. */
+VkFormat uhd_stage_input_format(const struct uhd_stage *stage, int i);
+/* Points the slot's horizontal pass at other views of the input planes (NULL:
+ * back to its own inputs), with row strides and sizes in texels; rewrites the
+ * slot's descriptor sets, so the slot's commands must be recorded again. */
+void uhd_stage_bind_inputs(struct uhd_context *ctx, struct uhd_stage *stage, int slot,
+                           const VkBufferView views[3], const size_t strides[3],
+                           const uint32_t texels[3]);
 /* Records the stage's passes for the frame in the given slot. */
 void uhd_stage_record(const struct uhd_stage *stage, int slot, VkCommandBuffer cmd);
 void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage);

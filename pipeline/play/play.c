@@ -234,6 +234,7 @@ static int present_oldest(struct play_run *run)
 	}
 	record->upload_ms = timing.upload_ms;
 	record->gpu_ms = timing.gpu_ms;
+	record->zero_copy = timing.zero_copy;
 	double t0 = uhd_now_ms();
 	record->checksum = uhd_image_checksum(&image);
 	double t1 = uhd_now_ms();

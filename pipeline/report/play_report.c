@@ -78,10 +78,11 @@ static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f,
 static void write_totals(struct uhd_json *json, const struct uhd_play_report *report)
 {
 	double sums[5] = {0};
-	int64_t corrupt = 0;
+	int64_t corrupt = 0, zero_copy = 0;
 	for (int64_t i = 0; i < report->frame_count; i++) {
 		const struct uhd_frame_record *f = &report->frames[i];
 		corrupt += f->corrupt;
+		zero_copy += f->zero_copy;
 		sums[0] += f->decode_ms;
 		sums[1] += f->upload_ms;
 		sums[2] += f->gpu_ms;
@@ -91,6 +92,8 @@ static void write_totals(struct uhd_json *json, const struct uhd_play_report *re
 	uhd_json_object_begin(json, "totals");
 	uhd_json_int(json, "frames", report->frame_count);
 	uhd_json_int(json, "frames_corrupt", corrupt);
+	/* Frames whose planes the GPU read where the decoder wrote them. */
+	uhd_json_int(json, "frames_zero_copy", zero_copy);
 	uhd_json_int(json, "decode_errors", report->decode_errors);
 	uhd_json_double(json, "seconds", report->seconds);
 	uhd_json_double(json, "fps",

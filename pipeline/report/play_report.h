@@ -17,6 +17,7 @@ struct uhd_frame_record {
 	uint64_t checksum; /* XXH3-64 of the output pixel rows (no padding) */
 	int decode_errors; /* counted since the previous decoded frame */
 	bool corrupt;      /* the picture may be wrong (uhd_frame_damage) */
+	bool zero_copy;    /* the GPU read the decoded planes in place */
 	double decode_ms, upload_ms, gpu_ms, checksum_ms, present_ms;
 };
 

@@ -21,6 +21,7 @@
 #include "../common/log.h"
 #include "av_colour.h"
 #include "frame.h"
+#include "frame_pages.h"
 #include "hwaccel.h"
 #include "uhdpipe/source.h"
 
@@ -31,10 +32,11 @@ struct uhd_source {
 	int stream_index;
 	AVPacket *packet;
 	struct uhd_frame frame;
-	AVFrame *download;  /* scratch for frames copied out of hardware memory */
-	bool hw_frames;     /* the decoder's frames came from hardware memory */
-	bool frame_pending; /* the probe frame, not yet handed out */
-	bool packet_held;   /* read but not yet accepted by the decoder */
+	AVFrame *download;             /* scratch for frames copied out of hardware memory */
+	struct uhd_frame_pages *pages; /* the software decoder's frame buffers */
+	bool hw_frames;                /* the decoder's frames came from hardware memory */
+	bool frame_pending;            /* the probe frame, not yet handed out */
+	bool packet_held;              /* read but not yet accepted by the decoder */
 	int64_t packets_sent;
 	bool draining;
 	bool finished;
@@ -234,6 +236,12 @@ static int choose_hardware(struct uhd_source *src, const AVCodec *native,
 	return 0;
 }
 
+static int get_page_buffer(AVCodecContext *codec, AVFrame *frame, int flags)
+{
+	struct uhd_source *src = codec->opaque;
+	return uhd_frame_pages_get_buffer(src->pages, codec, frame, flags);
+}
+
 static int open_decoder(struct uhd_source *src, const AVStream *stream,
                         const struct uhd_source_params *params)
 {
@@ -273,6 +281,11 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream,
 	 * just goes on with the next packet, as the ffmpeg tool does. */
 	src->codec->err_recognition |= AV_EF_EXPLODE;
 	src->codec->opaque = src;
+	if (!hw.device) {
+		/* Frames on whole pages, so that the GPU can read them in place. */
+		src->pages = uhd_frame_pages_create();
+		src->codec->get_buffer2 = src->pages ? get_page_buffer : src->codec->get_buffer2;
+	}
 	ret = avcodec_open2(src->codec, decoder, NULL);
 	if (ret == AVERROR_INVALIDDATA || ret == AVERROR(EINVAL)) {
 		/* The decoder exists but refuses what the container declares. */
@@ -663,6 +676,7 @@ void uhd_source_destroy(struct uhd_source **source)
 	av_frame_free(&src->download);
 	av_packet_free(&src->packet);
 	avcodec_free_context(&src->codec);
+	uhd_frame_pages_destroy(&src->pages);
 	avformat_close_input(&src->format);
 	free(src->path);
 	free(src);

@@ -252,14 +252,24 @@ static int create_device(struct uhd_context *ctx)
 	        .queueCount = 1,
 	        .pQueuePriorities = &priority,
 	};
+	const char *extensions[] = {VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME};
+	ctx->host_import = uhd_vk_host_import_supported(ctx->physical, &ctx->host_import_align);
 	VkDeviceCreateInfo info = {
 	        .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
 	        .queueCreateInfoCount = 1,
 	        .pQueueCreateInfos = &queue,
+	        .enabledExtensionCount = ctx->host_import ? 1 : 0,
+	        .ppEnabledExtensionNames = extensions,
 	};
 	VK_CHECK(vkCreateDevice(ctx->physical, &info, NULL, &ctx->device));
 	uhd_vk_count_object(1);
 	vkGetDeviceQueue(ctx->device, ctx->queue_family, 0, &ctx->queue);
+	if (ctx->host_import) {
+		ctx->get_host_pointer_properties =
+		        (PFN_vkGetMemoryHostPointerPropertiesEXT)vkGetDeviceProcAddr(
+		                ctx->device, "vkGetMemoryHostPointerPropertiesEXT");
+		ctx->host_import = ctx->get_host_pointer_properties != NULL;
+	}
 	return 0;
 fail:
 	return ret;

@@ -23,6 +23,10 @@ struct uhd_context {
 	VkPhysicalDeviceLimits vk_limits;
 	struct uhd_device_limits limits;
 	unsigned validation_messages; /* atomically incremented by the messenger */
+	/* VK_EXT_external_memory_host, enabled where offered (UHD_HOST_IMPORT=0 turns it off). */
+	bool host_import;
+	VkDeviceSize host_import_align; /* minImportedHostPointerAlignment */
+	PFN_vkGetMemoryHostPointerPropertiesEXT get_host_pointer_properties;
 };
 
 const char *uhd_vk_result_name(VkResult result);
@@ -70,6 +74,14 @@ enum uhd_vk_buffer_use {
 
 int uhd_vk_buffer_create(struct uhd_context *ctx, VkDeviceSize size, enum uhd_vk_buffer_use use,
                          const char *what, struct uhd_vk_buffer *out);
+/* Whether the device can import host memory for texel and storage buffers, and
+ * the alignment of pointer and size it needs (import.c). */
+bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignment);
+/* Wraps [host, host + size) as a buffer without copying; both aligned to
+ * ctx->host_import_align. The memory must outlive the buffer. -ENOTSUP when
+ * the device cannot (the caller copies instead). Not mapped: out->mapped is NULL. */
+int uhd_vk_buffer_import(struct uhd_context *ctx, void *host, VkDeviceSize size,
+                         struct uhd_vk_buffer *out);
 void uhd_vk_buffer_destroy(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
 /* For non-coherent memory: makes CPU writes visible / GPU writes readable. */
 int uhd_vk_buffer_flush(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
