@@ -6,6 +6,10 @@
   many frames were in flight; without the option the report says 1 on a CPU
   Vulkan device (lavapipe: its conversion runs on the decoder's cores) and 2 on
   a GPU, as `uhdpipe probe --json` types the device play picks.
+- Zero-copy upload: where the Vulkan device imports host memory
+  (VK_EXT_external_memory_host, as `probe --json` says), every software-decoded
+  frame is read in place (totals.frames_zero_copy = frames) and with
+  UHD_HOST_IMPORT=0 none is; the two write the same PNG bytes.
 - When decoding fails midway (UHD_FAULT_DECODE), the frames already on the GPU
   are still output: 1, 2 and 3 in flight give the same frames, exit 3.
 - bench reports the depth it ran with, in its table and its JSON.
@@ -33,11 +37,12 @@ def run(args):
     return subprocess.run(args, capture_output=True, text=True)
 
 
-def play(uhdpipe, clip, work, name, *extra):
+def play(uhdpipe, clip, work, name, *extra, env=None):
     out = f"{work}/{name}"
     report = f"{work}/{name}.json"
-    result = run([uhdpipe, "play", clip, "--size", "960x540", "-o", f"png:{out}",
-                  "--report", report, "--validate", "-q", *extra])
+    result = subprocess.run([uhdpipe, "play", clip, "--size", "960x540", "-o", f"png:{out}",
+                             "--report", report, "--validate", "-q", *extra],
+                            capture_output=True, text=True, env=env)
     check(result.returncode == 0,
           f"play {name}: exit {result.returncode}: {result.stderr.strip()}")
     if result.returncode != 0:
@@ -76,6 +81,24 @@ def same_output(uhdpipe, samples, work):
         expected = n if n != "auto" else (1 if default_device_is_cpu(uhdpipe) else 2)
         got = doc["options"].get("frames_in_flight")
         check(got == expected, f"{n} in flight: report says {got}, expected {expected}")
+
+
+def zero_copy(uhdpipe, samples, work):
+    devices = json.loads(run([uhdpipe, "probe", "--json"]).stdout)["vulkan_devices"]
+    chosen = [d for d in devices if d.get("default")] or devices
+    imports = chosen[0].get("external_memory_host") is True
+    clip = os.path.join(samples, "hlg_4k_hevc.mkv")
+    read_in_place = play(uhdpipe, clip, work, "import", "--frames", "4")
+    copied = play(uhdpipe, clip, work, "copy", "--frames", "4",
+                  env=dict(os.environ, UHD_HOST_IMPORT="0"))
+    if read_in_place is None or copied is None:
+        return
+    counts = [doc["totals"]["frames_zero_copy"] for doc, _ in (read_in_place, copied)]
+    check(counts == [4 if imports else 0, 0],
+          f"frames read in place: {counts[0]} by default, {counts[1]} with UHD_HOST_IMPORT=0 "
+          f"(the device {'imports' if imports else 'does not import'} host memory)")
+    check(read_in_place[1] == copied[1] and len(copied[1]) == 4,
+          "PNG files differ between frames read in place and copied ones")
 
 
 def decode_fails_midway(uhdpipe, samples, work):
@@ -135,6 +158,7 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     same_output(uhdpipe, samples, work)
+    zero_copy(uhdpipe, samples, work)
     decode_fails_midway(uhdpipe, samples, work)
     bench_reports_depth(uhdpipe, samples, work)
     usage(uhdpipe, samples)
