@@ -54,6 +54,12 @@ static AVBufferRef *alloc_block(void *opaque, size_t size)
 {
 	(void)opaque;
 	uint8_t *data = aligned_alloc(UHD_FRAME_PAGE_BYTES, size);
+	if (data) {
+		/* Zeroed, as libavcodec's own pools are: a damaged stream that
+		 * leaves a block unwritten must still decode to the same picture
+		 * on every run. */
+		memset(data, 0, size);
+	}
 	AVBufferRef *ref = data ? av_buffer_create(data, size, free_block, NULL, 0) : NULL;
 	if (!ref) {
 		free(data);
