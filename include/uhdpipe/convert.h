@@ -73,7 +73,7 @@ UHD_API int uhd_converter_create(struct uhd_context *context, const struct uhd_s
 UHD_API void uhd_converter_destroy(struct uhd_converter **converter);
 
 struct uhd_convert_timing {
-	double upload_ms; /* copying planes into GPU-visible memory */
+	double upload_ms; /* importing the planes (zero_copy), else copying them */
 	/* The frame's passes on the GPU, from timestamp queries; submit to fence
 	 * where the queue has no timestamps. */
 	double gpu_ms;
