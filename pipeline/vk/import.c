@@ -15,27 +15,11 @@
 #define IMPORT_HANDLE VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT
 #define IMPORT_USAGE  (VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT)
 
-static bool has_extension(VkPhysicalDevice device, const char *name)
-{
-	uint32_t count = 0;
-	vkEnumerateDeviceExtensionProperties(device, NULL, &count, NULL);
-	VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-	bool found = false;
-	if (props &&
-	    vkEnumerateDeviceExtensionProperties(device, NULL, &count, props) == VK_SUCCESS) {
-		for (uint32_t i = 0; i < count && !found; i++) {
-			found = strcmp(props[i].extensionName, name) == 0;
-		}
-	}
-	free(props);
-	return found;
-}
-
 bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignment)
 {
 	const char *env = getenv("UHD_HOST_IMPORT");
 	if ((env && strcmp(env, "0") == 0) ||
-	    !has_extension(device, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)) {
+	    !uhd_vk_has_extension(device, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)) {
 		return false;
 	}
 	VkPhysicalDeviceExternalBufferInfo info = {

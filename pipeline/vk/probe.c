@@ -6,7 +6,7 @@
 #include "../common/log.h"
 #include "vk.h"
 
-static bool has_extension(VkPhysicalDevice device, const char *name)
+bool uhd_vk_has_extension(VkPhysicalDevice device, const char *name)
 {
 	uint32_t count = 0;
 	vkEnumerateDeviceExtensionProperties(device, NULL, &count, NULL);
@@ -80,9 +80,9 @@ static void describe(VkPhysicalDevice device, int index, struct uhd_device_descr
 			d->device_local_bytes += memory.memoryHeaps[h].size;
 		}
 	}
-	d->external_memory_host = has_extension(device, "VK_EXT_external_memory_host");
-	d->external_memory_dma_buf = has_extension(device, "VK_EXT_external_memory_dma_buf");
-	d->drm_format_modifier = has_extension(device, "VK_EXT_image_drm_format_modifier");
+	d->external_memory_host = uhd_vk_has_extension(device, "VK_EXT_external_memory_host");
+	d->external_memory_dma_buf = uhd_vk_has_extension(device, "VK_EXT_external_memory_dma_buf");
+	d->drm_format_modifier = uhd_vk_has_extension(device, "VK_EXT_image_drm_format_modifier");
 	describe_features(device, d);
 	uint32_t family;
 	d->usable =

@@ -74,6 +74,8 @@ enum uhd_vk_buffer_use {
 
 int uhd_vk_buffer_create(struct uhd_context *ctx, VkDeviceSize size, enum uhd_vk_buffer_use use,
                          const char *what, struct uhd_vk_buffer *out);
+/* Whether the device offers the device extension `name` (probe.c). */
+bool uhd_vk_has_extension(VkPhysicalDevice device, const char *name);
 /* Whether the device can import host memory for texel and storage buffers, and
  * the alignment of pointer and size it needs (import.c). */
 bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignment);
