@@ -10,6 +10,7 @@
 #define UHDPIPE_COMMON_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,19 @@ typedef void (*uhd_log_fn)(void *opaque, enum uhd_log_level level, const char *m
  * and sets the most verbose level that is delivered (default UHD_LOG_INFO).
  * Not thread-safe: call before creating any object. */
 UHD_API void uhd_log_set_callback(uhd_log_fn fn, void *opaque, enum uhd_log_level max_level);
+
+/*
+ * How a coded picture is turned for display: first mirrored left-right when
+ * hflip, then turned clockwise by rotation degrees (0, 90, 180 or 270). A
+ * clip's display matrix (MP4 tkhd, Matroska projection, H.264/HEVC display
+ * orientation SEI) gives one; {0, false} leaves the picture as coded. Every
+ * flip and quarter turn of a picture is one of these eight (a vertical flip
+ * is hflip with rotation 180).
+ */
+struct uhd_orientation {
+	int rotation; /* clockwise degrees: 0, 90, 180, 270 */
+	bool hflip;   /* mirror left-right before the rotation */
+};
 
 /* Library version as "MAJOR.MINOR.PATCH". */
 UHD_API const char *uhd_version(void);

@@ -40,11 +40,18 @@ struct uhd_convert_params {
 	 * UHD_CONVERT_MAX_IN_FLIGHT; each one more holds another set of upload
 	 * buffers and another output image. 0 means 1 (default 1). */
 	int frames_in_flight;
+	/* Turn the picture for display after scaling (default {0, false}: as
+	 * coded). width and height above are the size after turning: with a
+	 * rotation of 90 or 270 the scaler works at height x width. */
+	struct uhd_orientation orientation;
 };
 
 #define UHD_CONVERT_DEFAULTS                                                                       \
-	((struct uhd_convert_params){                                                              \
-	        .width = 0, .height = 0, .scaler = UHD_SCALER_LANCZOS3, .frames_in_flight = 1})
+	((struct uhd_convert_params){.width = 0,                                                   \
+	                             .height = 0,                                                  \
+	                             .scaler = UHD_SCALER_LANCZOS3,                                \
+	                             .frames_in_flight = 1,                                        \
+	                             .orientation = {0, false}})
 
 /* A converted picture. The pixels live in the converter's memory and stay
  * valid until the next uhd_converter_submit(), uhd_converter_process() or
