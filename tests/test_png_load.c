@@ -379,8 +379,10 @@ static void expect_failure(const char *name, const char *path, int code)
 
 /* ---- cases ---- */
 
-static void case_writer(const char *name, int width, int height, int bits,
-                        const struct uhd_colour *colour)
+/* Writes an image with colour, loads it back and expects written (colour
+ * after the writer's metadata policy: malformed groups become defaults). */
+static void case_writer_as(const char *name, int width, int height, int bits,
+                           const struct uhd_colour *colour, const struct uhd_colour *written)
 {
 	int bytes = bits / 8;
 	size_t stride = (size_t)width * 3 * bytes + 5; /* padded: the loader must pack rows */
@@ -406,7 +408,7 @@ static void case_writer(const char *name, int width, int height, int bits,
 	CHECK(warning_count == warnings_before, "%s: unexpected warning '%s'", name, last_warning);
 	if (ret == 0) {
 		check_pixels(name, &picture, width, height, bits, data, stride);
-		struct uhd_colour want = *colour;
+		struct uhd_colour want = *written;
 		want.matrix = UHD_MATRIX_RGB;
 		want.range = UHD_RANGE_FULL; /* the writer always sets the full-range flag */
 		check_colour(name, &picture.image.colour, &want);
@@ -417,6 +419,12 @@ static void case_writer(const char *name, int width, int height, int bits,
 	}
 	uhd_png_picture_finish(&picture);
 	free(data);
+}
+
+static void case_writer(const char *name, int width, int height, int bits,
+                        const struct uhd_colour *colour)
+{
+	case_writer_as(name, width, height, bits, colour, colour);
 }
 
 /* Set while writing files whose colour chunks are meant to draw warnings. */
@@ -498,8 +506,14 @@ static void cases_writer(void)
 	case_writer("writer-hlg16.png", 16, 9, 16, &hlg);
 	struct uhd_colour light_only = hlg;
 	light_only.has_content_light = true;
-	light_only.content_light = (struct uhd_content_light){.max_cll = 400000, .max_fall = 1};
+	light_only.content_light = (struct uhd_content_light){.max_cll = 10000, .max_fall = 1};
 	case_writer("writer-hlg-clli16.png", 1, 1, 16, &light_only);
+	/* Past ST 2084's 10000 cd/m2: CTA-861.3 "unknown" (0/0) is written, as
+	 * the policy every output shares says (colour/hdr_metadata.h). */
+	struct uhd_colour too_bright = light_only, repaired = light_only;
+	too_bright.content_light = (struct uhd_content_light){.max_cll = 400000, .max_fall = 1};
+	repaired.content_light = (struct uhd_content_light){0, 0};
+	case_writer_as("writer-hlg-clli-repaired16.png", 1, 1, 16, &too_bright, &repaired);
 }
 
 static const png_color test_palette[4] = {

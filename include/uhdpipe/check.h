@@ -55,6 +55,8 @@ struct uhd_check_params {
 	bool size_given, scaler_given;
 	int64_t start, frames; /* as in uhd_play_params (defaults 0, -1) */
 	bool start_given, frames_given;
+	/* As uhd_play_params.rotate, for clips on either side (default false). */
+	bool rotate, rotate_given;
 	const char *device;
 	bool validation;
 	const char *report_path; /* JSON report (default NULL) */

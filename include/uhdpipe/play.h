@@ -32,8 +32,13 @@ struct uhd_play_params {
 	        *output; /* presenter spec: "png:DIR", "kms[:CONNECTOR]", "null" (default "null") */
 	struct uhd_display_params display; /* for kms (see present.h) */
 	struct uhd_convert_params convert; /* default UHD_CONVERT_DEFAULTS */
-	int64_t start;           /* decoded frames skipped before the first output (default 0) */
-	int64_t frames;          /* frames to output; -1 = to the end (default -1) */
+	int64_t start;  /* decoded frames skipped before the first output (default 0) */
+	int64_t frames; /* frames to output; -1 = to the end (default -1) */
+	/* Turn the picture as the clip's display matrix says (convert.orientation
+	 * is then set from uhd_stream_info.display, and convert.width/height are
+	 * the turned size). false: as coded, with a warning when the clip has a
+	 * turn (default false). */
+	bool rotate;
 	const char *device;      /* see uhd_context_params.device (default NULL) */
 	bool validation;         /* Vulkan validation layer (default false) */
 	const char *report_path; /* JSON report; NULL = none (default NULL) */

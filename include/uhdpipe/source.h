@@ -31,10 +31,26 @@ struct uhd_stream_info {
 	char pixel_format[32];
 	int width;
 	int height;
-	int fps_num, fps_den;   /* average frame rate; 0/0 when unknown */
-	int64_t frame_count;    /* frames in the stream */
-	bool frame_count_exact; /* counted from the container's packets, not estimated */
-	double duration_s;
+	int fps_num, fps_den; /* average frame rate; 0/0 when unknown */
+	/* Frames the stream decodes to. Until uhd_source_count_frames(): the
+	 * container's figure, or duration x frame rate, or -1 when neither is
+	 * known. */
+	int64_t frame_count;
+	/* frame_count equals what the undamaged stream decodes to. False for the
+	 * container's or the duration's figure, and where the packets cannot tell
+	 * (frame_count_note says why): callers then compare decoded counts. */
+	bool frame_count_exact;
+	/* How frame_count was obtained: "container" (the header's figure),
+	 * "duration" (duration x frame rate), "packets" (video packets counted,
+	 * less those the decoder drops: edit lists, discard flags, HEVC RASL
+	 * pictures it skips), "shown-frames" (VP9: frames shown, hidden alt-ref
+	 * frames left out, repeats counted), "images" (a PNG list), "unknown". */
+	char frame_count_method[16];
+	char frame_count_note[96]; /* why frame_count is an estimate; "" when exact */
+	double duration_s;         /* from the container, else frame_count / frame rate */
+	/* The stream carries no timestamps (raw Annex B, OBU or IVF without
+	 * them): frame times are frame index / frame rate. */
+	bool timestamps_derived;
 	int bit_depth;     /* 8, 10 or 12 */
 	int log2_chroma_w; /* 1 for 4:2:0 and 4:2:2, 0 for 4:4:4 */
 	int log2_chroma_h; /* 1 for 4:2:0, 0 otherwise */
@@ -51,8 +67,36 @@ struct uhd_stream_info {
 	/* When hardware decoding was asked for and not used: why (one line). */
 	char hwaccel_fallback[512];
 	struct uhd_colour colour; /* HDR10 metadata from the stream or its first frame */
-	bool has_hdr10plus;       /* SMPTE ST 2094-40 dynamic metadata seen */
-	bool has_dolby_vision;    /* Dolby Vision configuration or RPU seen */
+	/* What the stream left unset and uhdpipe assumed (matrix, primaries,
+	 * transfer), and which HDR static metadata groups were malformed and
+	 * replaced by defaults (uhd_hdr_metadata_repair), with the reasons; ""
+	 * when nothing. colour above already holds the assumed and repaired
+	 * values, so that every output path writes the same. */
+	char colour_assumed[160];
+	char hdr_metadata_repaired[320];
+	bool has_hdr10plus;    /* SMPTE ST 2094-40 dynamic metadata seen */
+	bool has_dolby_vision; /* Dolby Vision configuration or RPU seen */
+	/* The Dolby Vision configuration record (dvcC/dvvC/dvwC), when present. */
+	struct uhd_dolby_vision {
+		bool present;
+		int profile;
+		int level;
+		bool rpu, el, bl; /* RPU, enhancement layer, base layer present */
+		/* What the base layer is on its own: 0 nothing displayable (profile
+		 * 5's IPTPQc2, profile 10.0), 1 HDR10, 2 SDR BT.1886, 4 HLG, 6 HDR10
+		 * (Blu-ray). */
+		int bl_compatibility_id;
+	} dolby_vision;
+	/* The base layer is a picture a display can show (no Dolby Vision, or a
+	 * compatible base layer). When false, colour outputs are refused. */
+	bool displayable;
+	/* The display matrix: how a player turns the picture (display), and the
+	 * matrix's angle in degrees counterclockwise as FFmpeg reports it.
+	 * display_turn_note is set when the matrix is no quarter turn or flip. */
+	bool has_display_matrix;
+	struct uhd_orientation display;
+	double display_rotation_deg;
+	char display_turn_note[96];
 };
 
 /* Hardware decoding (uhd_source_params.hwaccel). */
@@ -122,8 +166,9 @@ UHD_API void uhd_source_destroy(struct uhd_source **source);
 
 UHD_API const struct uhd_stream_info *uhd_source_info(const struct uhd_source *source);
 
-/* Counts the frames by demuxing the whole stream (no decoding) and stores the
- * result in the info (frame_count_exact becomes true). */
+/* Counts the frames by demuxing the whole stream (no decoding) and stores
+ * the result in the info (frame_count, _exact, _method, _note; duration_s
+ * when the container gave none). */
 UHD_API int uhd_source_count_frames(struct uhd_source *source);
 
 /* Decodes the next frame. Returns 0 and a frame owned by the source (valid
@@ -145,7 +190,11 @@ UHD_API void uhd_source_decode_stats(const struct uhd_source *source,
  * are every second sample, and width counts that plane's samples. */
 UHD_API int uhd_frame_plane(const struct uhd_frame *frame, int plane, const uint8_t **data,
                             ptrdiff_t *stride_bytes, int *width, int *height);
-UHD_API int64_t uhd_frame_pts(const struct uhd_frame *frame); /* stream time base */
+/* Presentation time in the stream's time base; derived from the frame rate
+ * when the stream has none (uhd_stream_info.timestamps_derived); INT64_MIN
+ * when unknown. */
+UHD_API int64_t uhd_frame_pts(const struct uhd_frame *frame);
+/* The same in seconds; -1 when unknown. */
 UHD_API double uhd_frame_time_s(const struct uhd_frame *frame, const struct uhd_source *source);
 /* Colour description of this frame (HDR metadata may change per frame). */
 UHD_API void uhd_frame_colour(const struct uhd_frame *frame, const struct uhd_source *source,

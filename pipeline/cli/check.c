@@ -190,6 +190,8 @@ static void apply_render(struct uhd_check_params *p, const struct uhd_cli_render
 	p->start_given = r->start_given;
 	p->frames = r->frames;
 	p->frames_given = r->frames_given;
+	p->rotate = r->rotate;
+	p->rotate_given = r->rotate_given;
 	p->device = r->device;
 	p->validation = r->validation;
 }
@@ -265,6 +267,10 @@ static void print_summary(const struct uhd_check_params *p, const struct uhd_che
 	} else if (r->passed) {
 		printf("passed: %lld frame(s) of %s match %s (%.2f fps, Vulkan device %s)\n",
 		       (long long)r->frames_compared, p->input, p->ref, r->fps, r->device);
+	} else if (r->frames_failed == 0) {
+		/* Not a frame that failed: the comparison itself (counts, sizes). */
+		printf("FAILED: %s\n  %lld frame(s) of %s compared against %s before that\n",
+		       r->message, (long long)r->frames_compared, p->input, p->ref);
 	} else {
 		printf("FAILED: %lld of %lld frame(s) of %s fail against %s\n  %s\n",
 		       (long long)r->frames_failed, (long long)r->frames_compared, p->input, p->ref,

@@ -53,6 +53,7 @@ enum {
 	UHD_OPT_DROP_LATE,
 	UHD_OPT_HWACCEL,
 	UHD_OPT_IN_FLIGHT,
+	UHD_OPT_ROTATE,
 	UHD_OPT_COMMAND = 300,
 };
 
@@ -62,6 +63,7 @@ enum {
 	        {"start", required_argument, NULL, UHD_OPT_START},                                 \
 	        {"frames", required_argument, NULL, UHD_OPT_FRAMES},                               \
 	        {"device", required_argument, NULL, UHD_OPT_DEVICE},                               \
+	        {"rotate", required_argument, NULL, UHD_OPT_ROTATE},                               \
 	{                                                                                          \
 		"validate", no_argument, NULL, UHD_OPT_VALIDATE                                    \
 	}
@@ -72,6 +74,11 @@ enum {
 	"  --scaler NAME         nearest | bilinear | bicubic | lanczos3 (default lanczos3)\n"     \
 	"  --start N             skip the first N decoded frames (default 0)\n"                    \
 	"  --frames N            output at most N frames (default: all)\n"                         \
+	"  --rotate MODE         none | auto: auto turns and mirrors the picture as the\n"         \
+	"                        clip's display matrix says (on the GPU, after scaling;\n"         \
+	"                        --size is then the turned size); none keeps the coded\n"          \
+	"                        orientation and warns (default none, so that reference\n"         \
+	"                        frames stay comparable)\n"                                        \
 	"  --device NAME|INDEX   Vulkan device by index or part of its name (default:\n"           \
 	"                        first discrete GPU, else integrated, else any)\n"                 \
 	"  --validate            enable the Vulkan validation layer; any message makes\n"          \
@@ -82,7 +89,8 @@ struct uhd_cli_render {
 	int64_t start, frames;
 	const char *device;
 	bool validation;
-	bool size_given, scaler_given, start_given, frames_given;
+	bool rotate; /* --rotate auto */
+	bool size_given, scaler_given, start_given, frames_given, rotate_given;
 };
 
 #define UHD_CLI_RENDER_DEFAULTS                                                                    \

@@ -11,10 +11,14 @@ static const char info_help[] =
         "usage: uhdpipe info INPUT [--json]\n"
         "\n"
         "Describes the video stream of INPUT: container, codec, size, frame rate, frame\n"
-        "count (counted by demuxing), pixel format, bit depth, chroma subsampling and\n"
-        "siting, colour primaries/transfer/matrix/range, HDR10 static metadata (SMPTE\n"
-        "ST 2086 mastering display, MaxCLL/MaxFALL) and whether HDR10+ or Dolby Vision\n"
-        "metadata is present (seen on the stream or its first frame).\n"
+        "count (counted by demuxing, as the decoder outputs them; \"estimated\" with the\n"
+        "reason where packets cannot tell), whether it has timestamps, the display\n"
+        "matrix (rotation, mirroring), pixel format, bit depth, chroma subsampling and\n"
+        "siting, colour primaries/transfer/matrix/range (and what was assumed for\n"
+        "unset tags), HDR10 static metadata (SMPTE ST 2086 mastering display,\n"
+        "MaxCLL/MaxFALL; malformed values are repaired and said), and whether HDR10+\n"
+        "or Dolby Vision metadata is present (seen on the stream or its first frame),\n"
+        "with the Dolby Vision profile, level and base-layer compatibility.\n"
         "\n"
         "  --json     print one JSON object instead of text\n"
         "  -h, --help this text\n";
@@ -27,6 +31,36 @@ static const char *chroma_name(const struct uhd_stream_info *info)
 	return info->log2_chroma_w ? "4:2:2" : "4:4:4";
 }
 
+static void print_display_matrix(const struct uhd_stream_info *info)
+{
+	if (!info->has_display_matrix) {
+		return;
+	}
+	if (info->display_turn_note[0]) {
+		printf("display:       %s\n", info->display_turn_note);
+		return;
+	}
+	printf("display:       turned %d degrees clockwise%s for display (display matrix; "
+	       "play --rotate auto applies it)\n",
+	       info->display.rotation, info->display.hflip ? " after a left-right mirror" : "");
+}
+
+static void print_dolby_vision(const struct uhd_stream_info *info)
+{
+	const struct uhd_dolby_vision *dv = &info->dolby_vision;
+	if (!dv->present) {
+		printf("Dolby Vision:  %s\n",
+		       info->has_dolby_vision ? "yes (no configuration record)" : "no");
+		return;
+	}
+	printf("Dolby Vision:  profile %d, level %d, layers%s%s%s, base layer compatibility %d "
+	       "(%s)\n",
+	       dv->profile, dv->level, dv->bl ? " BL" : "", dv->el ? " EL" : "",
+	       dv->rpu ? " RPU" : "", dv->bl_compatibility_id,
+	       info->displayable ? "displayable on its own"
+	                         : "not displayable without a Dolby Vision decoder");
+}
+
 static void print_text(const char *path, const struct uhd_stream_info *info)
 {
 	const struct uhd_colour *c = &info->colour;
@@ -37,8 +71,18 @@ static void print_text(const char *path, const struct uhd_stream_info *info)
 	printf("size:          %dx%d\n", info->width, info->height);
 	printf("frame rate:    %d/%d (%.3f fps)\n", info->fps_num, info->fps_den,
 	       info->fps_den ? (double)info->fps_num / info->fps_den : 0.0);
-	printf("frames:        %lld%s\n", (long long)info->frame_count,
-	       info->frame_count_exact ? "" : " (container estimate)");
+	if (info->frame_count < 0) {
+		printf("frames:        unknown\n");
+	} else {
+		printf("frames:        %lld (%s%s%s%s)\n", (long long)info->frame_count,
+		       info->frame_count_exact ? "counted: " : "estimated: ",
+		       info->frame_count_method, info->frame_count_note[0] ? "; " : "",
+		       info->frame_count_note);
+	}
+	if (info->timestamps_derived) {
+		printf("timestamps:    none in the stream; derived from the frame rate\n");
+	}
+	print_display_matrix(info);
 	printf("pixel format:  %s, %d-bit, %s, chroma siting %s\n", info->pixel_format,
 	       info->bit_depth, chroma_name(info), uhd_siting_name(c->siting));
 	printf("colour:        primaries %s, transfer %s, matrix %s, range %s\n",
@@ -60,8 +104,14 @@ static void print_text(const char *path, const struct uhd_stream_info *info)
 	} else {
 		printf("content light: none\n");
 	}
+	if (info->colour_assumed[0]) {
+		printf("assumed:       %s (unset in the stream)\n", info->colour_assumed);
+	}
+	if (info->hdr_metadata_repaired[0]) {
+		printf("repaired:      %s\n", info->hdr_metadata_repaired);
+	}
 	printf("HDR10+:        %s\n", info->has_hdr10plus ? "yes" : "no");
-	printf("Dolby Vision:  %s\n", info->has_dolby_vision ? "yes" : "no");
+	print_dolby_vision(info);
 }
 
 static int exit_for_error(int ret)

@@ -138,6 +138,7 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	}
 	p->convert = render.convert;
 	p->start = render.start;
+	p->rotate = render.rotate;
 	p->frames = render.frames;
 	p->device = render.device;
 	p->validation = render.validation;

@@ -2,6 +2,7 @@
  * the mapping of run outcomes to exit codes. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -42,6 +43,14 @@ int uhd_cli_render_option(const char *command, int opt, const char *arg, struct 
 			        command, "--frames needs a whole number >= 1, got '%s'", arg);
 		}
 		r->frames_given = true;
+		return 0;
+	case UHD_OPT_ROTATE:
+		if (strcmp(arg, "auto") != 0 && strcmp(arg, "none") != 0) {
+			return uhd_cli_usage_error(command, "--rotate needs auto or none, got '%s'",
+			                           arg);
+		}
+		r->rotate = strcmp(arg, "auto") == 0;
+		r->rotate_given = true;
 		return 0;
 	default: return -1;
 	}

@@ -11,22 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colour/hdr_metadata.h"
 #include "common/log.h"
 #include "kms/hdr.h"
 
-#define CHROMATICITY_STEPS    50000.0 /* 0.00002 per step */
-#define MIN_LUMINANCE_STEPS   10000.0 /* 0.0001 cd/m2 per step */
-#define MIN_LUMINANCE_LIMIT   6.5535  /* 0xffff steps */
-#define PQ_PEAK               10000.0 /* cd/m2: SMPTE ST 2084 codes nothing brighter */
-#define DEFAULT_MAX_LUMINANCE 1000.0  /* cd/m2: the common HDR10 grading peak */
-#define DEFAULT_MIN_LUMINANCE 0.0001  /* cd/m2: the darkest the field codes; 0 is "unknown" */
-#define OVERRIDE_TEXT_MAX     512
-#define WHY_SIZE              128
+#define CHROMATICITY_STEPS  50000.0 /* 0.00002 per step */
+#define MIN_LUMINANCE_STEPS 10000.0 /* 0.0001 cd/m2 per step */
+#define MIN_LUMINANCE_LIMIT UHD_HDR_MIN_LUMINANCE_LIMIT
+#define PQ_PEAK             UHD_HDR_PQ_PEAK
+#define OVERRIDE_TEXT_MAX   512
+#define WHY_SIZE            128
 
-static const double bt2020_primaries[3][2] = {{0.708, 0.292}, {0.170, 0.797}, {0.131, 0.046}};
 static const double p3_primaries[3][2] = {{0.680, 0.320}, {0.265, 0.690}, {0.150, 0.060}};
 static const double bt709_primaries[3][2] = {{0.640, 0.330}, {0.300, 0.600}, {0.150, 0.060}};
-static const double d65_white[2] = {0.3127, 0.3290};
 
 static const char *const mode_names[] = {"auto", "off", "pq", "hlg"};
 
@@ -48,83 +45,6 @@ const char *uhd_hdr_mode_name(enum uhd_hdr_mode mode)
 		return mode_names[mode];
 	}
 	return "unknown";
-}
-
-/* ---- Checks shared by stream values and --hdr-metadata values ---- */
-
-/* x + y may reach 1: spectral reds lie on that line (BT.2020 red 0.708 + 0.292). */
-static bool chromaticity_ok(double x, double y)
-{
-	return isfinite(x) && isfinite(y) && x > 0 && x < 1 && y > 0 && y < 1 && x + y <= 1 + 1e-9;
-}
-
-static bool primaries_ok(const struct uhd_mastering_display *md, char *why, size_t size)
-{
-	static const char *const names[3] = {"red", "green", "blue"};
-	const double(*p)[2] = md->primaries;
-	for (int i = 0; i < 3; i++) {
-		if (!chromaticity_ok(p[i][0], p[i][1])) {
-			snprintf(
-			        why, size,
-			        "have %s %.4f/%.4f, not a chromaticity (x, y in (0,1), x + y <= 1)",
-			        names[i], p[i][0], p[i][1]);
-			return false;
-		}
-	}
-	/* Every RGB gamut has red rightmost and green topmost; G,B,R order puts green first. */
-	if (!(p[0][0] > p[1][0] && p[0][0] > p[2][0])) {
-		snprintf(why, size, "are not in R,G,B order (red x %.4f is not the largest x)",
-		         p[0][0]);
-		return false;
-	}
-	if (!(p[1][1] > p[0][1] && p[1][1] > p[2][1])) {
-		snprintf(why, size, "are not in R,G,B order (green y %.4f is not the largest y)",
-		         p[1][1]);
-		return false;
-	}
-	return true;
-}
-
-static bool white_ok(const double w[2], char *why, size_t size)
-{
-	if (!chromaticity_ok(w[0], w[1])) {
-		snprintf(why, size, "%.4f/%.4f is not a chromaticity (x, y in (0,1), x + y <= 1)",
-		         w[0], w[1]);
-		return false;
-	}
-	return true;
-}
-
-static bool luminance_ok(double max, double min, char *why, size_t size)
-{
-	if (!isfinite(max) || max < 1 || max > PQ_PEAK) {
-		snprintf(why, size, "max %g cd/m2 is outside 1..10000", max);
-		return false;
-	}
-	if (!isfinite(min) || min < 0 || min > MIN_LUMINANCE_LIMIT) {
-		snprintf(why, size, "min %g cd/m2 is outside 0..6.5535", min);
-		return false;
-	}
-	if (!(min < max)) {
-		snprintf(why, size, "max %g cd/m2 is not above min %g", max, min);
-		return false;
-	}
-	return true;
-}
-
-static bool light_ok(const struct uhd_content_light *cll, char *why, size_t size)
-{
-	if (cll->max_cll > PQ_PEAK || cll->max_fall > PQ_PEAK) {
-		snprintf(why, size, "MaxCLL %u / MaxFALL %u cd/m2 pass 10000", cll->max_cll,
-		         cll->max_fall);
-		return false;
-	}
-	/* 0 is "unknown" (CTA-861.3), so a MaxFALL beside an unknown MaxCLL is fine. */
-	if (cll->max_cll && cll->max_fall > cll->max_cll) {
-		snprintf(why, size, "MaxFALL %u is above MaxCLL %u", cll->max_fall, cll->max_cll);
-		return false;
-	}
-	return true;
 }
 
 /* ---- --hdr-metadata ---- */
@@ -179,8 +99,9 @@ static int parse_primaries(const char *key, const char *value, struct uhd_hdr_ov
 	static const struct {
 		const char *name;
 		const double (*primaries)[2];
-	} named[] = {
-	        {"bt2020", bt2020_primaries}, {"p3", p3_primaries}, {"bt709", bt709_primaries}};
+	} named[] = {{"bt2020", uhd_hdr_bt2020_primaries},
+	             {"p3", p3_primaries},
+	             {"bt709", bt709_primaries}};
 	double *p = &out->mastering.primaries[0][0];
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
 		if (strcmp(value, named[i].name) == 0) {
@@ -192,7 +113,7 @@ static int parse_primaries(const char *key, const char *value, struct uhd_hdr_ov
 		return refuse(key, value, "give bt2020, p3, bt709 or Rx/Ry/Gx/Gy/Bx/By");
 	}
 	char why[WHY_SIZE], what[WHY_SIZE + 64];
-	if (!primaries_ok(&out->mastering, why, sizeof(why))) {
+	if (!uhd_hdr_primaries_ok(&out->mastering, why, sizeof(why))) {
 		snprintf(what, sizeof(what), "the primaries %s; give Rx/Ry/Gx/Gy/Bx/By", why);
 		return refuse(key, value, what);
 	}
@@ -203,11 +124,11 @@ static int parse_white(const char *key, const char *value, struct uhd_hdr_overri
 {
 	double *w = out->mastering.white_point;
 	if (strcmp(value, "d65") == 0) {
-		memcpy(w, d65_white, sizeof(d65_white));
+		memcpy(w, uhd_hdr_d65_white, sizeof(uhd_hdr_d65_white));
 		return 0;
 	}
 	char why[WHY_SIZE];
-	if (!parse_list(value, w, 2) || !white_ok(w, why, sizeof(why))) {
+	if (!parse_list(value, w, 2) || !uhd_hdr_white_ok(w, why, sizeof(why))) {
 		return refuse(key, value, "give d65 or x/y, each in (0,1) with x + y <= 1");
 	}
 	return 0;
@@ -400,20 +321,12 @@ static void note_missing_mastering(struct uhd_hdr_signal *out, unsigned given)
 	out->defaults_used = true;
 }
 
-static void default_mastering(struct uhd_mastering_display *md)
-{
-	memcpy(md->primaries, bt2020_primaries, sizeof(md->primaries));
-	memcpy(md->white_point, d65_white, sizeof(md->white_point));
-	md->max_luminance = DEFAULT_MAX_LUMINANCE;
-	md->min_luminance = DEFAULT_MIN_LUMINANCE;
-}
-
 static void stream_mastering(const struct uhd_colour *colour, unsigned given,
                              struct uhd_mastering_display *md, struct uhd_hdr_signal *out)
 {
 	const unsigned luminance = UHD_HDR_SET_MAX_LUMINANCE | UHD_HDR_SET_MIN_LUMINANCE;
 	const unsigned all = UHD_HDR_SET_PRIMARIES | UHD_HDR_SET_WHITE | luminance;
-	default_mastering(md);
+	uhd_hdr_default_mastering(md);
 	if ((given & all) == all) {
 		return; /* the override gives every value: the stream's do not matter */
 	}
@@ -423,20 +336,20 @@ static void stream_mastering(const struct uhd_colour *colour, unsigned given,
 	}
 	const struct uhd_mastering_display *in = &colour->mastering;
 	char why[WHY_SIZE];
-	if (!(given & UHD_HDR_SET_PRIMARIES) && !primaries_ok(in, why, sizeof(why))) {
+	if (!(given & UHD_HDR_SET_PRIMARIES) && !uhd_hdr_primaries_ok(in, why, sizeof(why))) {
 		add_note(out, "stream primaries %s: sent BT.2020", why);
 		out->defaults_used = true;
 	} else {
 		memcpy(md->primaries, in->primaries, sizeof(md->primaries));
 	}
-	if (!(given & UHD_HDR_SET_WHITE) && !white_ok(in->white_point, why, sizeof(why))) {
+	if (!(given & UHD_HDR_SET_WHITE) && !uhd_hdr_white_ok(in->white_point, why, sizeof(why))) {
 		add_note(out, "stream white point %s: sent D65", why);
 		out->defaults_used = true;
 	} else {
 		memcpy(md->white_point, in->white_point, sizeof(md->white_point));
 	}
 	if ((given & luminance) != luminance &&
-	    !luminance_ok(in->max_luminance, in->min_luminance, why, sizeof(why))) {
+	    !uhd_hdr_luminance_ok(in->max_luminance, in->min_luminance, why, sizeof(why))) {
 		add_note(out, "stream mastering luminance: %s: sent 1000/0.0001 cd/m2", why);
 		out->defaults_used = true;
 	} else {
@@ -462,7 +375,7 @@ static void stream_content_light(const struct uhd_colour *colour, unsigned given
 		return;
 	}
 	char why[WHY_SIZE];
-	if (!light_ok(&colour->content_light, why, sizeof(why))) {
+	if (!uhd_hdr_light_ok(&colour->content_light, why, sizeof(why))) {
 		add_note(out, "stream content light level: %s: sent 0 (unknown)", why);
 		out->defaults_used = true;
 		return;
@@ -495,14 +408,14 @@ static int apply_override(const struct uhd_hdr_override *given, bool check_pairs
 	char why[WHY_SIZE];
 	if (check_pairs_with_stream &&
 	    (fields & (UHD_HDR_SET_MAX_LUMINANCE | UHD_HDR_SET_MIN_LUMINANCE)) &&
-	    !luminance_ok(md->max_luminance, md->min_luminance, why, sizeof(why))) {
+	    !uhd_hdr_luminance_ok(md->max_luminance, md->min_luminance, why, sizeof(why))) {
 		uhd_error("--hdr-metadata: with the stream's other value, %s; give both max= "
 		          "and min=",
 		          why);
 		return -EINVAL;
 	}
 	if (check_pairs_with_stream && (fields & (UHD_HDR_SET_MAX_CLL | UHD_HDR_SET_MAX_FALL)) &&
-	    !light_ok(cll, why, sizeof(why))) {
+	    !uhd_hdr_light_ok(cll, why, sizeof(why))) {
 		uhd_error("--hdr-metadata: with the stream's other value, %s; give both maxcll= "
 		          "and maxfall=",
 		          why);

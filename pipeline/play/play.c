@@ -20,6 +20,7 @@
 #include "../common/log.h"
 #include "../quality/png_load.h"
 #include "../report/play_report.h"
+#include "../source/orientation.h"
 #include "../source/prefetch.h"
 #include "play_images.h"
 #include "uhdpipe/context.h"
@@ -121,6 +122,31 @@ static int open_presenter(struct play_run *run)
 	return 0;
 }
 
+/* A Dolby Vision base layer that is no picture on its own (profile 5, 10.0)
+ * is refused for colour outputs; -o null still decodes and times it. */
+static int check_displayable(struct play_run *run)
+{
+	const struct uhd_stream_info *info = run->report.info;
+	const char *output = run->params->output ? run->params->output : "null";
+	if (info->displayable) {
+		return 0;
+	}
+	const struct uhd_dolby_vision *dv = &info->dolby_vision;
+	if (strcmp(output, "null") == 0 && !run->params->reference_set) {
+		uhd_warn("'%s' is Dolby Vision profile %d with base layer compatibility %d: its "
+		         "colours are not a picture without a Dolby Vision decoder; decoding and "
+		         "timing only (checksums are of the uninterpreted base layer)",
+		         run->params->input, dv->profile, dv->bl_compatibility_id);
+		return 0;
+	}
+	uhd_error("'%s' is Dolby Vision profile %d with base layer compatibility %d: the base "
+	          "layer is not a picture without a Dolby Vision decoder (its colours are "
+	          "coded for the RPU's reshaping), so uhdpipe does not show or record it; "
+	          "-o null decodes and times it",
+	          run->params->input, dv->profile, dv->bl_compatibility_id);
+	return fail(run, UHD_STAGE_INPUT, -ENOTSUP, "a Dolby Vision base layer without colour");
+}
+
 /* Still images need no decoder and no GPU: they are R'G'B' already. */
 static int open_images(struct play_run *run)
 {
@@ -161,6 +187,10 @@ static int open_stages(struct play_run *run)
 	}
 	uhd_source_count_frames(run->source);
 	run->report.info = uhd_source_info(run->source);
+	ret = check_displayable(run);
+	if (ret < 0) {
+		return ret;
+	}
 	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
 	cp.device = p->device;
 	cp.validation = p->validation;
@@ -179,6 +209,7 @@ static int open_stages(struct play_run *run)
 		run->convert.frames_in_flight = uhd_context_limits(run->context)->cpu ? 1 : 2;
 	}
 	run->report.frames_in_flight = run->convert.frames_in_flight;
+	run->convert.orientation = uhd_source_turn(run->report.info, p->input, p->rotate);
 	ret = uhd_converter_create(run->context, run->report.info, &run->convert, &run->converter);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU conversion failed");
@@ -189,11 +220,18 @@ static int open_stages(struct play_run *run)
 static void show_progress(const struct play_run *run, int64_t done, double start_ms, bool last)
 {
 	double seconds = (uhd_now_ms() - start_ms) / 1e3;
-	int64_t total = run->report.info->frame_count - run->params->start;
-	if (run->params->frames >= 0 && run->params->frames < total) {
+	const struct uhd_stream_info *info = run->report.info;
+	int64_t total = info->frame_count - run->params->start;
+	if (run->params->frames >= 0 && (run->params->frames < total || info->frame_count < 0)) {
 		total = run->params->frames;
 	}
-	fprintf(stderr, "\rframe %lld/%lld  %.2f fps%s", (long long)done, (long long)total,
+	/* An estimate is shown as one ("~"); an unknown count not at all. */
+	char of[32] = "";
+	if (info->frame_count >= 0 || run->params->frames >= 0) {
+		snprintf(of, sizeof(of), "/%s%lld", info->frame_count_exact ? "" : "~",
+		         (long long)(total > 0 ? total : 0));
+	}
+	fprintf(stderr, "\rframe %lld%s  %.2f fps%s", (long long)done, of,
 	        seconds > 0 ? done / seconds : 0.0, last ? "\n" : "");
 	fflush(stderr);
 }
@@ -474,8 +512,12 @@ int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *r
 		ret = image_loop(&run);
 	} else if (ret == 0) {
 		const struct uhd_stream_info *info = run.report.info;
-		run.report.width = run.convert.width ? run.convert.width : info->width;
-		run.report.height = run.convert.height ? run.convert.height : info->height;
+		/* The source's size, turned as the frames will be. */
+		bool across = run.convert.orientation.rotation % 180 != 0;
+		int width = across ? info->height : info->width;
+		int height = across ? info->width : info->height;
+		run.report.width = run.convert.width ? run.convert.width : width;
+		run.report.height = run.convert.height ? run.convert.height : height;
 		run.report.bits = info->bit_depth > 8 ? 16 : 8;
 		snprintf(result->output_location, sizeof(result->output_location), "%s",
 		         run.report.location);

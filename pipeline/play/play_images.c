@@ -131,6 +131,8 @@ void uhd_image_list_info(const struct uhd_image_list *list, const struct uhd_ima
 	info->fps_den = (int)(duration * 1000 + 0.5);
 	info->frame_count = (int64_t)list->count;
 	info->frame_count_exact = true;
+	snprintf(info->frame_count_method, sizeof(info->frame_count_method), "images");
+	info->displayable = true;
 	info->duration_s = duration * (double)list->count;
 	info->bit_depth = first->significant_bits ? first->significant_bits : first->bits;
 	info->colour = first->colour;

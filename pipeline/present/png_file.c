@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../colour/hdr_metadata.h"
 #include "../common/fault.h"
 #include "../common/log.h"
 #include "png_file.h"
@@ -79,7 +80,12 @@ static void add_chunk(png_unknown_chunk *chunks, int *count, const char *name, u
 static void set_colour_chunks(png_structp png, png_infop info, const struct uhd_image *image,
                               uint8_t buffers[3][24])
 {
-	const struct uhd_colour *colour = &image->colour;
+	/* The policy every output shares: a malformed group is written as its
+	 * default (a clip's were repaired, and said, when it was opened; this
+	 * covers every other source of images). */
+	struct uhd_colour repaired = image->colour;
+	uhd_hdr_metadata_repair(&repaired, NULL, 0);
+	const struct uhd_colour *colour = &repaired;
 	png_unknown_chunk chunks[3];
 	int count = 0;
 	uhd_png_cicp_payload(colour, buffers[0]);

@@ -55,7 +55,7 @@ static struct uhd_render_options resolve_options(const struct uhd_check_params *
                                                  const struct uhd_frames *ref)
 {
 	struct uhd_render_options o = {
-	        .convert = p->convert, .start = p->start, .frames = p->frames};
+	        .convert = p->convert, .start = p->start, .frames = p->frames, .rotate = p->rotate};
 	if (ref && ref->has_recorded_options) {
 		const struct uhd_render_options *r = &ref->recorded;
 		if (!p->size_given) {
@@ -70,6 +70,9 @@ static struct uhd_render_options resolve_options(const struct uhd_check_params *
 		}
 		if (!p->frames_given) {
 			o.frames = r->frames;
+		}
+		if (!p->rotate_given) {
+			o.rotate = r->rotate;
 		}
 	}
 	return o;

@@ -18,6 +18,7 @@ struct uhd_render_options {
 	struct uhd_convert_params convert;
 	int64_t start;  /* decoded frames skipped */
 	int64_t frames; /* -1: all */
+	bool rotate;    /* clips: apply the display matrix */
 };
 
 struct uhd_frame_meta {

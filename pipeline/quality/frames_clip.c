@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "../common/log.h"
+#include "../source/orientation.h"
 #include "frames.h"
 #include "uhdpipe/source.h"
 
@@ -12,6 +13,20 @@ struct clip_frames {
 	struct uhd_image image;
 	int64_t decoded, given;
 };
+
+/* A Dolby Vision base layer without a compatible picture is no colour to compare. */
+static int refuse_undisplayable(const struct uhd_stream_info *info, const char *path)
+{
+	if (info->displayable) {
+		return 0;
+	}
+	uhd_error("'%s' is Dolby Vision profile %d with base layer compatibility %d: its base "
+	          "layer is not a picture without a Dolby Vision decoder (its colours are "
+	          "coded for the RPU's reshaping), so it cannot be compared; uhdpipe play -o "
+	          "null still decodes and times it",
+	          path, info->dolby_vision.profile, info->dolby_vision.bl_compatibility_id);
+	return -ENOTSUP;
+}
 
 static int clip_open(struct uhd_frames *frames, const char *path, struct uhd_context *ctx,
                      const struct uhd_render_options *options)
@@ -24,13 +39,19 @@ static int clip_open(struct uhd_frames *frames, const char *path, struct uhd_con
 	}
 	uhd_source_count_frames(clip->source);
 	const struct uhd_stream_info *info = uhd_source_info(clip->source);
+	ret = refuse_undisplayable(info, path);
+	if (ret < 0) {
+		return ret;
+	}
+	clip->options.convert.orientation = uhd_source_turn(info, path, options->rotate);
 	int64_t count = info->frame_count - options->start;
-	if (info->frame_count >= 0) {
+	/* An estimated count is no count: the pairs are matched as they decode. */
+	if (info->frame_count >= 0 && info->frame_count_exact) {
 		count = count < 0 ? 0 : count;
 		frames->count =
 		        options->frames >= 0 && options->frames < count ? options->frames : count;
 	}
-	ret = uhd_converter_create(ctx, info, &options->convert, &clip->converter);
+	ret = uhd_converter_create(ctx, info, &clip->options.convert, &clip->converter);
 	frames->gpu_failed = ret < 0 && ret != -ENOTSUP;
 	return ret;
 }

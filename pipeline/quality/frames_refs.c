@@ -60,6 +60,13 @@ static int read_options(struct uhd_frames *frames, const struct uhd_jv *root, co
 	}
 	r->start = start;
 	r->frames = count;
+	/* Sets recorded before --rotate existed kept the coded orientation. */
+	const char *rotate = "none";
+	uhd_jv_get_string(options, "rotate", &rotate);
+	if (strcmp(rotate, "auto") != 0 && strcmp(rotate, "none") != 0) {
+		return refs_error(dir, "refs.json names an unknown \"rotate\" (auto or none)");
+	}
+	r->rotate = strcmp(rotate, "auto") == 0;
 	frames->has_recorded_options = true;
 	return 0;
 }

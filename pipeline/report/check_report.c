@@ -232,6 +232,7 @@ static void write_header(struct uhd_json *json, const struct check_report *repor
 	uhd_json_string(json, "scaler", uhd_scaler_name(o->convert.scaler));
 	uhd_json_int(json, "start", o->start);
 	uhd_json_int(json, "frames", o->frames);
+	uhd_json_string(json, "rotate", o->rotate ? "auto" : "none");
 	uhd_json_string(json, "device", report->device);
 	uhd_json_object_end(json);
 	static const char *names[5] = {"psnr", "ssim", "msssim", "deltaitp", "diff"};

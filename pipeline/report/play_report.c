@@ -40,6 +40,7 @@ static void write_options(struct uhd_json *json, const struct uhd_play_report *r
 	uhd_json_string(json, "scaler", uhd_scaler_name(p->convert.scaler));
 	uhd_json_int(json, "start", p->start);
 	uhd_json_int(json, "frames", p->frames);
+	uhd_json_string(json, "rotate", p->rotate ? "auto" : "none");
 	uhd_json_string(json, "device", p->device ? p->device : "");
 	uhd_json_string(json, "decoding", report->strict ? "strict" : "lenient");
 	if (report->frames_in_flight > 0) {
@@ -55,8 +56,14 @@ static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f,
 	uhd_json_object_begin(json, NULL);
 	uhd_json_int(json, "index", f->index);
 	uhd_json_int(json, "decoded_index", f->decoded_index);
-	uhd_json_int(json, "pts", f->pts);
-	uhd_json_double(json, "time_s", f->time_s);
+	/* Unknown times are null, as check's reports write them. */
+	if (f->pts == INT64_MIN) {
+		uhd_json_null(json, "pts");
+		uhd_json_null(json, "time_s");
+	} else {
+		uhd_json_int(json, "pts", f->pts);
+		uhd_json_double(json, "time_s", f->time_s);
+	}
 	uhd_json_string(json, "checksum_xxh3", checksum);
 	uhd_json_int(json, "decode_errors", f->decode_errors);
 	uhd_json_bool(json, "corrupt", f->corrupt);

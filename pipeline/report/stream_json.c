@@ -54,6 +54,40 @@ void uhd_json_colour(struct uhd_json *json, const char *key, const struct uhd_co
 	uhd_json_object_end(json);
 }
 
+/* null without a matrix; else FFmpeg's angle and the turn a player applies. */
+static void display_matrix_json(struct uhd_json *json, const struct uhd_stream_info *info)
+{
+	if (!info->has_display_matrix) {
+		uhd_json_null(json, "display_matrix");
+		return;
+	}
+	uhd_json_object_begin(json, "display_matrix");
+	uhd_json_double(json, "rotation_ccw_deg", info->display_rotation_deg);
+	uhd_json_int(json, "turn_clockwise_deg", info->display.rotation);
+	uhd_json_bool(json, "hflip", info->display.hflip);
+	if (info->display_turn_note[0]) {
+		uhd_json_string(json, "note", info->display_turn_note);
+	}
+	uhd_json_object_end(json);
+}
+
+static void dolby_vision_json(struct uhd_json *json, const struct uhd_stream_info *info)
+{
+	const struct uhd_dolby_vision *dv = &info->dolby_vision;
+	if (!dv->present) {
+		uhd_json_null(json, "dolby_vision_config");
+		return;
+	}
+	uhd_json_object_begin(json, "dolby_vision_config");
+	uhd_json_int(json, "profile", dv->profile);
+	uhd_json_int(json, "level", dv->level);
+	uhd_json_bool(json, "rpu", dv->rpu);
+	uhd_json_bool(json, "el", dv->el);
+	uhd_json_bool(json, "bl", dv->bl);
+	uhd_json_int(json, "bl_compatibility_id", dv->bl_compatibility_id);
+	uhd_json_object_end(json);
+}
+
 void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *path,
                           const struct uhd_stream_info *info)
 {
@@ -76,16 +110,34 @@ void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *pa
 	uhd_json_int(json, NULL, info->fps_den);
 	uhd_json_array_end(json);
 	uhd_json_double(json, "fps", info->fps_den ? (double)info->fps_num / info->fps_den : 0.0);
-	uhd_json_int(json, "frame_count", info->frame_count);
+	if (info->frame_count >= 0) {
+		uhd_json_int(json, "frame_count", info->frame_count);
+	} else {
+		uhd_json_null(json, "frame_count");
+	}
 	uhd_json_bool(json, "frame_count_exact", info->frame_count_exact);
+	uhd_json_string(json, "frame_count_method", info->frame_count_method);
+	if (info->frame_count_note[0]) {
+		uhd_json_string(json, "frame_count_note", info->frame_count_note);
+	}
 	uhd_json_double(json, "duration_s", info->duration_s);
+	uhd_json_bool(json, "timestamps_derived", info->timestamps_derived);
+	display_matrix_json(json, info);
 	uhd_json_string(json, "pixel_format", info->pixel_format);
 	uhd_json_int(json, "bit_depth", info->bit_depth);
 	uhd_json_string(json, "chroma_subsampling", chroma);
 	uhd_json_colour(json, "colour", &info->colour);
+	if (info->colour_assumed[0]) {
+		uhd_json_string(json, "colour_assumed", info->colour_assumed);
+	}
+	if (info->hdr_metadata_repaired[0]) {
+		uhd_json_string(json, "hdr_metadata_repaired", info->hdr_metadata_repaired);
+	}
 	uhd_json_bool(json, "hdr10",
 	              info->colour.transfer == UHD_TRANSFER_PQ && info->colour.has_mastering);
 	uhd_json_bool(json, "hdr10plus", info->has_hdr10plus);
 	uhd_json_bool(json, "dolby_vision", info->has_dolby_vision);
+	dolby_vision_json(json, info);
+	uhd_json_bool(json, "displayable", info->displayable);
 	uhd_json_object_end(json);
 }

@@ -3,6 +3,11 @@
  * data, and per-frame side data (MKV from x265/SVT-AV1 carries ST 2086 and
  * MaxCLL only per frame, from SEI / metadata OBUs).
  */
+#include <math.h>
+#include <stdio.h>
+
+#include <libavutil/display.h>
+#include <libavutil/dovi_meta.h>
 #include <libavutil/mastering_display_metadata.h>
 
 #include "av_colour.h"
@@ -111,7 +116,70 @@ void uhd_dynamic_metadata_from_frame(const AVFrame *frame, struct uhd_stream_inf
 void uhd_dynamic_metadata_from_stream(const AVStream *stream, struct uhd_stream_info *info)
 {
 	size_t size = 0;
-	if (av_stream_get_side_data(stream, AV_PKT_DATA_DOVI_CONF, &size)) {
-		info->has_dolby_vision = true;
+	const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DOVI_CONF, &size);
+	if (!data || size < sizeof(AVDOVIDecoderConfigurationRecord)) {
+		return;
+	}
+	const AVDOVIDecoderConfigurationRecord *dv = (const AVDOVIDecoderConfigurationRecord *)data;
+	info->has_dolby_vision = true;
+	info->dolby_vision = (struct uhd_dolby_vision){
+	        .present = true,
+	        .profile = dv->dv_profile,
+	        .level = dv->dv_level,
+	        .rpu = dv->rpu_present_flag,
+	        .el = dv->el_present_flag,
+	        .bl = dv->bl_present_flag,
+	        .bl_compatibility_id = dv->dv_bl_signal_compatibility_id,
+	};
+	/* Without a base layer, or with one that is no standard picture (profile
+	 * 5's IPTPQc2, profile 10.0), only a Dolby Vision decoder makes a picture. */
+	info->displayable = dv->bl_present_flag && dv->dv_bl_signal_compatibility_id != 0;
+}
+
+/* The eight quarter turns and flips, from the matrix's 2x2 part. FFmpeg's
+ * matrices map source (x, y) to display as (x y) * [a b; c d]; with y
+ * pointing down, a clockwise quarter turn is [0 1; -1 0] (rotate=90 in
+ * MP4). A negative determinant is a mirror: taking it out first, as
+ * [-1 0; 0 1] * M, leaves a pure turn. */
+static bool orientation_from_matrix(const int32_t m[9], struct uhd_orientation *out)
+{
+	double a = m[0] / 65536.0, b = m[1] / 65536.0, c = m[3] / 65536.0, d = m[4] / 65536.0;
+	out->hflip = a * d - b * c < 0;
+	if (out->hflip) {
+		a = -a;
+		b = -b;
+	}
+	static const struct {
+		int a, b, c, d, rotation;
+	} turns[] = {{1, 0, 0, 1, 0}, {0, 1, -1, 0, 90}, {-1, 0, 0, -1, 180}, {0, -1, 1, 0, 270}};
+	double scale = sqrt(a * a + b * b);
+	for (size_t i = 0; scale > 0 && i < sizeof(turns) / sizeof(turns[0]); i++) {
+		if (fabs(a / scale - turns[i].a) < 1e-3 && fabs(b / scale - turns[i].b) < 1e-3 &&
+		    fabs(c / scale - turns[i].c) < 1e-3 && fabs(d / scale - turns[i].d) < 1e-3) {
+			out->rotation = turns[i].rotation;
+			return true;
+		}
+	}
+	*out = (struct uhd_orientation){0, false};
+	return false;
+}
+
+void uhd_display_matrix_from_stream(const AVStream *stream, struct uhd_stream_info *info)
+{
+	size_t size = 0;
+	const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+	if (!data || size < 9 * sizeof(int32_t)) {
+		return;
+	}
+	const int32_t *matrix = (const int32_t *)data;
+	info->has_display_matrix = true;
+	info->display_rotation_deg = av_display_rotation_get(matrix);
+	if (isnan(info->display_rotation_deg)) {
+		info->display_rotation_deg = 0;
+	}
+	if (!orientation_from_matrix(matrix, &info->display)) {
+		snprintf(info->display_turn_note, sizeof(info->display_turn_note),
+		         "the display matrix turns by %.1f degrees, not a quarter turn: ignored",
+		         -info->display_rotation_deg);
 	}
 }

@@ -17,10 +17,13 @@
 #include <libavutil/hwcontext.h>
 #include <libavutil/pixdesc.h>
 
+#include "../colour/assumed_tags.h"
+#include "../colour/hdr_metadata.h"
 #include "../common/fault.h"
 #include "../common/log.h"
 #include "av_colour.h"
 #include "frame.h"
+#include "frame_count.h"
 #include "frame_pages.h"
 #include "hwaccel.h"
 #include "uhdpipe/source.h"
@@ -304,6 +307,25 @@ static int open_decoder(struct uhd_source *src, const AVStream *stream,
 	return 0;
 }
 
+/* Until the packets are counted: the container's figure, else duration x
+ * frame rate, else unknown (-1). None of them is exact. */
+static void estimate_frame_count(struct uhd_stream_info *info, int64_t container_frames)
+{
+	const char *method = "unknown";
+	info->frame_count = -1;
+	if (container_frames > 0) {
+		info->frame_count = container_frames;
+		method = "container";
+	} else if (info->duration_s > 0 && info->fps_num > 0 && info->fps_den > 0) {
+		info->frame_count = llround(info->duration_s * info->fps_num / info->fps_den);
+		method = "duration";
+	}
+	info->frame_count_exact = false;
+	snprintf(info->frame_count_method, sizeof(info->frame_count_method), "%s", method);
+	snprintf(info->frame_count_note, sizeof(info->frame_count_note),
+	         "not counted yet (uhd_source_count_frames)");
+}
+
 static void fill_info(struct uhd_source *src, const AVStream *stream)
 {
 	struct uhd_stream_info *info = &src->info;
@@ -318,12 +340,14 @@ static void fill_info(struct uhd_source *src, const AVStream *stream)
 	        stream->avg_frame_rate.num ? stream->avg_frame_rate : stream->r_frame_rate;
 	info->fps_num = rate.num;
 	info->fps_den = rate.den;
-	info->frame_count = stream->nb_frames;
 	if (src->format->duration > 0) {
 		info->duration_s = src->format->duration / (double)AV_TIME_BASE;
 	}
+	estimate_frame_count(info, stream->nb_frames);
 	uhd_colour_from_stream(stream, &info->colour);
+	info->displayable = true;
 	uhd_dynamic_metadata_from_stream(stream, info);
+	uhd_display_matrix_from_stream(stream, info);
 }
 
 /* Which decoder path the first frame took. libavcodec falls back to
@@ -345,6 +369,41 @@ static void note_decoding_path(struct uhd_source *src)
 		         "software: %s",
 		         src->path, info->hwaccel_fallback);
 	}
+}
+
+/* Unset colour tags get the assumptions every path shares, malformed HDR
+ * static metadata the shared repair; each says so once per clip. */
+static void settle_colour(struct uhd_source *src)
+{
+	struct uhd_stream_info *info = &src->info;
+	if (uhd_colour_assume_unset(&info->colour, info->height, info->colour_assumed,
+	                            sizeof(info->colour_assumed)) > 0) {
+		uhd_warn("'%s': the stream does not say its colour; assuming %s (docs: README, "
+		         "\"Unset colour tags\"); if that is wrong, tag the clip (ffmpeg -c copy "
+		         "with "
+		         "-colorspace, -color_primaries, -color_trc)",
+		         src->path, info->colour_assumed);
+	}
+	if (uhd_hdr_metadata_repair(&info->colour, info->hdr_metadata_repaired,
+	                            sizeof(info->hdr_metadata_repaired))) {
+		uhd_warn("'%s': malformed HDR static metadata: %s", src->path,
+		         info->hdr_metadata_repaired);
+	}
+}
+
+/* A stream without timestamps (raw Annex B, OBU) gets them from the frame
+ * rate: frame i is at i / fps, in the stream's time base. */
+static void stamp_frame(struct uhd_source *src)
+{
+	AVFrame *av = src->frame.av;
+	const struct uhd_stream_info *info = &src->info;
+	if (!info->timestamps_derived || av->best_effort_timestamp != AV_NOPTS_VALUE) {
+		return;
+	}
+	AVRational frame_time = {info->fps_den, info->fps_num};
+	AVRational time_base = src->format->streams[src->stream_index]->time_base;
+	av->best_effort_timestamp = av_rescale_q(src->frames_decoded - 1, frame_time, time_base);
+	av->pts = av->best_effort_timestamp;
 }
 
 /* Fills format facts from the first decoded frame, which is authoritative. */
@@ -373,6 +432,10 @@ static int describe_first_frame(struct uhd_source *src)
 	}
 	uhd_colour_from_frame(frame, &info->colour);
 	uhd_dynamic_metadata_from_frame(frame, info);
+	settle_colour(src);
+	info->timestamps_derived = frame->best_effort_timestamp == AV_NOPTS_VALUE &&
+	                           info->fps_num > 0 && info->fps_den > 0;
+	stamp_frame(src);
 	return 0;
 }
 
@@ -582,6 +645,36 @@ static int decode_next(struct uhd_source *src)
 	}
 }
 
+/* Dolby Vision's own MP4 sample entries name the base layer's codec: dav1
+ * is AV1, dvav/dva1 H.264, dvhe/dvh1 HEVC. FFmpeg 5.1 knows only some of
+ * them and leaves the others without a codec, although the base layer's
+ * decoder reads them as it is (the configuration box, av1C/avcC/hvcC, is the
+ * base layer's). Named before the streams are probed. */
+static void name_dolby_vision_entries(AVFormatContext *format)
+{
+	static const struct {
+		uint32_t tag;
+		enum AVCodecID codec;
+	} entries[] = {
+	        {MKTAG('d', 'a', 'v', '1'), AV_CODEC_ID_AV1},
+	        {MKTAG('d', 'v', 'a', 'v'), AV_CODEC_ID_H264},
+	        {MKTAG('d', 'v', 'a', '1'), AV_CODEC_ID_H264},
+	        {MKTAG('d', 'v', 'h', 'e'), AV_CODEC_ID_HEVC},
+	        {MKTAG('d', 'v', 'h', '1'), AV_CODEC_ID_HEVC},
+	};
+	for (unsigned i = 0; i < format->nb_streams; i++) {
+		AVCodecParameters *par = format->streams[i]->codecpar;
+		for (size_t e = 0;
+		     par->codec_id == AV_CODEC_ID_NONE && e < sizeof(entries) / sizeof(entries[0]);
+		     e++) {
+			if (par->codec_tag == entries[e].tag) {
+				par->codec_type = AVMEDIA_TYPE_VIDEO;
+				par->codec_id = entries[e].codec;
+			}
+		}
+	}
+}
+
 static int open_container(struct uhd_source *src)
 {
 	src->format = avformat_alloc_context();
@@ -596,6 +689,7 @@ static int open_container(struct uhd_source *src)
 		          src->path, av_err2str(ret));
 		return -EINVAL;
 	}
+	name_dolby_vision_entries(src->format);
 	ret = avformat_find_stream_info(src->format, NULL);
 	if (ret < 0) {
 		uhd_error("'%s': cannot read stream information: %s", src->path, av_err2str(ret));
@@ -690,23 +784,20 @@ const struct uhd_stream_info *uhd_source_info(const struct uhd_source *source)
 
 int uhd_source_count_frames(struct uhd_source *source)
 {
-	AVFormatContext *format = NULL;
-	int ret = avformat_open_input(&format, source->path, NULL, NULL);
+	struct uhd_frame_count count;
+	int ret = uhd_count_stream_frames(source->path, source->stream_index,
+	                                  source->codec->codec_id, &count);
 	if (ret < 0) {
-		uhd_error("'%s': cannot reopen to count frames: %s", source->path, av_err2str(ret));
-		return -EIO;
+		return ret;
 	}
-	AVPacket *packet = av_packet_alloc();
-	int64_t count = 0;
-	while (packet && (ret = av_read_frame(format, packet)) >= 0) {
-		count += packet->stream_index == source->stream_index;
-		av_packet_unref(packet);
+	struct uhd_stream_info *info = &source->info;
+	info->frame_count = count.frames;
+	info->frame_count_exact = count.exact;
+	snprintf(info->frame_count_method, sizeof(info->frame_count_method), "%s", count.method);
+	snprintf(info->frame_count_note, sizeof(info->frame_count_note), "%s", count.why_estimated);
+	if (info->duration_s <= 0 && info->fps_num > 0 && info->fps_den > 0) {
+		info->duration_s = (double)count.frames * info->fps_den / info->fps_num;
 	}
-	av_packet_free(&packet);
-	avformat_close_input(&format);
-	source->info.frame_count = count;
-	/* A count cut short by a damaged container is no exact count. */
-	source->info.frame_count_exact = ret == AVERROR_EOF;
 	return 0;
 }
 
@@ -768,6 +859,7 @@ int uhd_source_next_frame(struct uhd_source *source, const struct uhd_frame **fr
 		return ret;
 	}
 	uhd_dynamic_metadata_from_frame(source->frame.av, &source->info);
+	stamp_frame(source);
 	*frame = &source->frame;
 	return 0;
 }
@@ -809,4 +901,7 @@ void uhd_frame_colour(const struct uhd_frame *frame, const struct uhd_source *so
 {
 	*colour = source->info.colour;
 	uhd_colour_from_frame(frame->av, colour);
+	/* The same policy as the stream's (said once, at open). */
+	uhd_colour_assume_unset(colour, source->info.height, NULL, 0);
+	uhd_hdr_metadata_repair(colour, NULL, 0);
 }
