@@ -72,8 +72,10 @@ struct uhd_image {
 struct uhd_converter;
 
 /* Creates every pipeline, descriptor set and buffer the geometry needs; no
- * allocation happens per frame. Errors: -EINVAL bad size, -ERANGE size over
- * the device's limits, -ENOTSUP unsupported matrix or layout. */
+ * allocation happens per frame. Errors: -EINVAL bad size or an orientation
+ * rotation other than 0, 90, 180, 270, -ERANGE size over the device's
+ * limits, -ENOTSUP unsupported matrix or layout. Images come out turned as
+ * params->orientation says. */
 UHD_API int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_info *info,
                                  const struct uhd_convert_params *params,
                                  struct uhd_converter **out);

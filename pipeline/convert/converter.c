@@ -11,6 +11,14 @@
  * Several frames can be in flight: each slot has its own upload buffers, output, command
  * buffer and fence, so the next frame is uploaded and queued while the GPU still works on
  * the previous one, and a frame's output is read back while the next one converts.
+ *
+ * A display orientation other than {0, false} adds one pass (orient.comp): the last stage
+ * packs the scaled picture as usual, into one unturned buffer that the slots share like the
+ * intermediates, and the pass copies it into the slot's output at turned coordinates. The
+ * turn is not folded into the vertical passes' stores: a quarter turn scatters each
+ * invocation's 2 or 4 pixels (6 or 3 bytes each) over as many rows, off word boundaries, so
+ * neighbouring invocations would write the same words; and both vertical shaders and their
+ * row bands would have to learn it. Without a turn nothing of this exists.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +32,7 @@
 #include "frame_import.h"
 #include "stage.h"
 #include "hscale.comp.h"
+#include "orient.comp.h"
 #include "uhdpipe/convert.h"
 #include "vscale_rgb.comp.h"
 
@@ -39,13 +48,39 @@ struct convert_slot {
 	 * are then recorded for those buffers (reads_import). */
 	struct uhd_frame_import import;
 	bool reads_import;
+	VkDescriptorSet orient_sets[UHD_STAGE_MAX_BANDS]; /* a band of output rows each */
+};
+
+/* orient.comp's push constants: its output band and the map from a turned
+ * pixel (X, Y) to the unturned one, x = origin_x + X * x_per_column + Y * x_per_row
+ * (and the same for y). */
+struct orient_push {
+	uint32_t width, band_first_row, band_rows, stride_words;
+	uint32_t unturned_stride, last_word;
+	int32_t origin_x, origin_y;
+	int32_t x_per_column, y_per_column, x_per_row, y_per_row;
+};
+
+/* The turn for display, when there is one (see the file's comment). */
+struct convert_orient {
+	struct uhd_vk_buffer unturned; /* the last stage's packed picture, shared by the slots */
+	VkBufferView unturned_view;    /* RGBA32UI texels, read by orient.comp */
+	struct uhd_vk_compute pass;
+	struct orient_push push;
+	int band_rows, band_count; /* of the turned output rows */
 };
 
 /* The converter: one stage when no axis grows, two when one does. */
 struct uhd_converter {
 	struct uhd_context *ctx;
 	struct uhd_stream_info info;
-	int width, height, out_bits, sample_bytes;
+	int width, height, out_bits, sample_bytes; /* width, height: what the scaler makes */
+	struct uhd_orientation orientation;
+	bool turns; /* orientation is not {0, false} */
+	/* The image given out: width and height turned for display, and its row stride. */
+	int turned_width, turned_height;
+	size_t stride;
+	struct convert_orient orient; /* when it turns */
 	int stage_count;
 	struct uhd_vk_buffer rgb[3]; /* first stage's R'G'B' when two stages */
 	struct uhd_stage stages[2];
@@ -152,9 +187,11 @@ static void set_identity(struct uhd_vscale_push *p)
 static int check_size(struct uhd_converter *conv)
 {
 	const struct uhd_device_limits *limits = uhd_context_limits(conv->ctx);
-	if (conv->width <= 0 || conv->height <= 0) {
-		uhd_error("output size %dx%d is empty; give --size WxH with both above 0",
-		          conv->width, conv->height);
+	/* The turned size is the one asked for; the limits are the same for both sides. */
+	int width = conv->turned_width, height = conv->turned_height;
+	if (width <= 0 || height <= 0) {
+		uhd_error("output size %dx%d is empty; give --size WxH with both above 0", width,
+		          height);
 		return -EINVAL;
 	}
 	uint32_t storage_buffers = conv->ctx->vk_limits.maxPerStageDescriptorStorageBuffers;
@@ -165,11 +202,11 @@ static int check_size(struct uhd_converter *conv)
 		        limits->name, storage_buffers);
 		return -ENODEV;
 	}
-	if ((uint32_t)conv->width > limits->max_image_dimension_2d ||
-	    (uint32_t)conv->height > limits->max_image_dimension_2d) {
+	if ((uint32_t)width > limits->max_image_dimension_2d ||
+	    (uint32_t)height > limits->max_image_dimension_2d) {
 		uhd_error("output size %dx%d is over the device's image limit of %u pixels a "
 		          "side (%s); choose a smaller --size",
-		          conv->width, conv->height, limits->max_image_dimension_2d, limits->name);
+		          width, height, limits->max_image_dimension_2d, limits->name);
 		return -ERANGE;
 	}
 	return 0;
@@ -225,23 +262,58 @@ static int create_sources(struct uhd_converter *conv, struct uhd_stage *first)
 	return 0;
 }
 
-static int create_output(struct uhd_converter *conv, struct uhd_stage *last)
+/* Bytes per packed row of width pixels: whole 12-byte groups (2 pixels of
+ * 16-bit RGB, 4 of 8-bit), as the passes store whole words, aligned so that a
+ * band of rows can start at any row. */
+static size_t packed_stride(const struct uhd_converter *conv, int width)
 {
 	int pixels_per_group = conv->out_bits == 16 ? 2 : 4;
-	size_t row_bytes = (size_t)(conv->width + pixels_per_group - 1) / pixels_per_group * 12;
+	size_t row_bytes = (size_t)(width + pixels_per_group - 1) / pixels_per_group * 12;
 	size_t alignment = conv->ctx->vk_limits.minStorageBufferOffsetAlignment;
-	last->out_stride = align_up(row_bytes, alignment > 4 ? alignment : 4);
-	last->out_bits = conv->out_bits;
-	for (int s = 0; s < conv->slot_count; s++) {
-		int ret = create_buffer(conv, (VkDeviceSize)last->out_stride * conv->height,
-		                        UHD_VK_BUFFER_READBACK, "output image",
-		                        &conv->slots[s].output);
-		if (ret < 0) {
-			return ret;
-		}
-		last->slots[s].output = &conv->slots[s].output;
+	return align_up(row_bytes, alignment > 4 ? alignment : 4);
+}
+
+/* The last stage's picture before the turn: one buffer for all slots, like the
+ * intermediates (each frame's first barrier orders it after the previous
+ * frame's reads). Whole 16-byte texels, so that the view reaches its last row;
+ * it may pass the storage-buffer range: the stage writes it in bands. */
+static int create_unturned(struct uhd_converter *conv, struct uhd_stage *last)
+{
+	struct convert_orient *orient = &conv->orient;
+	VkDeviceSize bytes = align_up(last->out_stride * (size_t)conv->height, 16);
+	int ret = uhd_vk_buffer_create(conv->ctx, bytes, UHD_VK_BUFFER_DEVICE, "unturned image",
+	                               &orient->unturned);
+	ret = ret ? ret
+	          : uhd_vk_view_create(conv->ctx, &orient->unturned, VK_FORMAT_R32G32B32A32_UINT,
+	                               16, &orient->unturned_view);
+	if (ret == -ERANGE) {
+		uhd_error("the image before its turn for display needs %.1f MB, over the %.1f MB "
+		          "that the device's texel buffers reach (%s); choose a smaller --size",
+		          bytes / 1e6, conv->ctx->vk_limits.maxTexelBufferElements * 16.0 / 1e6,
+		          conv->ctx->limits.name);
 	}
-	return 0;
+	for (int s = 0; ret == 0 && s < conv->slot_count; s++) {
+		last->slots[s].output = &orient->unturned;
+	}
+	return ret;
+}
+
+/* Each slot's image, as given out: the last stage's packed rows, or with a
+ * turn, orient.comp's (the stage then packs into the unturned buffer). */
+static int create_output(struct uhd_converter *conv, struct uhd_stage *last)
+{
+	last->out_stride = packed_stride(conv, conv->width);
+	last->out_bits = conv->out_bits;
+	conv->stride = conv->turns ? packed_stride(conv, conv->turned_width) : last->out_stride;
+	int ret = conv->turns ? create_unturned(conv, last) : 0;
+	for (int s = 0; ret == 0 && s < conv->slot_count; s++) {
+		ret = create_buffer(conv, (VkDeviceSize)conv->stride * conv->turned_height,
+		                    UHD_VK_BUFFER_READBACK, "output image", &conv->slots[s].output);
+		if (!conv->turns) {
+			last->slots[s].output = &conv->slots[s].output;
+		}
+	}
+	return ret;
 }
 
 /* Stage 1: Y'CbCr -> R'G'B' on the grid (mid_w, mid_h), with chroma siting. */
@@ -328,6 +400,76 @@ static int create_pipelines(struct uhd_converter *conv)
 	return ret;
 }
 
+/* The unturned pixel of each turned one, built the way the turn is defined:
+ * from the unturned picture, mirror it, then turn it a quarter clockwise
+ * rotation / 90 times, each step rewriting the map for the picture it makes. */
+static void plan_turn(const struct uhd_converter *conv, struct orient_push *p)
+{
+	int w = conv->width, h = conv->height; /* of the picture so far */
+	p->origin_x = p->origin_y = 0;
+	p->x_per_column = p->y_per_row = 1;
+	p->y_per_column = p->x_per_row = 0;
+	if (conv->orientation.hflip) {
+		/* Its (X, Y) is the previous picture's (w - 1 - X, Y). */
+		p->origin_x += (w - 1) * p->x_per_column;
+		p->origin_y += (w - 1) * p->y_per_column;
+		p->x_per_column = -p->x_per_column;
+		p->y_per_column = -p->y_per_column;
+	}
+	for (int turn = 0; turn < conv->orientation.rotation / 90; turn++) {
+		/* h x w now; its (X, Y) is the previous picture's (Y, h - 1 - X). */
+		p->origin_x += (h - 1) * p->x_per_row;
+		p->origin_y += (h - 1) * p->y_per_row;
+		int32_t x_per_column = p->x_per_column, y_per_column = p->y_per_column;
+		p->x_per_column = -p->x_per_row;
+		p->y_per_column = -p->y_per_row;
+		p->x_per_row = x_per_column;
+		p->y_per_row = y_per_column;
+		int swap = w;
+		w = h;
+		h = swap;
+	}
+}
+
+static const VkDescriptorType orient_bindings[2] = {
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+};
+
+/* orient.comp's pipeline, its bands of output rows (each within the
+ * storage-buffer range) and its map. */
+static int create_orient(struct uhd_converter *conv, const struct uhd_stage *last)
+{
+	struct convert_orient *orient = &conv->orient;
+	uint32_t bits = (uint32_t)conv->out_bits;
+	struct uhd_vk_spec spec = {1, &bits};
+	int ret = uhd_vk_compute_create_typed(conv->ctx, orient_comp, sizeof(orient_comp),
+	                                      orient_bindings, 2, sizeof(struct orient_push), &spec,
+	                                      &orient->pass);
+	if (ret < 0) {
+		return ret;
+	}
+	uint64_t range = conv->ctx->limits.max_storage_buffer_range;
+	uint64_t rows = range / conv->stride;
+	int height = conv->turned_height;
+	orient->band_rows = rows < (uint64_t)height ? (int)rows : height;
+	if (orient->band_rows <= 0 ||
+	    (height + orient->band_rows - 1) / orient->band_rows > UHD_STAGE_MAX_BANDS) {
+		uhd_error("the turned output image needs %.1f MB, over %d bands of the device's "
+		          "storage-buffer range of %.1f MB (%s); choose a smaller --size",
+		          (double)conv->stride * height / 1e6, UHD_STAGE_MAX_BANDS, range / 1e6,
+		          conv->ctx->limits.name);
+		return -ERANGE;
+	}
+	orient->band_count = (height + orient->band_rows - 1) / orient->band_rows;
+	plan_turn(conv, &orient->push);
+	orient->push.width = (uint32_t)conv->turned_width;
+	orient->push.stride_words = (uint32_t)(conv->stride / 4);
+	orient->push.unturned_stride = (uint32_t)last->out_stride;
+	orient->push.last_word = (uint32_t)(orient->unturned.size / 4 - 1);
+	return 0;
+}
+
 static int plan_stages(struct uhd_converter *conv, enum uhd_scaler scaler)
 {
 	int mid_w = conv->width < conv->info.width ? conv->width : conv->info.width;
@@ -351,6 +493,38 @@ static int plan_stages(struct uhd_converter *conv, enum uhd_scaler scaler)
 	for (int s = 0; ret == 0 && s < conv->stage_count; s++) {
 		ret = uhd_stage_create(conv->ctx, scaler, &conv->stages[s]);
 	}
+	return ret || !conv->turns ? ret : create_orient(conv, last);
+}
+
+/* A set per band of the slot's turned rows, each reading the whole unturned picture. */
+static int write_orient_sets(struct uhd_converter *conv, struct convert_slot *slot)
+{
+	int ret = 0;
+	const struct convert_orient *orient = &conv->orient;
+	VkDescriptorSetLayout layouts[UHD_STAGE_MAX_BANDS];
+	for (int b = 0; b < orient->band_count; b++) {
+		layouts[b] = orient->pass.set_layout;
+	}
+	VkDescriptorSetAllocateInfo alloc = {
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+	        .descriptorPool = conv->pool,
+	        .descriptorSetCount = (uint32_t)orient->band_count,
+	        .pSetLayouts = layouts,
+	};
+	VK_CHECK(vkAllocateDescriptorSets(conv->ctx->device, &alloc, slot->orient_sets));
+	VkDeviceSize band_bytes = (VkDeviceSize)orient->band_rows * conv->stride;
+	for (int b = 0; b < orient->band_count; b++) {
+		VkDeviceSize offset = (VkDeviceSize)b * band_bytes;
+		VkDeviceSize left = slot->output.size - offset;
+		struct uhd_vk_binding bindings[2] = {
+		        {.view = orient->unturned_view},
+		        {.buffer = {slot->output.buffer, offset,
+		                    left < band_bytes ? left : band_bytes}},
+		};
+		uhd_vk_write_bindings(conv->ctx, &orient->pass, slot->orient_sets[b], bindings);
+	}
+	return 0;
+fail:
 	return ret;
 }
 
@@ -360,6 +534,9 @@ static int create_descriptor_sets(struct uhd_converter *conv)
 	uint32_t set_count = 0;
 	for (int s = 0; s < conv->stage_count; s++) {
 		set_count += (uint32_t)uhd_stage_descriptor_count(&conv->stages[s]);
+	}
+	if (conv->turns) {
+		set_count += (uint32_t)(conv->slot_count * conv->orient.band_count);
 	}
 	VkDescriptorPoolSize sizes[3] = {
 	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, set_count * 8},
@@ -376,6 +553,9 @@ static int create_descriptor_sets(struct uhd_converter *conv)
 	uhd_vk_count_object(1);
 	for (int s = 0; ret == 0 && s < conv->stage_count; s++) {
 		ret = uhd_stage_write_sets(conv->ctx, conv->pool, &conv->stages[s]);
+	}
+	for (int s = 0; ret == 0 && conv->turns && s < conv->slot_count; s++) {
+		ret = write_orient_sets(conv, &conv->slots[s]);
 	}
 	return ret;
 fail:
@@ -409,6 +589,28 @@ fail:
 	return ret;
 }
 
+/* orient.comp over each band of the slot's turned rows: 8 x 8 invocations
+ * a workgroup, one 12-byte group of a row each. */
+static void record_orient(const struct uhd_converter *conv, const struct convert_slot *slot,
+                          VkCommandBuffer cmd)
+{
+	const struct convert_orient *orient = &conv->orient;
+	uint32_t pixels = conv->out_bits == 16 ? 2 : 4;
+	uint32_t row_groups = ((uint32_t)conv->turned_width + pixels - 1) / pixels;
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, orient->pass.pipeline);
+	for (int b = 0; b < orient->band_count; b++) {
+		struct orient_push push = orient->push;
+		int first = b * orient->band_rows, rows = conv->turned_height - first;
+		push.band_first_row = (uint32_t)first;
+		push.band_rows = (uint32_t)(rows < orient->band_rows ? rows : orient->band_rows);
+		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, orient->pass.layout, 0,
+		                        1, &slot->orient_sets[b], 0, NULL);
+		vkCmdPushConstants(cmd, orient->pass.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+		                   sizeof(push), &push);
+		vkCmdDispatch(cmd, (row_groups + 7) / 8, (push.band_rows + 7) / 8, 1);
+	}
+}
+
 /* Recorded once per slot; each frame resubmits its slot's. */
 static int record_slot(struct uhd_converter *conv, int s)
 {
@@ -437,6 +639,11 @@ static int record_slot(struct uhd_converter *conv, int s)
 		}
 		uhd_stage_record(&conv->stages[i], s, cmd);
 	}
+	if (conv->turns) {
+		uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
+		               VK_ACCESS_SHADER_READ_BIT);
+		record_orient(conv, slot, cmd);
+	}
 	uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
 	               VK_ACCESS_HOST_READ_BIT);
 	if (conv->timestamps) {
@@ -461,6 +668,31 @@ static int record_commands(struct uhd_converter *conv)
 	return ret;
 }
 
+/* The size given out (turned for display) and the size the scaler makes. */
+static int plan_size(struct uhd_converter *conv, const struct uhd_convert_params *params)
+{
+	const struct uhd_stream_info *info = &conv->info;
+	struct uhd_orientation orientation = params->orientation;
+	int rotation = orientation.rotation;
+	if (rotation != 0 && rotation != 90 && rotation != 180 && rotation != 270) {
+		uhd_error("display rotation %d is not supported; the converter turns by 0, 90, 180 "
+		          "or 270 degrees clockwise: give one of those",
+		          rotation);
+		return -EINVAL;
+	}
+	bool quarter = rotation == 90 || rotation == 270;
+	conv->orientation = orientation;
+	conv->turns = rotation != 0 || orientation.hflip;
+	/* 0 means the source's own size, turned. */
+	int source_width = quarter ? info->height : info->width;
+	int source_height = quarter ? info->width : info->height;
+	conv->turned_width = params->width ? params->width : source_width;
+	conv->turned_height = params->height ? params->height : source_height;
+	conv->width = quarter ? conv->turned_height : conv->turned_width;
+	conv->height = quarter ? conv->turned_width : conv->turned_height;
+	return check_size(conv);
+}
+
 int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_info *info,
                          const struct uhd_convert_params *params, struct uhd_converter **out)
 {
@@ -480,11 +712,9 @@ int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_in
 		free(conv);
 		return -EINVAL;
 	}
-	conv->width = params->width ? params->width : info->width;
-	conv->height = params->height ? params->height : info->height;
 	conv->sample_bytes = info->bit_depth > 8 ? 2 : 1;
 	conv->out_bits = info->bit_depth > 8 ? 16 : 8;
-	int ret = check_size(conv);
+	int ret = plan_size(conv, params);
 	if (ret == 0 && info->colour.matrix == UHD_MATRIX_BT2020_CL) {
 		uhd_error("BT.2020 constant-luminance Y'CbCr is not supported; re-encode as "
 		          "BT.2020 non-constant luminance (bt2020nc)");
@@ -537,6 +767,9 @@ void uhd_converter_destroy(struct uhd_converter **converter)
 	uhd_vk_compute_destroy(ctx, &conv->hpass_float);
 	uhd_vk_compute_destroy(ctx, &conv->vpass_packed);
 	uhd_vk_compute_destroy(ctx, &conv->vpass_float);
+	uhd_vk_compute_destroy(ctx, &conv->orient.pass);
+	uhd_vk_view_destroy(ctx, &conv->orient.unturned_view);
+	uhd_vk_buffer_destroy(ctx, &conv->orient.unturned);
 	for (int s = 0; s < 2; s++) {
 		uhd_stage_destroy(ctx, &conv->stages[s]);
 	}
@@ -698,11 +931,11 @@ int uhd_converter_receive(struct uhd_converter *conv, struct uhd_image *image,
 		timing->zero_copy = zero_copy;
 	}
 	*image = (struct uhd_image){
-	        .width = conv->width,
-	        .height = conv->height,
+	        .width = conv->turned_width,
+	        .height = conv->turned_height,
 	        .bits = conv->out_bits,
 	        .channels = 3,
-	        .stride = conv->stages[conv->stage_count - 1].out_stride,
+	        .stride = conv->stride,
 	        .data = slot->output.mapped,
 	        .colour = conv->info.colour,
 	};
