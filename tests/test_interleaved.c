@@ -153,9 +153,16 @@ static void check_scaler(struct uhd_context *context, const char *clip, int widt
 	      info->bit_depth);
 	CHECK(format == AV_PIX_FMT_NONE || make_pair(context, info, format, &params, &pair) == 0,
 	      "%s: converters", what);
+	/* Every frame asked for that the clip has is compared: a decode that
+	 * fails must not end the loop as if the clip had ended. */
+	CHECK(uhd_source_count_frames(source) == 0 && info->frame_count_exact, "count %s", clip);
+	int64_t wanted = info->frame_count < frames ? info->frame_count : frames;
+	int compared = 0;
 	for (int f = 0; pair.interleaved && f < frames; f++) {
 		const struct uhd_frame *frame;
-		if (uhd_source_next_frame(source, &frame) != 0) {
+		int ret = uhd_source_next_frame(source, &frame);
+		CHECK(ret >= 0, "%s: decoding frame %d failed (%d)", what, f, ret);
+		if (ret != 0) {
 			break;
 		}
 		struct uhd_frame copy = {
@@ -167,9 +174,12 @@ static void check_scaler(struct uhd_context *context, const char *clip, int widt
 		if (copy.av) {
 			compare(&a, &b, what, f);
 			printf("%s frame %d: compared\n", what, f);
+			compared++;
 		}
 		av_frame_free(&copy.av);
 	}
+	CHECK(compared == wanted && compared > 0, "%s: compared %d frame(s), wanted %lld", what,
+	      compared, (long long)wanted);
 	uhd_converter_destroy(&pair.planar);
 	uhd_converter_destroy(&pair.interleaved);
 	uhd_source_destroy(&source);
