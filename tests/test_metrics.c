@@ -230,8 +230,9 @@ static void test_itp_pairs(struct uhd_context *ctx)
 		struct uhd_metrics m;
 		int ret = cmp ? uhd_comparer_run(cmp, &ref.image, &test.image, &m) : -1;
 		double expected = delta_itp(p->a, p->b, p->t, p->bt709);
-		/* float32 on the GPU: 0.05% of the value, or 0.002 for tiny differences */
-		double tol = 0.0005 * expected + 0.002;
+		/* float32 on the GPU against the double model: measured at most 8e-5
+		 * (HLG mid grey 3.26109 vs 3.26101, PQ near black 6e-5 on 0.96) */
+		double tol = 1e-4 * expected + 1e-4;
 		CHECK(ret == 0, "%s: comparison failed (%d)", p->what, ret);
 		CHECK(fabs(m.ditp_mean - expected) <= tol && fabs(m.ditp_max - expected) <= tol,
 		      "%s: deltaE ITP mean %.6f max %.6f, expected %.6f (tolerance %.4f)", p->what,
@@ -288,10 +289,10 @@ static void test_itp_statistics(struct uhd_context *ctx, enum transfer t, bool b
 	const char *name = t == PQ ? "PQ" : t == HLG ? "HLG" : "SDR";
 	printf("%s statistics: mean %.5f/%.5f p99 %.5f/%.5f max %.5f/%.5f (GPU/model)\n", name,
 	       m.ditp_mean, sum / n, m.ditp_p99, p99, m.ditp_max, max);
-	CHECK(fabs(m.ditp_mean - sum / n) <= 0.0005 * sum / n + 0.001, "%s mean %.6f vs %.6f", name,
+	CHECK(fabs(m.ditp_mean - sum / n) <= 1e-4 * sum / n + 1e-4, "%s mean %.6f vs %.6f", name,
 	      m.ditp_mean, sum / n);
-	CHECK(fabs(m.ditp_max - max) <= 0.0005 * max + 0.002, "%s max %.6f vs %.6f", name,
-	      m.ditp_max, max);
+	CHECK(fabs(m.ditp_max - max) <= 1e-4 * max + 1e-4, "%s max %.6f vs %.6f", name, m.ditp_max,
+	      max);
 	/* nearest rank of half-float values: within two half-float steps */
 	CHECK(fabs(m.ditp_p99 - p99) <= p99 / 1024 + 0.002, "%s p99 %.6f vs %.6f", name, m.ditp_p99,
 	      p99);
