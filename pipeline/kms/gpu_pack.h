@@ -1,0 +1,41 @@
+/*
+ * Packing converted pictures into scanout formats on the GPU (shaders/pack.comp):
+ * byte for byte what uhd_pack_image (pack.h) makes on the CPU, dithering, bit
+ * replication and half floats included. The packed rows land in a buffer of
+ * their own with the scanout pitch, read back into the caller's memory for now
+ * (a DMA-BUF the display scans out is to take that buffer's place).
+ *
+ * A packer is made for one geometry and format and holds everything it needs;
+ * packing allocates nothing. Not thread-safe: one caller at a time.
+ */
+#ifndef UHD_INTERNAL_KMS_GPU_PACK_H
+#define UHD_INTERNAL_KMS_GPU_PACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pack.h"
+#include "uhdpipe/context.h"
+#include "uhdpipe/convert.h"
+
+struct uhd_gpu_packer;
+
+/* A packer for pictures of width x height with `bits` (16 or 8) per sample,
+ * `significant_bits` of them significant (0 = all; as struct uhd_image), into
+ * format rows of pitch bytes (a multiple of 4, at least width * bytes per
+ * pixel). context must outlive the packer. Errors: -EINVAL bad size, depth or
+ * pitch, -ERANGE a picture or destination larger than the device reaches,
+ * -ENOMEM, and Vulkan failures (logged). */
+int uhd_gpu_packer_create(struct uhd_context *context, int width, int height, int bits,
+                          int significant_bits, const struct uhd_scanout_format *format,
+                          size_t pitch, struct uhd_gpu_packer **out);
+
+/* Packs `in` (the geometry and depth the packer was made for, else -EINVAL)
+ * into dst, height rows of the packer's pitch; blocks until the GPU is done.
+ * Only the pixels' bytes of each row are written, never its padding. */
+int uhd_gpu_pack(struct uhd_gpu_packer *packer, const struct uhd_image *in, uint8_t *dst);
+
+/* Waits for the GPU, frees everything and clears *packer; accepts NULL and *packer NULL. */
+void uhd_gpu_packer_destroy(struct uhd_gpu_packer **packer);
+
+#endif
