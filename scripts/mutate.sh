@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# mutate.sh: shows that the suite catches small deliberate bugs. Each mutation
+# is one sed edit of one file; the script applies it in a scratch copy of the
+# tree, builds there, runs the tests named for it, and expects at least one
+# to fail. Not part of CI (minutes per mutation); run it after changing a test
+# or a tolerance. The list and its last results are in README, "Tests".
+#
+# usage: scripts/mutate.sh [NAME ...]   (default: every mutation)
+# Needs a configured tree (./scripts/setup.sh has been run once).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
+
+# NAME | FILE | sed expression | tests that must fail (meson test names)
+mutations=(
+    "round8-down|shaders/vscale_periodic.comp|s/rgb\[p\] \* peak + 0.5/rgb[p] * peak + (OUT_BITS == 8u ? 0.0 : 0.5)/|model_sdr_1080p_h264_960x540"
+    "lanczos-window|pipeline/convert/filter.c|s|sinc(x / 3.0)|sinc(x / 3.3)|model_odd_422p10_1000x563"
+    "pq-m2-itp|shaders/itp.glsl|s|2523.0 / 4096.0|2524.0 / 4096.0|test_metrics"
+    "vp9-show-frame-bit|pipeline/source/frame_count.c|s|int bit = 4;|int bit = 3;|real_world_clips"
+    "edit-list-discard|pipeline/source/frame_count.c|s|if (packet->flags \& AV_PKT_FLAG_DISCARD)|if (0)|real_world_clips"
+    "hdr-default-red|pipeline/colour/hdr_metadata.c|s|{{0.708, 0.292}|{{0.700, 0.292}|real_world_clips test_kms_hdr"
+    "rotate-drops-mirror|pipeline/source/orientation.c|s|return rotate ? info->display : none;|return rotate ? (struct uhd_orientation){info->display.rotation, false} : none;|real_world_clips"
+)
+
+scratch="$(mktemp -d /tmp/uhd-mutate.XXXXXX)"
+trap 'rm -rf "$scratch"' EXIT
+git -C "$root" worktree add --detach -q "$scratch/tree" HEAD
+trap 'git -C "$root" worktree remove --force "$scratch/tree"; rm -rf "$scratch"' EXIT
+ln -s "$root/samples"/*.mkv "$root/samples"/*.mp4 "$scratch/tree/samples/" 2>/dev/null || true
+meson setup "$scratch/build" "$scratch/tree" -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
+
+caught=0 missed=0
+for m in "${mutations[@]}"; do
+    IFS='|' read -r name file expr tests <<<"$m"
+    if [[ $# -gt 0 && " $* " != *" $name "* ]]; then
+        continue
+    fi
+    git -C "$scratch/tree" checkout -q -- .
+    sed -i "$expr" "$scratch/tree/$file"
+    if git -C "$scratch/tree" diff --quiet; then
+        echo "mutate: $name: the edit matched nothing in $file; fix the list" >&2
+        exit 2
+    fi
+    ninja -C "$scratch/build" >/dev/null
+    # shellcheck disable=SC2086 # test names are words
+    if meson test -C "$scratch/build" $tests >/dev/null 2>&1; then
+        echo "MISSED  $name ($file): $tests all passed"
+        missed=$((missed + 1))
+    else
+        echo "caught  $name ($file): $tests"
+        caught=$((caught + 1))
+    fi
+done
+git -C "$scratch/tree" checkout -q -- .
+echo "$caught caught, $missed missed"
+[[ $missed -eq 0 ]]
