@@ -11,27 +11,45 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 
-# NAME | FILE | sed expression | tests that must fail (meson test names)
+# NAME@FILE@sed expression@tests that must fail (meson test names)
 mutations=(
-    "round8-down|shaders/vscale_periodic.comp|s/rgb\[p\] \* peak + 0.5/rgb[p] * peak + (OUT_BITS == 8u ? 0.0 : 0.5)/|model_sdr_1080p_h264_960x540"
-    "lanczos-window|pipeline/convert/filter.c|s|sinc(x / 3.0)|sinc(x / 3.3)|model_odd_422p10_1000x563"
-    "pq-m2-itp|shaders/itp.glsl|s|2523.0 / 4096.0|2524.0 / 4096.0|test_metrics"
-    "vp9-show-frame-bit|pipeline/source/frame_count.c|s|int bit = 4;|int bit = 3;|real_world_clips"
-    "edit-list-discard|pipeline/source/frame_count.c|s|if (packet->flags \& AV_PKT_FLAG_DISCARD)|if (0)|real_world_clips"
-    "hdr-default-red|pipeline/colour/hdr_metadata.c|s|{{0.708, 0.292}|{{0.700, 0.292}|real_world_clips test_kms_hdr"
-    "rotate-drops-mirror|pipeline/source/orientation.c|s|return rotate ? info->display : none;|return rotate ? (struct uhd_orientation){info->display.rotation, false} : none;|real_world_clips"
+    "round8-down@shaders/vscale_periodic.comp@s/rgb\[p\] \* peak + 0.5/rgb[p] * peak + (OUT_BITS == 8u ? 0.0 : 0.5)/@model_sdr_1080p_h264_960x540"
+    "lanczos-window@pipeline/convert/filter.c@s|sinc(x / 3.0)|sinc(x / 3.3)|@model_odd_422p10_1000x563"
+    "pq-m2-itp@shaders/itp.glsl@s|2523.0 / 4096.0|2524.0 / 4096.0|@metrics"
+    "vp9-show-frame-bit@pipeline/source/frame_count.c@s|int bit = 4;|int bit = 3;|@real_world_clips"
+    "edit-list-discard@pipeline/source/frame_count.c@s|if (packet->flags \& AV_PKT_FLAG_DISCARD)|if (0)|@real_world_clips"
+    "hdr-default-red@pipeline/colour/hdr_metadata.c@s|{{0.708, 0.292}|{{0.700, 0.292}|@real_world_clips test_kms_hdr"
+    "rotate-drops-mirror@pipeline/source/orientation.c@s|return rotate ? info->display : none;|return rotate ? (struct uhd_orientation){info->display.rotation, false} : none;|@real_world_clips"
 )
 
 scratch="$(mktemp -d /tmp/uhd-mutate.XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT
 git -C "$root" worktree add --detach -q "$scratch/tree" HEAD
-trap 'git -C "$root" worktree remove --force "$scratch/tree"; rm -rf "$scratch"' EXIT
+trap '[[ -n "${UHD_MUTATE_KEEP:-}" ]] || { git -C "$root" worktree remove --force "$scratch/tree"; rm -rf "$scratch"; }' EXIT
 ln -s "$root/samples"/*.mkv "$root/samples"/*.mp4 "$scratch/tree/samples/" 2>/dev/null || true
 meson setup "$scratch/build" "$scratch/tree" -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
 
+ninja -C "$scratch/build" >/dev/null
+# The unchanged tree must pass every test named below, or a "caught" means nothing.
+all_tests=$(for m in "${mutations[@]}"; do echo "${m##*@}"; done | tr ' ' '\n' | sort -u)
+# meson test runs nothing, and passes, for a name it does not know.
+known=$(meson test -C "$scratch/build" --list 2>/dev/null | sed 's|.* / ||')
+for t in $all_tests; do
+    if ! grep -qx "$t" <<<"$known"; then
+        echo "mutate: no test is named $t; fix the list" >&2
+        exit 2
+    fi
+done
+# shellcheck disable=SC2086 # test names are words
+if ! meson test -C "$scratch/build" $all_tests >/dev/null 2>&1; then
+    echo "mutate: the unchanged tree fails $all_tests; see $scratch/build/meson-logs" >&2
+    trap - EXIT
+    exit 2
+fi
+
 caught=0 missed=0
 for m in "${mutations[@]}"; do
-    IFS='|' read -r name file expr tests <<<"$m"
+    IFS='@' read -r name file expr tests <<<"$m"
     if [[ $# -gt 0 && " $* " != *" $name "* ]]; then
         continue
     fi
