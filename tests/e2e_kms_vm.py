@@ -18,6 +18,7 @@ import fractions
 import json
 import os
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -80,12 +81,23 @@ def expected_pq_blob():
     return (struct.pack("<I", 0) + body).ljust(32, b"\0").hex()
 
 
+def make_png_input():
+    """A 16-bit PNG (a pattern written on the host) for the PNG-input case."""
+    folder = os.path.join(work, "png-input")
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run([uhdpipe, "pattern", "bt2111-bars", "--size", "1920x1080", "-o",
+                    "png:" + folder, "-q"], check=True)
+    return os.path.join(folder, sorted(os.listdir(folder))[0])
+
+
 HLG_BLOB = (struct.pack("<IBB", 0, 3, 0)).ljust(32, b"\0").hex()
 
 # Guest scenarios: each writes NAME.rc, NAME.out, NAME.err (and reports) in the job folder.
 GUEST_PRELUDE = r"""
 U=%(uhdpipe)s
 S=%(samples)s
+# Mesa 25 lavapipe (bookworm-backports, unpacked under WORK): DMA-BUF import.
+M25="env %(mesa25)s"
 status=/sys/class/drm/card0-Virtual-1/status
 run() {
     name=$1; shift; t0=$(cut -d' ' -f1 /proc/uptime)
@@ -109,6 +121,7 @@ time.sleep(600)' "$1" "$2" &
 
 GUEST_SCENARIOS = r"""
 run probe_before $U probe --json
+run probe_mesa25 $M25 $U probe --json
 holder drop holder1.ready
 # Modesets: 4K and 8K in 8-, 10- and 16-bit formats.
 run mode_4k_8888 $U pattern smpte-bars --transfer sdr --size 3840x2160 -o kms --format xrgb8888 --frames 2 --report mode_4k_8888.json
@@ -118,6 +131,17 @@ run mode_8k_8888 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb888
 run mode_8k_10 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb2101010 --frames 2 --capture $TMPDIR/cap-8k-10 --report mode_8k_10.json
 # The 8K HDR10 sample in 16 bits, captured; the 4K HLG sample in 10 bits, captured.
 run hdr10_8k $U play $S/hdr10_8k_hevc.mkv -o kms --frames 1 --capture $TMPDIR/cap-hdr10 --report hdr10_8k.json
+# Zero-copy (Mesa 25): frames packed by the GPU straight into the dumb
+# buffers, exported as DMA-BUFs and imported into Vulkan; captured.
+run zc_8k_16 $M25 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb16161616 --frames 2 --capture $TMPDIR/cap-zc-8k16 --report zc_8k_16.json
+run zc_4k_10 $M25 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb2101010 --frames 2 --capture $TMPDIR/cap-zc-4k10 --report zc_4k_10.json
+run zc_png $M25 $U play %(png)s -o kms --capture $TMPDIR/cap-zc-png --report zc_png.json
+# Faults on the zero-copy path: the import refused, a fence that does not
+# signal in time. The run goes on, every capture still equals the picture.
+run zc_refused $M25 env UHD_FAULT_DMABUF_IMPORT=2 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb2101010 --scanout zero-copy --frames 2 --capture $TMPDIR/cap-zc-refused --report zc_refused.json
+run zc_fence $M25 env UHD_FAULT_GPU_FENCE=2 $U play $S/topleft_420p10.mkv -o kms --format xrgb16161616 --frames 4 --capture $TMPDIR/cap-zc-fence --report zc_fence.json
+# GPU packing and a copy, on Debian 12's Mesa (asked for: no DMA-BUF import).
+run gpu_4k_16 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb16161616 --scanout gpu --frames 2 --capture $TMPDIR/cap-gpu-4k16 --report gpu_4k_16.json
 run hlg_4k $U play $S/hlg_4k_hevc.mkv -o kms --format xrgb2101010 --frames 1 --capture caphlg --report hlg_4k.json
 # CRC capture (debugfs), as on devices without writeback: one picture shown 8
 # times, then 4 different frames.
@@ -192,6 +216,14 @@ def check_probe():
           "probe: Virtual-1 has HDR_OUTPUT_METADATA, Colorspace and max bpc (patched vkms)")
     formats = {f["fourcc"] for p in d["planes"] if p["type"] == "primary" for f in p["formats"]}
     check({"XR24", "XR30", "XR48"} <= formats, "probe: primary plane takes XR24, XR30, XR48")
+    check(d.get("scanout_paths") == ["gpu-pack-to-dumb", "cpu-pack-to-dumb"] and
+          "DMA-BUF" in (d.get("no_zero_copy_because") or ""),
+          "probe, Debian 12 Mesa: no zero-copy path, and why (%s, %s)"
+          % (d.get("scanout_paths"), d.get("no_zero_copy_because")))
+    m25 = json.loads(read("probe_mesa25", "out") or "{}").get("drm", {}).get("devices", [{}])[0]
+    check(m25.get("scanout_paths", [None])[0] == "zero-copy-dumb-to-vulkan" and
+          m25.get("no_zero_copy_because") is None,
+          "probe, Mesa 25: zero-copy-dumb-to-vulkan offered (%s)" % m25.get("scanout_paths"))
 
 
 def check_mode(name, width, height, fmt):
@@ -238,6 +270,65 @@ def check_hdr10():
           "(%s)" % hdr.get("kernel_blob"))
     check(d.get("colorspace") == "BT2020_RGB" and d.get("max_bpc") == 16,
           "Colorspace BT2020_RGB and max bpc 16 for 16-bit BT.2020")
+
+
+def path_of(name):
+    d = display(name) or {}
+    return d.get("path"), d.get("path_reason") or ""
+
+
+def check_zero_copy():
+    """Mesa 25's lavapipe imports the dumb buffers: every frame is packed in
+    place, and writeback shows exactly what the headless run renders."""
+    zero_copy = "zero-copy-dumb-to-vulkan"
+    want_8k = pattern_checksum(["bt2111-bars", "--size", "7680x4320"])
+    want_4k = pattern_checksum(["bt2111-bars", "--size", "3840x2160"])
+    cases = [("zc_8k_16", [want_8k] * 2, "the headless 16-bit 8K pattern"),
+             ("zc_4k_10", [want_4k] * 2, "the headless 10-bit 4K pattern"),
+             ("zc_png", host_checksums(["play", make_png_input()], 1), "the PNG input")]
+    for name, want, what in cases:
+        d = display(name) or {}
+        check(path_of(name) == (zero_copy, "") and d.get("path_direction") ==
+              "kms-dumb-buffer-exported-to-vulkan" and d.get("modifier") == "linear",
+              "%s: zero-copy path (dumb buffers exported, imported into Vulkan, linear): %s"
+              % (name, path_of(name)))
+        check_capture(name, want, what)
+        if rc(name) != 0:
+            print(read(name, "err"))
+    blob = lambda name: (display(name) or {}).get("hdr", {}).get("kernel_blob")
+    check(blob("zc_8k_16") and blob("zc_8k_16") == blob("mode_8k_10"),
+          "zero-copy 8K PQ pattern: HDR_OUTPUT_METADATA read back as on the copying path")
+    want = host_checksums(["play", os.path.join(samples, "topleft_420p10.mkv")], 4)
+    check_capture("zc_fence", want, "the headless frames, across the fence time-out")
+
+
+def check_scanout_fallbacks():
+    path, why = path_of("mode_4k_16")
+    check(path == "cpu-pack-to-dumb" and "VK_EXT_external_memory_dma_buf" in why,
+          "Debian 12 Mesa: cpu-pack-to-dumb, saying that DMA-BUF import is missing (%s)"
+          % why)
+    path, why = path_of("gpu_4k_16")
+    check(path == "gpu-pack-to-dumb",
+          "--scanout gpu: gpu-pack-to-dumb (%s, %s)" % (path, why))
+    check_capture("gpu_4k_16", [pattern_checksum(["bt2111-bars", "--size", "3840x2160"])] * 2,
+                  "the headless 16-bit 4K pattern (GPU-packed)")
+    path, why = path_of("zc_refused")
+    err = read("zc_refused", "err") or ""
+    check(path == "cpu-pack-to-dumb" and "refused to import" in why and
+          "no zero-copy scanout" in err,
+          "import refused: a warning, the copying path, the reason in the report (%s)" % why)
+    check_capture("zc_refused", [pattern_checksum(["bt2111-bars", "--size", "3840x2160"])] * 2,
+                  "the headless pattern after the refused import")
+    d = display("zc_fence") or {}
+    cap = d.get("capture") or {}
+    path, why = path_of("zc_fence")
+    check(rc("zc_fence") == 0 and d.get("path_fallback_frame") == 1 and
+          path == "cpu-pack-to-dumb" and "did not finish" in (read("zc_fence", "err") or ""),
+          "fence time-out at frame 1: a warning, CPU packing from then on (%s, %s)"
+          % (d.get("path_fallback_frame"), why))
+    check(cap.get("captured") == 4 and cap.get("mismatched_frames") == 0,
+          "fence time-out: all 4 captures equal their frames (nothing torn or stale): %s"
+          % {k: cap.get(k) for k in ("captured", "mismatched_frames")})
 
 
 def check_hlg():
@@ -361,10 +452,14 @@ def main():
     t0 = time.time()
     subprocess.run([os.path.join(vm, "build-kernel.sh"), work], check=True)
     subprocess.run([os.path.join(vm, "build-initramfs.sh"), work], check=True)
-    script = GUEST_PRELUDE % {"uhdpipe": shlex.quote(os.path.abspath(uhdpipe)),
-                              "samples": shlex.quote(os.path.abspath(samples))}
+    mesa25 = subprocess.run([os.path.join(vm, "fetch-mesa25.sh"), work], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    png = make_png_input()
+    values = {"uhdpipe": shlex.quote(os.path.abspath(uhdpipe)),
+              "samples": shlex.quote(os.path.abspath(samples)), "mesa25": mesa25,
+              "png": shlex.quote(png)}
     with open(os.path.join(job, "scenarios.sh"), "w") as f:
-        f.write(script + GUEST_SCENARIOS)
+        f.write(GUEST_PRELUDE % values + GUEST_SCENARIOS % values)
     print("kms-vm: kernel and initramfs ready in %.0f s; booting" % (time.time() - t0),
           flush=True)
     env = dict(os.environ, XDG_RUNTIME_DIR="/tmp")
@@ -379,6 +474,8 @@ def main():
     check_modes()
     check_restore("probe_after_normal", "a normal end")
     check_hdr10()
+    check_zero_copy()
+    check_scanout_fallbacks()
     check_hlg()
     check_crc()
     check_cadence("cadence_24", 24)

@@ -10,9 +10,11 @@
  * A failure names the case and the first pixel that differs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "kms/gpu_pack.h"
@@ -205,8 +207,54 @@ static void check_refused(struct uhd_context *context)
 	CHECK(packer == NULL, "a refused packer was given out");
 }
 
+/* Targets: a DMA-BUF a device cannot import, or too small, is refused with the
+ * code the presenter falls back on; a pass whose fence "does not signal in
+ * time" (UHD_FAULT_GPU_FENCE=2: the second wait) returns -ETIMEDOUT, and after
+ * uhd_gpu_packer_wait_all the packer's output is complete and exact. */
+static void check_targets(struct uhd_context *context, uint32_t *seed)
+{
+	const struct uhd_scanout_format *format = uhd_scanout_format_by_name("xrgb16161616");
+	struct uhd_gpu_packer *packer = NULL;
+	int w = 33, h = 7, target = 0;
+	size_t pitch = (size_t)w * 8;
+	struct uhd_image in;
+	uint8_t *data = make_picture(w, h, 16, false, seed, &in);
+	uint8_t *expected = malloc(pitch * h), *got = malloc(pitch * h);
+	CHECK(data && expected && got, "allocation");
+	CHECK(uhd_gpu_packer_create(context, w, h, 16, 0, format, pitch, &packer) == 0,
+	      "packer for the target checks");
+	if (!packer || !data || !expected || !got) {
+		goto done;
+	}
+	int fd = open("/dev/null", O_RDONLY);
+	CHECK(uhd_gpu_packer_add_dmabuf(packer, fd, pitch * h - 1, &target) == -EINVAL &&
+	              target == -1,
+	      "a DMA-BUF smaller than pitch x height is refused with -EINVAL");
+	int ret = uhd_gpu_packer_add_dmabuf(packer, fd, pitch * h, &target);
+	CHECK(ret == -ENOTSUP || ret < 0, "/dev/null is no DMA-BUF: refused (%d)", ret);
+	close(fd);
+	CHECK(uhd_gpu_pack_to(packer, &in, 0, UINT64_MAX) == 0, "first pass: done in time");
+	CHECK(uhd_gpu_pack_to(packer, &in, 0, UINT64_MAX) == -ETIMEDOUT,
+	      "second pass: the fence time-out is reported");
+	CHECK(uhd_gpu_packer_wait_all(packer) == 0, "waiting for every pass");
+	CHECK(uhd_gpu_pack_to(packer, &in, 1, UINT64_MAX) == -EINVAL,
+	      "a target that does not exist is refused");
+	memset(expected, FILL, pitch * h);
+	memset(got, FILL, pitch * h);
+	uhd_pack_image(&in, format, expected, pitch);
+	CHECK(uhd_gpu_pack(packer, &in, got) == 0 && memcmp(expected, got, pitch * h) == 0,
+	      "after a time-out, packing goes on byte for byte");
+done:
+	uhd_gpu_packer_destroy(&packer);
+	free(data);
+	free(expected);
+	free(got);
+}
+
 int main(void)
 {
+	/* Read once, at the first wait: check_targets runs first. */
+	setenv("UHD_FAULT_GPU_FENCE", "2", 1);
 	struct uhd_context *context = NULL;
 	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
 	cp.validation = true;
@@ -216,6 +264,7 @@ int main(void)
 	}
 	long live = uhd_vulkan_objects_live();
 	uint32_t seed = 0x2545f491;
+	check_targets(context, &seed);
 	int compared = 0;
 	compared += check_size(context, 1, 1, false, &seed);
 	compared += check_size(context, 17, 9, false, &seed);

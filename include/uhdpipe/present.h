@@ -22,6 +22,7 @@ extern "C" {
 #endif
 
 struct uhd_presenter;
+struct uhd_context;
 
 /* Options of the kms backend (ignored by the others). */
 struct uhd_display_params {
@@ -46,6 +47,13 @@ struct uhd_display_params {
 	 * late; true: frames that would be shown after the next frame's refresh
 	 * are dropped, keeping the source clock (default false). */
 	bool drop_late;
+	/* How frames reach the framebuffers: "auto" (zero-copy where the Vulkan
+	 * device imports the display's DMA-BUFs; else packed on the GPU and copied
+	 * where the device is a GPU, on the CPU where it is the CPU), "zero-copy"
+	 * (auto with a warning when it cannot be), "gpu" (GPU packing and a copy),
+	 * "cpu" (default NULL = "auto"). The report's display.path says which ran
+	 * and display.path_reason why a faster one did not. */
+	const char *scanout;
 };
 
 struct uhd_presenter_params {
@@ -58,6 +66,10 @@ struct uhd_presenter_params {
 	/* Bit depth of the source (a clip's, a pattern's): a display format with
 	 * fewer bits gets a warning; 0 = the pictures' own (default 0). */
 	int source_bits;
+	/* The Vulkan context the kms backend packs frames with (it must outlive the
+	 * presenter); NULL: the backend makes its own when --scanout is not cpu
+	 * (default NULL). */
+	struct uhd_context *context;
 	struct uhd_display_params display;
 };
 

@@ -54,6 +54,7 @@ enum {
 	UHD_OPT_HWACCEL,
 	UHD_OPT_IN_FLIGHT,
 	UHD_OPT_ROTATE,
+	UHD_OPT_SCANOUT,
 	UHD_OPT_COMMAND = 300,
 };
 
@@ -118,6 +119,7 @@ int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_i
 	        {"hdr", required_argument, NULL, UHD_OPT_HDR},                                     \
 	        {"hdr-metadata", required_argument, NULL, UHD_OPT_HDR_METADATA},                   \
 	        {"capture", required_argument, NULL, UHD_OPT_CAPTURE},                             \
+	        {"scanout", required_argument, NULL, UHD_OPT_SCANOUT},                             \
 	{                                                                                          \
 		"drop-late", no_argument, NULL, UHD_OPT_DROP_LATE                                  \
 	}
@@ -142,7 +144,13 @@ int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_i
 	"                        there is no writeback connector (or with crc:DIR), the\n"         \
 	"                        controller's CRCs of every vblank, checked for consistency\n"     \
 	"  --drop-late           drop frames that would reach the screen after the next\n"         \
-	"                        frame's refresh (default: show every frame, late if need be)\n"
+	"                        frame's refresh (default: show every frame, late if need be)\n"   \
+	"  --scanout PATH        auto | zero-copy | gpu | cpu: how frames reach the\n"             \
+	"                        framebuffers (default auto: packed by the GPU straight\n"         \
+	"                        into the display's buffers shared as DMA-BUFs where the\n"        \
+	"                        Vulkan driver imports them; else packed by the GPU and\n"         \
+	"                        copied on a GPU, packed on the CPU on a CPU driver); the\n"       \
+	"                        report's display.path says which ran and why\n"
 
 /* Applies a display option: 0 done, -1 not one of them, else the exit code of
  * a usage error (a malformed value). */

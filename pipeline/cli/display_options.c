@@ -39,6 +39,15 @@ static int check_value(const char *command, int opt, const char *arg)
 		                                     "xrgb2101010, xbgr2101010, xrgb16161616, "
 		                                     "xbgr16161616f)",
 		                                     arg);
+	case UHD_OPT_SCANOUT:
+		return strcmp(arg, "auto") == 0 || strcmp(arg, "zero-copy") == 0 ||
+		                       strcmp(arg, "gpu") == 0 || strcmp(arg, "cpu") == 0
+		               ? 0
+		               : uhd_cli_usage_error(
+		                         command,
+		                         "unknown --scanout '%s' (auto, zero-copy, gpu, "
+		                         "cpu)",
+		                         arg);
 	case UHD_OPT_HDR: return uhd_hdr_mode_parse(arg, &mode) < 0 ? UHD_EXIT_USAGE : 0;
 	case UHD_OPT_HDR_METADATA:
 		return uhd_hdr_metadata_parse(arg, &override) < 0 ? UHD_EXIT_USAGE : 0;
@@ -60,6 +69,7 @@ int uhd_cli_display_option(const char *command, int opt, const char *arg,
 	case UHD_OPT_HDR_METADATA: d->hdr_metadata = arg; break;
 	case UHD_OPT_CAPTURE: d->capture_dir = arg; break;
 	case UHD_OPT_DROP_LATE: d->drop_late = true; break;
+	case UHD_OPT_SCANOUT: d->scanout = arg; break;
 	default: return -1;
 	}
 	*given = true;
@@ -71,8 +81,8 @@ int uhd_cli_check_display(const char *command, const char *output, bool given)
 	bool kms = strcmp(output, "kms") == 0 || strncmp(output, "kms:", 4) == 0;
 	if (given && !kms) {
 		return uhd_cli_usage_error(command,
-		                           "--mode, --format, --hdr, --hdr-metadata, --capture and "
-		                           "--drop-late are for -o kms[:CONNECTOR]");
+		                           "--mode, --format, --hdr, --hdr-metadata, --capture, "
+		                           "--drop-late and --scanout are for -o kms[:CONNECTOR]");
 	}
 	return 0;
 }

@@ -128,6 +128,7 @@ static int apply_option(struct pattern_cli *cli, int opt, const char *arg)
 	case UHD_OPT_HDR_METADATA:
 	case UHD_OPT_CAPTURE:
 	case UHD_OPT_DROP_LATE:
+	case UHD_OPT_SCANOUT:
 		return uhd_cli_display_option("pattern", opt, arg, &r->display,
 		                              &cli->display_given);
 	default: return uhd_cli_usage_error("pattern", "unknown option");

@@ -348,7 +348,42 @@ static void print_plane_text(const struct uhd_kms_plane *plane)
 	}
 }
 
-static void print_drm_device_text(const struct uhd_kms_device *device)
+/* The --scanout paths -o kms can take with this DRM device and the default
+ * Vulkan device (NULL: none): why zero-copy is not one of them in why. */
+struct scanout_paths {
+	bool zero_copy, gpu;
+	const char *why;
+};
+
+static struct scanout_paths scanout_paths(const struct uhd_kms_device *device,
+                                          const struct uhd_device_description *vk)
+{
+	int64_t prime = device->caps[UHD_KMS_CAP_PRIME];
+	struct scanout_paths p = {.gpu = vk != NULL};
+	if (!vk) {
+		p.why = "no Vulkan device";
+	} else if (!vk->external_memory_dma_buf) {
+		p.why = "the Vulkan device cannot import DMA-BUFs";
+	} else if (prime < 0 || !(prime & DRM_PRIME_CAP_EXPORT)) {
+		p.why = "the DRM device cannot export its dumb buffers (PRIME)";
+	} else {
+		p.zero_copy = true;
+	}
+	return p;
+}
+
+static void print_scanout_paths_text(const struct uhd_kms_device *device,
+                                     const struct uhd_device_description *vk)
+{
+	struct scanout_paths p = scanout_paths(device, vk);
+	printf("  %-*s%s%scpu-pack-to-dumb%s%s%s\n", VALUE_COLUMN - 2,
+	       "scanout paths:", p.zero_copy ? "zero-copy-dumb-to-vulkan, " : "",
+	       p.gpu ? "gpu-pack-to-dumb, " : "", p.why ? " (no zero-copy: " : "",
+	       p.why ? p.why : "", p.why ? ")" : "");
+}
+
+static void print_drm_device_text(const struct uhd_kms_device *device,
+                                  const struct uhd_device_description *vk)
 {
 	if (device->error < 0) {
 		printf("DRM device %s: %s\n", device->path, uhd_kms_error_text(device->error));
@@ -357,6 +392,7 @@ static void print_drm_device_text(const struct uhd_kms_device *device)
 	printf("DRM device %s: %s %s (%s)\n", device->path, device->driver, device->driver_version,
 	       device->driver_description);
 	print_caps_text(device);
+	print_scanout_paths_text(device, vk);
 	printf("  %-*s%s\n", VALUE_COLUMN - 2, "writeback:",
 	       device->writeback ? "writeback connectors enabled"
 	                         : "no writeback connectors offered");
@@ -373,13 +409,13 @@ static void print_drm_device_text(const struct uhd_kms_device *device)
 	}
 }
 
-static void print_drm_text(const struct uhd_kms_probe *drm)
+static void print_drm_text(const struct uhd_kms_probe *drm, const struct uhd_device_description *vk)
 {
 	if (drm->device_count == 0) {
 		printf("DRM: %s\n", no_drm_text);
 	}
 	for (int i = 0; i < drm->device_count; i++) {
-		print_drm_device_text(&drm->devices[i]);
+		print_drm_device_text(&drm->devices[i], vk);
 	}
 }
 
@@ -550,7 +586,8 @@ static void json_caps(struct uhd_json *json, const struct uhd_kms_device *device
 	uhd_json_object_end(json);
 }
 
-static void json_drm_device(struct uhd_json *json, const struct uhd_kms_device *device)
+static void json_drm_device(struct uhd_json *json, const struct uhd_kms_device *device,
+                            const struct uhd_device_description *vk)
 {
 	uhd_json_object_begin(json, NULL);
 	uhd_json_string(json, "path", device->path);
@@ -563,6 +600,14 @@ static void json_drm_device(struct uhd_json *json, const struct uhd_kms_device *
 	uhd_json_string(json, "driver_version", device->driver_version);
 	uhd_json_string(json, "driver_description", device->driver_description);
 	json_caps(json, device);
+	struct scanout_paths paths = scanout_paths(device, vk);
+	uhd_json_array_begin(json, "scanout_paths");
+	paths.zero_copy ? uhd_json_string(json, NULL, "zero-copy-dumb-to-vulkan") : (void)0;
+	paths.gpu ? uhd_json_string(json, NULL, "gpu-pack-to-dumb") : (void)0;
+	uhd_json_string(json, NULL, "cpu-pack-to-dumb");
+	uhd_json_array_end(json);
+	paths.why ? uhd_json_string(json, "no_zero_copy_because", paths.why)
+	          : uhd_json_null(json, "no_zero_copy_because");
 	uhd_json_bool(json, "writeback_connectors", device->writeback);
 	uhd_json_int(json, "min_width", device->min_width);
 	uhd_json_int(json, "min_height", device->min_height);
@@ -586,12 +631,13 @@ static void json_drm_device(struct uhd_json *json, const struct uhd_kms_device *
 	uhd_json_object_end(json);
 }
 
-static void print_drm_json(struct uhd_json *json, const struct uhd_kms_probe *drm)
+static void print_drm_json(struct uhd_json *json, const struct uhd_kms_probe *drm,
+                           const struct uhd_device_description *vk)
 {
 	uhd_json_object_begin(json, "drm");
 	uhd_json_array_begin(json, "devices");
 	for (int i = 0; i < drm->device_count; i++) {
-		json_drm_device(json, &drm->devices[i]);
+		json_drm_device(json, &drm->devices[i], vk);
 	}
 	uhd_json_array_end(json);
 	if (drm->device_count == 0) {
@@ -601,6 +647,18 @@ static void print_drm_json(struct uhd_json *json, const struct uhd_kms_probe *dr
 }
 
 /* ---- the command ---- */
+
+/* The device -o kms packs with when --device is not given; NULL if none. */
+static const struct uhd_device_description *
+default_device(const struct uhd_device_description *devices, int count)
+{
+	for (int i = 0; i < count; i++) {
+		if (devices[i].default_choice) {
+			return &devices[i];
+		}
+	}
+	return NULL;
+}
 
 static void print_json(const struct uhd_device_description *devices, int count,
                        const struct uhd_kms_probe *drm)
@@ -613,7 +671,7 @@ static void print_json(const struct uhd_device_description *devices, int count,
 		print_json_device(&json, &devices[i]);
 	}
 	uhd_json_array_end(&json);
-	print_drm_json(&json, drm);
+	print_drm_json(&json, drm, default_device(devices, count));
 	uhd_json_object_end(&json);
 }
 
@@ -648,7 +706,7 @@ int uhd_cli_probe(int argc, char **argv)
 		if (count == 0) {
 			printf("no Vulkan device\n");
 		}
-		print_drm_text(&drm);
+		print_drm_text(&drm, default_device(devices, count));
 	}
 	uhd_kms_probe_finish(&drm);
 	free(devices);

@@ -3,7 +3,10 @@
  * memory allocation of the process fail, UHD_FAULT_WRITE=N the Nth output file
  * (frame PNG, report, JUnit, diff image), UHD_FAULT_DECODE=N the Nth packet
  * sent to the decoder, UHD_FAULT_KMS_COMMIT=N the Nth atomic commit of a
- * display (as if the kernel refused it). Tests sweep N across a run to check that every failure
+ * display (as if the kernel refused it), UHD_FAULT_DMABUF_IMPORT=N the Nth import
+ * of a DMA-BUF into Vulkan (as if the driver refused it), UHD_FAULT_GPU_FENCE=N
+ * the Nth wait for a GPU pass that fills a framebuffer (as if its fence did not
+ * signal in time). Tests sweep N across a run to check that every failure
  * ends in a clean error, no leak, and a report marked incomplete.
  */
 #ifndef UHD_INTERNAL_FAULT_H
@@ -16,6 +19,8 @@ enum uhd_fault {
 	UHD_FAULT_WRITE,
 	UHD_FAULT_DECODE,
 	UHD_FAULT_KMS_COMMIT,
+	UHD_FAULT_DMABUF_IMPORT,
+	UHD_FAULT_GPU_FENCE,
 	UHD_FAULT_KINDS,
 };
 

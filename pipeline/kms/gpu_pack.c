@@ -1,10 +1,12 @@
 /*
  * GPU packing into scanout formats (gpu_pack.h): the picture is copied into a
  * host-visible buffer that pack.comp reads through an RGBA32UI texel view, and
- * the pass writes the destination, a buffer of its own laid out with the
- * scanout pitch, in bands of rows that each fit the device's storage-buffer
- * range (lavapipe: 128 MiB, less than an 8K xrgb16161616 frame's 265 MB). The
- * command buffer is recorded once; each picture resubmits it.
+ * the pass writes a destination laid out with the scanout pitch, in bands of
+ * rows that each fit the device's storage-buffer range (lavapipe: 128 MiB, less
+ * than an 8K xrgb16161616 frame's 265 MB). Destinations are targets: target 0
+ * is a buffer of the packer's own, read back by uhd_gpu_pack; the others are
+ * imported DMA-BUFs (framebuffers) that the pass fills in place. Each target's
+ * command buffer is recorded once; each picture resubmits one.
  */
 #include "gpu_pack.h"
 
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/fault.h"
 #include "../common/log.h"
 #include "../vk/vk.h"
 #include "pack.comp.h"
@@ -26,6 +29,16 @@ struct pack_push {
 	uint32_t in_stride, last_word;
 };
 
+/* One destination with its band bindings and recorded pass. */
+struct pack_target {
+	struct uhd_vk_buffer buffer;
+	VkDescriptorSet sets[MAX_BANDS];
+	VkCommandPool command_pool;
+	VkCommandBuffer commands;
+	VkFence fence;
+	bool submitted; /* the fence belongs to a submitted pass */
+};
+
 struct uhd_gpu_packer {
 	struct uhd_context *ctx;
 	int width, height, bits, depth; /* depth: significant bits (uhd_image_depth) */
@@ -33,17 +46,13 @@ struct uhd_gpu_packer {
 	size_t pitch, in_row_bytes, in_stride; /* in_stride: rows padded to words */
 	struct uhd_vk_buffer picture;          /* the image's rows, CPU-written */
 	VkBufferView picture_view;             /* RGBA32UI texels, read by pack.comp */
-	/* The packed rows at the scanout pitch: the buffer a DMA-BUF is to replace. */
-	struct uhd_vk_buffer packed;
 	struct uhd_vk_compute pass;
 	VkDescriptorPool pool;
 	int band_count;
-	VkDescriptorSet sets[MAX_BANDS];
 	struct pack_push bands[MAX_BANDS];
-	VkDeviceSize band_offsets[MAX_BANDS], band_ranges[MAX_BANDS]; /* bytes of packed */
-	VkCommandPool command_pool;
-	VkCommandBuffer commands;
-	VkFence fence;
+	VkDeviceSize band_offsets[MAX_BANDS], band_ranges[MAX_BANDS]; /* bytes of a target */
+	struct pack_target targets[UHD_GPU_PACK_MAX_TARGETS];
+	int target_count;
 };
 
 static size_t align_up(size_t value, size_t alignment)
@@ -179,7 +188,7 @@ static int create_pass(struct uhd_gpu_packer *p)
 	if (ret < 0) {
 		return ret;
 	}
-	uint32_t count = (uint32_t)p->band_count;
+	uint32_t count = (uint32_t)(p->band_count * UHD_GPU_PACK_MAX_TARGETS);
 	VkDescriptorPoolSize sizes[2] = {
 	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, count},
 	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count},
@@ -192,6 +201,15 @@ static int create_pass(struct uhd_gpu_packer *p)
 	};
 	VK_CHECK(vkCreateDescriptorPool(p->ctx->device, &pool_info, NULL, &p->pool));
 	uhd_vk_count_object(1);
+	return 0;
+fail:
+	return ret;
+}
+
+/* The target's band bindings: the picture's view and a range of its buffer each. */
+static int bind_target(struct uhd_gpu_packer *p, struct pack_target *t)
+{
+	int ret = 0;
 	VkDescriptorSetLayout layouts[MAX_BANDS];
 	for (int b = 0; b < p->band_count; b++) {
 		layouts[b] = p->pass.set_layout;
@@ -199,30 +217,31 @@ static int create_pass(struct uhd_gpu_packer *p)
 	VkDescriptorSetAllocateInfo alloc = {
 	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
 	        .descriptorPool = p->pool,
-	        .descriptorSetCount = count,
+	        .descriptorSetCount = (uint32_t)p->band_count,
 	        .pSetLayouts = layouts,
 	};
-	VK_CHECK(vkAllocateDescriptorSets(p->ctx->device, &alloc, p->sets));
+	VK_CHECK(vkAllocateDescriptorSets(p->ctx->device, &alloc, t->sets));
 	for (int b = 0; b < p->band_count; b++) {
 		struct uhd_vk_binding bindings[2] = {
 		        {.view = p->picture_view},
-		        {.buffer = {p->packed.buffer, p->band_offsets[b], p->band_ranges[b]}},
+		        {.buffer = {t->buffer.buffer, p->band_offsets[b], p->band_ranges[b]}},
 		};
-		uhd_vk_write_bindings(p->ctx, &p->pass, p->sets[b], bindings);
+		uhd_vk_write_bindings(p->ctx, &p->pass, t->sets[b], bindings);
 	}
 	return 0;
 fail:
 	return ret;
 }
 
-/* Host writes -> the bands, 8 x 8 pixels a workgroup -> host reads. */
-static int record(struct uhd_gpu_packer *p)
+/* Host writes -> the bands, 8 x 8 pixels a workgroup -> host reads (target 0)
+ * or whoever reads the DMA-BUF next (the fence wait orders that). */
+static int record(struct uhd_gpu_packer *p, struct pack_target *t)
 {
-	int ret = uhd_vk_commands_create(p->ctx, 0, &p->command_pool, &p->commands, &p->fence);
+	int ret = uhd_vk_commands_create(p->ctx, 0, &t->command_pool, &t->commands, &t->fence);
 	if (ret < 0) {
 		return ret;
 	}
-	VkCommandBuffer cmd = p->commands;
+	VkCommandBuffer cmd = t->commands;
 	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
 	const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
@@ -232,7 +251,7 @@ static int record(struct uhd_gpu_packer *p)
 	for (int b = 0; b < p->band_count; b++) {
 		const struct pack_push *push = &p->bands[b];
 		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->pass.layout, 0, 1,
-		                        &p->sets[b], 0, NULL);
+		                        &t->sets[b], 0, NULL);
 		vkCmdPushConstants(cmd, p->pass.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
 		                   sizeof(*push), push);
 		vkCmdDispatch(cmd, (push->width + 7) / 8, (push->band_rows + 7) / 8, 1);
@@ -243,6 +262,27 @@ static int record(struct uhd_gpu_packer *p)
 	return 0;
 fail:
 	return ret;
+}
+
+/* Bindings and commands for a target whose buffer is in place. */
+static int finish_target(struct uhd_gpu_packer *p, struct pack_target *t)
+{
+	int ret = bind_target(p, t);
+	return ret ? ret : record(p, t);
+}
+
+static void destroy_target(struct uhd_context *ctx, struct pack_target *t)
+{
+	if (t->fence) {
+		vkDestroyFence(ctx->device, t->fence, NULL);
+		uhd_vk_count_object(-1);
+	}
+	if (t->command_pool) {
+		vkDestroyCommandPool(ctx->device, t->command_pool, NULL);
+		uhd_vk_count_object(-1);
+	}
+	uhd_vk_buffer_destroy(ctx, &t->buffer);
+	memset(t, 0, sizeof(*t));
 }
 
 int uhd_gpu_packer_create(struct uhd_context *context, int width, int height, int bits,
@@ -272,9 +312,11 @@ int uhd_gpu_packer_create(struct uhd_context *context, int width, int height, in
 	ret = ret ? ret : plan_bands(p);
 	ret = ret ? ret
 	          : uhd_vk_buffer_create(p->ctx, (VkDeviceSize)p->pitch * p->height,
-	                                 UHD_VK_BUFFER_READBACK, "packed scanout", &p->packed);
+	                                 UHD_VK_BUFFER_READBACK, "packed scanout",
+	                                 &p->targets[0].buffer);
 	ret = ret ? ret : create_pass(p);
-	ret = ret ? ret : record(p);
+	ret = ret ? ret : finish_target(p, &p->targets[0]);
+	p->target_count = 1;
 	if (ret < 0) {
 		uhd_gpu_packer_destroy(&p);
 		return ret;
@@ -283,14 +325,54 @@ int uhd_gpu_packer_create(struct uhd_context *context, int width, int height, in
 	return 0;
 }
 
-int uhd_gpu_pack(struct uhd_gpu_packer *p, const struct uhd_image *in, uint8_t *dst)
+int uhd_gpu_packer_add_dmabuf(struct uhd_gpu_packer *p, int fd, size_t size, int *target)
+{
+	*target = -1;
+	size_t needed = p->pitch * (size_t)p->height;
+	if (p->target_count == UHD_GPU_PACK_MAX_TARGETS || size < needed) {
+		uhd_error("GPU packing: cannot add a %zu-byte DMA-BUF as target %d (at most %d, "
+		          "each at least %zu bytes)",
+		          size, p->target_count, UHD_GPU_PACK_MAX_TARGETS, needed);
+		return -EINVAL;
+	}
+	struct pack_target *t = &p->targets[p->target_count];
+	int ret = uhd_vk_buffer_import_dmabuf(p->ctx, fd, needed, &t->buffer);
+	ret = ret ? ret : finish_target(p, t);
+	if (ret < 0) {
+		destroy_target(p->ctx, t);
+		return ret;
+	}
+	*target = p->target_count++;
+	return 0;
+}
+
+/* Waits for the target's pass up to timeout_ns; after a time-out the pass may
+ * still be writing: wait_all then waits without limit, so that nobody reads or
+ * reuses a half-written target. */
+static int wait_target(struct uhd_gpu_packer *p, struct pack_target *t, uint64_t timeout_ns)
+{
+	VkResult result = vkWaitForFences(p->ctx->device, 1, &t->fence, VK_TRUE, timeout_ns);
+	if (result == VK_SUCCESS && uhd_fault_hit(UHD_FAULT_GPU_FENCE)) {
+		result = VK_TIMEOUT;
+	}
+	if (result == VK_TIMEOUT) {
+		return -ETIMEDOUT;
+	}
+	return result == VK_SUCCESS ? 0
+	                            : uhd_vk_report(result, "vkWaitForFences", __FILE__, __LINE__);
+}
+
+int uhd_gpu_pack_to(struct uhd_gpu_packer *p, const struct uhd_image *in, int target,
+                    uint64_t timeout_ns)
 {
 	if (in->width != p->width || in->height != p->height || in->bits != p->bits ||
-	    uhd_image_depth(in) != p->depth || in->stride < p->in_row_bytes) {
-		uhd_error("GPU packing: a %dx%d picture of %d bits (%d significant) given to a "
-		          "packer made for %dx%d, %d bits (%d significant); make a packer for it",
-		          in->width, in->height, in->bits, uhd_image_depth(in), p->width, p->height,
-		          p->bits, p->depth);
+	    uhd_image_depth(in) != p->depth || in->stride < p->in_row_bytes || target < 0 ||
+	    target >= p->target_count) {
+		uhd_error("GPU packing: a %dx%d picture of %d bits (%d significant) for target %d "
+		          "given to a packer made for %dx%d, %d bits (%d significant), %d targets; "
+		          "make a packer for it",
+		          in->width, in->height, in->bits, uhd_image_depth(in), target, p->width,
+		          p->height, p->bits, p->depth, p->target_count);
 		return -EINVAL;
 	}
 	uint8_t *picture = p->picture.mapped;
@@ -298,13 +380,49 @@ int uhd_gpu_pack(struct uhd_gpu_packer *p, const struct uhd_image *in, uint8_t *
 		memcpy(picture + (size_t)y * p->in_stride, in->data + (size_t)y * in->stride,
 		       p->in_row_bytes);
 	}
-	int ret = uhd_vk_buffer_flush(p->ctx, &p->picture);
-	ret = ret ? ret : uhd_vk_submit_wait(p->ctx, p->commands, p->fence);
-	ret = ret ? ret : uhd_vk_buffer_invalidate(p->ctx, &p->packed);
+	int ret = 0;
+	struct pack_target *t = &p->targets[target];
+	VkSubmitInfo submit = {
+	        .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+	        .commandBufferCount = 1,
+	        .pCommandBuffers = &t->commands,
+	};
+	ret = uhd_vk_buffer_flush(p->ctx, &p->picture);
 	if (ret < 0) {
 		return ret;
 	}
-	const uint8_t *packed = p->packed.mapped;
+	t->submitted = false;
+	VK_CHECK(vkResetFences(p->ctx->device, 1, &t->fence));
+	VK_CHECK(uhd_vk_submit(p->ctx, &submit, t->fence));
+	t->submitted = true;
+	return wait_target(p, t, timeout_ns);
+fail:
+	return ret;
+}
+
+int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *p)
+{
+	int ret = 0;
+	for (int i = 0; i < p->target_count; i++) {
+		if (!p->targets[i].submitted) {
+			continue;
+		}
+		VK_CHECK(vkWaitForFences(p->ctx->device, 1, &p->targets[i].fence, VK_TRUE,
+		                         UINT64_MAX));
+	}
+	return 0;
+fail:
+	return ret;
+}
+
+int uhd_gpu_pack(struct uhd_gpu_packer *p, const struct uhd_image *in, uint8_t *dst)
+{
+	int ret = uhd_gpu_pack_to(p, in, 0, UINT64_MAX);
+	ret = ret ? ret : uhd_vk_buffer_invalidate(p->ctx, &p->targets[0].buffer);
+	if (ret < 0) {
+		return ret;
+	}
+	const uint8_t *packed = p->targets[0].buffer.mapped;
 	size_t row_bytes = (size_t)p->width * (size_t)p->format->bytes_per_pixel;
 	for (int y = 0; y < p->height; y++) {
 		memcpy(dst + (size_t)y * p->pitch, packed + (size_t)y * p->pitch, row_bytes);
@@ -319,14 +437,10 @@ void uhd_gpu_packer_destroy(struct uhd_gpu_packer **packer)
 	}
 	struct uhd_gpu_packer *p = *packer;
 	struct uhd_context *ctx = p->ctx;
-	/* Nothing is in flight: uhd_gpu_pack waits for its pass before returning. */
-	if (p->fence) {
-		vkDestroyFence(ctx->device, p->fence, NULL);
-		uhd_vk_count_object(-1);
-	}
-	if (p->command_pool) {
-		vkDestroyCommandPool(ctx->device, p->command_pool, NULL);
-		uhd_vk_count_object(-1);
+	/* A pass that timed out may still be writing: wait for every one. */
+	uhd_gpu_packer_wait_all(p);
+	for (int i = 0; i < UHD_GPU_PACK_MAX_TARGETS; i++) {
+		destroy_target(ctx, &p->targets[i]);
 	}
 	if (p->pool) {
 		vkDestroyDescriptorPool(ctx->device, p->pool, NULL);
@@ -335,7 +449,6 @@ void uhd_gpu_packer_destroy(struct uhd_gpu_packer **packer)
 	uhd_vk_compute_destroy(ctx, &p->pass);
 	uhd_vk_view_destroy(ctx, &p->picture_view);
 	uhd_vk_buffer_destroy(ctx, &p->picture);
-	uhd_vk_buffer_destroy(ctx, &p->packed);
 	free(p);
 	*packer = NULL;
 }

@@ -20,6 +20,9 @@
 
 struct uhd_gpu_packer;
 
+/* Target 0 (the packer's own buffer) and up to three imported framebuffers. */
+#define UHD_GPU_PACK_MAX_TARGETS 4
+
 /* A packer for pictures of width x height with `bits` (16 or 8) per sample,
  * `significant_bits` of them significant (0 = all; as struct uhd_image), into
  * format rows of pitch bytes (a multiple of 4, at least width * bytes per
@@ -34,6 +37,21 @@ int uhd_gpu_packer_create(struct uhd_context *context, int width, int height, in
  * into dst, height rows of the packer's pitch; blocks until the GPU is done.
  * Only the pixels' bytes of each row are written, never its padding. */
 int uhd_gpu_pack(struct uhd_gpu_packer *packer, const struct uhd_image *in, uint8_t *dst);
+
+/* Imports the DMA-BUF fd (size bytes, at least the packer's pitch x height;
+ * the caller keeps fd) as a new target and sets *target to its index.
+ * -ENOTSUP when the device cannot import it (the caller falls back), -EINVAL
+ * when it is too small or the packer has UHD_GPU_PACK_MAX_TARGETS already. */
+int uhd_gpu_packer_add_dmabuf(struct uhd_gpu_packer *packer, int fd, size_t size, int *target);
+
+/* Packs `in` into target and waits up to timeout_ns for the GPU to finish.
+ * -ETIMEDOUT when it did not: the pass may still be writing, so call
+ * uhd_gpu_packer_wait_all before reading or reusing that target. */
+int uhd_gpu_pack_to(struct uhd_gpu_packer *packer, const struct uhd_image *in, int target,
+                    uint64_t timeout_ns);
+
+/* Waits without limit until no pass is writing any target. */
+int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *packer);
 
 /* Waits for the GPU, frees everything and clears *packer; accepts NULL and *packer NULL. */
 void uhd_gpu_packer_destroy(struct uhd_gpu_packer **packer);

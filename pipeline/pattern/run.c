@@ -114,6 +114,7 @@ static int open_stages(struct pattern_run *run)
 	pp.source_bits = p->format.bits;
 	pp.cancel = p->cancel;
 	pp.display = p->display;
+	pp.context = run->context;
 	ret = uhd_presenter_open(&pp, &run->presenter);
 	if (ret < 0) {
 		return fail(run, output_stage(run), ret, "opening the output failed");

@@ -47,6 +47,9 @@ static int parse_options(struct kms_presenter *kms, const char *argument,
 		          d->format);
 		return -EINVAL;
 	}
+	if (kms_scanout_parse(d->scanout, &kms->scanout) < 0) {
+		return -EINVAL;
+	}
 	if (uhd_hdr_mode_parse(d->hdr ? d->hdr : "auto", &kms->hdr_mode) < 0) {
 		return -EINVAL;
 	}
@@ -82,6 +85,7 @@ static int kms_open(void *priv, const char *argument, const struct uhd_presenter
 	kms->anchor_frame = -1;
 	kms->capture.pending_frame = -1;
 	kms->crc.fd = -1;
+	kms->fallback_frame = -1;
 	int ret = parse_options(kms, argument, params);
 	if (ret < 0) {
 		return ret;
@@ -152,6 +156,7 @@ static void kms_close(void *priv)
 	kms_finish(kms);
 	kms_capture_release(kms);
 	kms_crc_release(kms);
+	kms_gpu_release(kms);
 	kms_release_buffers(kms);
 	kms_state_free(kms);
 	free(kms->flips);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../kms/device.h"
+#include "../kms/gpu_pack.h"
 #include "../kms/hdr.h"
 #include "../kms/pack.h"
 #include "../kms/pacing.h"
@@ -26,7 +27,13 @@ struct kms_buffer {
 	uint64_t size;
 	uint8_t *map;
 	int64_t frame; /* the frame packed into it, -1 none */
+	int prime_fd;  /* exported as a DMA-BUF (zero-copy), else -1 */
+	int target;    /* the GPU packer's target for it (zero-copy), else -1 */
 };
+
+/* --scanout: what the user allows; the path: what runs. */
+enum kms_scanout { KMS_SCANOUT_AUTO, KMS_SCANOUT_ZERO_COPY, KMS_SCANOUT_GPU, KMS_SCANOUT_CPU };
+enum kms_path { KMS_PATH_CPU, KMS_PATH_GPU, KMS_PATH_ZERO_COPY };
 
 /* One property value saved for restoring; blobs keep their bytes. */
 struct kms_saved_prop {
@@ -146,7 +153,17 @@ struct kms_presenter {
 	const char *restore_result; /* "saved state", "off", "failed"; NULL before */
 	struct kms_capture capture;
 	struct kms_crc crc;
-	char path_kind[32]; /* how pixels reach the framebuffer */
+	/* How pixels reach the framebuffers (kms_gpu.c). */
+	enum kms_scanout scanout;
+	enum kms_path path;
+	char path_kind[32];
+	char path_reason[384];  /* why a faster path was not taken, "" when none was */
+	int64_t fallback_frame; /* first frame packed on the CPU after a GPU time-out, -1 */
+	struct uhd_context *context, *own_context;
+	struct uhd_gpu_packer *packer;
+	/* Filling framebuffers: count, wall time and the presenting thread's CPU time. */
+	int64_t fills;
+	double fill_ms_total, fill_ms_max, fill_cpu_ms_total;
 };
 
 /* kms_setup.c */
@@ -157,6 +174,16 @@ int kms_buffer_create(struct kms_presenter *kms, int width, int height,
                       const struct uhd_scanout_format *format, struct kms_buffer *buffer);
 void kms_buffer_destroy(struct kms_presenter *kms, struct kms_buffer *buffer);
 uint32_t kms_prop(struct kms_presenter *kms, uint32_t object, uint32_t type, const char *name);
+
+/* kms_gpu.c */
+int kms_scanout_parse(const char *text, enum kms_scanout *out);
+/* Chooses the path for the first picture (never fails: the CPU path is the
+ * floor) and says why a faster one was not taken. */
+void kms_gpu_setup(struct kms_presenter *kms, const struct uhd_image *image);
+/* Fills buffer with image on the chosen path; returns once it is complete. */
+int kms_pack(struct kms_presenter *kms, const struct uhd_image *image, struct kms_buffer *buffer,
+             int64_t frame);
+void kms_gpu_release(struct kms_presenter *kms);
 
 /* kms_flip.c */
 /* Adds the display's state for showing buffer to req: with modeset, the mode,

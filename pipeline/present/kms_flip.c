@@ -298,7 +298,10 @@ int kms_present_frame(struct kms_presenter *kms, const struct uhd_image *image, 
 	}
 	struct kms_buffer *buffer = again && kms->on_screen ? kms->on_screen : free_buffer(kms);
 	if (buffer != kms->on_screen) {
-		uhd_pack_image(image, kms->format, buffer->map, buffer->pitch);
+		ret = kms_pack(kms, image, buffer, frame);
+		if (ret < 0) {
+			return ret;
+		}
 		buffer->frame = frame;
 	}
 	ret = kms->crc.enabled ? kms_crc_note(kms, image, buffer == kms->on_screen) : 0;

@@ -165,6 +165,29 @@ static void write_capture(struct uhd_json *json, const struct kms_presenter *kms
 	uhd_json_object_end(json);
 }
 
+/* How the frames reached the framebuffers, and why not faster. */
+static void write_path(struct uhd_json *json, const struct kms_presenter *kms)
+{
+	kms->path_reason[0] ? uhd_json_string(json, "path_reason", kms->path_reason)
+	                    : uhd_json_null(json, "path_reason");
+	if (kms->path == KMS_PATH_ZERO_COPY) {
+		/* Dumb buffers are linear: the modifier both sides agree on. */
+		uhd_json_string(json, "path_direction", "kms-dumb-buffer-exported-to-vulkan");
+		uhd_json_string(json, "modifier", "linear");
+	}
+	kms->fallback_frame >= 0 ? uhd_json_int(json, "path_fallback_frame", kms->fallback_frame)
+	                         : uhd_json_null(json, "path_fallback_frame");
+	/* Per framebuffer filled: wall time, and the presenting thread's own CPU
+	 * time (the GPU's, or lavapipe's worker threads', is not in it). */
+	double n = kms->fills > 0 ? (double)kms->fills : 1.0;
+	uhd_json_object_begin(json, "fill");
+	uhd_json_int(json, "frames", kms->fills);
+	uhd_json_double(json, "mean_ms", kms->fill_ms_total / n);
+	uhd_json_double(json, "max_ms", kms->fill_ms_max);
+	uhd_json_double(json, "thread_cpu_mean_ms", kms->fill_cpu_ms_total / n);
+	uhd_json_object_end(json);
+}
+
 void kms_report(const void *priv, struct uhd_json *json)
 {
 	const struct kms_presenter *kms = priv;
@@ -179,6 +202,7 @@ void kms_report(const void *priv, struct uhd_json *json)
 		uhd_json_bool(json, "dithered", kms->dithered);
 		uhd_json_int(json, "buffers", KMS_BUFFERS);
 		uhd_json_string(json, "path", kms->path_kind);
+		write_path(json, kms);
 		write_hdr(json, kms);
 		write_flips(json, kms);
 		write_capture(json, kms);

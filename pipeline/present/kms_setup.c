@@ -281,6 +281,8 @@ int kms_buffer_create(struct kms_presenter *kms, int width, int height,
 {
 	memset(b, 0, sizeof(*b));
 	b->frame = -1;
+	b->prime_fd = -1;
+	b->target = -1;
 	uint64_t size = 0;
 	int ret = drmModeCreateDumbBuffer(kms->dev.fd, (uint32_t)width, (uint32_t)height,
 	                                  (uint32_t)format->bytes_per_pixel * 8, 0, &b->handle,
@@ -498,7 +500,6 @@ static int make_buffers(struct kms_presenter *kms)
 			return ret;
 		}
 	}
-	snprintf(kms->path_kind, sizeof(kms->path_kind), "cpu-pack-to-dumb");
 	return 0;
 }
 
@@ -520,6 +521,7 @@ int kms_setup(struct kms_presenter *kms, const struct uhd_image *image)
 	if (ret < 0) {
 		return ret;
 	}
+	kms_gpu_setup(kms, image);
 	uint32_t saved[2] = {kms->connector_id, kms->capture.connector_id};
 	ret = kms_state_save(kms, saved, kms->capture.connector_id ? 2 : 1);
 	if (ret < 0) {
@@ -535,12 +537,13 @@ int kms_setup(struct kms_presenter *kms, const struct uhd_image *image)
 		return ret;
 	}
 	kms->set_up = true;
-	uhd_info("%s: %ux%u@%.3f%s, %s%s, HDR %s", kms->connector_name, kms->mode.hdisplay,
+	uhd_info("%s: %ux%u@%.3f%s, %s%s, HDR %s, %s", kms->connector_name, kms->mode.hdisplay,
 	         kms->mode.vdisplay, mode_hz(&kms->mode), kms->mode_generated ? " (CVT-RB)" : "",
 	         kms->format->name, kms->dithered ? " dithered" : "",
 	         !kms->hdr.send                                    ? "off"
 	         : kms->hdr.metadata.hdmi_metadata_type1.eotf == 3 ? "HLG"
-	                                                           : "PQ");
+	                                                           : "PQ",
+	         kms->path_kind);
 	return 0;
 }
 

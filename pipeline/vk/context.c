@@ -252,13 +252,23 @@ static int create_device(struct uhd_context *ctx)
 	        .queueCount = 1,
 	        .pQueuePriorities = &priority,
 	};
-	const char *extensions[] = {VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME};
+	const char *extensions[3];
+	uint32_t count = 0;
 	ctx->host_import = uhd_vk_host_import_supported(ctx->physical, &ctx->host_import_align);
+	if (ctx->host_import) {
+		extensions[count++] = VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME;
+	}
+	ctx->dmabuf_import = uhd_vk_dmabuf_import_supported(ctx->physical, ctx->dmabuf_missing,
+	                                                    sizeof(ctx->dmabuf_missing));
+	if (ctx->dmabuf_import) {
+		extensions[count++] = VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME;
+		extensions[count++] = VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME;
+	}
 	VkDeviceCreateInfo info = {
 	        .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
 	        .queueCreateInfoCount = 1,
 	        .pQueueCreateInfos = &queue,
-	        .enabledExtensionCount = ctx->host_import ? 1 : 0,
+	        .enabledExtensionCount = count,
 	        .ppEnabledExtensionNames = extensions,
 	};
 	VK_CHECK(vkCreateDevice(ctx->physical, &info, NULL, &ctx->device));
@@ -269,6 +279,11 @@ static int create_device(struct uhd_context *ctx)
 		        (PFN_vkGetMemoryHostPointerPropertiesEXT)vkGetDeviceProcAddr(
 		                ctx->device, "vkGetMemoryHostPointerPropertiesEXT");
 		ctx->host_import = ctx->get_host_pointer_properties != NULL;
+	}
+	if (ctx->dmabuf_import) {
+		ctx->get_memory_fd_properties = (PFN_vkGetMemoryFdPropertiesKHR)vkGetDeviceProcAddr(
+		        ctx->device, "vkGetMemoryFdPropertiesKHR");
+		ctx->dmabuf_import = ctx->get_memory_fd_properties != NULL;
 	}
 	return 0;
 fail:

@@ -27,6 +27,11 @@ struct uhd_context {
 	bool host_import;
 	VkDeviceSize host_import_align; /* minImportedHostPointerAlignment */
 	PFN_vkGetMemoryHostPointerPropertiesEXT get_host_pointer_properties;
+	/* VK_EXT_external_memory_dma_buf (+ VK_KHR_external_memory_fd), enabled where
+	 * offered (UHD_DMABUF_IMPORT=0 turns it off); why not, when it is not. */
+	bool dmabuf_import;
+	char dmabuf_missing[96];
+	PFN_vkGetMemoryFdPropertiesKHR get_memory_fd_properties;
 };
 
 const char *uhd_vk_result_name(VkResult result);
@@ -84,6 +89,15 @@ bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignme
  * the device cannot (the caller copies instead). Not mapped: out->mapped is NULL. */
 int uhd_vk_buffer_import(struct uhd_context *ctx, void *host, VkDeviceSize size,
                          struct uhd_vk_buffer *out);
+
+/* Whether the device can import DMA-BUFs as storage buffers; why not in why
+ * (dmabuf.c). */
+bool uhd_vk_dmabuf_import_supported(VkPhysicalDevice device, char *why, size_t why_size);
+/* A storage buffer of size bytes over the DMA-BUF fd (which the caller keeps:
+ * Vulkan gets a duplicate), for the GPU to write in place; not mapped.
+ * -ENOTSUP when the context has no DMA-BUF import or the driver refuses it. */
+int uhd_vk_buffer_import_dmabuf(struct uhd_context *ctx, int fd, VkDeviceSize size,
+                                struct uhd_vk_buffer *out);
 void uhd_vk_buffer_destroy(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
 /* For non-coherent memory: makes CPU writes visible / GPU writes readable. */
 int uhd_vk_buffer_flush(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
