@@ -13,6 +13,8 @@
 """
 import json
 import os
+import pty
+import select
 import shutil
 import signal
 import subprocess
@@ -350,12 +352,30 @@ def usage_errors():
 
 def interrupt_writes_reports(work):
     report, junit = os.path.join(work, "int.json"), os.path.join(work, "int.xml")
+    progress, terminal = pty.openpty()
     proc = subprocess.Popen([UHDPIPE, "check", sample("hdr10_8k_hevc_crf30.mkv"), "--ref",
                              sample("hdr10_8k_hevc.mkv"), "--report-json", report, "--junit",
-                             junit, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(12)
+                             junit], stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    # Interrupted once the first pair is compared (its progress line, shown on a
+    # terminal), not after a fixed delay: the time to get there depends on the load.
+    seen = b""
+    deadline = time.time() + 300
+    while b"frame 1/" not in seen and time.time() < deadline and proc.poll() is None:
+        ready, _, _ = select.select([progress], [], [], 1.0)
+        chunk = os.read(progress, 256) if ready else b""
+        seen += chunk
+    check(b"frame 1/" in seen, f"the first pair was compared before the interrupt: {seen[-200:]}")
     proc.send_signal(signal.SIGINT)
+    deadline = time.time() + 120
+    while proc.poll() is None and time.time() < deadline:  # drained, so it never blocks
+        if select.select([progress], [], [], 0.5)[0]:
+            try:
+                os.read(progress, 4096)
+            except OSError:
+                break
     proc.communicate(timeout=120)
+    os.close(progress)
     check(proc.returncode == 130, f"Ctrl-C exits 130 (got {proc.returncode})")
     r = json.load(open(report))
     check(not r["complete"] and len(r["frames"]) < 8, f"report marked incomplete after {len(r['frames'])} frame(s)")

@@ -255,6 +255,17 @@ def wait_for_socket(path, proc):
         time.sleep(0.05)
 
 
+def wait_status(client, done, timeout=120):
+    """Asks for the status until done(status) holds (or the timeout passes): the
+    run's own frame count is the clock, not a sleep on a loaded machine."""
+    deadline = time.time() + timeout
+    status = client.ask("status")
+    while not done(status) and time.time() < deadline:
+        time.sleep(0.05)
+        status = client.ask("status")
+    return status
+
+
 def control(work):
     path = os.path.join(work, "ctl.sock")
     seq = os.path.join(work, "ctl-seq.json")
@@ -322,12 +333,14 @@ def hold_stops_the_clock(work):
     try:
         wait_for_socket(path, proc)
         c = Client(path)
-        check(c.ask("hold")["held"], "hold is acknowledged")
-        time.sleep(1.5)  # 30 frames at 20 fps: entry 1 would have ended
+        held = c.ask("hold")
+        check(held["held"], "hold is acknowledged")
+        # 30 frames presented while held: entry 1 (20 frames) would have ended.
+        wait_status(c, lambda st: st["frame"] >= held["frame"] + 30)
         still = c.ask("resume")
         check(still["entry"] == 1, f"held time does not count: entry {still['entry']}")
-        time.sleep(2.5)
-        end = c.ask("status")
+        # Past the rest of entry 1 and all 20 frames of entry 2, with 5 to spare.
+        end = wait_status(c, lambda st: st["frame"] >= still["frame"] + 45)
         check(end["entry"] == 2 and not end["held"],
               f"the last entry stays up without a hold: {end}")
         prev = c.ask("previous")
@@ -357,7 +370,10 @@ def control_errors_and_signals(work):
                              "unix:" + path, "-o", "null", "--report", report_path],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for_socket(path, proc)
-    time.sleep(0.3)
+    # A frame presented first (the report must count it), then the signal.
+    client = Client(path)
+    wait_status(client, lambda st: st["frame"] >= 1)
+    client.sock.close()
     proc.send_signal(signal.SIGTERM)
     rc = proc.wait(timeout=60)
     check(rc == 130, f"SIGTERM ends the run with 130: {rc}")

@@ -19,6 +19,7 @@
 #include "harness.h"
 #include "kms/gpu_pack.h"
 #include "kms/pack.h"
+#include "vk/vk.h"
 #include "uhdpipe/uhdpipe.h"
 
 #define FILL 0xa5
@@ -251,6 +252,57 @@ done:
 	free(got);
 }
 
+/* A page-aligned picture with a word-aligned stride is read in place (host
+ * import, no copy) where the device imports host memory; the bytes are the
+ * same as the CPU's either way, and alternating with copied pictures in one
+ * target changes nothing. */
+static void check_import(struct uhd_context *context, uint32_t *seed)
+{
+	const struct uhd_scanout_format *format = uhd_scanout_format_by_name("xrgb2101010");
+	int w = 1001, h = 37;
+	size_t pitch = (size_t)w * 4 + 12, stride = (size_t)w * 6 + 10;
+	struct uhd_image copied;
+	uint8_t *unaligned = make_picture(w, h, 16, false, seed, &copied);
+	uint8_t *aligned = aligned_alloc(4096, (stride * h + 4095) / 4096 * 4096);
+	uint8_t *expected = malloc(pitch * h), *got = malloc(pitch * h);
+	struct uhd_gpu_packer *packer = NULL;
+	CHECK(unaligned && aligned && expected && got, "allocation");
+	CHECK(uhd_gpu_packer_create(context, w, h, 16, 10, format, pitch, &packer) == 0,
+	      "packer for the import checks");
+	if (!packer || !unaligned || !aligned || !expected || !got) {
+		goto done;
+	}
+	copied.significant_bits = 10;
+	struct uhd_image in = copied;
+	in.stride = stride;
+	in.data = aligned;
+	for (int y = 0; y < h; y++) {
+		memcpy(aligned + (size_t)y * stride, unaligned + (size_t)y * copied.stride,
+		       (size_t)w * 6);
+	}
+	memset(expected, FILL, pitch * h);
+	uhd_pack_image(&in, format, expected, pitch);
+	const struct uhd_image *order[3] = {&in, &copied, &in};
+	for (int i = 0; i < 3; i++) {
+		memset(got, FILL, pitch * h);
+		CHECK(uhd_gpu_pack(packer, order[i], got) == 0 &&
+		              memcmp(expected, got, pitch * h) == 0,
+		      "pass %d (%s): bytes equal the CPU's", i, i == 1 ? "copied" : "in place");
+	}
+	int64_t imported = 0, copies = 0;
+	uhd_gpu_packer_counts(packer, &imported, &copies);
+	bool can_import = context->host_import;
+	CHECK(imported == (can_import ? 2 : 0) && copies == 3 - imported,
+	      "%lld passes read in place, %lld copied (host import %s)", (long long)imported,
+	      (long long)copies, can_import ? "offered" : "not offered");
+done:
+	uhd_gpu_packer_destroy(&packer);
+	free(unaligned);
+	free(aligned);
+	free(expected);
+	free(got);
+}
+
 int main(void)
 {
 	/* Read once, at the first wait: check_targets runs first. */
@@ -265,6 +317,7 @@ int main(void)
 	long live = uhd_vulkan_objects_live();
 	uint32_t seed = 0x2545f491;
 	check_targets(context, &seed);
+	check_import(context, &seed);
 	int compared = 0;
 	compared += check_size(context, 1, 1, false, &seed);
 	compared += check_size(context, 17, 9, false, &seed);

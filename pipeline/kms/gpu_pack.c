@@ -46,6 +46,12 @@ struct uhd_gpu_packer {
 	size_t pitch, in_row_bytes, in_stride; /* in_stride: rows padded to words */
 	struct uhd_vk_buffer picture;          /* the image's rows, CPU-written */
 	VkBufferView picture_view;             /* RGBA32UI texels, read by pack.comp */
+	/* The caller's picture itself, where the device imports host memory: then no
+	 * copy is made (VK_EXT_external_memory_host; released after each pass). */
+	struct uhd_vk_buffer imported;
+	VkBufferView imported_view;
+	VkDeviceSize imported_view_bytes;
+	int64_t imported_passes, copied_passes;
 	struct uhd_vk_compute pass;
 	VkDescriptorPool pool;
 	int band_count;
@@ -206,7 +212,19 @@ fail:
 	return ret;
 }
 
-/* The target's band bindings: the picture's view and a range of its buffer each. */
+/* Points the target's band bindings at a picture view and its buffer's bands. */
+static void write_target(struct uhd_gpu_packer *p, struct pack_target *t, VkBufferView view)
+{
+	for (int b = 0; b < p->band_count; b++) {
+		struct uhd_vk_binding bindings[2] = {
+		        {.view = view},
+		        {.buffer = {t->buffer.buffer, p->band_offsets[b], p->band_ranges[b]}},
+		};
+		uhd_vk_write_bindings(p->ctx, &p->pass, t->sets[b], bindings);
+	}
+}
+
+/* The target's band sets, bound to the packer's own picture. */
 static int bind_target(struct uhd_gpu_packer *p, struct pack_target *t)
 {
 	int ret = 0;
@@ -221,26 +239,19 @@ static int bind_target(struct uhd_gpu_packer *p, struct pack_target *t)
 	        .pSetLayouts = layouts,
 	};
 	VK_CHECK(vkAllocateDescriptorSets(p->ctx->device, &alloc, t->sets));
-	for (int b = 0; b < p->band_count; b++) {
-		struct uhd_vk_binding bindings[2] = {
-		        {.view = p->picture_view},
-		        {.buffer = {t->buffer.buffer, p->band_offsets[b], p->band_ranges[b]}},
-		};
-		uhd_vk_write_bindings(p->ctx, &p->pass, t->sets[b], bindings);
-	}
+	write_target(p, t, p->picture_view);
 	return 0;
 fail:
 	return ret;
 }
 
 /* Host writes -> the bands, 8 x 8 pixels a workgroup -> host reads (target 0)
- * or whoever reads the DMA-BUF next (the fence wait orders that). */
-static int record(struct uhd_gpu_packer *p, struct pack_target *t)
+ * or whoever reads the DMA-BUF next (the fence wait orders that). Recorded
+ * before each pass, since the picture's buffer and stride may change. */
+static int record(struct uhd_gpu_packer *p, struct pack_target *t, uint32_t in_stride,
+                  uint32_t last_word)
 {
-	int ret = uhd_vk_commands_create(p->ctx, 0, &t->command_pool, &t->commands, &t->fence);
-	if (ret < 0) {
-		return ret;
-	}
+	int ret = 0;
 	VkCommandBuffer cmd = t->commands;
 	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
@@ -249,12 +260,14 @@ static int record(struct uhd_gpu_packer *p, struct pack_target *t)
 	               VK_ACCESS_SHADER_READ_BIT);
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->pass.pipeline);
 	for (int b = 0; b < p->band_count; b++) {
-		const struct pack_push *push = &p->bands[b];
+		struct pack_push push = p->bands[b];
+		push.in_stride = in_stride;
+		push.last_word = last_word;
 		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, p->pass.layout, 0, 1,
 		                        &t->sets[b], 0, NULL);
 		vkCmdPushConstants(cmd, p->pass.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
-		                   sizeof(*push), push);
-		vkCmdDispatch(cmd, (push->width + 7) / 8, (push->band_rows + 7) / 8, 1);
+		                   sizeof(push), &push);
+		vkCmdDispatch(cmd, (push.width + 7) / 8, (push.band_rows + 7) / 8, 1);
 	}
 	uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
 	               VK_ACCESS_HOST_READ_BIT);
@@ -268,7 +281,9 @@ fail:
 static int finish_target(struct uhd_gpu_packer *p, struct pack_target *t)
 {
 	int ret = bind_target(p, t);
-	return ret ? ret : record(p, t);
+	return ret ? ret
+	           : uhd_vk_commands_create(p->ctx, VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+	                                    &t->command_pool, &t->commands, &t->fence);
 }
 
 static void destroy_target(struct uhd_context *ctx, struct pack_target *t)
@@ -362,6 +377,60 @@ static int wait_target(struct uhd_gpu_packer *p, struct pack_target *t, uint64_t
 	                            : uhd_vk_report(result, "vkWaitForFences", __FILE__, __LINE__);
 }
 
+/* The caller's rows as a buffer of their own, where the device imports host
+ * memory and the picture is aligned for it; false: copy them. */
+static bool import_picture(struct uhd_gpu_packer *p, const struct uhd_image *in)
+{
+	VkDeviceSize align = p->ctx->host_import_align;
+	if (!p->ctx->host_import || align == 0 || in->stride % 4 || (uintptr_t)in->data % align) {
+		return false;
+	}
+	VkDeviceSize bytes =
+	        (VkDeviceSize)in->stride * (VkDeviceSize)(p->height - 1) + p->in_row_bytes;
+	VkDeviceSize size = (bytes + align - 1) / align * align;
+	VkDeviceSize view_bytes = (bytes + 15) / 16 * 16;
+	if (size > UINT32_MAX || view_bytes / 16 > p->ctx->vk_limits.maxTexelBufferElements ||
+	    /* The pass only reads it: the const goes for the import's sake. */
+	    uhd_vk_buffer_import(p->ctx, (void *)(uintptr_t)in->data, size, &p->imported) < 0) {
+		return false;
+	}
+	if (uhd_vk_view_create_range(p->ctx, &p->imported, 0, view_bytes,
+	                             VK_FORMAT_R32G32B32A32_UINT, 16, &p->imported_view) < 0) {
+		uhd_vk_buffer_destroy(p->ctx, &p->imported);
+		return false;
+	}
+	p->imported_view_bytes = view_bytes;
+	return true;
+}
+
+static void release_import(struct uhd_gpu_packer *p)
+{
+	uhd_vk_view_destroy(p->ctx, &p->imported_view);
+	uhd_vk_buffer_destroy(p->ctx, &p->imported);
+}
+
+/* Binds the target to the picture, imported in place or copied into the
+ * packer's own buffer, and records its pass. */
+static int prepare_pass(struct uhd_gpu_packer *p, struct pack_target *t, const struct uhd_image *in)
+{
+	if (import_picture(p, in)) {
+		p->imported_passes++;
+		write_target(p, t, p->imported_view);
+		return record(p, t, (uint32_t)in->stride,
+		              (uint32_t)(p->imported_view_bytes / 4 - 1));
+	}
+	p->copied_passes++;
+	uint8_t *picture = p->picture.mapped;
+	for (int y = 0; y < p->height; y++) {
+		memcpy(picture + (size_t)y * p->in_stride, in->data + (size_t)y * in->stride,
+		       p->in_row_bytes);
+	}
+	write_target(p, t, p->picture_view);
+	int ret = uhd_vk_buffer_flush(p->ctx, &p->picture);
+	return ret ? ret
+	           : record(p, t, (uint32_t)p->in_stride, (uint32_t)(p->picture.size / 4 - 1));
+}
+
 int uhd_gpu_pack_to(struct uhd_gpu_packer *p, const struct uhd_image *in, int target,
                     uint64_t timeout_ns)
 {
@@ -375,11 +444,6 @@ int uhd_gpu_pack_to(struct uhd_gpu_packer *p, const struct uhd_image *in, int ta
 		          p->height, p->bits, p->depth, p->target_count);
 		return -EINVAL;
 	}
-	uint8_t *picture = p->picture.mapped;
-	for (int y = 0; y < p->height; y++) {
-		memcpy(picture + (size_t)y * p->in_stride, in->data + (size_t)y * in->stride,
-		       p->in_row_bytes);
-	}
 	int ret = 0;
 	struct pack_target *t = &p->targets[target];
 	VkSubmitInfo submit = {
@@ -387,17 +451,35 @@ int uhd_gpu_pack_to(struct uhd_gpu_packer *p, const struct uhd_image *in, int ta
 	        .commandBufferCount = 1,
 	        .pCommandBuffers = &t->commands,
 	};
-	ret = uhd_vk_buffer_flush(p->ctx, &p->picture);
+	ret = prepare_pass(p, t, in);
 	if (ret < 0) {
+		release_import(p);
 		return ret;
 	}
 	t->submitted = false;
 	VK_CHECK(vkResetFences(p->ctx->device, 1, &t->fence));
 	VK_CHECK(uhd_vk_submit(p->ctx, &submit, t->fence));
 	t->submitted = true;
-	return wait_target(p, t, timeout_ns);
-fail:
+	ret = wait_target(p, t, timeout_ns);
+	if (ret != -ETIMEDOUT) {
+		release_import(p); /* else still read: uhd_gpu_packer_wait_all releases it */
+	}
 	return ret;
+fail:
+	release_import(p);
+	return ret;
+}
+
+bool uhd_gpu_packer_fits(const struct uhd_gpu_packer *p, const struct uhd_image *in)
+{
+	return in->width == p->width && in->height == p->height && in->bits == p->bits &&
+	       uhd_image_depth(in) == p->depth && in->stride >= p->in_row_bytes;
+}
+
+void uhd_gpu_packer_counts(const struct uhd_gpu_packer *p, int64_t *imported, int64_t *copied)
+{
+	*imported = p->imported_passes;
+	*copied = p->copied_passes;
 }
 
 int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *p)
@@ -410,6 +492,7 @@ int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *p)
 		VK_CHECK(vkWaitForFences(p->ctx->device, 1, &p->targets[i].fence, VK_TRUE,
 		                         UINT64_MAX));
 	}
+	release_import(p);
 	return 0;
 fail:
 	return ret;
@@ -447,6 +530,7 @@ void uhd_gpu_packer_destroy(struct uhd_gpu_packer **packer)
 		uhd_vk_count_object(-1);
 	}
 	uhd_vk_compute_destroy(ctx, &p->pass);
+	release_import(p);
 	uhd_vk_view_destroy(ctx, &p->picture_view);
 	uhd_vk_buffer_destroy(ctx, &p->picture);
 	free(p);

@@ -11,6 +11,7 @@
 #ifndef UHD_INTERNAL_KMS_GPU_PACK_H
 #define UHD_INTERNAL_KMS_GPU_PACK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,13 @@ int uhd_gpu_packer_add_dmabuf(struct uhd_gpu_packer *packer, int fd, size_t size
  * uhd_gpu_packer_wait_all before reading or reusing that target. */
 int uhd_gpu_pack_to(struct uhd_gpu_packer *packer, const struct uhd_image *in, int target,
                     uint64_t timeout_ns);
+
+/* Whether `in` has the geometry and depth the packer was made for. */
+bool uhd_gpu_packer_fits(const struct uhd_gpu_packer *packer, const struct uhd_image *in);
+
+/* Passes that read the caller's picture in place (imported host memory, no
+ * copy) and passes that copied it first. */
+void uhd_gpu_packer_counts(const struct uhd_gpu_packer *packer, int64_t *imported, int64_t *copied);
 
 /* Waits without limit until no pass is writing any target. */
 int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *packer);

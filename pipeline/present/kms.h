@@ -162,7 +162,7 @@ struct kms_presenter {
 	struct uhd_context *context, *own_context;
 	struct uhd_gpu_packer *packer;
 	/* Filling framebuffers: count, wall time and the presenting thread's CPU time. */
-	int64_t fills;
+	int64_t fills, cpu_packed_frames; /* the latter: off the GPU path (other depth) */
 	double fill_ms_total, fill_ms_max, fill_cpu_ms_total;
 };
 

@@ -202,6 +202,13 @@ static int fill(struct kms_presenter *kms, const struct uhd_image *image, struct
                 int64_t frame)
 {
 	int ret = 0;
+	/* A picture of another depth than the first (a folder of 8- and 16-bit
+	 * PNGs) goes through the CPU packer, which takes any. */
+	if (kms->path != KMS_PATH_CPU && !uhd_gpu_packer_fits(kms->packer, image)) {
+		kms->cpu_packed_frames++;
+		uhd_pack_image(image, kms->format, buffer->map, buffer->pitch);
+		return 0;
+	}
 	switch (kms->path) {
 	case KMS_PATH_ZERO_COPY:
 		ret = uhd_gpu_pack_to(kms->packer, image, buffer->target, FENCE_TIMEOUT_NS);

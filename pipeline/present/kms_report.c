@@ -185,6 +185,15 @@ static void write_path(struct uhd_json *json, const struct kms_presenter *kms)
 	uhd_json_double(json, "mean_ms", kms->fill_ms_total / n);
 	uhd_json_double(json, "max_ms", kms->fill_ms_max);
 	uhd_json_double(json, "thread_cpu_mean_ms", kms->fill_cpu_ms_total / n);
+	/* GPU packing: pictures the pass read where the renderer left them, and
+	 * pictures copied for it first (not aligned for a host-memory import). */
+	int64_t in_place = 0, copied = 0;
+	if (kms->packer) {
+		uhd_gpu_packer_counts(kms->packer, &in_place, &copied);
+	}
+	uhd_json_int(json, "pictures_read_in_place", in_place);
+	uhd_json_int(json, "pictures_copied", copied);
+	uhd_json_int(json, "pictures_packed_on_cpu_off_path", kms->cpu_packed_frames);
 	uhd_json_object_end(json);
 }
 

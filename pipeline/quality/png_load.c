@@ -68,6 +68,8 @@ static void on_png_warning(png_structp png, png_const_charp message)
 	}
 }
 
+#define PIXEL_ALIGN 4096
+
 static png_voidp on_png_malloc(png_structp png, png_alloc_size_t size)
 {
 	void *memory = malloc(size);
@@ -383,7 +385,11 @@ static int decode(struct load_state *state, struct uhd_png_picture *out)
 		          state->path, (unsigned)width, (unsigned)height, channels, bits);
 		return -E2BIG;
 	}
-	state->pixels = malloc(row_bytes * height);
+	/* Page-aligned, so that a GPU that imports host memory reads the pixels in
+	 * place (GPU packing for a display) instead of a copy. */
+	size_t pixel_bytes = (size_t)row_bytes * height;
+	state->pixels = aligned_alloc(PIXEL_ALIGN,
+	                              (pixel_bytes + PIXEL_ALIGN - 1) / PIXEL_ALIGN * PIXEL_ALIGN);
 	state->rows = malloc(sizeof(*state->rows) * height);
 	if (!state->pixels || !state->rows) {
 		uhd_error("out of memory for the %ux%u pixels of PNG '%s'; free memory or use a "
@@ -451,10 +457,8 @@ int uhd_png_load(const char *path, struct uhd_png_picture *out)
 	}
 	ret = decode(&state, out);
 	if (ret == 0) {
-		/* Shrinking after dropping alpha; keeping the larger block is harmless. */
-		size_t size = out->image.stride * (size_t)out->image.height;
-		uint8_t *smaller = realloc(state.pixels, size);
-		out->pixels = smaller ? smaller : state.pixels;
+		/* Not shrunk after dropping alpha: the block keeps its alignment. */
+		out->pixels = state.pixels;
 		out->image.data = out->pixels;
 		state.pixels = NULL;
 	}
