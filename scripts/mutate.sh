@@ -13,8 +13,8 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 
 # NAME@FILE@sed expression@tests that must fail (meson test names)
 mutations=(
-    "round8-down@shaders/vscale_periodic.comp@s/rgb\[p\] \* peak + 0.5/rgb[p] * peak + (OUT_BITS == 8u ? 0.0 : 0.5)/@model_sdr_1080p_h264_960x540"
-    "lanczos-window@pipeline/convert/filter.c@s|sinc(x / 3.0)|sinc(x / 3.3)|@model_odd_422p10_1000x563"
+    "round8-down@shaders/vscale_periodic.comp@s/rgb\[p\] \* peak + 0.5/rgb[p] * peak + (OUT_BITS == 8u ? 0.0 : 0.5)/@model_sdr_1080p_h264_960x540 zimg_sdr_1080p_h264_960x540_bilinear"
+    "lanczos-window@pipeline/convert/filter.c@s|sinc(x / 3.0)|sinc(x / 3.3)|@model_odd_422p10_1000x563 zimg_topleft_420p10_lanczos3 zimg_hlg_4k_hevc_lanczos3"
     "pq-m2-itp@shaders/itp.glsl@s|2523.0 / 4096.0|2524.0 / 4096.0|@metrics"
     "vp9-show-frame-bit@pipeline/source/frame_count.c@s|int bit = 4;|int bit = 3;|@real_world_clips"
     "edit-list-discard@pipeline/source/frame_count.c@s|if (packet->flags \& AV_PKT_FLAG_DISCARD)|if (0)|@real_world_clips"

@@ -1,8 +1,8 @@
 /*
  * Colour constants and transfer functions against the standards' own numbers:
- * ITU-R BT.2020-2 table 4 (Kr, Kb), SMPTE ST 2084 (PQ), ITU-R BT.2100-2 table 5
- * (HLG). Expected values are the ones quoted in the standards and issue #2,
- * not values computed by the code under test.
+ * ITU-R BT.2020-2 table 4 and ITU-T H.273 table 4 (Kr, Kb), SMPTE ST 2084 (PQ), ITU-R BT.2100-2
+ * table 5 (HLG). Expected values are the ones quoted in the standards and issue #2, not values
+ * computed by the code under test.
  */
 #include "harness.h"
 #include "uhdpipe/colour.h"
@@ -19,6 +19,17 @@ static void test_matrices(void)
 	CHECK(uhd_matrix_coefficients(UHD_MATRIX_SMPTE170M, &kr, &kb) == 0, "bt601 known");
 	CHECK_NEAR(kr, 0.299, 0, "BT.601 Kr");
 	CHECK_NEAR(kb, 0.114, 0, "BT.601 Kb");
+	/* ITU-T H.273 table 4: code 4 (FCC, 47 CFR 73.682(a)(20)) and code 7 (SMPTE ST 240),
+	 * code 5 (BT.470 System B/G, the BT.601 values). */
+	CHECK(uhd_matrix_coefficients(UHD_MATRIX_FCC, &kr, &kb) == 0, "fcc known");
+	CHECK_NEAR(kr, 0.30, 0, "FCC Kr");
+	CHECK_NEAR(kb, 0.11, 0, "FCC Kb");
+	CHECK(uhd_matrix_coefficients(UHD_MATRIX_SMPTE240M, &kr, &kb) == 0, "smpte240m known");
+	CHECK_NEAR(kr, 0.212, 0, "SMPTE 240M Kr");
+	CHECK_NEAR(kb, 0.087, 0, "SMPTE 240M Kb");
+	CHECK(uhd_matrix_coefficients(UHD_MATRIX_BT470BG, &kr, &kb) == 0, "bt470bg known");
+	CHECK_NEAR(kr, 0.299, 0, "BT.470 B/G Kr");
+	CHECK_NEAR(kb, 0.114, 0, "BT.470 B/G Kb");
 	CHECK(uhd_matrix_coefficients(UHD_MATRIX_BT2020_CL, &kr, &kb) < 0,
 	      "constant luminance must be refused, not treated as NCL");
 	CHECK(uhd_matrix_coefficients(UHD_MATRIX_RGB, &kr, &kb) < 0, "RGB has no Kr/Kb");

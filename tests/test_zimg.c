@@ -1,7 +1,9 @@
 /*
  * Cross-check against a peer nobody here wrote: ffmpeg's zscale (zimg) on the
  * same frames with the same kernel, siting (taken from the frames) and range
- * must agree with `uhdpipe play`'s PNGs at PSNR >= 50 dB per frame.
+ * must agree with `uhdpipe play`'s PNGs per frame at a PSNR floor and a largest
+ * difference set for each case near what it measured (tests/zimg_floors.tsv,
+ * which says why each is what it is).
  *
  * The peer command:
  *   ffmpeg -nostdin -v error -threads 1 -filter_threads 1 -i CLIP -frames:v N \
@@ -25,7 +27,8 @@
  *     "zscale=w=W+1:h=H:filter=F:OPTS:dither=none,format=gbrp16le,crop=W:H:0:0" ...
  * The first W columns are then the same conversion; the padding is cropped off.
  *
- * usage: test_zimg UHDPIPE CLIP WxH SCALER FRAMES WORKDIR [pad PIXFMT ZSCALE_OPTS]
+ * usage: test_zimg UHDPIPE CLIP WxH SCALER FRAMES WORKDIR FLOORS CASE
+ *                  [pad PIXFMT ZSCALE_OPTS]
  */
 #include <math.h>
 #include <stdbool.h>
@@ -146,7 +149,31 @@ static double peer_at(const uint8_t *row, int bits, size_t i)
 	return bits == 16 ? v : floor(v * 255.0 / 65535.0 + 0.5);
 }
 
-static void compare_frame(int frame, const struct test_png *png, const uint8_t *peer)
+/* What a case must reach: PSNR floor (dB) and largest difference (codes at the
+ * PNG's depth). */
+struct floor {
+	double psnr, max_diff;
+};
+
+/* The case's line of the floors file ("NAME PSNR MAX_DIFF ..."); false if none. */
+static bool read_floor(const char *path, const char *name, struct floor *out)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], key[128];
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		found = line[0] != '#' &&
+		        sscanf(line, "%127s %lf %lf", key, &out->psnr, &out->max_diff) == 3 &&
+		        strcmp(key, name) == 0;
+	}
+	if (f) {
+		fclose(f);
+	}
+	return found;
+}
+
+static void compare_frame(int frame, const struct test_png *png, const uint8_t *peer,
+                          const struct floor *floor_)
 {
 	double peak = png->bits == 16 ? 65535.0 : 255.0;
 	double squared = 0.0, worst = 0.0;
@@ -170,22 +197,31 @@ static void compare_frame(int frame, const struct test_png *png, const uint8_t *
 	double psnr = mse > 0 ? 10.0 * log10(peak * peak / mse) : INFINITY;
 	printf("frame %d: PSNR %.2f dB against zimg; largest difference %.0f at (%d,%d) %c\n",
 	       frame, psnr, worst, worst_x, worst_y, "RGB"[worst_c]);
-	CHECK(psnr >= 50.0,
-	      "frame %d: PSNR %.2f dB < 50 dB against zimg (largest difference "
-	      "%.0f at pixel (%d,%d) channel %c)",
-	      frame, psnr, worst, worst_x, worst_y, "RGB"[worst_c]);
+	CHECK(psnr >= floor_->psnr && worst <= floor_->max_diff,
+	      "frame %d: PSNR %.2f dB (floor %.2f), largest difference %.0f (at most %.0f) at "
+	      "pixel (%d,%d) channel %c against zimg",
+	      frame, psnr, floor_->psnr, worst, floor_->max_diff, worst_x, worst_y, "RGB"[worst_c]);
 }
 
 int main(int argc, char **argv)
 {
 	int w, h;
-	if (argc < 7 || sscanf(argv[3], "%dx%d", &w, &h) != 2) {
-		fprintf(stderr, "usage: test_zimg UHDPIPE CLIP WxH SCALER FRAMES WORKDIR [pad]\n");
+	if (argc < 9 || sscanf(argv[3], "%dx%d", &w, &h) != 2) {
+		fprintf(stderr,
+		        "usage: test_zimg UHDPIPE CLIP WxH SCALER FRAMES WORKDIR FLOORS CASE "
+		        "[pad PIXFMT OPTS]\n");
 		return 2;
 	}
 	const char *clip = argv[2], *scaler = argv[4], *dir = argv[6];
 	int frames = atoi(argv[5]);
-	struct pad_mode pad = {argc > 9 && strcmp(argv[7], "pad") == 0, argv[8], argv[9]};
+	struct pad_mode pad = {argc > 11 && strcmp(argv[9], "pad") == 0, argv[10], argv[11]};
+	struct floor floor_;
+	if (!read_floor(argv[7], argv[8], &floor_)) {
+		CHECK(0, "no floor for case %s in %s: measure the case and add its line", argv[8],
+		      argv[7]);
+		return test_finish("test_zimg");
+	}
+	int compared = 0;
 	int status = run_uhdpipe(argv[1], clip, argv[3], scaler, frames, dir);
 	CHECK(status == 0, "uhdpipe play exited with status %d", status);
 	for (int f = 0; status == 0 && f < frames; f++) {
@@ -211,10 +247,12 @@ int main(int argc, char **argv)
 		}
 		CHECK(got == bytes, "peer produced %zu of %zu bytes for frame %d", got, bytes, f);
 		if (got == bytes) {
-			compare_frame(f, &png, buffer);
+			compare_frame(f, &png, buffer, &floor_);
+			compared++;
 		}
 		free(buffer);
 		test_png_free(&png);
 	}
+	CHECK(compared == frames, "%d of %d frames compared", compared, frames);
 	return test_finish("test_zimg");
 }
