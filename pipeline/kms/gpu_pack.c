@@ -434,9 +434,7 @@ static int prepare_pass(struct uhd_gpu_packer *p, struct pack_target *t, const s
 int uhd_gpu_pack_to(struct uhd_gpu_packer *p, const struct uhd_image *in, int target,
                     uint64_t timeout_ns)
 {
-	if (in->width != p->width || in->height != p->height || in->bits != p->bits ||
-	    uhd_image_depth(in) != p->depth || in->stride < p->in_row_bytes || target < 0 ||
-	    target >= p->target_count) {
+	if (!uhd_gpu_packer_fits(p, in) || target < 0 || target >= p->target_count) {
 		uhd_error("GPU packing: a %dx%d picture of %d bits (%d significant) for target %d "
 		          "given to a packer made for %dx%d, %d bits (%d significant), %d targets; "
 		          "make a packer for it",

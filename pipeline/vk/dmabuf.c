@@ -30,20 +30,8 @@ bool uhd_vk_dmabuf_import_supported(VkPhysicalDevice device, char *why, size_t w
 	} else if (!uhd_vk_has_extension(device, VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME)) {
 		missing = "the Vulkan device lacks VK_EXT_external_memory_dma_buf";
 	}
-	if (!missing) {
-		VkPhysicalDeviceExternalBufferInfo info = {
-		        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
-		        .usage = DMABUF_USAGE,
-		        .handleType = DMABUF_HANDLE,
-		};
-		VkExternalBufferProperties props = {
-		        .sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES,
-		};
-		vkGetPhysicalDeviceExternalBufferProperties(device, &info, &props);
-		if (!(props.externalMemoryProperties.externalMemoryFeatures &
-		      VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT)) {
-			missing = "the Vulkan device cannot import DMA-BUFs as storage buffers";
-		}
+	if (!missing && !uhd_vk_buffer_importable(device, DMABUF_USAGE, DMABUF_HANDLE)) {
+		missing = "the Vulkan device cannot import DMA-BUFs as storage buffers";
 	}
 	if (why && why_size) {
 		snprintf(why, why_size, "%s", missing ? missing : "");
@@ -107,21 +95,11 @@ int uhd_vk_buffer_import_dmabuf(struct uhd_context *ctx, int fd, VkDeviceSize si
 	if (!ctx->dmabuf_import || size == 0 || uhd_fault_hit(UHD_FAULT_DMABUF_IMPORT)) {
 		return -ENOTSUP;
 	}
-	VkExternalMemoryBufferCreateInfo external = {
-	        .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
-	        .handleTypes = DMABUF_HANDLE,
-	};
-	VkBufferCreateInfo info = {
-	        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-	        .pNext = &external,
-	        .size = size,
-	        .usage = DMABUF_USAGE,
-	        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-	};
-	VK_CHECK(vkCreateBuffer(ctx->device, &info, NULL, &out->buffer));
-	uhd_vk_count_object(1);
 	VkMemoryRequirements req;
-	vkGetBufferMemoryRequirements(ctx->device, out->buffer, &req);
+	ret = uhd_vk_external_buffer_create(ctx, size, DMABUF_USAGE, DMABUF_HANDLE, out, &req);
+	if (ret < 0) {
+		goto fail;
+	}
 	/* Vulkan owns the descriptor it imports: give it a copy, keep ours. */
 	int copy = dup(fd);
 	if (copy < 0) {

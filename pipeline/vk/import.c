@@ -15,6 +15,45 @@
 #define IMPORT_HANDLE VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT
 #define IMPORT_USAGE  (VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT)
 
+bool uhd_vk_buffer_importable(VkPhysicalDevice device, VkBufferUsageFlags usage,
+                              VkExternalMemoryHandleTypeFlagBits handle)
+{
+	VkPhysicalDeviceExternalBufferInfo info = {
+	        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
+	        .usage = usage,
+	        .handleType = handle,
+	};
+	VkExternalBufferProperties props = {.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES};
+	vkGetPhysicalDeviceExternalBufferProperties(device, &info, &props);
+	return props.externalMemoryProperties.externalMemoryFeatures &
+	       VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT;
+}
+
+int uhd_vk_external_buffer_create(struct uhd_context *ctx, VkDeviceSize size,
+                                  VkBufferUsageFlags usage,
+                                  VkExternalMemoryHandleTypeFlagBits handle,
+                                  struct uhd_vk_buffer *out, VkMemoryRequirements *req)
+{
+	int ret = 0;
+	VkExternalMemoryBufferCreateInfo external = {
+	        .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
+	        .handleTypes = handle,
+	};
+	VkBufferCreateInfo info = {
+	        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+	        .pNext = &external,
+	        .size = size,
+	        .usage = usage,
+	        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+	};
+	VK_CHECK(vkCreateBuffer(ctx->device, &info, NULL, &out->buffer));
+	uhd_vk_count_object(1);
+	vkGetBufferMemoryRequirements(ctx->device, out->buffer, req);
+	return 0;
+fail:
+	return ret;
+}
+
 bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignment)
 {
 	const char *env = getenv("UHD_HOST_IMPORT");
@@ -22,15 +61,7 @@ bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignme
 	    !uhd_vk_has_extension(device, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME)) {
 		return false;
 	}
-	VkPhysicalDeviceExternalBufferInfo info = {
-	        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
-	        .usage = IMPORT_USAGE,
-	        .handleType = IMPORT_HANDLE,
-	};
-	VkExternalBufferProperties props = {.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES};
-	vkGetPhysicalDeviceExternalBufferProperties(device, &info, &props);
-	if (!(props.externalMemoryProperties.externalMemoryFeatures &
-	      VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT)) {
+	if (!uhd_vk_buffer_importable(device, IMPORT_USAGE, IMPORT_HANDLE)) {
 		return false;
 	}
 	VkPhysicalDeviceExternalMemoryHostPropertiesEXT host = {
@@ -70,21 +101,11 @@ int uhd_vk_buffer_import(struct uhd_context *ctx, void *host, VkDeviceSize size,
 	        .sType = VK_STRUCTURE_TYPE_MEMORY_HOST_POINTER_PROPERTIES_EXT,
 	};
 	VK_CHECK(ctx->get_host_pointer_properties(ctx->device, IMPORT_HANDLE, host, &pointer));
-	VkExternalMemoryBufferCreateInfo external = {
-	        .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
-	        .handleTypes = IMPORT_HANDLE,
-	};
-	VkBufferCreateInfo info = {
-	        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-	        .pNext = &external,
-	        .size = size,
-	        .usage = IMPORT_USAGE,
-	        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-	};
-	VK_CHECK(vkCreateBuffer(ctx->device, &info, NULL, &out->buffer));
-	uhd_vk_count_object(1);
 	VkMemoryRequirements req;
-	vkGetBufferMemoryRequirements(ctx->device, out->buffer, &req);
+	ret = uhd_vk_external_buffer_create(ctx, size, IMPORT_USAGE, IMPORT_HANDLE, out, &req);
+	if (ret < 0) {
+		goto fail;
+	}
 	int type = coherent_type(ctx, req.memoryTypeBits & pointer.memoryTypeBits);
 	if (type < 0 || req.size > size) {
 		ret = -ENOTSUP;

@@ -84,6 +84,16 @@ bool uhd_vk_has_extension(VkPhysicalDevice device, const char *name);
 /* Whether the device can import host memory for texel and storage buffers, and
  * the alignment of pointer and size it needs (import.c). */
 bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignment);
+/* Whether the device imports memory of this handle type for buffers of this
+ * usage (import.c). */
+bool uhd_vk_buffer_importable(VkPhysicalDevice device, VkBufferUsageFlags usage,
+                              VkExternalMemoryHandleTypeFlagBits handle);
+/* A buffer (no memory yet) that memory of this handle type can be imported
+ * into, with its requirements; out->buffer is counted as any created object. */
+int uhd_vk_external_buffer_create(struct uhd_context *ctx, VkDeviceSize size,
+                                  VkBufferUsageFlags usage,
+                                  VkExternalMemoryHandleTypeFlagBits handle,
+                                  struct uhd_vk_buffer *out, VkMemoryRequirements *req);
 /* Wraps [host, host + size) as a buffer without copying; both aligned to
  * ctx->host_import_align. The memory must outlive the buffer. -ENOTSUP when
  * the device cannot (the caller copies instead). Not mapped: out->mapped is NULL. */
