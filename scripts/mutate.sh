@@ -19,6 +19,8 @@ mutations=(
     "vp9-show-frame-bit@pipeline/source/frame_count.c@s|int bit = 4;|int bit = 3;|@real_world_clips"
     "edit-list-discard@pipeline/source/frame_count.c@s|if (packet->flags \& AV_PKT_FLAG_DISCARD)|if (0)|@real_world_clips"
     "hdr-default-red@pipeline/colour/hdr_metadata.c@s|{{0.708, 0.292}|{{0.700, 0.292}|@real_world_clips test_kms_hdr"
+    "bt2111-pq-bar-203@pipeline/pattern/bars.c@s|? 0.75 : 0.58;|? 0.75 : uhd_pq_inverse_eotf(203.0);|@patterns"
+    "bt2111-bt709-red-plus-one@pipeline/pattern/bars.c@s|4.0 + 0.5), s});|4.0 + 0.5) + (r == 0), s});|@patterns"
     "rotate-drops-mirror@pipeline/source/orientation.c@s|return rotate ? info->display : none;|return rotate ? (struct uhd_orientation){info->display.rotation, false} : none;|@real_world_clips"
 )
 

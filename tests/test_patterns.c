@@ -76,6 +76,15 @@ static double pq_inverse(double cd)
 	return pow((c1 + c2 * y) / (1 + c3 * y), m2);
 }
 
+/* SMPTE ST 2084 equation 5.1, the EOTF: E' -> cd/m2 */
+static double pq_eotf(double e)
+{
+	const double m1 = 2610.0 / 16384, m2 = 2523.0 / 4096 * 128;
+	const double c1 = 3424.0 / 4096, c2 = 2413.0 / 4096 * 32, c3 = 2392.0 / 4096 * 32;
+	double p = pow(e, 1 / m2);
+	return 10000 * pow(fmax(p - c1, 0) / (c2 - c3 * p), 1 / m1);
+}
+
 /* BT.2100 Table 5, HLG OETF: scene light E in 0..1 -> E' */
 static double hlg_oetf(double e)
 {
@@ -492,8 +501,33 @@ struct b2111 {
 	int stair[13]; /* -7%, 0%, 10% .. 100%, 109% */
 	int pluge[3];  /* -2%, +2%, +4% */
 	int bt709[6][3];
-	int bt709_tol;
 };
+
+/* BT.2111-3 band 5, 75% BT.709 Y C G M R B bars in BT.2020, PQ, 10-bit, as
+ * transcribed from Tables 3 (narrow) and 4 (full) */
+static const int pqn709[6][3] = {{568, 571, 381}, {484, 566, 571}, {474, 564, 368},
+                                 {536, 361, 564}, {530, 350, 256}, {317, 236, 562}};
+static const int pqf709[6][3] = {{589, 592, 370}, {491, 586, 592}, {478, 584, 355},
+                                 {551, 347, 584}, {544, 334, 225}, {296, 201, 582}};
+
+/* How BT.2111-3 derives those bars: 100% BT.709 colours through the BT.2087
+ * matrix as published (four decimals), scaled to the display light of the
+ * 58% PQ signal (not 203 cd/m2: that gives 569/572/... one code higher). */
+static void b2111_pq_bt709_model(int bits, bool full, int out[6][3])
+{
+	static const double m[3][3] = {
+	        {0.6274, 0.3293, 0.0433}, {0.0691, 0.9195, 0.0114}, {0.0164, 0.0880, 0.8956}};
+	static const int rgb[6][3] = {{1, 1, 0}, {0, 1, 1}, {0, 1, 0},
+	                              {1, 0, 1}, {1, 0, 0}, {0, 0, 1}};
+	double white = pq_eotf(0.58);
+	for (int b = 0; b < 6; b++) {
+		for (int r = 0; r < 3; r++) {
+			double lin =
+			        m[r][0] * rgb[b][0] + m[r][1] * rgb[b][1] + m[r][2] * rgb[b][2];
+			out[b][r] = quantise(pq_inverse(lin * white), bits, full);
+		}
+	}
+}
 
 static void b2111_levels(const struct uhd_pattern_format *f, struct b2111 *L)
 {
@@ -509,15 +543,8 @@ static void b2111_levels(const struct uhd_pattern_format *f, struct b2111 *L)
 	static const int hlg709[6][3] = {{713, 719, 316}, {538, 709, 718},
 	                                 {512, 706, 296}, {651, 286, 705},
 	                                 {639, 269, 164}, {227, 147, 702}}; /* T2 */
-	static const int pqn709[6][3] = {{569, 572, 381}, {485, 566, 571},
-	                                 {474, 565, 368}, {537, 362, 564},
-	                                 {531, 351, 257}, {318, 236, 563}}; /* T3 */
-	static const int pqf709[6][3] = {{589, 593, 370}, {491, 586, 592},
-	                                 {479, 585, 355}, {552, 348, 584},
-	                                 {545, 335, 225}, {296, 201, 582}}; /* T4 */
-	static const int pqf709_12[6][3] = {{2359, 2373, 1483}, {1967, 2348, 2371},
-	                                    {1918, 2342, 1423}, {2209, 1391, 2339},
-	                                    {2181, 1339, 901},  {1186, 806, 2331}}; /* T4 12-bit */
+	int pqf709_12[6][3]; /* not in our transcription: the model that gives T3/T4 */
+	b2111_pq_bt709_model(12, true, pqf709_12);
 	memset(L, 0, sizeof(*L));
 	bool full = f->range == UHD_RANGE_FULL;
 	if (!full) {
@@ -528,7 +555,7 @@ static void b2111_levels(const struct uhd_pattern_format *f, struct b2111 *L)
 		L->white = 940 * k;
 		L->black = 64 * k;
 		L->grey40 = 414 * k;
-		L->bar = (f->transfer == HLG ? 721 : 573) * k; /* 75% HLG / 58% PQ */
+		L->bar = (f->transfer == HLG ? 721 : 572) * k; /* 75% HLG / 58% PQ */
 		for (int i = 0; i < 13; i++) {
 			L->stair[i] = stair_narrow[i] * k;
 		}
@@ -541,32 +568,29 @@ static void b2111_levels(const struct uhd_pattern_format *f, struct b2111 *L)
 				L->bt709[i][c] = t[i][c] * k;
 			}
 		}
-		L->bt709_tol = f->transfer == HLG ? 0 : k; /* PQ: one 10-bit code */
 	} else if (f->bits == 10) {
 		snprintf(L->cite, sizeof(L->cite), "BT.2111-3 Table 4 (PQ full), Table 1 geometry");
 		L->white = 1023;
 		L->black = 0;
 		L->grey40 = 409;
-		L->bar = 594;
+		L->bar = 593;
 		memcpy(L->stair, stair_full10, sizeof(L->stair));
 		L->pluge[0] = 0;
 		L->pluge[1] = 19;
 		L->pluge[2] = 41;
 		memcpy(L->bt709, pqf709, sizeof(L->bt709));
-		L->bt709_tol = 1;
 	} else {
 		snprintf(L->cite, sizeof(L->cite),
 		         "BT.2111-3 Table 4 (PQ full, 12-bit column), Table 1 geometry");
 		L->white = 4095;
 		L->black = 0;
 		L->grey40 = 1638;
-		L->bar = 2378;
+		L->bar = 2375; /* 58% of 4095 */
 		memcpy(L->stair, stair_full12, sizeof(L->stair));
 		L->pluge[0] = 0;
 		L->pluge[1] = 75;
 		L->pluge[2] = 164;
 		memcpy(L->bt709, pqf709_12, sizeof(L->bt709));
-		L->bt709_tol = 4; /* one 10-bit code */
 	}
 }
 
@@ -666,7 +690,7 @@ static void b2111_layout(const struct uhd_pattern_format *f, struct layout *l)
 		                                     "magenta", "red",  "blue"};
 		if (i < 3 || i >= 12) {
 			int b = i < 3 ? i : i - 9;
-			ADD(l, x0, x1, y4, H, L.bt709[b], L.bt709_tol, "band 5 75%% BT.709 %s",
+			ADD(l, x0, x1, y4, H, L.bt709[b], 0, "band 5 75%% BT.709 %s",
 			    bt709_names[b]);
 			continue;
 		}
@@ -723,12 +747,27 @@ static void b2111_model_selfcheck(void)
 		}
 #undef X
 	}
-	/* 58% PQ is 203 cd/m2: the set-B codes follow from ST 2084 */
-	double e = pq_inverse(203);
-	CHECK(quantise(e, 10, false) == 573 && quantise(e, 10, true) == 594 &&
-	              quantise(e, 12, true) == 2378,
-	      "model: PQ(203 cd/m2) = %.6f gives %d / %d / %d, Table 3/4 give 573 / 594 / 2378", e,
-	      quantise(e, 10, false), quantise(e, 10, true), quantise(e, 12, true));
+	/* Tables 3/4 tabulate the PQ bars at 58% of the signal range: 572 narrow,
+	 * 593 full (10-bit), 2288 narrow 12-bit; the model of band 5 that the
+	 * tables come from must reproduce them code for code. */
+	CHECK(quantise(0.58, 10, false) == 572 && quantise(0.58, 10, true) == 593 &&
+	              quantise(0.58, 12, false) == 2288,
+	      "model: 58%% PQ gives %d / %d / %d, Tables 3/4 give 572 / 593 / 2288",
+	      quantise(0.58, 10, false), quantise(0.58, 10, true), quantise(0.58, 12, false));
+	for (int full = 0; full < 2; full++) {
+		int got[6][3];
+		b2111_pq_bt709_model(10, full, got);
+		const int(*want)[3] = full ? pqf709 : pqn709;
+		for (int b = 0; b < 6; b++) {
+			for (int c = 0; c < 3; c++) {
+				CHECK(got[b][c] == want[b][c],
+				      "model: BT.2111 band 5 PQ %s bar %d channel %d: model %d, "
+				      "Table %d gives %d",
+				      full ? "full" : "narrow", b, c, got[b][c], full ? 4 : 3,
+				      want[b][c]);
+			}
+		}
+	}
 	/* Table 2: 75% HLG */
 	CHECK(quantise(0.75, 10, false) == 721, "model: 75%% narrow 10-bit = %d",
 	      quantise(0.75, 10, false));

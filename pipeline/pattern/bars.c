@@ -82,10 +82,12 @@ static int x1920(const struct uhd_pattern *p, int x)
 	return uhd_pattern_at(p->format.width, x, 1920);
 }
 
-/* The 75% HLG / 203 cd/m2 PQ level of the main bars (BT.2111-3, BT.2408). */
+/* The 75% HLG / 58% PQ signal of the main bars. BT.2111-3 Tables 3 and 4
+ * tabulate 58% of the signal range exactly (572 narrow, 593 full at 10 bits),
+ * near but not equal to PQ(203 cd/m2) of BT.2408 (E' 0.58069, code 573). */
 static double bt2111_bar_signal(const struct uhd_pattern_format *f)
 {
-	return f->transfer == UHD_TRANSFER_HLG ? 0.75 : uhd_pq_inverse_eotf(203.0);
+	return f->transfer == UHD_TRANSFER_HLG ? 0.75 : 0.58;
 }
 
 static int bt2111_top_bands(struct uhd_pattern *p, int y0, int y1, struct std_level on)
@@ -148,12 +150,14 @@ static int bt2111_ramp(struct uhd_pattern *p, int y0, int y1)
 }
 
 /* BT.709 100% colours in BT.2020 (BT.2087 matrix, as BT.2111-3 derives them),
- * at the main bars' level: HLG scales scene light, PQ display light. */
+ * at the main bars' level: HLG scales scene light, PQ display light (the
+ * luminance of the 58% signal, 201.67 cd/m2, reproduces Tables 3 and 4). */
 static void bt709_bar(const struct uhd_pattern_format *f, int bar, int code[3])
 {
 	static const double m[3][3] = {
 	        {0.6274, 0.3293, 0.0433}, {0.0691, 0.9195, 0.0114}, {0.0164, 0.0880, 0.8956}};
-	double white = f->transfer == UHD_TRANSFER_HLG ? uhd_hlg_inverse_oetf(0.75) : 203.0;
+	double white = f->transfer == UHD_TRANSFER_HLG ? uhd_hlg_inverse_oetf(0.75)
+	                                               : uhd_pq_eotf(bt2111_bar_signal(f));
 	for (int r = 0; r < 3; r++) {
 		double lin = 0;
 		for (int c = 0; c < 3; c++) {
@@ -213,7 +217,7 @@ static int build_bt2111(struct uhd_pattern *p, const struct uhd_param_set *s, ch
 	ret = ret ? ret : bt2111_ramp(p, y[3], y[4]);
 	ret = ret ? ret : bt2111_bottom(p, y[4], y[5], bar);
 	snprintf(p->notes, sizeof(p->notes), "main bars at %s (code %d)",
-	         f->transfer == UHD_TRANSFER_HLG ? "75% HLG" : "203 cd/m2 PQ", std_code(f, bar));
+	         f->transfer == UHD_TRANSFER_HLG ? "75% HLG" : "58% PQ", std_code(f, bar));
 	return ret;
 }
 
