@@ -5,7 +5,11 @@
  * the source bit depth (65535/(2^n - 1) in the 16-bit output, 1 in 8-bit
  * output). A failure names frame, pixel, channel, expected and got.
  *
- * usage: test_gpu_model CLIP WxH [FRAMES]
+ * usage: test_gpu_model CLIP WxH [FRAMES [SCALER|all [matrix=N] [range=tv|pc]
+ *                                            [siting=N|unspecified]]]
+ * The tags, where given, are how the clip was made (H.273 matrix_coefficients
+ * and chroma_sample_loc_type, tests/e2e_colour_paths.py): the model takes them
+ * instead of uhdpipe's parsing, and uhdpipe's parsing must agree.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,11 @@ struct comparison {
 	double worst_expected, worst_got;
 	long over_tolerance;
 };
+
+/* Tags the clip was generated with; -1: none given, the model takes uhdpipe's. */
+static struct {
+	int matrix, range, siting;
+} expect = {-1, -1, -1};
 
 /* Kr/Kb from the standards' text, independent of pipeline/convert/colour.c. */
 static int model_matrix(int matrix, int primaries, int height, double *kr, double *kb)
@@ -42,6 +51,14 @@ static int model_matrix(int matrix, int primaries, int height, double *kr, doubl
 		*kr = 0.2627;
 		*kb = 0.0593;
 		return 0; /* BT.2020 NCL */
+	case 4:
+		*kr = 0.30;
+		*kb = 0.11;
+		return 0; /* FCC, 47 CFR 73.682 (20)(iv) as H.273 Table 4 gives it */
+	case 7:
+		*kr = 0.212;
+		*kb = 0.087;
+		return 0; /* SMPTE 240M */
 	default: return -1;
 	}
 }
@@ -74,10 +91,12 @@ static int fill_model_input(const struct uhd_frame *frame, const struct uhd_stre
 	in->bit_depth = info->bit_depth;
 	in->chroma_shift_x = info->log2_chroma_w;
 	in->chroma_shift_y = info->log2_chroma_h;
-	in->full_range = info->colour.range == UHD_RANGE_FULL;
-	model_siting(info->colour.siting, info, in);
-	return model_matrix(info->colour.matrix, info->colour.primaries, info->height, &in->kr,
-	                    &in->kb);
+	int range = expect.range >= 0 ? expect.range : (int)info->colour.range;
+	int siting = expect.siting >= 0 ? expect.siting : (int)info->colour.siting;
+	int matrix = expect.matrix >= 0 ? expect.matrix : info->colour.matrix;
+	in->full_range = range == UHD_RANGE_FULL;
+	model_siting((enum uhd_chroma_siting)siting, info, in);
+	return model_matrix(matrix, info->colour.primaries, info->height, &in->kr, &in->kb);
 }
 
 static unsigned gpu_sample(const struct uhd_image *img, int x, int y, int c)
@@ -129,6 +148,13 @@ static void check_scaler(const char *clip, int width, int height, enum uhd_scale
 		goto done;
 	}
 	const struct uhd_stream_info *info = uhd_source_info(source);
+	CHECK((expect.matrix < 0 || info->colour.matrix == expect.matrix) &&
+	              (expect.range < 0 || (int)info->colour.range == expect.range) &&
+	              (expect.siting < 0 || (int)info->colour.siting == expect.siting),
+	      "%s: uhdpipe reads matrix %d, range %d, siting %d; the clip was made with %d, %d, "
+	      "%d",
+	      clip, info->colour.matrix, (int)info->colour.range, (int)info->colour.siting,
+	      expect.matrix, expect.range, expect.siting);
 	struct uhd_convert_params params = {width, height, scaler};
 	CHECK(uhd_converter_create(context, info, &params, &converter) == 0, "converter");
 	/* 16-bit output: one code of the source depth. 8-bit output: half a code
@@ -184,6 +210,25 @@ done:
 	      uhd_validation_messages_total());
 }
 
+/* matrix=N (H.273), range=tv|pc, siting=N (H.273 chroma_sample_loc_type 0..5,
+ * which is uhd_chroma_siting - 1) or siting=unspecified */
+static int parse_tag(const char *arg)
+{
+	int n;
+	if (sscanf(arg, "matrix=%d", &n) == 1) {
+		expect.matrix = n;
+	} else if (strcmp(arg, "range=tv") == 0 || strcmp(arg, "range=pc") == 0) {
+		expect.range = arg[6] == 'p' ? UHD_RANGE_FULL : UHD_RANGE_LIMITED;
+	} else if (strcmp(arg, "siting=unspecified") == 0) {
+		expect.siting = UHD_SITING_UNSPECIFIED;
+	} else if (sscanf(arg, "siting=%d", &n) == 1 && n >= 0 && n <= 5) {
+		expect.siting = n + 1;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int width, height;
@@ -192,6 +237,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int frames = argc > 3 ? atoi(argv[3]) : 2;
+	int first = UHD_SCALER_NEAREST, last = UHD_SCALER_LANCZOS3;
+	if (argc > 4 && strcmp(argv[4], "all") != 0) {
+		enum uhd_scaler one;
+		if (uhd_scaler_from_name(argv[4], &one) != 0) {
+			fprintf(stderr, "test_gpu_model: unknown scaler %s\n", argv[4]);
+			return 2;
+		}
+		first = last = (int)one;
+	}
+	for (int i = 5; i < argc; i++) {
+		if (parse_tag(argv[i]) != 0) {
+			fprintf(stderr,
+			        "test_gpu_model: bad tag %s (matrix=N, range=tv|pc, siting=N)\n",
+			        argv[i]);
+			return 2;
+		}
+	}
 	FILE *probe = fopen(argv[1], "rb");
 	if (!probe) {
 		fprintf(stderr, "FAIL: sample %s is missing; run samples/make-samples.sh\n",
@@ -199,7 +261,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fclose(probe);
-	for (int s = UHD_SCALER_NEAREST; s <= UHD_SCALER_LANCZOS3; s++) {
+	for (int s = first; s <= last; s++) {
 		check_scaler(argv[1], width, height, (enum uhd_scaler)s, frames);
 	}
 	return test_finish("test_gpu_model");
