@@ -374,6 +374,13 @@ static const VkDescriptorType hscale_bindings[3] = {
         VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
 };
 
+static const VkDescriptorType vscale_bindings[8] = {
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+};
+
 static int create_pipelines(struct uhd_converter *conv)
 {
 	uint32_t sample_bytes = (uint32_t)conv->sample_bytes, float_bytes = 4;
@@ -382,20 +389,20 @@ static int create_pipelines(struct uhd_converter *conv)
 	struct uhd_vk_spec packed = {1, &out_bits}, planes = {1, &float_bits};
 	const VkDescriptorType *htypes = hscale_bindings;
 	int ret = uhd_vk_compute_create_typed(conv->ctx, hscale_comp, sizeof(hscale_comp), htypes,
-	                                      3, 28, &codes, &conv->hpass_codes);
+	                                      3, 32, &codes, &conv->hpass_codes);
 	if (ret == 0) {
-		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
-		                            sizeof(struct uhd_vscale_push), &packed,
-		                            &conv->vpass_packed);
+		ret = uhd_vk_compute_create_typed(
+		        conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), vscale_bindings, 8,
+		        sizeof(struct uhd_vscale_push), &packed, &conv->vpass_packed);
 	}
 	if (ret == 0 && conv->stage_count == 2) {
 		ret = uhd_vk_compute_create_typed(conv->ctx, hscale_comp, sizeof(hscale_comp),
-		                                  htypes, 3, 28, &floats, &conv->hpass_float);
+		                                  htypes, 3, 32, &floats, &conv->hpass_float);
 	}
 	if (ret == 0 && conv->stage_count == 2) {
-		ret = uhd_vk_compute_create(conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), 8,
-		                            sizeof(struct uhd_vscale_push), &planes,
-		                            &conv->vpass_float);
+		ret = uhd_vk_compute_create_typed(
+		        conv->ctx, vscale_rgb_comp, sizeof(vscale_rgb_comp), vscale_bindings, 8,
+		        sizeof(struct uhd_vscale_push), &planes, &conv->vpass_float);
 	}
 	return ret;
 }

@@ -15,8 +15,10 @@
 #define PERIODIC_MAX_TAPS 32
 #define PERIODIC_MAX_STEP 4
 #define PERIODIC_MIN_RUN  64
-/* Workgroups per dispatch row of the table-driven horizontal pass. */
+/* Workgroups per dispatch row of the table-driven horizontal pass, and the
+ * rows each of its invocations makes (ROWS in hscale.comp). */
 #define TABLE_GROUPS_X 4096
+#define TABLE_ROWS     4
 
 static int check_range(struct uhd_context *ctx, VkDeviceSize bytes, const char *what)
 {
@@ -190,8 +192,10 @@ static int make_tables(struct uhd_context *ctx, enum uhd_scaler scaler, struct u
 
 static int create_intermediates(struct uhd_context *ctx, struct uhd_stage *stage)
 {
+	stage->inter_stride = (stage->out_width + 3) / 4 * 4;
+	stage->push.plane_texels = (uint32_t)stage->inter_stride / 4;
 	for (int i = 0; i < 3; i++) {
-		VkDeviceSize bytes = (VkDeviceSize)stage->out_width * stage->in_height[i] * 4;
+		VkDeviceSize bytes = (VkDeviceSize)stage->inter_stride * stage->in_height[i] * 4;
 		int ret = check_range(ctx, bytes, "horizontal-pass plane");
 		if (ret == 0) {
 			ret = uhd_vk_buffer_create(ctx, bytes, UHD_VK_BUFFER_DEVICE,
@@ -254,8 +258,11 @@ static int create_views(struct uhd_context *ctx, struct uhd_stage *stage)
 	for (int t = 0; t < 2 && ret == 0; t++) {
 		ret = view_or_explain(ctx, &stage->htables[t], VK_FORMAT_R32_UINT, 4,
 		                      "filter table", &stage->htable_views[t]);
+		ret = ret ? ret
+		          : view_or_explain(ctx, &stage->vtables[t], VK_FORMAT_R32_UINT, 4,
+		                            "filter table", &stage->vtable_views[t]);
 	}
-	for (int i = 0; i < 3 && ret == 0 && stage->vperiodic; i++) {
+	for (int i = 0; i < 3 && ret == 0; i++) {
 		ret = view_or_explain(ctx, &stage->inter[i], VK_FORMAT_R32G32B32A32_SFLOAT, 16,
 		                      "horizontal-pass plane", &stage->inter_views[i]);
 	}
@@ -440,13 +447,15 @@ static int write_slot_sets(struct uhd_context *ctx, VkDescriptorPool pool, struc
 	write_horizontal_sets(ctx, stage, slot);
 	for (int b = 0; b < stage->band_count; b++) {
 		slot->vsets[b] = sets[3 + b];
-		VkDescriptorBufferInfo infos[8] = {
-		        uhd_vk_whole(&stage->inter[0]),   uhd_vk_whole(&stage->inter[1]),
-		        uhd_vk_whole(&stage->inter[2]),   uhd_vk_whole(&stage->vtables[0]),
-		        uhd_vk_whole(&stage->vtables[1]),
+		VkDescriptorBufferInfo outputs[3];
+		band_outputs(stage, slot, b, outputs);
+		struct uhd_vk_binding bindings[8] = {
+		        {.view = stage->inter_views[0]},  {.view = stage->inter_views[1]},
+		        {.view = stage->inter_views[2]},  {.view = stage->vtable_views[0]},
+		        {.view = stage->vtable_views[1]}, {.buffer = outputs[0]},
+		        {.buffer = outputs[1]},           {.buffer = outputs[2]},
 		};
-		band_outputs(stage, slot, b, infos + 5);
-		uhd_vk_write_set(ctx, slot->vsets[b], infos, 8);
+		uhd_vk_write_bindings(ctx, stage->vpass, slot->vsets[b], bindings);
 	}
 	return write_vperiodic_sets(ctx, pool, stage, slot);
 fail:
@@ -475,20 +484,23 @@ static void record_table_columns(const struct uhd_stage *stage, const struct uhd
 		return;
 	}
 	const struct uhd_vk_compute *pass = stage->hpass;
-	uint32_t push[7] = {(uint32_t)slot->bound_stride[i],
+	uint32_t push[8] = {(uint32_t)slot->bound_stride[i],
 	                    (uint32_t)stage->in_height[i],
 	                    (uint32_t)stage->out_width,
 	                    stage->htaps[i ? 1 : 0],
 	                    first,
 	                    end,
-	                    stage->in_channel[i]};
+	                    stage->in_channel[i],
+	                    (uint32_t)stage->inter_stride};
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->pipeline);
 	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1,
 	                        &slot->hsets[i], 0, NULL);
 	vkCmdPushConstants(cmd, pass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
-	/* Invocations are numbered row by row (see hscale.comp), in rows of
-	 * TABLE_GROUPS_X workgroups, within every device's dispatch limits. */
-	uint32_t total = groups((end - first) * (uint32_t)stage->in_height[i], GROUP_WIDTH);
+	/* Invocations (four columns of TABLE_ROWS rows each) are numbered row
+	 * group by row group (see hscale.comp), in rows of TABLE_GROUPS_X
+	 * workgroups, within every device's dispatch limits. */
+	uint32_t row_groups = groups((uint32_t)stage->in_height[i], TABLE_ROWS);
+	uint32_t total = groups(groups(end - first, 4) * row_groups, GROUP_WIDTH);
 	uint32_t x_groups = total < TABLE_GROUPS_X ? total : TABLE_GROUPS_X;
 	vkCmdDispatch(cmd, x_groups, groups(total, x_groups), 1);
 }
@@ -502,7 +514,7 @@ static void record_periodic_columns(const struct uhd_stage *stage,
 	uint32_t texels = slot->bound_texels[i];
 	uint32_t push[8] = {(uint32_t)slot->bound_stride[i],
 	                    (uint32_t)stage->in_height[i],
-	                    (uint32_t)stage->out_width,
+	                    (uint32_t)stage->inter_stride, /* out_width: a multiple of 4 */
 	                    (uint32_t)run->first,
 	                    (uint32_t)run->end,
 	                    (uint32_t)run->start,
@@ -549,10 +561,8 @@ static void record_rows(const struct uhd_stage *stage, const struct uhd_stage_sl
 	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pass->layout, 0, 1, &set, 0,
 	                        NULL);
 	vkCmdPushConstants(cmd, pass->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
-	/* Pixels per invocation: 4 in the periodic pass; in the generic one 2
-	 * (16-bit packed), 4 (8-bit packed) or 1 (float planes). */
-	uint32_t pixels = periodic ? 4 : stage->out_bits == 8 ? 4 : stage->out_bits == 16 ? 2 : 1;
-	uint32_t pixel_groups = groups((uint32_t)stage->out_width, pixels);
+	/* Four adjacent pixels per invocation in both passes. */
+	uint32_t pixel_groups = groups((uint32_t)stage->out_width, 4);
 	/* Output rows per invocation: 2 in the periodic pass (vscale_periodic.comp). */
 	uint32_t rows = groups((uint32_t)(end - first), periodic ? 2 : 1);
 	vkCmdDispatch(cmd, groups(pixel_groups, GROUP_WIDTH), rows, 1);
@@ -606,6 +616,7 @@ void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage)
 		uhd_vk_compute_destroy(ctx, &stage->hperiodic[t]);
 		uhd_vk_buffer_destroy(ctx, &stage->hweights[t]);
 		uhd_vk_view_destroy(ctx, &stage->htable_views[t]);
+		uhd_vk_view_destroy(ctx, &stage->vtable_views[t]);
 		uhd_vk_buffer_destroy(ctx, &stage->htables[t]);
 		uhd_vk_buffer_destroy(ctx, &stage->vtables[t]);
 	}

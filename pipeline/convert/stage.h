@@ -22,6 +22,8 @@ struct uhd_vscale_push {
 	/* vscale_periodic.comp only: where the repeating rows' first taps start. */
 	uint32_t run0_first, run0_start, run12_first, run12_start;
 	uint32_t last_texel0, last_texel12;
+	/* Four-float texels per row of the horizontal pass's planes. */
+	uint32_t plane_texels;
 };
 
 /* What differs between the frames in flight: the inputs a stage reads and the
@@ -65,11 +67,14 @@ struct uhd_stage {
 	struct uhd_vscale_push push; /* matrix, offsets and scales set by the caller */
 
 	/* Owned, made by uhd_stage_create. */
-	struct uhd_vk_buffer inter[3]; /* out_width x in_height[i] floats */
+	/* inter_stride x in_height[i] floats: rows of out_width floats, padded to
+	 * whole four-float texels (inter_views). */
+	struct uhd_vk_buffer inter[3];
+	int inter_stride;
 	struct uhd_vk_buffer htables[2], vtables[2];
 	uint32_t htaps[2];
-	/* Texel views of the horizontal pass's tables. */
-	VkBufferView htable_views[2];
+	/* Texel views of the tables. */
+	VkBufferView htable_views[2], vtable_views[2];
 	/* Where a horizontal table repeats (see uhd_filter_find_run): its columns
 	 * go through hscale_periodic.comp with the weights in a uniform buffer. */
 	bool periodic[2];
@@ -82,7 +87,7 @@ struct uhd_stage {
 	int vrun_first, vrun_end; /* the rows both runs cover */
 	struct uhd_vk_buffer vweights;
 	struct uhd_vk_compute vperiodic_pass;
-	VkBufferView inter_views[3];
+	VkBufferView inter_views[3]; /* R32G32B32A32_SFLOAT, read by both vertical passes */
 	int band_rows, band_count;
 };
 
