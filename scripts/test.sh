@@ -44,11 +44,13 @@ fi
 # (8K work inside the GPU driver, which no sanitizer instruments), and
 # bad_input_matrix at its full size (30 bit-flip variants per clip; 5 under the
 # sanitizers, to bound the time).
-meson test -C "$root/build" --print-errorlogs --no-suite unit --no-suite e2e
-fail_on_skips "$root/build"
-meson test -C "$root/build" --print-errorlogs --suite slow
-fail_on_skips "$root/build"
-meson test -C "$root/build" --print-errorlogs bad_input_matrix
+# One `meson test` for all of it, so that two tests run at once from start to
+# end (separate runs would each wait for their last test alone).
+mapfile -t normal_tests < <(meson test -C "$root/build" --list --no-suite unit --no-suite e2e \
+    2>/dev/null | sed -n 's|^[^ ]* / ||p'
+    meson test -C "$root/build" --list --suite slow 2>/dev/null | sed -n 's|^[^ ]* / ||p'
+    echo bad_input_matrix)
+meson test -C "$root/build" --print-errorlogs "${normal_tests[@]}"
 fail_on_skips "$root/build"
 san="$root/build-sanitize"
 if [[ ! -f "$san/build.ninja" ]]; then
@@ -72,9 +74,11 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # The 'slow' e2e tests spend their time in the GPU driver, which is not
 # instrumented; the sanitizer build runs every other unit and e2e test.
-meson test -C "$san" --print-errorlogs --suite unit --suite e2e --no-suite slow
-fail_on_skips "$san"
-meson test -C "$san" --print-errorlogs \
+# With them, in the same run, a GPU subset: three small CPU-model tests, one
+# interleaved-chroma and one frames-in-flight case.
+mapfile -t san_tests < <(meson test -C "$san" --list --suite unit --suite e2e --no-suite slow \
+    2>/dev/null | sed -n 's|^[^ ]* / ||p')
+meson test -C "$san" --print-errorlogs "${san_tests[@]}" \
     model_topleft_420p10_853x480 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620 \
     interleaved_odd_422p10_1000x563 in_flight_odd_422p10_1000x563
 fail_on_skips "$san"
