@@ -142,7 +142,8 @@ int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_i
 	"                        connector into DIR/capture-NNNNNN.png and compare it with\n"      \
 	"                        what was rendered (mismatches go to the report); where\n"         \
 	"                        there is no writeback connector (or with crc:DIR), the\n"         \
-	"                        controller's CRCs of every vblank, checked for consistency\n"     \
+	"                        controller's CRCs of every vblank, checked for consistency;\n"    \
+	"                        --capture null compares and checksums, writes no files\n"         \
 	"  --drop-late           drop frames that would reach the screen after the next\n"         \
 	"                        frame's refresh (default: show every frame, late if need be)\n"   \
 	"  --scanout PATH        auto | zero-copy | gpu | cpu: how frames reach the\n"             \

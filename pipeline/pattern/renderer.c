@@ -101,6 +101,23 @@ fail:
 	return ret;
 }
 
+/* A kind's pipeline is built when a pattern first uses it: on a CPU driver
+ * each costs a shader compilation, and most patterns use two of the six. */
+static int create_pipe(struct uhd_pattern_renderer *r, uint32_t kind)
+{
+	if (kind >= KINDS) {
+		uhd_error("pattern primitive kind %u is unknown to the renderer", kind);
+		return -EINVAL;
+	}
+	if (r->pipes[kind].pipeline) {
+		return 0;
+	}
+	uint32_t spec[2] = {kind, (uint32_t)r->sample_bits};
+	struct uhd_vk_spec s = {2, spec};
+	return uhd_vk_compute_create(r->ctx, pattern_comp, sizeof(pattern_comp), 2,
+	                             sizeof(struct pattern_push), &s, &r->pipes[kind]);
+}
+
 int uhd_pattern_renderer_create(struct uhd_context *context,
                                 const struct uhd_pattern_format *format,
                                 struct uhd_pattern_renderer **out)
@@ -118,12 +135,7 @@ int uhd_pattern_renderer_create(struct uhd_context *context,
 	r->ctx = context;
 	r->format = *format;
 	int ret = plan(r);
-	for (uint32_t kind = 0; ret == 0 && kind < KINDS; kind++) {
-		uint32_t spec[2] = {kind, (uint32_t)r->sample_bits};
-		struct uhd_vk_spec s = {2, spec};
-		ret = uhd_vk_compute_create(context, pattern_comp, sizeof(pattern_comp), 2,
-		                            sizeof(struct pattern_push), &s, &r->pipes[kind]);
-	}
+	ret = ret ? ret : create_pipe(r, UHD_PRIM_RECT);
 	ret = ret ? ret
 	          : uhd_vk_buffer_create(context, sizeof(struct uhd_prim) * UHD_PATTERN_MAX_PRIMS,
 	                                 UHD_VK_BUFFER_UPLOAD, "pattern regions", &r->prims);
@@ -237,8 +249,15 @@ int uhd_pattern_render(struct uhd_pattern_renderer *r, const struct uhd_pattern 
 		          pattern->name);
 		return -EINVAL;
 	}
+	int ret = 0;
+	for (uint32_t i = 0; i < pattern->count && ret == 0; i++) {
+		ret = create_pipe(r, pattern->prims[i].kind);
+	}
+	if (ret < 0) {
+		return ret;
+	}
 	memcpy(r->prims.mapped, pattern->prims, sizeof(struct uhd_prim) * pattern->count);
-	int ret = uhd_vk_buffer_flush(r->ctx, &r->prims);
+	ret = uhd_vk_buffer_flush(r->ctx, &r->prims);
 	ret = ret ? ret : record(r, pattern);
 	ret = ret ? ret : uhd_vk_submit_wait(r->ctx, r->commands, r->fence);
 	ret = ret ? ret : uhd_vk_buffer_invalidate(r->ctx, &r->pixels);

@@ -102,10 +102,8 @@ static int open_stages(struct pattern_run *run)
 	}
 	snprintf(run->result->device, sizeof(run->result->device), "%s",
 	         uhd_context_limits(run->context)->name);
-	ret = uhd_pattern_renderer_create(run->context, &p->format, &run->renderer);
-	if (ret < 0) {
-		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU pattern renderer failed");
-	}
+	/* The output opens before the renderer's pipelines are built: a missing
+	 * display fails before any shader work (seconds on an emulated CPU). */
 	struct uhd_presenter_params pp = UHD_PRESENTER_DEFAULTS;
 	pp.spec = p->output ? p->output : "null";
 	/* Durations count in the sequence's rate: displays pace at it too. */
@@ -122,6 +120,10 @@ static int open_stages(struct pattern_run *run)
 	snprintf(run->result->output_location, sizeof(run->result->output_location), "%s",
 	         uhd_presenter_location(run->presenter) ? uhd_presenter_location(run->presenter)
 	                                                : "");
+	ret = uhd_pattern_renderer_create(run->context, &p->format, &run->renderer);
+	if (ret < 0) {
+		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU pattern renderer failed");
+	}
 	if (p->control) {
 		char error[512];
 		ret = uhd_control_open(p->control, &run->control, error, sizeof(error));

@@ -65,7 +65,8 @@ struct kms_capture_record {
 };
 
 struct kms_capture {
-	const char *dir;
+	const char *dir;   /* set when capturing through writeback */
+	bool writes_files; /* false for --capture null: checksums only */
 	uint32_t connector_id;
 	char connector_name[32];
 	bool shares_crtc; /* display and writeback connectors on the CRTC together */

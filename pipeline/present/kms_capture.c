@@ -3,7 +3,8 @@
  * the same commit, so the capture is what the display controller composed
  * for exactly that frame. Each capture is compared with the frame's packed
  * pixels expanded to 16 bits as a controller composes them (exact for 16-bit
- * captures), checksummed like the picture and written as a PNG.
+ * captures), checksummed like the picture and written as a PNG (not with
+ * --capture null).
  */
 #include <errno.h>
 #include <poll.h>
@@ -127,12 +128,15 @@ int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image)
 		return kms_crc_setup(kms);
 	}
 	cap->dir = dir;
+	/* "null", as in -o null: compare and checksum, write no files (an 8K
+	 * 16-bit PNG costs more than the capture itself). */
+	cap->writes_files = strcmp(dir, "null") != 0;
 	int ret = choose_capture_format(kms);
 	if (ret < 0) {
 		return ret;
 	}
-	ret = uhd_make_dirs(cap->dir);
-	if (ret < 0 || access(cap->dir, W_OK | X_OK) != 0) {
+	ret = cap->writes_files ? uhd_make_dirs(cap->dir) : 0;
+	if (ret < 0 || (cap->writes_files && access(cap->dir, W_OK | X_OK) != 0)) {
 		ret = ret ? ret : -errno;
 		uhd_error("cannot write captures into '%s': %s; choose a writable folder", cap->dir,
 		          strerror(-ret));
@@ -303,9 +307,11 @@ int kms_capture_collect(struct kms_presenter *kms)
 		        record.first_bad_got[2], record.first_bad_want[0], record.first_bad_want[1],
 		        record.first_bad_want[2]);
 	}
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/capture-%06lld.png", cap->dir, (long long)frame);
-	ret = uhd_png_write(path, &cap->picture);
+	if (cap->writes_files) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/capture-%06lld.png", cap->dir, (long long)frame);
+		ret = uhd_png_write(path, &cap->picture);
+	}
 	return ret ? ret : add_record(cap, record);
 }
 

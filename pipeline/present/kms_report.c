@@ -146,7 +146,11 @@ static void write_capture(struct uhd_json *json, const struct kms_presenter *kms
 	char hex[17];
 	uhd_json_object_begin(json, "capture");
 	uhd_json_string(json, "method", "writeback");
-	uhd_json_string(json, "folder", cap->dir);
+	if (cap->writes_files) {
+		uhd_json_string(json, "folder", cap->dir);
+	} else {
+		uhd_json_null(json, "folder");
+	}
 	uhd_json_string(json, "connector", cap->connector_name);
 	uhd_json_string(json, "format", cap->format ? cap->format->name : "");
 	uhd_json_bool(json, "display_shares_crtc", cap->shares_crtc);
