@@ -3,7 +3,8 @@
 # is one sed edit of one file; the script applies it in a scratch copy of the
 # tree, builds there, runs the tests named for it, and expects at least one
 # to fail. Not part of CI (minutes per mutation); run it after changing a test
-# or a tolerance. The list and its last results are in README, "Tests".
+# or a tolerance. The list and its last results are in docs/testing.md,
+# "Mutation checks".
 #
 # usage: scripts/mutate.sh [NAME ...]   (default: every mutation)
 # Needs a configured tree (./scripts/setup.sh has been run once).

@@ -17,8 +17,7 @@ export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
 # A test that skips (exit 77: a tool, a sample or a device it needs is missing)
 # would pass silently: here it fails the run, naming it. setup.sh installs
 # everything the suite needs, so CI never skips. UHD_ALLOW_SKIPS=1 lets a
-# developer's partial machine through. Arguments: the build folder and the
-# meson log's base name (--logbase).
+# developer's partial machine through.
 fail_on_skips() {
     [[ "${UHD_ALLOW_SKIPS:-0}" == 1 ]] && return 0
     local skipped
@@ -27,7 +26,7 @@ import json, sys
 for line in open(sys.argv[1]):
     test = json.loads(line)
     if test.get("result") == "SKIP":
-        print(test["name"])' "$1/meson-logs/${2:-testlog}.json")
+        print(test["name"])' "$1/meson-logs/testlog.json")
     if [[ -n "$skipped" ]]; then
         echo "test.sh: these tests skipped, which CI must run (UHD_ALLOW_SKIPS=1 accepts it):" >&2
         echo "$skipped" | sed 's/^/  /' >&2
@@ -40,68 +39,28 @@ if [[ "${UHD_SANITIZE:-1}" == 0 || $# -gt 0 ]]; then
     fail_on_skips "$root/build"
     exit 0
 fi
-san="$root/build-sanitize"
-# Arguments: a command prefix to run the build under (chrt), or none.
-build_sanitizer() {
-    if [[ ! -f "$san/build.ninja" ]]; then
-        # Static sanitizer runtimes, so that child processes of the tests (python,
-        # ffmpeg) are not forced to load them.
-        "$@" meson setup "$san" "$root" -Db_sanitize=address,undefined -Db_lundef=false \
-            -Dbuildtype=debugoptimized -Dwerror=true \
-            "-Dc_link_args=-static-libasan -static-libubsan" >/dev/null || return 1
-    fi
-    "$@" ninja -C "$san" >/dev/null
-}
 # The unit and e2e suites run once, in the sanitizer build below: the same -O2
 # code, instrumented. Here: the gpu, vm and install suites, the slow e2e tests
 # (8K work inside the GPU driver, which no sanitizer instruments), and
 # bad_input_matrix at its full size (30 bit-flip variants per clip; 5 under the
 # sanitizers, to bound the time).
+# One `meson test` for all of it, so that two tests run at once from start to
+# end (separate runs would each wait for their last test alone).
 mapfile -t normal_tests < <(meson test -C "$root/build" --list --no-suite unit --no-suite e2e \
     2>/dev/null | sed -n 's|^[^ ]* / ||p'
     meson test -C "$root/build" --list --suite slow 2>/dev/null | sed -n 's|^[^ ]* / ||p'
     echo bad_input_matrix)
-# The VM test (about 10 minutes of emulation keeping one to two cores busy)
-# runs beside the accuracy tests, which run as SCHED_IDLE (chrt --idle): they
-# get only the CPU time the guest leaves, so its vblank timing is undisturbed.
-# Then, in the time the guest leaves, the sanitizer and fuzzing builds. Tests
-# that time themselves or need the machine alone (is_parallel : false) run
-# after the guest, alone; so do the sanitizer tests (run_control paces frames)
-# and the fuzzing (its time per target must be real CPU time).
-beside=()
-alone=()
-for test in "${normal_tests[@]}"; do
-    case "$test" in
-    kms_vm) ;;
-    test_gpu_pack | install_pkgconfig | bad_input_matrix) alone+=("$test") ;;
-    *) beside+=("$test") ;;
-    esac
-done
-vm_console="$root/build/meson-logs/vm-console.txt"
-meson test -C "$root/build" --no-rebuild --logbase vm --print-errorlogs kms_vm \
-    >"$vm_console" 2>&1 &
-vm_pid=$!
-fuzz_seconds="${UHD_FUZZ_SECONDS:-10}"
-beside_rc=0
-# A starved test may take several times its usual time; a hung one still ends.
-chrt --idle 0 meson test -C "$root/build" --no-rebuild --logbase beside --print-errorlogs \
-    --timeout-multiplier 3 "${beside[@]}" || beside_rc=$?
-build_sanitizer chrt --idle 0 || beside_rc=$?
-if [[ "$fuzz_seconds" != 0 ]]; then
-    chrt --idle 0 "$root/scripts/fuzz.sh" 0 || beside_rc=$?
+meson test -C "$root/build" --print-errorlogs "${normal_tests[@]}"
+fail_on_skips "$root/build"
+san="$root/build-sanitize"
+if [[ ! -f "$san/build.ninja" ]]; then
+    # Static sanitizer runtimes, so that child processes of the tests (python,
+    # ffmpeg) are not forced to load them.
+    meson setup "$san" "$root" -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dbuildtype=debugoptimized -Dwerror=true \
+        "-Dc_link_args=-static-libasan -static-libubsan" >/dev/null
 fi
-vm_rc=0
-wait "$vm_pid" || vm_rc=$?
-cat "$vm_console"
-if [[ $beside_rc != 0 || $vm_rc != 0 ]]; then
-    echo "test.sh: failures above (accuracy tests and builds: status $beside_rc, VM test: status $vm_rc)" >&2
-    exit 1
-fi
-meson test -C "$root/build" --no-rebuild --logbase alone --print-errorlogs "${alone[@]}"
-for log in vm beside alone; do
-    fail_on_skips "$root/build" "$log"
-done
-build_sanitizer # built above; here for a tree changed since
+ninja -C "$san" >/dev/null
 # The Vulkan loader unloads the driver at vkDestroyInstance; memory that the
 # driver still reaches from its own globals then looks leaked. Keeping the
 # driver mapped (LD_PRELOAD) lets LeakSanitizer see those pointers, so no
@@ -124,6 +83,7 @@ meson test -C "$san" --print-errorlogs "${san_tests[@]}" \
     interleaved_odd_422p10_1000x563 in_flight_odd_422p10_1000x563
 fail_on_skips "$san"
 # libFuzzer targets (tests/fuzz), each for a bounded time; UHD_FUZZ_SECONDS=0 skips.
+fuzz_seconds="${UHD_FUZZ_SECONDS:-10}"
 if [[ "$fuzz_seconds" != 0 ]]; then
     unset LD_PRELOAD
     "$root/scripts/fuzz.sh" "$fuzz_seconds"

@@ -3,7 +3,7 @@
  * upsampling with siting, separable scaling with sample-centre phase and
  * mirrored edges, Y'CbCr -> R'G'B' from the standards' Kr/Kb, range and bit
  * depth. It shares no code with pipeline/; it is written from the
- * definitions in README ("Conversion model") and the ITU-R texts.
+ * definitions in docs/conversion.md and the ITU-R texts.
  */
 #ifndef UHD_TEST_CPU_MODEL_H
 #define UHD_TEST_CPU_MODEL_H

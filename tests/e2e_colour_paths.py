@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every colour path the README promises, through the GPU and the double model.
+"""Every colour path of docs/conversion.md, through the GPU and the double model.
 
     e2e_colour_paths.py TEST_GPU_MODEL WORKDIR     (needs $UHDPIPE, set by meson)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bad input gets one clear line on stderr and the documented exit code
-# (README, "Exit codes"), never a crash and never a PNG left under its final
-# name. Needs $UHDPIPE and $SAMPLES (set by meson).
+# (docs/commands.md, "Exit codes"), never a crash and never a PNG left under
+# its final name. Needs $UHDPIPE and $SAMPLES (set by meson).
 set -u
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

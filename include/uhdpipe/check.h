@@ -90,7 +90,7 @@ struct uhd_check_result {
  * result->passed), -EINTR when cancelled, or a negative error. */
 UHD_API int uhd_check_run(const struct uhd_check_params *params, struct uhd_check_result *result);
 
-/* A suite file (schema in README, "Suites") run as `uhdpipe check --suite`. */
+/* A suite file (schema in docs/reports.md, "Suites") run as `uhdpipe check --suite`. */
 #define UHD_SUITE_DEFAULTS                                                                         \
 	((struct uhd_suite_params){.shard_index = 0, .shard_count = 1, .base = UHD_CHECK_DEFAULTS})
 

@@ -38,7 +38,7 @@ struct uhd_display_params {
 	/* "auto" (from the stream's transfer), "off", "pq", "hlg" (default "auto"). */
 	const char *hdr;
 	/* Overrides of the stream's HDR10 metadata, "primaries=bt2020,max=1000,...";
-	 * see README "HDR signalling" (default NULL). */
+	 * see docs/displays.md, "HDR signalling" (default NULL). */
 	const char *hdr_metadata;
 	/* Folder for writeback captures of every presented frame, compared with
 	 * what was rendered (default NULL: no capture). */

@@ -135,7 +135,7 @@ int uhd_bench_write_image(FILE *file, const struct uhd_image *image);
  * error. */
 void uhd_bench_run_peers(const struct uhd_bench_params *params, struct uhd_bench_result *result);
 
-/* The table on stdout and the JSON file (report.c; schema in README). */
+/* The table on stdout and the JSON file (report.c; schema in docs/commands.md). */
 void uhd_bench_print_table(FILE *out, const struct uhd_bench_params *params,
                            const struct uhd_bench_result *result);
 int uhd_bench_write_json(const char *path, const struct uhd_bench_params *params,

@@ -1,6 +1,6 @@
 /*
  * What `uhdpipe bench` reports: medians and spreads of the runs, the table on
- * stdout and the JSON file (schema in README, "uhdpipe bench").
+ * stdout and the JSON file (schema in docs/commands.md, "uhdpipe bench").
  */
 #include <errno.h>
 #include <math.h>

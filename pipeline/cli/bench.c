@@ -28,7 +28,7 @@ static const char bench_help[] =
         "  --vs-ffmpeg           also time the ffmpeg commands that do the same work\n"
         "                        (decode-only, zscale, swscale, scale_vulkan, libplacebo,\n"
         "                        psnr+ssim) and print the ratios\n"
-        "  --json FILE           write every number to FILE (schema in README)\n"
+        "  --json FILE           write every number to FILE (schema: docs/commands.md)\n"
         "  -h, --help            this text\n"
         "\n"
         "Exit codes: 0 ok, 2 usage, 3 input, 4 unsupported input, 5 GPU, 6 output,\n"

@@ -34,7 +34,7 @@ static const char check_help[] =
         "  --exact               pixel checksums must match\n"
         "                        A threshold of 'off' disables it; giving a threshold\n"
         "                        adds its metric to the list.\n"
-        "  --suite FILE.json     run the suite's entries (README, \"Suites\"): the options\n"
+        "  --suite FILE.json     run the suite's entries (docs/reports.md): the options\n"
         "                        here are every entry's defaults; one JUnit testsuite\n"
         "                        per entry\n"
         "  --shard I/N           run entries i with i % N == I (0 <= I < N); default from\n"

@@ -8,7 +8,7 @@
 
 #include "uhdpipe/uhdpipe.h"
 
-/* Exit codes (README, "Exit codes"). */
+/* Exit codes (docs/commands.md, "Exit codes"). */
 enum uhd_exit {
 	UHD_EXIT_OK = 0,
 	UHD_EXIT_QUALITY = 1,     /* a quality threshold failed (uhdpipe check) */
@@ -168,7 +168,7 @@ int uhd_cli_render_option(const char *command, int opt, const char *arg,
 int uhd_cli_parse_play(const char *command, const char *help, int argc, char **argv,
                        struct uhd_play_params *params, bool *quiet);
 int uhd_cli_run_play(struct uhd_play_params *params, bool quiet, const char *verb);
-/* Exit code of a run (README, "Exit codes"); reports validation messages. */
+/* Exit code of a run (docs/commands.md, "Exit codes"); reports validation messages. */
 int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_messages);
 /* SIGINT/SIGTERM set the returned flag instead of killing the process. */
 volatile sig_atomic_t *uhd_cli_catch_signals(void);

@@ -1,7 +1,7 @@
 /*
  * What uhdpipe assumes when a stream leaves its colour tags unset, in one
  * place, so that conversion, metrics, PNG cICP and KMS signalling all work
- * from the same assumption (docs: README, "Unset colour tags"):
+ * from the same assumption (docs/real-world-clips.md, "Unset colour tags"):
  *   matrix: BT.2020 NCL when the primaries are BT.2020; else BT.709 above
  *     576 lines and SMPTE 170M (BT.601) up to 576 (what players do: the
  *     picture size tells SD from HD);

@@ -1,4 +1,4 @@
-/* The check run's reports: JSON (schema in README, "Check report") and JUnit
+/* The check run's reports: JSON (schema in docs/reports.md, "Check report") and JUnit
  * XML, one testcase per frame. Both are written atomically. */
 #include <errno.h>
 #include <inttypes.h>

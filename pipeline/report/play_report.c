@@ -1,4 +1,4 @@
-/* Writing the play report as JSON (schema in README, "Play report"). */
+/* Writing the play report as JSON (schema in docs/reports.md, "Play report"). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -378,7 +378,8 @@ static void settle_colour(struct uhd_source *src)
 	struct uhd_stream_info *info = &src->info;
 	if (uhd_colour_assume_unset(&info->colour, info->height, info->colour_assumed,
 	                            sizeof(info->colour_assumed)) > 0) {
-		uhd_warn("'%s': the stream does not say its colour; assuming %s (docs: README, "
+		uhd_warn("'%s': the stream does not say its colour; assuming %s "
+		         "(docs/real-world-clips.md, "
 		         "\"Unset colour tags\"); if that is wrong, tag the clip (ffmpeg -c copy "
 		         "with "
 		         "-colorspace, -color_primaries, -color_trc)",
