@@ -10,9 +10,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
-# Huge pages for large malloc()s, in every test and tool the suite starts (see
-# tests/meson.build: page faults dominate the CPU models' time under a hypervisor).
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
+# Huge pages for large malloc()s and no unmapping of freed ones, in every test
+# and tool the suite starts (see tests/meson.build: page faults dominate the CPU
+# models' time under a hypervisor).
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736}"
 
 # A test that skips (exit 77: a tool, a sample or a device it needs is missing)
 # would pass silently: here it fails the run, naming it. setup.sh installs
