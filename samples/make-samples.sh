@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make-samples.sh - generate synthetic test clips for uhdpipe.
 #
 # Usage: samples/make-samples.sh [OUTDIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Side-by-side timing of `uhdpipe check` and ffmpeg's psnr/ssim filters on the
 # same pair of clips, in one run (these machines are noisy: compare ratios
 # from the same run only). Default pair: the 8K HDR10 sample and its CRF 30

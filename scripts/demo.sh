@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # README command 1, the main job: set up, then play the 8K HDR10 sample
 # headless through the GPU into 16-bit PNGs scaled to 3840x2160, with a report.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer targets (clang, AddressSanitizer + UndefinedBehaviorSanitizer)
 # in build-fuzz/ and runs each for a bounded time from its seed corpus in
 # tests/fuzz/corpus/TARGET/. A crash, leak, timeout or sanitizer report fails the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # mutate.sh: shows that the suite catches small deliberate bugs. Each mutation
 # is one sed edit of one file; the script applies it in a scratch copy of the
 # tree, builds there, runs the tests named for it, and expects at least one

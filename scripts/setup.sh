@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Shared set-up of the two README commands: installs what is missing (apt-get,
 # idempotent, silent when everything is present), configures and builds with
 # meson, and makes the sample clips when they are missing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Soak run (issue 7; minutes long, not part of CI): plays CLIP with `-o null` at
 # its own size again and again in one process (build/tests/soak) for SECONDS,
 # and checks that resident memory grows by less than 1% after warm-up and that

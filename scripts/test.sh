@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # README command 2: the same set-up, then the whole test suite: the gpu, vm,
 # install and slow suites in the normal build, then the unit and e2e suites and
 # a GPU subset in an AddressSanitizer + UndefinedBehaviorSanitizer build with

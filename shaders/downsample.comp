@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // MS-SSIM scale step: luma planes of half the size (rounded up), each sample
 // the mean of a 2x2 block, the last row/column repeated for odd sizes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Heat map for --diff-dir: one palette index per pixel, four pixels a word.
 // Index 0: no difference; 1..250: the value on a linear scale up to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Horizontal pass: resamples one plane along x into a float plane of the
 // target width, keeping the source rows. Input samples are 8/16-bit code

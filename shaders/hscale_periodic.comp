@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Horizontal pass for the columns where the filter repeats: every output
 // column uses the same weights, and its first tap advances by STEP source

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ITU-R BT.2124 deltaE ITP: code values -> display light -> ICtCp.
 #ifndef UHD_ITP_GLSL
 #define UHD_ITP_GLSL

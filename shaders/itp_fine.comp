@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Second deltaE ITP percentile pass: a histogram of the low five bits of the
 // half-float values that fall in the coarse bin holding the p99 rank.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bindings, push constants and sample loading shared by the quality-metric
 // shaders. Every metric pipeline uses the same bindings (two texel buffers,
 // eight storage buffers) so that one descriptor set per band (or per MS-SSIM

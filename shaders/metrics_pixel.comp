@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Pixel pass over a 128x16 tile: each invocation walks two columns down 16
 // rows, accumulating in registers the sums of squared differences, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Display orientation: copies the finished packed picture (big-endian 16-bit
 // or 8-bit RGB rows, as the vertical pass stores them) into a second buffer at

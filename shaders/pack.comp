@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Scanout packing: a converted picture (big-endian 16-bit or 8-bit R, G, B
 // rows) into one KMS format, bit for bit what pipeline/kms/pack.c makes on the

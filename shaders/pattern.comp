@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Test patterns: paints one primitive of the list (pipeline/pattern/pattern.h)
 // per dispatch, over its rectangle, in list order, so a later primitive covers

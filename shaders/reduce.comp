@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // GPU-side reductions of the per-workgroup records, run by one workgroup:
 // MODE 0 sums the pixel records (exact 64-bit sums, maxima with the first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading 8- or 16-bit little-endian samples out of a uint[] storage buffer,
 // so no 8/16-bit storage feature is needed on any device.
 #ifndef UHD_SAMPLES_GLSL

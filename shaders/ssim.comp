@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // SSIM of one 16x16 tile of window positions (Wang et al. 2004): an 11x11
 // Gaussian window (sigma 1.5) applied separably in shared memory. Each

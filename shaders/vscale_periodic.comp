@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Vertical pass and colour conversion for the rows where both vertical
 // filters repeat (see hscale_periodic.comp): the same weights for every row,

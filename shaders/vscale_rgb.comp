@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // Vertical pass and colour conversion: resamples the three float planes along
 // y, then applies rgb = M * ((p0 - o0) * s0, (p1 - o1) * s1, (p2 - o1) * s1):

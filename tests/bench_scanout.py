@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Benchmark (meson test --benchmark bench_scanout; not a pass/fail test): how
 fast frames reach an 8K display on each scanout path, in the vkms guest of
 tests/kms-vm. For cpu-pack-to-dumb, gpu-pack-to-dumb (Debian 12's lavapipe)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The independent CPU model (see cpu_model.h). Clarity over speed, doubles throughout. */
 #include <math.h>
 #include <stdlib.h>

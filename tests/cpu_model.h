@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * An independent double-precision CPU model of uhdpipe's conversion: chroma
  * upsampling with siting, separable scaling with sample-centre phase and

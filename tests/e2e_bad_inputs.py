@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: the bad-input matrix (issue 7, part 1).
 
     e2e_bad_inputs.py [WORKDIR]      (needs $UHDPIPE and $SAMPLES, set by meson)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: `uhdpipe bench --vs-ffmpeg` on a small clip times every stage
 (positive fps), writes a JSON report whose ratios are uhdpipe fps / peer fps
 and agree with the printed table, measures the device's copy rate and the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """End to end: `uhdpipe refs` and `uhdpipe check` on sample clips and PNGs.
 
 - a clip checked against references recorded from it passes with exact checksums;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Every colour path of docs/conversion.md, through the GPU and the double model.
 
     e2e_colour_paths.py TEST_GPU_MODEL WORKDIR     (needs $UHDPIPE, set by meson)

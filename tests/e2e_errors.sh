@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Bad input gets one clear line on stderr and the documented exit code
 # (docs/commands.md, "Exit codes"), never a crash and never a PNG left under
 # its final name. Needs $UHDPIPE and $SAMPLES (set by meson).

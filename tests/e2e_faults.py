@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: failure injection (UHD_FAULT_VK_ALLOC / UHD_FAULT_WRITE /
 UHD_FAULT_DECODE = N, see pipeline/common/fault.h) swept across `play`,
 `check`, `refs` and `pattern` runs. Every injected failure must end in a clean error: the exit code of

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: hardware decoding and the frames it hands out.
 
 - A clip stored as NV12 (interleaved chroma, what hardware decoders output) plays

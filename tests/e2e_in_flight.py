@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: `--frames-in-flight N` on play and bench.
 
 - play with 1, 2 and 3 frames on the GPU writes the same PNG files byte for byte

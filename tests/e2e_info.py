@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: `uhdpipe info --json` against ffprobe (a peer nobody here wrote)
 for every sample clip: size, pixel format, frame rate, frame count (packets
 counted by ffprobe), colour tags, chroma siting, and the HDR10 mastering display

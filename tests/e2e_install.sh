@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `meson install` puts the library, headers and a pkg-config file in place, and a
 # program built only from `pkg-config --cflags --libs uhdpipe` links and runs.
 # Needs $BUILD_DIR (set by meson).

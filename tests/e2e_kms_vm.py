@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """-o kms for real: boots Debian's kernel with the vkms driver (plus the
 project's patch: HDR connector properties, XRGB2101010) in qemu, runs the
 host's uhdpipe build inside it against that real KMS device, and checks what

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: outputs are never written through a symlink planted in the output
 folder (frames, reports, JUnit, refs.json are written to a temporary name and
 renamed, which replaces a link instead of following it), and SIGTERM during

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """End to end: `uhdpipe pattern` on the command line, in sequences and through
 the control socket, and patterns as references of `uhdpipe check`.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """End to end: `uhdpipe check` against peers nobody here wrote.
 
 - PSNR (and MSE) per channel and average against ffmpeg's psnr filter, within

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: `uhdpipe play` on a sample clip writes one PNG per decoded frame,
 in libavcodec's order (pts sequence compared with ffprobe's), with the right
 size, depth and colour chunks, and a report whose per-frame checksums are the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: `uhdpipe probe --json` against vulkaninfo (a peer nobody here
 wrote) for every device vulkaninfo lists: name, API version, type, and the
 limits uhdpipe sizes its buffers by; and the device probe marks as default is

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: the container and metadata layer on clips shaped like real ones
 (tests/gen_real_world.py makes them; ffprobe and ffmpeg say what they are).
 

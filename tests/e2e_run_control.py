@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End to end: --start/--frames select exactly the decoded frames they name
 (checksums equal those of the same frames in a full run), --device picks a
 device by index, and SIGINT ends a run with exit code 130 and a report marked

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Derives damaged and hostile inputs from the sample clips, for the bad-input
 matrix (tests/e2e_bad_inputs.py, issue 7).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Makes small clips that mimic real-world files which break naive tools, and
 OUTDIR/facts.json: for each clip what the script put in ("intended") and what an
 independent peer, ffprobe/ffmpeg 5.1, says about it ("ffprobe", "ffmpeg_decoded").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Minimal test harness: checks that say what was expected and what came out. */
 #ifndef UHD_TEST_HARNESS_H
 #define UHD_TEST_HARNESS_H

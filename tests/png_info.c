@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test helper: prints what a PNG holds, as one JSON object: size, bit depth,
  * channels, colour chunks (hex) and the XXH3-64 of its pixel rows, for the

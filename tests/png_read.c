@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test-side PNG reader: libpng for pixels, unknown-chunk callbacks for cICP/mDCV/cLLI (PNG third
  * edition names). */
 #include <png.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test-side PNG reader (libpng): pixels as stored (16-bit big-endian) plus chunk bytes. */
 #ifndef UHD_TEST_PNG_READ_H
 #define UHD_TEST_PNG_READ_H

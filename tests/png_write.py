@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A minimal PNG encoder for the tests (numpy arrays in, 8/16-bit gray or RGB
 out, optional cICP chunk): PIL cannot write 16-bit RGB."""
 import struct

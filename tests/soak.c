@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Soak run (issue 7): plays one clip again and again in one process for a
  * given time and checks that what a run leaves behind does not grow. A rig

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Colour description and HDR side data read from libav frames: tags override
  * the stream's, SMPTE ST 2086 and CTA-861.3 values arrive in natural units,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Colour constants and transfer functions against the standards' own numbers:
  * ITU-R BT.2020-2 table 4 and ITU-T H.273 table 4 (Kr, Kb), SMPTE ST 2084 (PQ), ITU-R BT.2100-2

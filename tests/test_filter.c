@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Properties the resampling tables must hold (libplacebo-style): rows sum to 1,
  * identity at scale 1, kernels widen when downscaling, ties and edges follow

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GPU output against the independent double-precision CPU model (cpu_model.c)
  * for one clip, one output size and every scaler, on the first frames of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GPU packing into scanout formats (pipeline/kms/gpu_pack.h) against the CPU's
  * uhd_pack_image, byte for byte: every format, 8-bit pictures and 16-bit ones

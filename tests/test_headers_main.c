@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Links the generated one-header translation units; compiling them is the test. */
 #include <stdio.h>
 

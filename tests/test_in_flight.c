@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Frames in flight and frames read in place: a converter that holds 2 or 3
  * frames on the GPU at once gives every frame byte for byte the image a

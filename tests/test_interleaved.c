@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interleaved chroma (what hardware decoders hand out: NV12, NV16, P010,
  * P210) converts exactly as the planar frame it was made from. The test

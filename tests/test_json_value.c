@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The strict JSON parser: valid documents of every type, each RFC 8259 rule that must reject a
  * document, error positions, nesting and size limits, and the getters. Every document is parsed

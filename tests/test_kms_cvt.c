@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CVT reduced blanking (v1) timings against published modes.
  *

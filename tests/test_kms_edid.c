@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The EDID base-block parser against blocks built by hand per VESA E-EDID 1.4
  * (section 3): the fixed header 00 FF FF FF FF FF FF 00, the PNP manufacturer

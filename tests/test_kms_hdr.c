@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HDR_OUTPUT_METADATA blobs and the --hdr / --hdr-metadata texts.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Cadence and flip statistics with synthetic flip lists.
  *

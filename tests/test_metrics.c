@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GPU metrics against values known in closed form or computed here in double
  * precision from the standards: exact PSNR of a synthetic 8K frame (sums that

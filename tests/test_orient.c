@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Display orientation on the GPU (uhd_convert_params.orientation): for each of
  * the eight turns and mirrors, the converter's image is byte for byte the

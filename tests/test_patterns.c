@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GPU test patterns against the standards, independently of the renderer's
  * own tables: every expected code value below is either a number tabulated by

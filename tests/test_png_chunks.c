@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PNG colour chunk payloads against the PNG specification (third edition):
  * cICP = primaries, transfer, matrix 0, video full range flag; mDCV = R,G,B,W

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reference PNG loader: images written by uhdpipe's own PNG writer come back
  * byte for byte with their colour description; PNGs built here with libpng

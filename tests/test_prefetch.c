@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The decode-ahead queue hands out exactly the frames the source decodes, in
  * its order, whatever the consumer's pace (back-pressure at every depth),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Pattern sequence files and the control socket, without a GPU: sequence parsing (frame counts,
  * rate, loop, shared patterns, and each kind of mistake with where it is), the control protocol's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Live Vulkan object count (uhd_vulkan_objects_live): every object uhdpipe
  * creates is destroyed again, on success and on a failed creation, so the count

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Cross-check against a peer nobody here wrote: ffmpeg's zscale (zimg) on the
  * same frames with the same kernel, siting (taken from the frames) and range

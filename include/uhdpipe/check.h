@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: comparing rendered frames with references, as `uhdpipe check` does.
  * INPUT and REF may each be a clip, a PNG, or a folder from `uhdpipe refs`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: colour description of a stream or an image, and the standard
  * constants and transfer functions the pipeline is built on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: shared definitions of the public API (errors, logging, version).
  *

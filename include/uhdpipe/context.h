@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: the Vulkan context (instance, device, compute queue) every GPU
  * stage runs on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: GPU conversion of decoded Y'CbCr frames to R'G'B' images, with
  * chroma upsampling that honours the stream's siting and separable scaling.

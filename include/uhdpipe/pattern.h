@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: panel test patterns, rendered by Vulkan compute shaders.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: the whole play run (source -> GPU convert -> presenter -> report)
  * behind one call, as `uhdpipe play` uses it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: presenters, where converted frames go. Backends are chosen by an
  * output spec: "png:DIR" writes one PNG per frame with its colour chunks,

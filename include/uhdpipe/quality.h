@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: quality metrics between a reference image and a test image,
  * computed by Vulkan compute shaders with GPU-side reductions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uhdpipe: video sources. A source demuxes and decodes a clip with FFmpeg's
  * libavformat/libavcodec and hands out decoded frames in decode order of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `uhdpipe bench`: times each uhdpipe stage alone on the first N decoded frames
  * of a clip, the whole pipeline to null, and (optionally) the ffmpeg commands a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The memory-bandwidth floor of the conversion (bench): the device's copy
  * rate, measured with vkCmdCopyBuffer between two device-local buffers in the

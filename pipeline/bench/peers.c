@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ffmpeg side of `uhdpipe bench --vs-ffmpeg`: the commands a user would
  * run instead of uhdpipe, timed on the same frames in the same run. Decoding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What `uhdpipe bench` reports: medians and spreads of the runs, the table on
  * stdout and the JSON file (schema in docs/commands.md, "uhdpipe bench").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The uhdpipe side of `uhdpipe bench`: each stage timed alone on the first N
  * decoded frames, held in memory so that later stages never wait for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `uhdpipe bench INPUT [options]`: stage timings, optionally beside ffmpeg's. */
 #include <errno.h>
 #include <ftw.h>

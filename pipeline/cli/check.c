@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `uhdpipe check INPUT --ref REF [options]`. */
 #include <errno.h>
 #include <getopt.h>

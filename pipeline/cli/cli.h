@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The uhdpipe command line: subcommands, option parsing and exit codes. */
 #ifndef UHD_CLI_H
 #define UHD_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The options of -o kms, shared by play and pattern. Their values are checked
  * when the presenter opens, before any frame. */
 #include <stdio.h>

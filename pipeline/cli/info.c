@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `uhdpipe info INPUT [--json]`: what a clip is, for people and for scripts. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* uhdpipe: the command-line front end of libuhdpipe. */
 #include <malloc.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared option parsing for the subcommands. */
 #include <errno.h>
 #include <getopt.h>

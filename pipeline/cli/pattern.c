@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `uhdpipe pattern NAME [KEY=VALUE ...] | --sequence FILE | --list [options]`. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `uhdpipe play INPUT -o png:DIR | -o kms[:CONNECTOR] | -o null [options]`. */
 #include <errno.h>
 #include <getopt.h>

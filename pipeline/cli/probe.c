@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `uhdpipe probe [--json]`: the Vulkan devices uhdpipe can run on and the
  * DRM/KMS devices it can show pictures on. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `uhdpipe refs INPUT -o DIR [options]`: a reference set for `uhdpipe check`. */
 #include <limits.h>
 #include <stdio.h>

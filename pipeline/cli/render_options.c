@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Options shared by the commands that render clips (play, refs, check), and
  * the mapping of run outcomes to exit codes. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Assumptions for unset colour tags (assumed_tags.h). */
 #include <stdbool.h>
 #include <stdio.h>

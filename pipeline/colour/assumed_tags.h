@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What uhdpipe assumes when a stream leaves its colour tags unset, in one
  * place, so that conversion, metrics, PNG cICP and KMS signalling all work

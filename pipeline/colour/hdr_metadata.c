@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HDR static metadata: the checks and the repair policy (hdr_metadata.h). */
 #include <math.h>
 #include <stdarg.h>

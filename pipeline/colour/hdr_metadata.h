@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One policy for HDR static metadata, shared by every path that reads or
  * writes it (info, reports, PNG mDCV/cLLI chunks, the KMS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pixel checksums (see checksum.h). */
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack: no per-frame malloc */
 #include <xxhash.h>

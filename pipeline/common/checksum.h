@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pixel checksum of reports and reference sets. */
 #ifndef UHD_INTERNAL_CHECKSUM_H
 #define UHD_INTERNAL_CHECKSUM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Monotonic time for stage timings. */
 #ifndef UHD_INTERNAL_CLOCK_H
 #define UHD_INTERNAL_CLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Failure injection (see fault.h). */
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Failure injection, a test hook: UHD_FAULT_VK_ALLOC=N makes the Nth Vulkan
  * memory allocation of the process fail, UHD_FAULT_WRITE=N the Nth output file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Strict JSON (RFC 8259) parser: recursive descent over a buffer that is not NUL-terminated.
  * Every read goes through the length (the parser is fuzzed), the nesting is bounded at 64 so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A strict JSON (RFC 8259) reader for the small documents the tools read: suite files,
  * refs.json and sequences. The whole document is parsed into a tree of struct uhd_jv that the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Log sink of the library: a replaceable callback, stderr by default. */
 #include <stdio.h>
 

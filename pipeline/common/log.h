@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal logging helpers: every error message says what failed and what to do. */
 #ifndef UHD_INTERNAL_LOG_H
 #define UHD_INTERNAL_LOG_H

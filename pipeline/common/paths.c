@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* File-system helpers (see paths.h). */
 #include <errno.h>
 #include <limits.h>

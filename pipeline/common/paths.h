@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* File-system helpers shared by the output stages. */
 #ifndef UHD_INTERNAL_PATHS_H
 #define UHD_INTERNAL_PATHS_H

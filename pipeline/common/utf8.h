@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* UTF-8 checks for the report writers: file names are bytes, JSON and XML are
  * text, so invalid sequences are written as U+FFFD instead of passed through. */
 #ifndef UHD_INTERNAL_UTF8_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Colour constants and transfer functions, straight from the standards:
  * ITU-R BT.601/709/2020 luma coefficients, SMPTE ST 2084 (PQ) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GPU conversion: uploads the decoded planes and runs one or two resampling
  * stages (stage.h). Stage 1 resamples Y'CbCr (chroma from its own grid, with

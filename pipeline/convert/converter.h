@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal helpers of the converter shared with tests of its geometry. */
 #ifndef UHD_INTERNAL_CONVERTER_H
 #define UHD_INTERNAL_CONVERTER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Separable resampling kernels and their per-position weight tables.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Resampling filter tables: for every output position along one axis, the
  * first source sample and a fixed number of normalised weights. Built once

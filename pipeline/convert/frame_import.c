@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Importing a decoded frame's planes for the GPU (see frame_import.h). */
 #include <errno.h>
 #include <string.h>

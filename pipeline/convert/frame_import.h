@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A decoded frame's planes given to the GPU where they lie
  * (VK_EXT_external_memory_host): each plane's buffer is imported as a Vulkan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A resampling stage (see stage.h): tables, buffers, descriptor sets and commands. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One resampling stage of the converter: three planes on an input grid are
  * resampled along x (hscale.comp), then along y with a 3x3 matrix and a clamp

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CVT 1.2 reduced blanking (v1) timings. The steps are those of the VESA CVT
  * formula for RB v1, progressive and without margins; the names of the

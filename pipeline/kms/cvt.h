@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * VESA Coordinated Video Timings (CVT 1.2), reduced blanking version 1:
  * the timings of a mode that the connector does not list (a virtual connector

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening a DRM device for atomic KMS and looking up its properties. */
 #include "device.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A DRM device opened for KMS: finding it, its client capabilities, and the
  * property lookups every atomic user needs. Shared by the presenter and probe.

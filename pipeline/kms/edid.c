@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Monitor identity from an EDID base block (VESA E-EDID 1.4, section 3). */
 #include "edid.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The base block of an EDID (VESA E-EDID 1.4): who made the monitor and the
  * name it gives itself. A monitor's EDID reaches us through the kernel's EDID

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GPU packing into scanout formats (gpu_pack.h): the picture is copied into a
  * host-visible buffer that pack.comp reads through an RGBA32UI texel view, and

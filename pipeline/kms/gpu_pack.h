@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Packing converted pictures into scanout formats on the GPU (shaders/pack.comp):
  * byte for byte what uhd_pack_image (pack.h) makes on the CPU, dithering, bit

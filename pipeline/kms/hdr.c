@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HDR_OUTPUT_METADATA from a stream's colour: stream values are checked per
  * group and replaced by defaults when missing or malformed (a sink given a

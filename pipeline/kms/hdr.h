@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HDR output signalling for KMS: the HDR_OUTPUT_METADATA connector blob
  * (struct hdr_output_metadata, the CTA-861-G Dynamic Range and Mastering

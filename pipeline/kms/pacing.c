@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Cadence and flip statistics. The cadence is refresh / fps vblanks per frame,
  * kept as a reduced fraction num / den; frame i's vblank is

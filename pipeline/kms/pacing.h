@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Frame pacing on a fixed-rate display: on which vblank each source frame
  * should first appear (the cadence: 3:2 for 24 fps on 60 Hz), and statistics

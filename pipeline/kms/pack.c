@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPU packing of converted pictures into scanout formats (one pass per row). */
 #include "pack.h"
 

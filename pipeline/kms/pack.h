@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Packing converted pictures (R'G'B', 16-bit big-endian or 8-bit) into the
  * pixel formats a KMS plane scans out, and expanding scanned-out pixels back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading what every DRM card node offers for output, without changing it. */
 #include "probe.h"
 

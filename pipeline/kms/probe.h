@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the DRM/KMS devices of this machine offer for output, read without
  * changing anything: every /dev/dri/card* with its capabilities, connectors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Standard colour bars and PLUGE: ITU-R BT.2111-3 HDR bars, SMPTE RP 219 HD/UHD
  * SDR bars and ITU-R BT.814-4 (Annex 2) PLUGE. Proportions are the standards';
  * boundaries fall at floor(size p / q + 1/2) (uhd_pattern_at), which gives the

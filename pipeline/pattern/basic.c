@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fields, windows, ramps, staircases and geometry patterns. */
 #include <errno.h>
 #include <math.h>

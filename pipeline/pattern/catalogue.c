@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pattern parsing, the catalogue listing and the primitive list (see
  * uhdpipe/pattern.h). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pattern catalogue: each pattern's parameters and the function that turns
  * checked parameters into primitives. */
 #ifndef UHD_INTERNAL_CATALOGUE_H

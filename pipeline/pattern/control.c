@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The control socket (see control.h): a non-blocking Unix stream socket served by poll() from
  * the run loop's own thread, so that a slow or hostile client can never stall the display. */
 #include <errno.h>

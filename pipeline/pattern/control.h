@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The control socket of `uhdpipe pattern --control unix:PATH`: test-station software drives
  * the pattern shown with line commands and reads one JSON line back for each.

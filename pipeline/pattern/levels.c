@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Code values of pattern levels (see levels.h). */
 #include <errno.h>
 #include <math.h>

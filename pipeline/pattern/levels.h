@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Levels of test patterns: code values from signal percentages, from
  * luminance through the format's transfer function, and colours given in
  * other primaries, all in double precision (ITU-R BT.2100, SMPTE ST 2084,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsing and checking of pattern parameters (see params.h). */
 #include <errno.h>
 #include <math.h>

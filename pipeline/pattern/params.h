@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pattern parameters: the declared parameters of each pattern and their
  * parsing from "KEY=VALUE" words, with every value checked against its range. */
 #ifndef UHD_INTERNAL_PARAMS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal pattern model: a pattern is parsed into a list of primitives with
  * exact code values, which the GPU paints in order (a later primitive covers
  * an earlier one). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pattern rendering on the GPU (see uhdpipe/pattern.h): the primitive list is
  * uploaded and pattern.comp paints the primitives one dispatch each, over
  * their rectangles, in order, into a host-readable buffer, band by band (an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pattern run (see run.h). Frames are numbered from 0; frame i shows the
  * pattern current at i, so a sequence gives the same frames on every output.
  * A pattern is rendered once when it becomes current and the same image is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The `uhdpipe pattern` run: one pattern, or a sequence, rendered on the GPU and
  * presented frame after frame, optionally steered through a control socket. */
 #ifndef UHD_INTERNAL_PATTERN_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Control commands of a pattern run and their JSON answers. */
 #include <errno.h>
 #include <stdio.h>

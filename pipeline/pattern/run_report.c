@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON report of a pattern run: the format, what was shown from which
  * frame (with the image checksum), and whether the run completed. */
 #include <errno.h>

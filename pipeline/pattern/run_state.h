@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* State of a pattern run shared by its parts: the frame loop (run.c), the
  * control commands (run_control.c) and the report (run_report.c). */
 #ifndef UHD_INTERNAL_RUN_STATE_H

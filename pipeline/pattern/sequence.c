@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pattern sequence files (see sequence.h): read with the strict JSON parser, checked key by
  * key, and every pattern parsed for the run's format before the run starts. */
 #include <errno.h>

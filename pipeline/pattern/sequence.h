@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Pattern sequences for `uhdpipe pattern --sequence FILE.json`: a list of patterns, each shown
  * for a number of frames or until a control command moves on. The file is read and every

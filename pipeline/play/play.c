@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The play run: every decoded frame goes through the GPU converter, gets a
  * checksum of its output pixels and goes to the presenter, in the order

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * play of still images: a PNG file, or a folder of PNGs shown in name order,
  * each for --duration seconds (on a display: paced like frames of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Still-image inputs of play: a PNG file or a folder of PNGs. */
 #ifndef UHD_INTERNAL_PLAY_IMAGES_H
 #define UHD_INTERNAL_PLAY_IMAGES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kms presenter: frames go to a display through DRM/KMS atomic commits.
  * The device and connector are checked when the presenter opens, so that a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kms presenter's parts, shared by its files: kms.c (the presenter
  * table, options, report), kms_setup.c (connector, mode, format, planes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Writeback capture (--capture DIR): every flip carries a writeback job in
  * the same commit, so the capture is what the display controller composed

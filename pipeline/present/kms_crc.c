@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CRC capture through debugfs (dri/N/crtc-I/crc): the display controller's
  * CRC of every scanned-out vblank, for devices without a writeback connector

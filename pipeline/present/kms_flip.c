@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Paced page flips. Frame i of the source is due on the vblank
  * anchor + cadence(i) - cadence(a), the anchor being the vblank that frame a,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * How pixels reach the framebuffers (--scanout): packed on the CPU into the
  * mapped dumb buffers (cpu-pack-to-dumb), packed by the GPU and copied into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kms presenter's part of a run report: what the display was driven
  * with, every flip's vblank and time, pacing statistics and captures. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Choosing the connector, CRTC, plane, mode and format, and the modeset. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the display showed before uhdpipe took it over (a console, another
  * program's picture) is saved before the first commit and put back at the

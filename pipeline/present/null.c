@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The null presenter: frames are converted (and checksummed by the caller) and dropped. */
 #include "presenter.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The png presenter: one 16-bit (or 8-bit SDR) PNG per frame,
  * DIR/frame-NNNNNN.png. Encoding (zlib) is the slow part, so frames are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PNG encoding with libpng. libpng 1.6.39 predates cICP/mDCV/cLLI support, so
  * those chunks are written as ancillary "unknown" chunks placed after IHDR,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing converted images as PNG with their colour chunks (cICP, mDCV, cLLI). */
 #ifndef UHD_INTERNAL_PNG_FILE_H
 #define UHD_INTERNAL_PNG_FILE_H

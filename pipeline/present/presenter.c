@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Looks up a presenter backend by the name in an output spec and forwards calls to it. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Presenter backends behind one small table (one file per backend). */
 #ifndef UHD_INTERNAL_PRESENTER_H
 #define UHD_INTERNAL_PRESENTER_H

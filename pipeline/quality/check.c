@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The check run: frames of INPUT and REF side by side, compared on the GPU,
  * judged against the thresholds, reported as JSON and JUnit even when the run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The state of a check run shared by the run loop and its report writers. */
 #ifndef UHD_INTERNAL_CHECK_RUN_H
 #define UHD_INTERNAL_CHECK_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The GPU comparer (see uhdpipe/quality.h): buffers, pipelines and descriptor
  * sets for one image geometry, and the metrics read back after each run. */
 #include <errno.h>

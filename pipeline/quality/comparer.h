@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal layout of the GPU comparer, shared by its set-up and its runs. */
 #ifndef UHD_INTERNAL_COMPARER_H
 #define UHD_INTERNAL_COMPARER_H

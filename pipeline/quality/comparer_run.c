@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One comparison: upload both images, record the passes for their colour,
  * submit, and turn the reduced GPU results into metrics. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * --diff-dir images for a failing frame: a heat map (palette PNG, one index
  * per pixel computed on the GPU, with a legend strip drawn here) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Choosing and driving a frames backend (see frames.h). */
 #include <errno.h>
 #include <stdlib.h>

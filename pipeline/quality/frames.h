@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Frames to compare, from any of the inputs `uhdpipe check` takes: a clip
  * (decoded and converted on the GPU with the render options), a single PNG,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A clip decoded and converted on the GPU, frame by frame, as `play` does. */
 #include <errno.h>
 

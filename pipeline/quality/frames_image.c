@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A single PNG as a one-frame input. */
 #include "../common/log.h"
 #include "frames.h"

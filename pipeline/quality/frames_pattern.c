@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A named test pattern as a reference: "pattern:NAME [KEY=VALUE ...]". The
  * pattern is rendered in the format of the frame it is compared with (its size;
  * its depth from sBIT, 8 bits, or else 10; its transfer and range from cICP)

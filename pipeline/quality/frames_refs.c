@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A reference folder written by `uhdpipe refs`: refs.json lists the frames,
  * their checksums and the options they were rendered with. A set whose

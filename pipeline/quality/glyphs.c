@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The legend font (see glyphs.h). Each glyph is 7 rows of 5 bits, MSB left. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A tiny 5x7 bitmap font (drawn at twice its size) for the heat-map legend:
  * digits, '.', '+', '-', 'e' and the letters of the legend titles. */
 #ifndef UHD_INTERNAL_GLYPHS_H

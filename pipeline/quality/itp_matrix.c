@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RGB -> XYZ from chromaticities (SMPTE RP 177), XYZ -> BT.2020 RGB, then the
  * BT.2100 LMS matrix: the ITP pass sees every input in BT.2020 terms. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Colour constants of the deltaE ITP pass, derived in double precision. */
 #ifndef UHD_INTERNAL_ITP_MATRIX_H
 #define UHD_INTERNAL_ITP_MATRIX_H

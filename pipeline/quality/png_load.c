@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reference PNG loading with libpng. libpng 1.6.39 does not know cICP, mDCv
  * or cLLi, so they are kept as "unknown" chunks and decoded here, mirroring

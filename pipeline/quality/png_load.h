@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading reference PNGs into memory laid out like uhdpipe's converted images,
  * with the colour description their cICP, mDCv and cLLi chunks carry.

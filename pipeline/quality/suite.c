@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Suites: a JSON file of (input, ref, thresholds) entries, run one after the
  * other, or a deterministic 1/N of them (--shard I/N, as CI matrices and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal: reading a suite file (suite.c), shared with its fuzz target. */
 #ifndef UHD_INTERNAL_SUITE_H
 #define UHD_INTERNAL_SUITE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Temporary file + fsync + rename (see atomic_file.h). */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reports written atomically: a temporary file beside the target, renamed over
  * it only once complete, so readers never see half a report. */
 #ifndef UHD_INTERNAL_ATOMIC_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The check run's reports: JSON (schema in docs/reports.md, "Check report") and JUnit
  * XML, one testcase per frame. Both are written atomically. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Streaming JSON writer: keeps just enough state to place commas and indentation. */
 #include <math.h>
 #include <string.h>

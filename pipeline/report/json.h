@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small streaming JSON writer (objects, arrays, escaped strings, numbers). */
 #ifndef UHD_INTERNAL_JSON_H
 #define UHD_INTERNAL_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JUnit XML for CI systems: one testsuite per comparison, one testcase per
  * frame; a failure names the metric, its value and the threshold. */
 #include <stdio.h>

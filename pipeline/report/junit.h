@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JUnit XML writer for check runs (one testsuite per comparison). */
 #ifndef UHD_INTERNAL_JUNIT_H
 #define UHD_INTERNAL_JUNIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing the play report as JSON (schema in docs/reports.md, "Play report"). */
 #include <errno.h>
 #include <stdio.h>

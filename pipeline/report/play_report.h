@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON report of a play run: input, options, per-frame records, totals. */
 #ifndef UHD_INTERNAL_PLAY_REPORT_H
 #define UHD_INTERNAL_PLAY_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON form of a stream description and a colour description. */
 #include "json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Colour description and HDR metadata from libav: stream tags, stream side
  * data, and per-frame side data (MKV from x265/SVT-AV1 carries ST 2086 and

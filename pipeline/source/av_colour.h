@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading colour description and HDR side data from libav structures. */
 #ifndef UHD_INTERNAL_AV_COLOUR_H
 #define UHD_INTERNAL_AV_COLOUR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal view of a decoded frame: a thin wrapper over libavcodec's AVFrame. */
 #ifndef UHD_INTERNAL_FRAME_H
 #define UHD_INTERNAL_FRAME_H

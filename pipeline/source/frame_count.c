@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Counting the frames a clip will decode to, without decoding it: the video
  * packets of the container, less those the decoder is told to drop (edit

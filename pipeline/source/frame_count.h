@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Frame counts from the container's packets, as the decoder will output them. */
 #ifndef UHD_INTERNAL_FRAME_COUNT_H
 #define UHD_INTERNAL_FRAME_COUNT_H

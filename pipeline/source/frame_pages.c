@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page-aligned pools for the decoder's frames (see frame_pages.h). */
 #include <errno.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decoded frames on whole pages: the decoder's frame buffers (libavcodec's
  * get_buffer2) come from pools of page-aligned blocks whose size is a

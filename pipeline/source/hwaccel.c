@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hardware decoding: the decoder gets a device context of the first
  * requested type it supports that opens here, and a get_format callback that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hardware decoding through FFmpeg's hwaccels: device choice, format negotiation and download. */
 #ifndef UHD_INTERNAL_HWACCEL_H
 #define UHD_INTERNAL_HWACCEL_H

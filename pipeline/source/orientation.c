@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --rotate: the display matrix applied, or the coded orientation kept and said. */
 #include "../common/log.h"
 #include "orientation.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether a clip's display matrix is applied (--rotate), in one place. */
 #ifndef UHD_INTERNAL_ORIENTATION_H
 #define UHD_INTERNAL_ORIENTATION_H

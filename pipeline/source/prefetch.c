@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The decode-ahead thread and its bounded queue (see prefetch.h). */
 #include <errno.h>
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Decoding ahead on a thread of its own: while the caller converts and
  * presents frame N, frame N+1 is being decoded. Frames come out in the

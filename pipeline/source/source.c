@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Clip source: libavformat demuxing and libavcodec decoding of the best
  * video stream. Frames come out exactly as libavcodec emits them. Strict

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Storage buffers with their own memory, persistently mapped when host-visible. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compute pipelines from embedded SPIR-V, each with one set of storage buffers. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Vulkan context: instance (with the validation layer when asked), device
  * selection by index or name, and one compute queue.

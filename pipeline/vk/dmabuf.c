@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DMA-BUFs seen by the GPU (VK_EXT_external_memory_dma_buf on top of
  * VK_KHR_external_memory_fd): memory that another device or driver made,

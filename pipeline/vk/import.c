@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host memory seen by the GPU where it lies (VK_EXT_external_memory_host):
  * the decoder's frame buffers become Vulkan buffers without a copy. Used only

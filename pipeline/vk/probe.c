@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Describing every Vulkan device for `uhdpipe probe`, without creating any. */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* VkResult names and the one place Vulkan errors become errno-style codes. */
 #include <errno.h>
 

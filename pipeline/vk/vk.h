@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal Vulkan layer: the context, checked calls, buffers and compute pipelines. */
 #ifndef UHD_INTERNAL_VK_H
 #define UHD_INTERNAL_VK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: command-line parsing of check, play, refs and pattern (with
  * the pattern spec and its parameters). The input is split at NUL bytes into
  * arguments; nothing is run. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the libFuzzer targets: quiet logging and inputs as files. */
 #ifndef UHD_FUZZ_COMMON_H
 #define UHD_FUZZ_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: one line of the control-socket protocol (uhd_control_parse_line), and the
  * error reply built from its message, which must be one line of valid JSON whatever the line
  * held. */

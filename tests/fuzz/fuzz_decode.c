@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the decode -> GPU convert path on mutated small clips.
  * A clip is opened leniently (the superset of the strict path: damaged frames
  * are delivered with their damage), up to a few frames are decoded and each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the EDID base-block parser, which reads monitor-supplied
  * bytes from the kernel's EDID property. */
 #include <stddef.h>

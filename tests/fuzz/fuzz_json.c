@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the strict JSON parser behind suites, refs.json and sequences. */
 #include <stdbool.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the reference PNG loader (libpng, cICP/mDCV/cLLI chunks). */
 #include <stdio.h>
 #include <stdlib.h>

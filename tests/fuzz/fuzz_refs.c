@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: a reference folder's refs.json, as `uhdpipe check --ref DIR` reads it. */
 #include <stdio.h>
 #include <stdlib.h>

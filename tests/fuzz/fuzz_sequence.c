@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: pattern sequence files of `uhdpipe pattern --sequence`, parsed for a small
  * format so that each input is quick, with the promises of sequence.h checked on every result. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: suite files of `uhdpipe check --suite`. */
 #include <stdio.h>
 #include <stdlib.h>

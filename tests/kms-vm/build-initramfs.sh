@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the guest's initramfs: static busybox, the modules build-kernel.sh
 # collected, and an /init that loads them, mounts the host's root filesystem
 # read-only over virtio-9p and runs the job the host left in the shared

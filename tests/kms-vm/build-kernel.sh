@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fetches Debian's 6.1 kernel image (unpacked into WORK, never installed into
 # /boot) and builds vkms.ko for it out of tree, with uhdpipe's patch applied
 # (vkms-uhdpipe.patch: the standard HDR connector properties and XRGB2101010,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Unpacks Mesa 25 lavapipe from Debian's bookworm-backports into WORK/mesa25,
 # without touching the system's apt configuration or installed Mesa: apt
 # reads a sources list, lists and cache of its own under WORK, downloads the

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: MIT
 # /init of the test guest (see build-initramfs.sh). The host shares its root
 # filesystem (tag "hostroot", read-only) and one writable folder (tag "job")
 # that holds job.sh; the folder is mounted at the same path as on the host,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs one command inside a qemu guest with a real Linux kernel and the vkms
 # KMS driver, and exits with the command's status. The guest sees the host's
 # files read-only (so the command runs the host's uhdpipe build and Vulkan
