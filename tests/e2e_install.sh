@@ -28,7 +28,18 @@ int main(void)
 	return 0;
 }
 C
-flags=$(PKG_CONFIG_PATH="$work" pkg-config --cflags --libs uhdpipe)
+# Only uhdpipe.pc on the search path: the public headers include no libav*,
+# libdrm, libpng, Vulkan or xxHash header, so --cflags and --libs must not ask
+# for their .pc files (their -dev packages); static linking gets their -l flags.
+flags=$(PKG_CONFIG_LIBDIR="$work" pkg-config --cflags --libs uhdpipe) || {
+    echo "FAIL: pkg-config --cflags --libs uhdpipe needs other packages' .pc files"
+    echo "0 passed, 1 failed"; exit 1; }
+static=$(PKG_CONFIG_LIBDIR="$work" pkg-config --static --libs uhdpipe)
+for lib in -lavformat -lavcodec -lavutil -lvulkan -lpng16 -ldrm -lxxhash; do
+    [[ " $static " == *" $lib "* ]] || {
+        echo "FAIL: pkg-config --static --libs uhdpipe lacks $lib: $static"
+        echo "0 passed, 1 failed"; exit 1; }
+done
 cc -std=c11 -Wall -Werror "$work/consumer.c" $flags -o "$work/consumer"
 libdir=$(dirname "$(find "$work/root" -name 'libuhdpipe.so*' | head -1)")
 out=$(LD_LIBRARY_PATH="$libdir" "$work/consumer")
