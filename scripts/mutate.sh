@@ -16,6 +16,8 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 # NAME@FILE@sed expression@tests that must fail (meson test names)
 mutations=(
     "round8-down@shaders/vscale_periodic.comp@s/rgb\[p\] \* peak + 0.5/rgb[p] * peak + (OUT_BITS == 8u ? 0.0 : 0.5)/@model_sdr_1080p_h264_960x540 zimg_sdr_1080p_h264_960x540_bilinear"
+    "period2-phase-swap@shaders/hscale_periodic.comp@s/(p == 0u ? OFFSET0 : OFFSET1)/(p == 0u ? OFFSET1 : OFFSET0)/@model_hlg_4k_hevc_7680x4320 model_hdr10_8k_hevc_7680x4320"
+    "period2-vertical-weights@shaders/vscale_periodic.comp@s/uint w = (o % PERIOD12) \* TAPS12 + t;/uint w = ((o + 1u) % PERIOD12) * TAPS12 + t;/@model_hlg_4k_hevc_7680x4320 model_hdr10_8k_hevc_7680x4320"
     "lanczos-window@pipeline/convert/filter.c@s|sinc(x / 3.0)|sinc(x / 3.3)|@model_odd_422p10_1000x563 zimg_topleft_420p10_lanczos3 zimg_hlg_4k_hevc_lanczos3"
     "pq-m2-itp@shaders/itp.glsl@s|2523.0 / 4096.0|2524.0 / 4096.0|@metrics"
     "ssim-luma-bt709@pipeline/quality/comparer_run.c@s|(float)luma\[r\];|(float)(double[]){0.2126, 0.7152, 0.0722}[r];|@metrics_vs_peers"

@@ -36,6 +36,16 @@ for line in open(sys.argv[1]):
     fi
 }
 
+# The named tests of build dir $1, in the order `meson test --list` gives
+# (priority, then definition): `meson test NAME...` runs names in the order
+# given, and tests that must run alone go first (tests/meson.build).
+in_priority_order() {
+    local build=$1
+    shift
+    meson test -C "$build" --list 2>/dev/null | sed -n 's|^[^ ]* / ||p' |
+        grep -Fx -f <(printf '%s\n' "$@")
+}
+
 if [[ "${UHD_SANITIZE:-1}" == 0 || $# -gt 0 ]]; then
     meson test -C "$root/build" --print-errorlogs "$@"
     fail_on_skips "$root/build"
@@ -48,10 +58,11 @@ fi
 # sanitizers, to bound the time).
 # One `meson test` for all of it, so that two tests run at once from start to
 # end (separate runs would each wait for their last test alone).
-mapfile -t normal_tests < <(meson test -C "$root/build" --list --no-suite unit --no-suite e2e \
-    2>/dev/null | sed -n 's|^[^ ]* / ||p'
+mapfile -t normal_tests < <(in_priority_order "$root/build" $(
+    meson test -C "$root/build" --list --no-suite unit --no-suite e2e \
+        2>/dev/null | sed -n 's|^[^ ]* / ||p'
     meson test -C "$root/build" --list --suite slow 2>/dev/null | sed -n 's|^[^ ]* / ||p'
-    echo bad_input_matrix)
+    echo bad_input_matrix))
 meson test -C "$root/build" --print-errorlogs "${normal_tests[@]}"
 fail_on_skips "$root/build"
 san="$root/build-sanitize"
@@ -78,11 +89,12 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # instrumented; the sanitizer build runs every other unit and e2e test.
 # With them, in the same run, a GPU subset: three small CPU-model tests, one
 # interleaved-chroma and one frames-in-flight case.
-mapfile -t san_tests < <(meson test -C "$san" --list --suite unit --suite e2e --no-suite slow \
-    2>/dev/null | sed -n 's|^[^ ]* / ||p')
-meson test -C "$san" --print-errorlogs "${san_tests[@]}" \
-    model_topleft_420p10_853x480 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620 \
-    interleaved_odd_422p10_1000x563 in_flight_odd_422p10_1000x563
+mapfile -t san_tests < <(in_priority_order "$san" $(
+    meson test -C "$san" --list --suite unit --suite e2e --no-suite slow \
+        2>/dev/null | sed -n 's|^[^ ]* / ||p'
+    echo model_topleft_420p10_853x480 model_odd_422p10_1000x563 model_sdr_1080p_h264_2880x1620 \
+        interleaved_odd_422p10_1000x563 in_flight_odd_422p10_1000x563))
+meson test -C "$san" --print-errorlogs "${san_tests[@]}"
 fail_on_skips "$san"
 # libFuzzer targets (tests/fuzz), each for a bounded time; UHD_FUZZ_SECONDS=0 skips.
 fuzz_seconds="${UHD_FUZZ_SECONDS:-10}"

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #version 450
 // Vertical pass and colour conversion for the rows where both vertical
-// filters repeat (see hscale_periodic.comp): the same weights for every row,
-// read from a uniform buffer at constant offsets, and first taps that
-// advance by STEP0/STEP12 rows per output row. Each invocation makes four
-// adjacent pixels in each of two output rows from one four-float texel per
-// plane row: rows that the two outputs share are fetched once. The sums, the
+// filters repeat (see hscale_periodic.comp): per plane, a period of 1 or 2
+// rows (PERIOD0, PERIOD12), each phase's weights read from a uniform buffer
+// at constant offsets, and first taps that advance by STEP0/STEP12 rows per
+// period, plus each phase's offset. Each invocation makes four adjacent
+// pixels in each of two output rows (phases 0 and 1 of a period of 2: the
+// dispatches start on phase 0) from one four-float texel per plane row: rows
+// that the two outputs share are fetched once. The sums, the
 // conversion and the packing are vscale_rgb.comp's, in the same order, so the
 // two passes give bit-identical pixels.
 #extension GL_EXT_control_flow_attributes : require
@@ -18,7 +20,20 @@ layout(constant_id = 1) const uint TAPS0 = 13u;
 layout(constant_id = 2) const uint STEP0 = 2u;
 layout(constant_id = 3) const uint TAPS12 = 7u;
 layout(constant_id = 4) const uint STEP12 = 1u;
-const uint MAX_TAPS = 32u;
+layout(constant_id = 5) const uint PERIOD0 = 1u;
+// Phase 0's offset in bits 0-7, phase 1's in bits 8-15.
+layout(constant_id = 6) const uint OFFSETS0 = 0u;
+layout(constant_id = 7) const uint PERIOD12 = 1u;
+layout(constant_id = 8) const uint OFFSETS12 = 0u;
+const uint MAX_TAPS = 32u; // all phases' weights together, from phase p * TAPS
+// First tap of output row o (0 or 1) of a pair, from the pair's first row:
+// rows a period apart are STEP apart, the phases OFFSET apart.
+const uint REL0_0 = OFFSETS0 & 0xffu;
+const uint REL0_1 = PERIOD0 > 1u ? (OFFSETS0 >> 8u) & 0xffu : STEP0 + REL0_0;
+const uint REL12_0 = OFFSETS12 & 0xffu;
+const uint REL12_1 = PERIOD12 > 1u ? (OFFSETS12 >> 8u) & 0xffu : STEP12 + REL12_0;
+const uint WINDOW0 = (REL0_1 > REL0_0 ? REL0_1 : REL0_0) + TAPS0;
+const uint WINDOW12 = (REL12_1 > REL12_0 ? REL12_1 : REL12_0) + TAPS12;
 
 // The horizontal pass's planes, as R32G32B32A32_SFLOAT views (four columns
 // per texel; the width is a multiple of 4).
@@ -99,9 +114,10 @@ void main()
 		return;
 	}
 	uint row = pc.band_first_row + band_row;
-	int first0 = int((pc.run0_start + (row - pc.run0_first) * STEP0) * groups + group);
-	int first12 = int((pc.run12_start + (row - pc.run12_first) * STEP12) * groups + group);
-	// Output row o takes taps t from plane row (first + o * STEP + t): each
+	int first0 = int((pc.run0_start + (row - pc.run0_first) / PERIOD0 * STEP0) * groups + group);
+	int first12 =
+		int((pc.run12_start + (row - pc.run12_first) / PERIOD12 * STEP12) * groups + group);
+	// Output row o takes taps t from plane row (first + REL(o) + t): each
 	// sum still runs over t in order.
 	vec4 sums0[ROWS], sums1[ROWS], sums2[ROWS];
 	[[unroll]] for (uint o = 0u; o < ROWS; o++) {
@@ -109,25 +125,29 @@ void main()
 		sums1[o] = vec4(0.0);
 		sums2[o] = vec4(0.0);
 	}
-	[[unroll]] for (uint i = 0u; i < STEP0 * (ROWS - 1u) + TAPS0; i++) {
+	[[unroll]] for (uint i = 0u; i < WINDOW0; i++) {
 		vec4 v = texelFetch(plane0, int(min(uint(first0) + i * groups, pc.last_texel0)));
 		[[unroll]] for (uint o = 0u; o < ROWS; o++) {
-			uint t = i - o * STEP0;
-			if (i >= o * STEP0 && t < TAPS0) {
-				sums0[o] += weights0[t / 4u][t % 4u] * v;
+			uint rel = o == 0u ? REL0_0 : REL0_1;
+			uint t = i - rel;
+			if (i >= rel && t < TAPS0) {
+				uint w = (o % PERIOD0) * TAPS0 + t;
+				sums0[o] += weights0[w / 4u][w % 4u] * v;
 			}
 		}
 	}
-	[[unroll]] for (uint i = 0u; i < STEP12 * (ROWS - 1u) + TAPS12; i++) {
+	[[unroll]] for (uint i = 0u; i < WINDOW12; i++) {
 		uint index = min(uint(first12) + i * groups, pc.last_texel12);
 		vec4 v1 = texelFetch(plane1, int(index));
 		vec4 v2 = texelFetch(plane2, int(index));
 		[[unroll]] for (uint o = 0u; o < ROWS; o++) {
-			uint t = i - o * STEP12;
-			if (i >= o * STEP12 && t < TAPS12) {
-				float w = weights12[t / 4u][t % 4u];
-				sums1[o] += w * v1;
-				sums2[o] += w * v2;
+			uint rel = o == 0u ? REL12_0 : REL12_1;
+			uint t = i - rel;
+			if (i >= rel && t < TAPS12) {
+				uint w = (o % PERIOD12) * TAPS12 + t;
+				float weight = weights12[w / 4u][w % 4u];
+				sums1[o] += weight * v1;
+				sums2[o] += weight * v2;
 			}
 		}
 	}

@@ -119,19 +119,23 @@ static void test_chroma_siting(void)
 	CHECK_NEAR(uhd_siting_phase(UHD_SITING_CENTER, 1, false), 0.5, 0, "4:4:4 has no phase");
 }
 
-/* The repeating run the periodic shaders use: every output in it has the same
- * weights as its first, and its first tap moves by the step. */
+/* The repeating run the periodic shaders use: every output in it has the
+ * weights of the output `period` before it, and its first tap is the run's
+ * start, plus the step per whole period, plus its phase's offset. */
 static void check_run_repeats(const struct uhd_filter_table *t, const struct uhd_filter_run *run)
 {
+	CHECK(run->period >= 1 && run->period <= UHD_FILTER_MAX_PERIOD, "run period %d",
+	      run->period);
 	for (int i = run->first; i < run->end; i++) {
-		int start = run->start + (i - run->first) * run->step;
+		int q = (i - run->first) / run->period, p = (i - run->first) % run->period;
+		int start = run->start + q * run->step + run->offsets[p];
 		CHECK(t->start[i] == start, "run: output %d starts at %d, not %d", i, t->start[i],
 		      start);
+		int phase = run->first + p;
 		for (int k = 0; k < t->taps; k++) {
 			CHECK(t->weights[(size_t)i * t->taps + k] ==
-			              t->weights[(size_t)run->first * t->taps + k],
-			      "run: output %d weight %d differs from output %d's", i, k,
-			      run->first);
+			              t->weights[(size_t)phase * t->taps + k],
+			      "run: output %d weight %d differs from output %d's", i, k, phase);
 		}
 	}
 }
@@ -145,30 +149,71 @@ static void test_repeating_run(void)
 	struct uhd_filter_table t;
 	struct uhd_filter_run run;
 	uhd_filter_build(UHD_SCALER_LANCZOS3, &half, &t);
-	CHECK(uhd_filter_find_run(&t, 4, 64, &run), "2:1 has a run");
+	CHECK(uhd_filter_find_run(&t, 4, 2, 64, &run), "2:1 has a run");
 	CHECK(run.first == 3 && run.end == 3837 && run.start == 1 && run.step == 2,
 	      "2:1 run [%d, %d) from %d step %d, want [3, 3837) from 1 step 2", run.first, run.end,
 	      run.start, run.step);
 	check_run_repeats(&t, &run);
 	uhd_filter_free(&t);
 	/* 1:1 (4:2:0 chroma to the luma width of a 2:1 downscale): output i sits
-	 * on source i and reads i - 2 .. i + 2 (radius 3, 7 taps). Output 1 would
-	 * read j = -1; from output 3836 on, the 7-tap window is held inside the
-	 * plane (start = n - taps = 3833), so the run is [2, 3836). */
-	struct uhd_axis same = {3840, 3840, 1, 0.5, 3840};
-	uhd_filter_build(UHD_SCALER_LANCZOS3, &same, &t);
-	CHECK(uhd_filter_find_run(&t, 4, 64, &run), "1:1 has a run");
-	CHECK(run.first == 2 && run.end == 3836 && run.start == 0 && run.step == 1,
-	      "1:1 run [%d, %d) from %d step %d, want [2, 3836) from 0 step 1", run.first, run.end,
-	      run.start, run.step);
+	 * on source i, where every kernel is 1 and is exactly 0 at the other whole
+	 * offsets (lanczos3's sin(PI k) included). The zero taps are dropped: one
+	 * tap per output, on its own sample, and the run is every output, edges
+	 * included (the mirrored taps had zero weight). */
+	const enum uhd_scaler smooth[] = {UHD_SCALER_BILINEAR, UHD_SCALER_BICUBIC,
+	                                  UHD_SCALER_LANCZOS3};
+	for (size_t s = 0; s < sizeof(smooth) / sizeof(smooth[0]); s++) {
+		struct uhd_axis same = {3840, 3840, 1, 0.5, 3840};
+		uhd_filter_build(smooth[s], &same, &t);
+		CHECK(t.taps == 1, "1:1 scaler %d: %d taps, want 1", (int)smooth[s], t.taps);
+		CHECK(uhd_filter_find_run(&t, 4, 2, 64, &run), "1:1 has a run");
+		CHECK(run.first == 0 && run.end == 3840 && run.start == 0 && run.step == 1,
+		      "1:1 run [%d, %d) from %d step %d, want [0, 3840) from 0 step 1", run.first,
+		      run.end, run.start, run.step);
+		check_run_repeats(&t, &run);
+		uhd_filter_free(&t);
+	}
+	/* Co-sited 2x chroma upsampling (phase 0.5 in luma units): even outputs
+	 * sit on a sample (one non-zero weight), odd ones between two (lanczos3:
+	 * six). The table keeps the wider span, six taps, not seven. */
+	struct uhd_axis cosited = {3840, 1920, 2, 0.5, 3840};
+	uhd_filter_build(UHD_SCALER_LANCZOS3, &cosited, &t);
+	CHECK(t.taps == 6, "co-sited 2x lanczos3: %d taps, want 6", t.taps);
+	CHECK(t.start[100] == 50 && t.weights[100 * 6] == 1.0f,
+	      "co-sited output 100 reads sample 50 alone (start %d, weight %g)", t.start[100],
+	      t.weights[100 * 6]);
+	uhd_filter_free(&t);
+	/* 2x upscaling (1920 -> 3840, centred: outputs at source offsets 0.25
+	 * and 0.75 alternate): a period of 2, one source sample per period. Co-sited
+	 * 4:2:0 chroma to the luma width (phase 0.5 in luma units): even outputs read
+	 * their own sample alone, odd ones six from two samples back, so phase 1's
+	 * offset is below phase 0's and start is the lower of the two. */
+	struct uhd_axis twice = {1920, 1920, 1, 0.5, 3840};
+	uhd_filter_build(UHD_SCALER_LANCZOS3, &twice, &t);
+	CHECK(uhd_filter_find_run(&t, 4, 2, 64, &run), "2x has a run");
+	CHECK(run.period == 2 && run.step == 1 && run.end - run.first > 3800,
+	      "2x run: period %d, step %d, [%d, %d)", run.period, run.step, run.first, run.end);
+	CHECK(!uhd_filter_find_run(&t, 4, 1, 64, &run), "2x has no run of period 1");
+	uhd_filter_find_run(&t, 4, 2, 64, &run);
+	check_run_repeats(&t, &run);
+	uhd_filter_run_anchor(&t, &run, run.first + 1);
 	check_run_repeats(&t, &run);
 	uhd_filter_free(&t);
-	/* Non-integer ratios and upscaling repeat with a longer period: no run. */
-	const int no_run[][2] = {{1921, 1000}, {1920, 3840}, {3840, 2160}};
+	struct uhd_axis chroma = {3840, 1920, 2, 0.5, 3840};
+	uhd_filter_build(UHD_SCALER_LANCZOS3, &chroma, &t);
+	CHECK(uhd_filter_find_run(&t, 4, 2, 64, &run), "co-sited 2x has a run");
+	uhd_filter_run_anchor(&t, &run, (run.first + 1) / 2 * 2);
+	CHECK(run.period == 2 && run.offsets[0] == 2 && run.offsets[1] == 0,
+	      "co-sited 2x from an even output: offsets %d and %d, want 2 and 0", run.offsets[0],
+	      run.offsets[1]);
+	check_run_repeats(&t, &run);
+	uhd_filter_free(&t);
+	/* Non-integer ratios repeat with a longer period: no run. */
+	const int no_run[][2] = {{1921, 1000}, {3840, 2160}, {1920, 2880}};
 	for (size_t l = 0; l < sizeof(no_run) / sizeof(no_run[0]); l++) {
 		struct uhd_axis axis = {no_run[l][0], no_run[l][0], 1, 0.5, no_run[l][1]};
 		uhd_filter_build(UHD_SCALER_LANCZOS3, &axis, &t);
-		CHECK(!uhd_filter_find_run(&t, 4, 64, &run), "%d -> %d has no run", no_run[l][0],
+		CHECK(!uhd_filter_find_run(&t, 4, 2, 64, &run), "%d -> %d has no run", no_run[l][0],
 		      no_run[l][1]);
 		uhd_filter_free(&t);
 	}

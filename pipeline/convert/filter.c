@@ -18,9 +18,15 @@
 
 #define PI 3.14159265358979323846
 
+/* Exactly zero at the non-zero integers, where sin(PI * x) in floating point
+ * is not: a resampling at a whole-sample offset (1:1, co-sited chroma) then
+ * has exact zero weights, which uhd_filter_build drops. */
 static double sinc(double x)
 {
-	return x == 0.0 ? 1.0 : sin(PI * x) / (PI * x);
+	if (x == 0.0) {
+		return 1.0;
+	}
+	return x == floor(x) ? 0.0 : sin(PI * x) / (PI * x);
 }
 
 /* Mitchell-Netravali family; B=0, C=0.5 is Catmull-Rom. */
@@ -115,6 +121,50 @@ static void accumulate_row(enum uhd_scaler scaler, const struct uhd_axis *axis, 
 	*start_out = start;
 }
 
+/* Drops the taps that are zero for every output: each row's non-zero
+ * weights move to the front (its start moves with them) and the table keeps
+ * the widest row's span. A 1:1 lanczos3 pass then reads one sample instead
+ * of seven. The sums in the shaders lose only terms that are exactly zero,
+ * so no computed value changes. */
+static void compact_table(struct uhd_filter_table *table, int plane_length)
+{
+	int taps = table->taps, span = 1;
+	for (int i = 0; i < table->output_length; i++) {
+		const float *row = table->weights + (size_t)i * taps;
+		int first = 0, last = taps - 1;
+		while (first < last && row[first] == 0.0f) {
+			first++;
+		}
+		while (last > first && row[last] == 0.0f) {
+			last--;
+		}
+		span = last - first + 1 > span ? last - first + 1 : span;
+	}
+	if (span == taps) {
+		return;
+	}
+	for (int i = 0; i < table->output_length; i++) {
+		const float *row = table->weights + (size_t)i * taps;
+		int first = 0;
+		while (first < taps - 1 && row[first] == 0.0f) {
+			first++;
+		}
+		/* Near the far edge the span may have to start before the first
+		 * non-zero weight, to stay inside the plane. */
+		int start = table->start[i] + first;
+		start = start + span <= plane_length ? start : plane_length - span;
+		/* In place, forwards: out[t] never lies after row[from]
+		 * (span < taps and from >= t). */
+		float *out = table->weights + (size_t)i * span;
+		for (int t = 0; t < span; t++) {
+			int from = start - table->start[i] + t;
+			out[t] = from < taps ? row[from] : 0.0f;
+		}
+		table->start[i] = start;
+	}
+	table->taps = span;
+}
+
 int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
                      struct uhd_filter_table *table)
 {
@@ -147,6 +197,7 @@ int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
 		}
 	}
 	free(row);
+	compact_table(table, axis->plane_length);
 	return 0;
 }
 
@@ -157,35 +208,63 @@ static bool same_weights(const struct uhd_filter_table *table, int a, int b)
 	              table->weights + (size_t)b * table->taps, bytes) == 0;
 }
 
-/* Whether output x repeats output `x + 1` (direction +1) or `x - 1` (-1). */
-static bool repeats(const struct uhd_filter_table *table, int x, int neighbour, int step)
+/* Whether output y repeats output x, `advance` source samples further on. */
+static bool repeats(const struct uhd_filter_table *table, int x, int y, int advance)
 {
-	int advance = (neighbour - x) * step;
-	return table->start[neighbour] - table->start[x] == advance &&
-	       same_weights(table, x, neighbour);
+	return table->start[y] - table->start[x] == advance && same_weights(table, x, y);
 }
 
-bool uhd_filter_find_run(const struct uhd_filter_table *table, int max_step, int min_length,
-                         struct uhd_filter_run *run)
+/* The run of `period` around the middle output, or false. */
+static bool find_periodic(const struct uhd_filter_table *table, int period, int max_step,
+                          int min_length, struct uhd_filter_run *run)
 {
 	int n = table->output_length;
 	int mid = n / 2;
-	if (n < 2 || mid + 1 >= n) {
+	if (mid + period >= n) {
 		return false;
 	}
-	int step = table->start[mid + 1] - table->start[mid];
+	int step = table->start[mid + period] - table->start[mid];
 	if (step < 1 || step > max_step) {
 		return false;
 	}
-	int first = mid, end = mid + 1;
-	while (first > 0 && repeats(table, first - 1, first, step)) {
+	int first = mid, end = mid + period;
+	while (first > 0 && repeats(table, first - 1, first - 1 + period, step)) {
 		first--;
 	}
-	while (end < n && repeats(table, end, end - 1, step)) {
+	while (end < n && repeats(table, end - period, end, step)) {
 		end++;
 	}
-	*run = (struct uhd_filter_run){first, end, table->start[first], step};
-	return end - first >= min_length;
+	if (end - first < min_length || end - first < 2 * period) {
+		return false;
+	}
+	*run = (struct uhd_filter_run){.first = first, .end = end, .period = period, .step = step};
+	uhd_filter_run_anchor(table, run, first);
+	return true;
+}
+
+bool uhd_filter_find_run(const struct uhd_filter_table *table, int max_step, int max_period,
+                         int min_length, struct uhd_filter_run *run)
+{
+	for (int period = 1; period <= max_period && period <= UHD_FILTER_MAX_PERIOD; period++) {
+		if (find_periodic(table, period, max_step, min_length, run)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void uhd_filter_run_anchor(const struct uhd_filter_table *table, struct uhd_filter_run *run,
+                           int first)
+{
+	run->first = first;
+	run->start = table->start[first];
+	for (int p = 1; p < run->period; p++) {
+		int start = table->start[first + p];
+		run->start = start < run->start ? start : run->start;
+	}
+	for (int p = 0; p < run->period; p++) {
+		run->offsets[p] = table->start[first + p] - run->start;
+	}
 }
 
 void uhd_filter_free(struct uhd_filter_table *table)

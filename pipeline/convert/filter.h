@@ -34,19 +34,31 @@ int uhd_filter_build(enum uhd_scaler scaler, const struct uhd_axis *axis,
                      struct uhd_filter_table *table);
 void uhd_filter_free(struct uhd_filter_table *table);
 
-/* The outputs [first, end) whose weights are all equal (bitwise) and whose
- * first tap advances by `step` samples per output, starting at `start`: the
- * repeating interior of an integer-ratio or 1:1 resampling, away from the
- * mirrored edges. */
+/* The outputs [first, end) that repeat with a period of 1 or 2 outputs: the
+ * repeating interior of an integer-ratio, 1:1 or 2x resampling, away from
+ * the mirrored edges. Output first + q * period + p has the weights of output
+ * first + p, and its first tap at start + q * step + offsets[p]: `start` is the
+ * lowest of the period's first taps, so every offset is >= 0 (co-sited 2x
+ * chroma reads one sample on even outputs and from two samples back on odd
+ * ones). */
+#define UHD_FILTER_MAX_PERIOD 2
 struct uhd_filter_run {
 	int first, end;
+	int period;
 	int start, step;
+	int offsets[UHD_FILTER_MAX_PERIOD];
 };
 
-/* Finds the run around the middle output with 1 <= step <= max_step; false
- * when it is shorter than min_length outputs (other ratios, tiny planes). */
-bool uhd_filter_find_run(const struct uhd_filter_table *table, int max_step, int min_length,
-                         struct uhd_filter_run *run);
+/* Finds the run around the middle output with 1 <= step <= max_step (source
+ * samples per period), the shortest period first; false when it is shorter
+ * than min_length outputs (other ratios, tiny planes). */
+bool uhd_filter_find_run(const struct uhd_filter_table *table, int max_step, int max_period,
+                         int min_length, struct uhd_filter_run *run);
+
+/* Moves the run's first output to `first` (inside the run): phase 0 is then
+ * output `first`, and start and offsets follow. */
+void uhd_filter_run_anchor(const struct uhd_filter_table *table, struct uhd_filter_run *run,
+                           int first);
 
 /* Kernel value and support radius (in source samples at scale 1). */
 double uhd_kernel(enum uhd_scaler scaler, double x);

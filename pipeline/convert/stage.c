@@ -16,6 +16,9 @@
 #define PERIODIC_MAX_TAPS 32
 #define PERIODIC_MAX_STEP 4
 #define PERIODIC_MIN_RUN  64
+/* The largest offset between the phases of a period (MAX_OFFSET in both
+ * periodic shaders, which size their windows by it). */
+#define PERIODIC_MAX_OFFSET 16
 /* Workgroups per dispatch row of the table-driven horizontal pass, and the
  * rows each of its invocations makes (ROWS in hscale.comp). */
 #define TABLE_GROUPS_X 4096
@@ -65,36 +68,55 @@ static int upload_weights(struct uhd_context *ctx, const float *weights, int arr
 	return uhd_vk_buffer_flush(ctx, buffer);
 }
 
-/* A filter table and, where it repeats, its run and the run's weights. */
+/* A filter table (kept until the passes are set up) and, where it repeats,
+ * its run. */
 struct table_info {
-	uint32_t taps;
+	struct uhd_filter_table table;
 	bool periodic;
 	struct uhd_filter_run run;
-	float run_weights[PERIODIC_MAX_TAPS];
 };
 
-/* Builds one table, uploads it and looks for its repeating run. */
+/* Builds one table, uploads it and looks for its repeating run: a period of
+ * 2 needs both phases' weights in PERIODIC_MAX_TAPS. */
 static int make_table(struct uhd_context *ctx, enum uhd_scaler scaler, const struct uhd_axis *axis,
                       struct uhd_vk_buffer *buffer, struct table_info *info)
 {
-	struct uhd_filter_table table;
 	memset(info, 0, sizeof(*info));
-	int ret = uhd_filter_build(scaler, axis, &table);
-	if (ret == 0) {
-		info->taps = (uint32_t)table.taps;
-		ret = upload_table(ctx, &table, buffer);
+	int ret = uhd_filter_build(scaler, axis, &info->table);
+	ret = ret ? ret : upload_table(ctx, &info->table, buffer);
+	int taps = info->table.taps;
+	if (ret == 0 && taps <= PERIODIC_MAX_TAPS) {
+		int max_period = PERIODIC_MAX_TAPS / taps;
+		info->periodic = uhd_filter_find_run(&info->table, PERIODIC_MAX_STEP, max_period,
+		                                     PERIODIC_MIN_RUN, &info->run);
 	}
-	if (ret == 0 && table.taps <= PERIODIC_MAX_TAPS) {
-		info->periodic = uhd_filter_find_run(&table, PERIODIC_MAX_STEP, PERIODIC_MIN_RUN,
-		                                     &info->run);
-		if (info->periodic) {
-			memcpy(info->run_weights,
-			       table.weights + (size_t)info->run.first * table.taps,
-			       (size_t)table.taps * sizeof(float));
+	return ret;
+}
+
+/* The run's weights, phase after phase, for a uniform buffer. */
+static void run_weights(const struct table_info *info, const struct uhd_filter_run *run,
+                        float out[PERIODIC_MAX_TAPS])
+{
+	int taps = info->table.taps;
+	memset(out, 0, PERIODIC_MAX_TAPS * sizeof(float));
+	memcpy(out, info->table.weights + (size_t)run->first * taps,
+	       (size_t)(run->period * taps) * sizeof(float));
+}
+
+static bool offsets_fit(const struct uhd_filter_run *run)
+{
+	for (int p = 0; p < run->period; p++) {
+		if (run->offsets[p] > PERIODIC_MAX_OFFSET) {
+			return false;
 		}
 	}
-	uhd_filter_free(&table);
-	return ret;
+	return true;
+}
+
+/* Specialisation constants of a run: period and offsets, packed. */
+static uint32_t run_offsets(const struct uhd_filter_run *run)
+{
+	return (uint32_t)run->offsets[0] | (uint32_t)(run->period > 1 ? run->offsets[1] : 0) << 8;
 }
 
 static const VkDescriptorType periodic_bindings[3] = {
@@ -111,7 +133,7 @@ static const VkDescriptorType vperiodic_bindings[7] = {
 };
 
 /* The periodic horizontal pass of table t: its pipeline, specialised to the
- * taps and step, and its weights. */
+ * taps, step, period and offsets, and its weights. */
 static int setup_hperiodic(struct uhd_context *ctx, struct uhd_stage *stage, int t,
                            const struct table_info *info)
 {
@@ -119,51 +141,67 @@ static int setup_hperiodic(struct uhd_context *ctx, struct uhd_stage *stage, int
 	 * whole groups of four (the table-driven pass takes the rest). */
 	struct uhd_filter_run run = info->run;
 	int first = (run.first + 3) / 4 * 4, end = run.end / 4 * 4;
-	run.start += (first - run.first) * run.step;
-	run.first = first;
-	run.end = end;
 	stage->periodic[t] = info->periodic && stage->out_width % 4 == 0 && end - first >= 4;
-	stage->hruns[t] = run;
 	if (!stage->periodic[t]) {
 		return 0;
 	}
-	uint32_t values[3] = {(uint32_t)stage->in_sample_bytes, info->taps,
-	                      (uint32_t)info->run.step};
-	struct uhd_vk_spec spec = {3, values};
-	int ret = upload_weights(ctx, info->run_weights, 1, &stage->hweights[t]);
+	uhd_filter_run_anchor(&info->table, &run, first);
+	run.end = end;
+	stage->periodic[t] = offsets_fit(&run);
+	if (!stage->periodic[t]) {
+		return 0;
+	}
+	stage->hruns[t] = run;
+	uint32_t values[5] = {(uint32_t)stage->in_sample_bytes, (uint32_t)info->table.taps,
+	                      (uint32_t)run.step, (uint32_t)run.period, run_offsets(&run)};
+	struct uhd_vk_spec spec = {5, values};
+	float weights[PERIODIC_MAX_TAPS];
+	run_weights(info, &run, weights);
+	int ret = upload_weights(ctx, weights, 1, &stage->hweights[t]);
 	return ret ? ret
 	           : uhd_vk_compute_create_typed(ctx, hscale_periodic_comp,
 	                                         sizeof(hscale_periodic_comp), periodic_bindings, 3,
 	                                         32, &spec, &stage->hperiodic[t]);
 }
 
-/* The periodic vertical pass, when both vertical tables repeat over common rows. */
+/* The periodic vertical pass, when both vertical tables repeat over common
+ * rows; both runs are anchored at the first common row, so that phase 0 of
+ * each falls on the first row of every pair the pass makes. */
 static int setup_vperiodic(struct uhd_context *ctx, struct uhd_stage *stage,
                            const struct table_info info[2])
 {
 	int first = info[0].run.first > info[1].run.first ? info[0].run.first : info[1].run.first;
 	int end = info[0].run.end < info[1].run.end ? info[0].run.end : info[1].run.end;
-	stage->vperiodic =
-	        info[0].periodic && info[1].periodic && end > first && stage->out_width % 4 == 0;
+	stage->vperiodic = info[0].periodic && info[1].periodic && end - first >= 2 &&
+	                   stage->out_width % 4 == 0;
 	if (!stage->vperiodic) {
 		return 0;
 	}
-	stage->vrun_first = first;
-	stage->vrun_end = end;
-	stage->push.run0_first = (uint32_t)info[0].run.first;
-	stage->push.run0_start = (uint32_t)info[0].run.start;
-	stage->push.run12_first = (uint32_t)info[1].run.first;
-	stage->push.run12_start = (uint32_t)info[1].run.start;
+	struct uhd_filter_run runs[2] = {info[0].run, info[1].run};
+	float weights[2 * PERIODIC_MAX_TAPS];
 	for (int t = 0; t < 2; t++) {
+		uhd_filter_run_anchor(&info[t].table, &runs[t], first);
+		if (!offsets_fit(&runs[t])) {
+			stage->vperiodic = false;
+			return 0;
+		}
+		run_weights(&info[t], &runs[t], weights + t * PERIODIC_MAX_TAPS);
 		uint32_t texels = (uint32_t)stage->out_width / 4 * (uint32_t)stage->in_height[t];
 		*(t ? &stage->push.last_texel12 : &stage->push.last_texel0) = texels - 1;
 	}
-	float weights[2 * PERIODIC_MAX_TAPS];
-	memcpy(weights, info[0].run_weights, sizeof(info[0].run_weights));
-	memcpy(weights + PERIODIC_MAX_TAPS, info[1].run_weights, sizeof(info[1].run_weights));
-	uint32_t values[5] = {(uint32_t)stage->out_bits, info[0].taps, (uint32_t)info[0].run.step,
-	                      info[1].taps, (uint32_t)info[1].run.step};
-	struct uhd_vk_spec spec = {5, values};
+	stage->vrun_first = first;
+	stage->vrun_end = end;
+	stage->vrun_pairs = runs[0].period > 1 || runs[1].period > 1;
+	stage->push.run0_first = (uint32_t)first;
+	stage->push.run0_start = (uint32_t)runs[0].start;
+	stage->push.run12_first = (uint32_t)first;
+	stage->push.run12_start = (uint32_t)runs[1].start;
+	uint32_t values[9] = {(uint32_t)stage->out_bits, (uint32_t)info[0].table.taps,
+	                      (uint32_t)runs[0].step,    (uint32_t)info[1].table.taps,
+	                      (uint32_t)runs[1].step,    (uint32_t)runs[0].period,
+	                      run_offsets(&runs[0]),     (uint32_t)runs[1].period,
+	                      run_offsets(&runs[1])};
+	struct uhd_vk_spec spec = {9, values};
 	int ret = upload_weights(ctx, weights, 2, &stage->vweights);
 	return ret ? ret
 	           : uhd_vk_compute_create_typed(ctx, vscale_periodic_comp,
@@ -174,21 +212,25 @@ static int setup_vperiodic(struct uhd_context *ctx, struct uhd_stage *stage,
 
 static int make_tables(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage)
 {
-	struct table_info h[2], v[2];
+	struct table_info h[2] = {0}, v[2] = {0};
 	int ret = 0;
 	for (int t = 0; t < 2 && ret == 0; t++) {
 		ret = make_table(ctx, scaler, &stage->x_axes[t], &stage->htables[t], &h[t]);
 		ret = ret ? ret
 		          : make_table(ctx, scaler, &stage->y_axes[t], &stage->vtables[t], &v[t]);
 		ret = ret ? ret : setup_hperiodic(ctx, stage, t, &h[t]);
-		stage->htaps[t] = h[t].taps;
+		stage->htaps[t] = (uint32_t)h[t].table.taps;
 	}
-	if (ret < 0) {
-		return ret;
+	if (ret == 0) {
+		stage->push.taps0 = (uint32_t)v[0].table.taps;
+		stage->push.taps12 = (uint32_t)v[1].table.taps;
+		ret = setup_vperiodic(ctx, stage, v);
 	}
-	stage->push.taps0 = v[0].taps;
-	stage->push.taps12 = v[1].taps;
-	return setup_vperiodic(ctx, stage, v);
+	for (int t = 0; t < 2; t++) {
+		uhd_filter_free(&h[t].table);
+		uhd_filter_free(&v[t].table);
+	}
+	return ret;
 }
 
 static int create_intermediates(struct uhd_context *ctx, struct uhd_stage *stage)
@@ -585,8 +627,13 @@ static void record_vertical(const struct uhd_stage *stage, const struct uhd_stag
 			record_rows(stage, slot, cmd, b, 0, rows, false);
 			continue;
 		}
-		/* The band's rows before, inside and after the repeating run. */
+		/* The band's rows before, inside and after the repeating run. A
+		 * period of 2 needs each pair of rows to start on phase 0: an
+		 * even number of rows after the run's first. */
 		int first = clamp_int(stage->vrun_first - band_first, 0, rows);
+		if (stage->vrun_pairs && (band_first + first - stage->vrun_first) % 2 != 0) {
+			first = first + 1 < rows ? first + 1 : rows;
+		}
 		int end = clamp_int(stage->vrun_end - band_first, first, rows);
 		record_rows(stage, slot, cmd, b, 0, first, false);
 		record_rows(stage, slot, cmd, b, first, end, true);

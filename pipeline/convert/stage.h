@@ -86,6 +86,7 @@ struct uhd_stage {
 	 * common run of rows and the width is a multiple of 4. */
 	bool vperiodic;
 	int vrun_first, vrun_end; /* the rows both runs cover */
+	bool vrun_pairs;          /* a run has a period of 2 */
 	struct uhd_vk_buffer vweights;
 	struct uhd_vk_compute vperiodic_pass;
 	VkBufferView inter_views[3]; /* R32G32B32A32_SFLOAT, read by both vertical passes */

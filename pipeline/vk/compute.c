@@ -7,7 +7,7 @@
 #include "vk.h"
 
 #define MAX_BINDINGS UHD_VK_MAX_BINDINGS
-#define MAX_SPEC     8
+#define MAX_SPEC     12
 
 static int create_set_layout(struct uhd_context *ctx, const VkDescriptorType *types,
                              uint32_t binding_count, VkDescriptorSetLayout *layout)
