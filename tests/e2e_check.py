@@ -354,9 +354,12 @@ def usage_errors():
 def interrupt_writes_reports(work):
     report, junit = os.path.join(work, "int.json"), os.path.join(work, "int.xml")
     progress, terminal = pty.openpty()
+    # 8 frames of 8K pairs, compared at 1080p: each pair takes long enough
+    # (two 8K decodes) for the interrupt to land before the last one.
     proc = subprocess.Popen([UHDPIPE, "check", sample("hdr10_8k_hevc_crf30.mkv"), "--ref",
-                             sample("hdr10_8k_hevc.mkv"), "--report-json", report, "--junit",
-                             junit], stdout=subprocess.PIPE, stderr=terminal)
+                             sample("hdr10_8k_hevc.mkv"), "--size", "1920x1080",
+                             "--report-json", report, "--junit", junit],
+                            stdout=subprocess.PIPE, stderr=terminal)
     os.close(terminal)
     # Interrupted once the first pair is compared (its progress line, shown on a
     # terminal), not after a fixed delay: the time to get there depends on the load.
