@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "present/png_file.h"
+#include "image/png_file.h"
 
 int main(void)
 {

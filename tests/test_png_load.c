@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "present/png_file.h"
-#include "quality/png_load.h"
+#include "image/png_file.h"
+#include "image/png_load.h"
 
 /* ---- log capture: every error must name its file, warnings are counted ---- */
 

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../report/atomic_file.h"
-#include "../report/json.h"
+#include "../common/atomic_file.h"
+#include "../common/json.h"
 #include "bench.h"
 
 static const char *const stage_keys[UHD_BENCH_STAGES] = {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../report/json.h"
+#include "../common/json.h"
 #include "cli.h"
 #include "uhdpipe/uhdpipe.h"
 

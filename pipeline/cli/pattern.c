@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "pattern/run.h"
+#include "pattern_run/run.h"
 
 static const char pattern_help[] =
         "usage: uhdpipe pattern NAME [KEY=VALUE ...] [options]\n"

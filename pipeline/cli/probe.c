@@ -8,7 +8,7 @@
 
 #include "../kms/device.h"
 #include "../kms/probe.h"
-#include "../report/json.h"
+#include "../common/json.h"
 #include "cli.h"
 #include "uhdpipe/uhdpipe.h"
 

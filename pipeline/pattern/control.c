@@ -16,7 +16,7 @@
 
 #include "../common/clock.h"
 #include "../common/utf8.h"
-#include "../report/json.h"
+#include "../common/json.h"
 #include "control.h"
 
 #define VERB_LIST    "show NAME [KEY=VALUE ...], next, previous (prev), hold, resume, status, quit"

@@ -18,7 +18,7 @@
 #include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/log.h"
-#include "../quality/png_load.h"
+#include "../image/png_load.h"
 
 static bool is_png_name(const char *name)
 {

@@ -19,7 +19,7 @@
 #include "../common/log.h"
 #include "../common/paths.h"
 #include "kms.h"
-#include "png_file.h"
+#include "../image/png_file.h"
 
 #define FENCE_TIMEOUT_MS 60000
 

@@ -19,7 +19,7 @@
 
 #include "../common/log.h"
 #include "../common/paths.h"
-#include "png_file.h"
+#include "../image/png_file.h"
 #include "presenter.h"
 
 #define WORKERS          2

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "../report/json.h"
+#include "../common/json.h"
 #include "uhdpipe/present.h"
 
 struct uhd_presenter_impl {

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "../common/log.h"
-#include "../present/png_file.h"
-#include "../report/atomic_file.h"
+#include "../image/png_file.h"
+#include "../common/atomic_file.h"
 #include "comparer.h"
 #include "glyphs.h"
 

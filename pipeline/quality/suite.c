@@ -14,9 +14,9 @@
 
 #include "../common/json_value.h"
 #include "../common/log.h"
-#include "../report/atomic_file.h"
-#include "../report/json.h"
-#include "../report/junit.h"
+#include "../common/atomic_file.h"
+#include "../common/json.h"
+#include "junit.h"
 #include "check_run.h"
 #include "suite.h"
 

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../quality/check_run.h"
+#include "check_run.h"
 #include "../common/utf8.h"
-#include "atomic_file.h"
+#include "../common/atomic_file.h"
 #include "junit.h"
 
 static void xml_text(FILE *file, const char *text)

@@ -11,8 +11,8 @@
 #include <xxhash.h>
 
 #include "../common/log.h"
-#include "atomic_file.h"
-#include "json.h"
+#include "../common/atomic_file.h"
+#include "../common/json.h"
 #include "../present/presenter.h"
 #include "play_report.h"
 

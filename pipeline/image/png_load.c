@@ -2,7 +2,7 @@
 /*
  * Reference PNG loading with libpng. libpng 1.6.39 does not know cICP, mDCv
  * or cLLi, so they are kept as "unknown" chunks and decoded here, mirroring
- * what pipeline/present/png_file.c writes. Files may be hostile (the loader is
+ * what pipeline/image/png_file.c writes. Files may be hostile (the loader is
  * fuzzed): every size is checked before it is trusted and every libpng error
  * comes back through longjmp to one cleanup path.
  */

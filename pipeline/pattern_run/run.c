@@ -13,9 +13,9 @@
 #include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/log.h"
-#include "control.h"
+#include "../pattern/control.h"
 #include "run_state.h"
-#include "sequence.h"
+#include "../pattern/sequence.h"
 #include "uhdpipe/context.h"
 #include "uhdpipe/present.h"
 

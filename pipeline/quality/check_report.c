@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../quality/check_run.h"
-#include "atomic_file.h"
-#include "json.h"
+#include "check_run.h"
+#include "../common/atomic_file.h"
+#include "../common/json.h"
 
 int uhd_check_failure_lines(const struct check_report *report, const struct check_frame *f,
                             char lines[7][160])

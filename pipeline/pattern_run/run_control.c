@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../report/json.h"
+#include "../common/json.h"
 #include "run_state.h"
 
 void uhd_run_select(struct pattern_run *run, int entry)

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../report/atomic_file.h"
-#include "../report/json.h"
+#include "../common/atomic_file.h"
+#include "../common/json.h"
 #include "../present/presenter.h"
 #include "run_state.h"
 #include "uhdpipe/common.h"

@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "control.h"
+#include "../pattern/control.h"
 #include "run.h"
-#include "sequence.h"
+#include "../pattern/sequence.h"
 
 /* One pattern change: from `frame` on, `spec` was shown. */
 struct pattern_change {
