@@ -174,36 +174,55 @@ static inline uint16_t replicate10(uint32_t v)
 	return (uint16_t)(v << 6 | v >> 4);
 }
 
+static void unpack_row_16161616(const uint8_t *src, int width, uint16_t *rgb)
+{
+	for (int x = 0; x < width; x++) {
+		uint64_t w;
+		memcpy(&w, src + 8 * (size_t)x, 8);
+		rgb[3 * x] = (uint16_t)(w >> 32);
+		rgb[3 * x + 1] = (uint16_t)(w >> 16);
+		rgb[3 * x + 2] = (uint16_t)w;
+	}
+}
+
+/* red_shift is 20 for XRGB2101010 and 0 for XBGR2101010; blue takes the other. */
+static void unpack_row_2101010(const uint8_t *src, int width, int red_shift, uint16_t *rgb)
+{
+	int blue_shift = 20 - red_shift;
+	for (int x = 0; x < width; x++) {
+		uint32_t w;
+		memcpy(&w, src + 4 * (size_t)x, 4);
+		rgb[3 * x] = replicate10((w >> red_shift) & 0x3ff);
+		rgb[3 * x + 1] = replicate10((w >> 10) & 0x3ff);
+		rgb[3 * x + 2] = replicate10((w >> blue_shift) & 0x3ff);
+	}
+}
+
+static void unpack_row_8888(const uint8_t *src, int width, uint16_t *rgb)
+{
+	for (int x = 0; x < width; x++) {
+		uint32_t w;
+		memcpy(&w, src + 4 * (size_t)x, 4);
+		rgb[3 * x] = (uint16_t)(((w >> 16) & 0xff) * 257);
+		rgb[3 * x + 1] = (uint16_t)(((w >> 8) & 0xff) * 257);
+		rgb[3 * x + 2] = (uint16_t)((w & 0xff) * 257);
+	}
+}
+
+bool uhd_unpack_row16(const struct uhd_scanout_format *format, const uint8_t *src, int width,
+                      uint16_t *rgb)
+{
+	switch (format->fourcc) {
+	case DRM_FORMAT_XRGB16161616: unpack_row_16161616(src, width, rgb); return true;
+	case DRM_FORMAT_XRGB2101010: unpack_row_2101010(src, width, 20, rgb); return true;
+	case DRM_FORMAT_XBGR2101010: unpack_row_2101010(src, width, 0, rgb); return true;
+	case DRM_FORMAT_XRGB8888: unpack_row_8888(src, width, rgb); return true;
+	default: memset(rgb, 0, (size_t)width * 3 * sizeof(*rgb)); return false;
+	}
+}
+
 bool uhd_unpack_pixel16(const struct uhd_scanout_format *format, const uint8_t *pixel,
                         uint16_t rgb[3])
 {
-	uint64_t w64;
-	uint32_t w32;
-	switch (format->fourcc) {
-	case DRM_FORMAT_XRGB16161616:
-		memcpy(&w64, pixel, 8);
-		rgb[0] = (uint16_t)(w64 >> 32);
-		rgb[1] = (uint16_t)(w64 >> 16);
-		rgb[2] = (uint16_t)w64;
-		return true;
-	case DRM_FORMAT_XRGB2101010:
-	case DRM_FORMAT_XBGR2101010:
-		memcpy(&w32, pixel, 4);
-		rgb[0] = replicate10((w32 >> 20) & 0x3ff);
-		rgb[1] = replicate10((w32 >> 10) & 0x3ff);
-		rgb[2] = replicate10(w32 & 0x3ff);
-		if (format->fourcc == DRM_FORMAT_XBGR2101010) {
-			uint16_t swap = rgb[0];
-			rgb[0] = rgb[2];
-			rgb[2] = swap;
-		}
-		return true;
-	case DRM_FORMAT_XRGB8888:
-		memcpy(&w32, pixel, 4);
-		rgb[0] = (uint16_t)(((w32 >> 16) & 0xff) * 257);
-		rgb[1] = (uint16_t)(((w32 >> 8) & 0xff) * 257);
-		rgb[2] = (uint16_t)((w32 & 0xff) * 257);
-		return true;
-	default: return false;
-	}
+	return uhd_unpack_row16(format, pixel, 1, rgb);
 }

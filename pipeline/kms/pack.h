@@ -45,4 +45,9 @@ void uhd_pack_image(const struct uhd_image *image, const struct uhd_scanout_form
 bool uhd_unpack_pixel16(const struct uhd_scanout_format *format, const uint8_t *pixel,
                         uint16_t rgb[3]);
 
+/* uhd_unpack_pixel16 for WIDTH pixels from SRC into RGB (3 * WIDTH values); a
+ * format that is not expanded gives zeros and false. */
+bool uhd_unpack_row16(const struct uhd_scanout_format *format, const uint8_t *src, int width,
+                      uint16_t *rgb);
+
 #endif

@@ -77,6 +77,7 @@ struct kms_capture {
 	int64_t pending_frame; /* frame whose writeback is in flight, -1 none */
 	struct kms_buffer *pending_source;
 	uint8_t *rgb;             /* the capture as the picture's samples, for PNG and checksum */
+	uint16_t *got16, *want16; /* one row captured and sent, as 16-bit R, G, B */
 	struct uhd_image picture; /* layout and colour of the presented pictures */
 	struct kms_capture_record *records;
 	size_t count, capacity;
