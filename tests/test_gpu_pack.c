@@ -238,7 +238,7 @@ static void check_targets(struct uhd_context *context, uint32_t *seed)
 	CHECK(uhd_gpu_pack_to(packer, &in, 0, UINT64_MAX) == 0, "first pass: done in time");
 	CHECK(uhd_gpu_pack_to(packer, &in, 0, UINT64_MAX) == -ETIMEDOUT,
 	      "second pass: the fence time-out is reported");
-	CHECK(uhd_gpu_packer_wait_all(packer) == 0, "waiting for every pass");
+	CHECK(uhd_gpu_packer_wait_all(packer, UINT64_MAX) == 0, "waiting for every pass");
 	CHECK(uhd_gpu_pack_to(packer, &in, 1, UINT64_MAX) == -EINVAL,
 	      "a target that does not exist is refused");
 	memset(expected, FILL, pitch * h);

@@ -368,6 +368,9 @@ int uhd_gpu_packer_add_dmabuf(struct uhd_gpu_packer *p, int fd, size_t size, int
 static int wait_target(struct uhd_gpu_packer *p, struct pack_target *t, uint64_t timeout_ns)
 {
 	VkResult result = vkWaitForFences(p->ctx->device, 1, &t->fence, VK_TRUE, timeout_ns);
+	if (result == VK_SUCCESS) {
+		t->submitted = false; /* finished: nothing left for wait_all to wait for */
+	}
 	if (result == VK_SUCCESS && uhd_fault_hit(UHD_FAULT_GPU_FENCE)) {
 		result = VK_TIMEOUT;
 	}
@@ -481,20 +484,29 @@ void uhd_gpu_packer_counts(const struct uhd_gpu_packer *p, int64_t *imported, in
 	*copied = p->copied_passes;
 }
 
-int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *p)
+int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *p, uint64_t timeout_ns)
 {
-	int ret = 0;
 	for (int i = 0; i < p->target_count; i++) {
-		if (!p->targets[i].submitted) {
+		struct pack_target *t = &p->targets[i];
+		if (!t->submitted) {
 			continue;
 		}
-		VK_CHECK(vkWaitForFences(p->ctx->device, 1, &p->targets[i].fence, VK_TRUE,
-		                         UINT64_MAX));
+		VkResult result =
+		        vkWaitForFences(p->ctx->device, 1, &t->fence, VK_TRUE, timeout_ns);
+		if (result == VK_TIMEOUT) {
+			uhd_error("the GPU has not finished a packing pass after %llu s more; the "
+			          "device looks hung: stopping (check the driver's log, or use "
+			          "--scanout cpu)",
+			          (unsigned long long)(timeout_ns / 1000000000ull));
+			return -ETIMEDOUT;
+		}
+		if (result != VK_SUCCESS) {
+			return uhd_vk_report(result, "vkWaitForFences", __FILE__, __LINE__);
+		}
+		t->submitted = false;
 	}
 	release_import(p);
 	return 0;
-fail:
-	return ret;
 }
 
 int uhd_gpu_pack(struct uhd_gpu_packer *p, const struct uhd_image *in, uint8_t *dst)
@@ -520,7 +532,7 @@ void uhd_gpu_packer_destroy(struct uhd_gpu_packer **packer)
 	struct uhd_gpu_packer *p = *packer;
 	struct uhd_context *ctx = p->ctx;
 	/* A pass that timed out may still be writing: wait for every one. */
-	uhd_gpu_packer_wait_all(p);
+	uhd_gpu_packer_wait_all(p, UINT64_MAX);
 	for (int i = 0; i < UHD_GPU_PACK_MAX_TARGETS; i++) {
 		destroy_target(ctx, &p->targets[i]);
 	}

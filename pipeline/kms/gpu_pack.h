@@ -59,8 +59,9 @@ bool uhd_gpu_packer_fits(const struct uhd_gpu_packer *packer, const struct uhd_i
  * copy) and passes that copied it first. */
 void uhd_gpu_packer_counts(const struct uhd_gpu_packer *packer, int64_t *imported, int64_t *copied);
 
-/* Waits without limit until no pass is writing any target. */
-int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *packer);
+/* Waits up to timeout_ns per pass until no pass is writing any target; 0, or
+ * -ETIMEDOUT (with an error message) when one is still running. */
+int uhd_gpu_packer_wait_all(struct uhd_gpu_packer *packer, uint64_t timeout_ns);
 
 /* Waits for the GPU, frees everything and clears *packer; accepts NULL and *packer NULL. */
 void uhd_gpu_packer_destroy(struct uhd_gpu_packer **packer);

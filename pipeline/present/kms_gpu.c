@@ -186,7 +186,7 @@ static int fall_back(struct kms_presenter *kms, const struct uhd_image *image,
 	uhd_warn("the GPU did not finish packing frame %lld into its framebuffer within %llu s: "
 	         "waiting for it, then packing on the CPU for the rest of the run",
 	         (long long)frame, FENCE_TIMEOUT_NS / 1000000000ull);
-	int ret = uhd_gpu_packer_wait_all(kms->packer);
+	int ret = uhd_gpu_packer_wait_all(kms->packer, 4 * FENCE_TIMEOUT_NS);
 	if (ret < 0) {
 		return ret;
 	}
