@@ -103,10 +103,57 @@ struct grid {
 	int w, h;
 };
 
+/* The taps of every output sample: output i's are first[i] .. first[i + 1] - 1. */
+struct taps {
+	int *first, *index;
+	double *weight;
+};
+
+static struct taps make_taps(enum model_kernel kernel, int out_length, int in_length, double scale,
+                             double offset, int sub)
+{
+	struct taps taps = {malloc(sizeof(int) * ((size_t)out_length + 1)), NULL, NULL};
+	struct contribution *c = malloc(sizeof(*c)); /* 12 KiB */
+	if (!taps.first || !c) {
+		abort();
+	}
+	size_t used = 0, capacity = 0;
+	for (int i = 0; i < out_length; i++) {
+		double luma = (i + 0.5) * scale - 0.5;
+		contributions(kernel, (luma - offset) / sub, scale / sub, in_length, c);
+		if (used + (size_t)c->count > capacity) {
+			capacity = 2 * (used + (size_t)c->count);
+			taps.index = realloc(taps.index, sizeof(int) * capacity);
+			taps.weight = realloc(taps.weight, sizeof(double) * capacity);
+			if (!taps.index || !taps.weight) {
+				abort();
+			}
+		}
+		taps.first[i] = (int)used;
+		memcpy(taps.index + used, c->index, sizeof(int) * (size_t)c->count);
+		memcpy(taps.weight + used, c->weight, sizeof(double) * (size_t)c->count);
+		used += (size_t)c->count;
+	}
+	taps.first[out_length] = (int)used;
+	free(c);
+	return taps;
+}
+
+/* Output sample i of a line whose samples are `stride` doubles apart. */
+static double tap_sum(const struct taps *taps, int i, const double *line, size_t stride)
+{
+	double sum = 0.0;
+	for (int t = taps->first[i]; t < taps->first[i + 1]; t++) {
+		sum += taps->weight[t] * line[(size_t)taps->index[t] * stride];
+	}
+	return sum;
+}
+
 /*
  * One resampling along x (vertical = 0) or y (vertical = 1). Output sample i
  * sits at luma index (i + 0.5) * luma_length / out_length - 0.5; the source
- * grid's sample k sits at luma index offset + k * sub.
+ * grid's sample k sits at luma index offset + k * sub. Both loops run in
+ * memory order (row by row); each sum is the same either way.
  */
 static struct grid resample(struct grid in, int vertical, int out_length, int luma_length,
                             double offset, int sub, enum model_kernel kernel)
@@ -114,22 +161,26 @@ static struct grid resample(struct grid in, int vertical, int out_length, int lu
 	struct grid out = {NULL, vertical ? in.w : out_length, vertical ? out_length : in.h};
 	out.v = malloc(sizeof(double) * out.w * out.h);
 	int in_length = vertical ? in.h : in.w;
-	int lines = vertical ? in.w : in.h;
-	double scale = (double)luma_length / out_length;
-	struct contribution c;
-	for (int i = 0; i < out_length; i++) {
-		double luma = (i + 0.5) * scale - 0.5;
-		contributions(kernel, (luma - offset) / sub, scale / sub, in_length, &c);
-		for (int line = 0; line < lines; line++) {
-			double sum = 0.0;
-			for (int t = 0; t < c.count; t++) {
-				size_t at = vertical ? (size_t)c.index[t] * in.w + line
-				                     : (size_t)line * in.w + c.index[t];
-				sum += c.weight[t] * in.v[at];
+	struct taps taps = make_taps(kernel, out_length, in_length,
+	                             (double)luma_length / out_length, offset, sub);
+	if (vertical) {
+		for (int i = 0; i < out_length; i++) {
+			for (int x = 0; x < in.w; x++) {
+				out.v[(size_t)i * out.w + x] =
+				        tap_sum(&taps, i, in.v + x, (size_t)in.w);
 			}
-			out.v[vertical ? (size_t)i * out.w + line : (size_t)line * out.w + i] = sum;
+		}
+	} else {
+		for (int y = 0; y < in.h; y++) {
+			for (int i = 0; i < out_length; i++) {
+				out.v[(size_t)y * out.w + i] =
+				        tap_sum(&taps, i, in.v + (size_t)y * in.w, 1);
+			}
 		}
 	}
+	free(taps.first);
+	free(taps.index);
+	free(taps.weight);
 	free(in.v);
 	return out;
 }

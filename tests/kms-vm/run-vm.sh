@@ -10,6 +10,7 @@
 # Environment: KMS_VM_MEM (MiB, default 6144), KMS_VM_TIMEOUT (s, default 600),
 # KMS_VM_ACCEL=tcg|kvm (default tcg: a nested /dev/kvm hangs the booting
 # kernel on these machines; kvm is for hosts with real VT-x).
+# KMS_VM_SMP: virtual CPUs (default 2).
 # Variables named UHD_*, VK_*, LP_* and MESA_* are passed on; TMPDIR, HOME,
 # XDG_RUNTIME_DIR and XDG_CACHE_HOME are under the guest's writable /run.
 # Exit: the command's status, or 125 when the guest gave no verdict (boot
@@ -40,7 +41,7 @@ esac
 } >"$job/job.sh"
 rm -f "$job/rc" "$job/out.log"
 timeout "${KMS_VM_TIMEOUT:-600}" qemu-system-x86_64 "${accel[@]}" -M pc \
-    -m "${KMS_VM_MEM:-6144}" -smp 2 -nodefaults -no-user-config -display none \
+    -m "${KMS_VM_MEM:-6144}" -smp "${KMS_VM_SMP:-2}" -nodefaults -no-user-config -display none \
     -serial file:"$job/serial.log" -no-reboot \
     -kernel "$work/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
