@@ -8,7 +8,8 @@ The layers, lowest first, are listed in LAYERS below (README.md, "Layout"). A fo
 include headers of its own folder, of a lower layer, or of another folder of its own
 layer as long as no two folders include each other (directly or round a cycle). Every
 quoted #include that resolves to a file under PIPELINE_DIR is checked; the public headers
-in include/uhdpipe/ are the library's surface and may be included anywhere. A folder that
+in include/uhdpipe/ are the library's surface and may be included anywhere. Files in a
+subfolder (present/kms/) count as their top folder's. A folder that
 is not in LAYERS fails the check, so a new folder has to be placed on purpose.
 
 Exit 0 when every edge points down; otherwise 1, with one line per offending include
@@ -23,7 +24,7 @@ LAYERS = [
     ("colour science", ["colour"]),
     ("devices and files", ["vk", "image"]),
     ("stages", ["source", "convert", "quality", "pattern"]),
-    ("outputs", ["kms", "present"]),
+    ("outputs", ["present"]),
     ("runs", ["play", "pattern_run", "bench"]),
     ("command line", ["cli"]),
 ]
@@ -34,13 +35,13 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 def includes(root):
     """Yields (file, line number, header, including folder, included folder)."""
     for folder in sorted(os.listdir(root)):
-        path = os.path.join(root, folder)
-        if not os.path.isdir(path):
+        if not os.path.isdir(os.path.join(root, folder)):
             continue
-        for name in sorted(os.listdir(path)):
-            if not name.endswith((".c", ".h")):
-                continue
-            source = os.path.join(path, name)
+        # A subfolder (present/kms/) belongs to its top folder's layer.
+        sources = [os.path.join(d, name) for d, _, names in os.walk(os.path.join(root, folder))
+                   for name in names if name.endswith((".c", ".h"))]
+        for source in sorted(sources):
+            path = os.path.dirname(source)
             with open(source, encoding="utf-8") as f:
                 for number, line in enumerate(f, 1):
                     match = INCLUDE.match(line)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * GPU packing into scanout formats (pipeline/kms/gpu_pack.h) against the CPU's
+ * GPU packing into scanout formats (pipeline/present/kms/gpu_pack.h) against the CPU's
  * uhd_pack_image, byte for byte: every format, 8-bit pictures and 16-bit ones
  * with 10, 12 and 16 significant bits, odd sizes, a tight and a padded pitch.
  * Pictures are random (fixed seed) with zeros and full-scale samples mixed in,
@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "kms/gpu_pack.h"
-#include "kms/pack.h"
+#include "present/kms/gpu_pack.h"
+#include "present/kms/pack.h"
 #include "vk/vk.h"
 #include "uhdpipe/uhdpipe.h"
 

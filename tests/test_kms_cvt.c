@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "kms/cvt.h"
+#include "present/kms/cvt.h"
 
 struct expected_mode {
 	int width, height;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "kms/edid.h"
+#include "present/kms/edid.h"
 
 enum { DESCRIPTOR_SIZE = 18 };
 

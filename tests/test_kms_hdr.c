@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "kms/hdr.h"
+#include "present/kms/hdr.h"
 
 static char last_error[2048];
 

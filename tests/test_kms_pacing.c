@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "kms/pacing.h"
+#include "present/kms/pacing.h"
 
 #define RUN_FRAMES 48
 

@@ -12,7 +12,6 @@
 
 #include "common.h"
 #include "convert.h"
-#include "play.h"
 #include "quality.h"
 
 #ifdef __cplusplus

@@ -48,6 +48,16 @@ struct uhd_orientation {
 	bool hflip;   /* mirror left-right before the rotation */
 };
 
+/* The stage a failed run (play, check, pattern) stopped in; tells a caller
+ * which exit code to use. */
+enum uhd_stage {
+	UHD_STAGE_NONE = 0,
+	UHD_STAGE_INPUT,   /* opening or decoding the clip */
+	UHD_STAGE_GPU,     /* Vulkan device, limits, conversion */
+	UHD_STAGE_OUTPUT,  /* writing frames or the report */
+	UHD_STAGE_DISPLAY, /* DRM/KMS: device, connector, mode, commits, unplug */
+};
+
 /* Library version as "MAJOR.MINOR.PATCH". */
 UHD_API const char *uhd_version(void);
 

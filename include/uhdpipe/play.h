@@ -18,15 +18,6 @@
 extern "C" {
 #endif
 
-/* The stage a failed run stopped in; tells a caller which exit code to use. */
-enum uhd_stage {
-	UHD_STAGE_NONE = 0,
-	UHD_STAGE_INPUT,   /* opening or decoding the clip */
-	UHD_STAGE_GPU,     /* Vulkan device, limits, conversion */
-	UHD_STAGE_OUTPUT,  /* writing frames or the report */
-	UHD_STAGE_DISPLAY, /* DRM/KMS: device, connector, mode, commits, unplug */
-};
-
 struct uhd_play_params {
 	const char *input; /* clip, PNG file or folder of PNGs (required) */
 	const char

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "kms/hdr.h"
-#include "kms/pack.h"
+#include "present/kms/hdr.h"
+#include "present/kms/pack.h"
 
 static bool valid_mode(const char *text)
 {

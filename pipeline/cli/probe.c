@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kms/device.h"
-#include "../kms/probe.h"
+#include "../present/kms/device.h"
+#include "../present/kms/probe.h"
 #include "../common/json.h"
 #include "cli.h"
 #include "uhdpipe/uhdpipe.h"

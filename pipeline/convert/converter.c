@@ -84,7 +84,7 @@ struct uhd_converter {
 	struct convert_orient orient; /* when it turns */
 	int stage_count;
 	struct uhd_vk_buffer rgb[3]; /* first stage's R'G'B' when two stages */
-	struct uhd_stage stages[2];
+	struct uhd_convert_stage stages[2];
 	struct uhd_vk_compute hpass_codes, hpass_float, vpass_packed, vpass_float;
 	VkDescriptorPool pool;
 	int slot_count;
@@ -229,7 +229,7 @@ static int create_buffer(struct uhd_converter *conv, VkDeviceSize bytes, enum uh
 /* Decoded planes: rows padded to whole 32-bit words, one set per slot.
  * Interleaved Cb/Cr (NV12, P010) stays one buffer, read by planes 1 and 2
  * through two-channel texels. */
-static int create_sources(struct uhd_converter *conv, struct uhd_stage *first)
+static int create_sources(struct uhd_converter *conv, struct uhd_convert_stage *first)
 {
 	const struct uhd_stream_info *info = &conv->info;
 	first->slot_count = conv->slot_count;
@@ -278,7 +278,7 @@ static size_t packed_stride(const struct uhd_converter *conv, int width)
  * intermediates (each frame's first barrier orders it after the previous
  * frame's reads). Whole 16-byte texels, so that the view reaches its last row;
  * it may pass the storage-buffer range: the stage writes it in bands. */
-static int create_unturned(struct uhd_converter *conv, struct uhd_stage *last)
+static int create_unturned(struct uhd_converter *conv, struct uhd_convert_stage *last)
 {
 	struct convert_orient *orient = &conv->orient;
 	VkDeviceSize bytes = align_up(last->out_stride * (size_t)conv->height, 16);
@@ -301,7 +301,7 @@ static int create_unturned(struct uhd_converter *conv, struct uhd_stage *last)
 
 /* Each slot's image, as given out: the last stage's packed rows, or with a
  * turn, orient.comp's (the stage then packs into the unturned buffer). */
-static int create_output(struct uhd_converter *conv, struct uhd_stage *last)
+static int create_output(struct uhd_converter *conv, struct uhd_convert_stage *last)
 {
 	last->out_stride = packed_stride(conv, conv->width);
 	last->out_bits = conv->out_bits;
@@ -319,7 +319,7 @@ static int create_output(struct uhd_converter *conv, struct uhd_stage *last)
 
 /* Stage 1: Y'CbCr -> R'G'B' on the grid (mid_w, mid_h), with chroma siting. */
 static void plan_first_stage(struct uhd_converter *conv, int mid_w, int mid_h,
-                             struct uhd_stage *stage)
+                             struct uhd_convert_stage *stage)
 {
 	const struct uhd_stream_info *info = &conv->info;
 	int sub_x = 1 << info->log2_chroma_w, sub_y = 1 << info->log2_chroma_h;
@@ -337,7 +337,7 @@ static void plan_first_stage(struct uhd_converter *conv, int mid_w, int mid_h,
 
 /* Stage 2: R'G'B' planes (mid_w, mid_h) scaled up to the output size. */
 static int plan_second_stage(struct uhd_converter *conv, int mid_w, int mid_h,
-                             struct uhd_stage *first, struct uhd_stage *second)
+                             struct uhd_convert_stage *first, struct uhd_convert_stage *second)
 {
 	for (int i = 0; i < 3; i++) {
 		int ret = create_buffer(conv, (VkDeviceSize)mid_w * mid_h * 4, UHD_VK_BUFFER_DEVICE,
@@ -446,7 +446,7 @@ static const VkDescriptorType orient_bindings[2] = {
 
 /* orient.comp's pipeline, its bands of output rows (each within the
  * storage-buffer range) and its map. */
-static int create_orient(struct uhd_converter *conv, const struct uhd_stage *last)
+static int create_orient(struct uhd_converter *conv, const struct uhd_convert_stage *last)
 {
 	struct convert_orient *orient = &conv->orient;
 	uint32_t bits = (uint32_t)conv->out_bits;
@@ -483,8 +483,8 @@ static int plan_stages(struct uhd_converter *conv, enum uhd_scaler scaler)
 	int mid_w = conv->width < conv->info.width ? conv->width : conv->info.width;
 	int mid_h = conv->height < conv->info.height ? conv->height : conv->info.height;
 	conv->stage_count = mid_w == conv->width && mid_h == conv->height ? 1 : 2;
-	struct uhd_stage *first = &conv->stages[0];
-	struct uhd_stage *last = &conv->stages[conv->stage_count - 1];
+	struct uhd_convert_stage *first = &conv->stages[0];
+	struct uhd_convert_stage *last = &conv->stages[conv->stage_count - 1];
 	int ret = create_pipelines(conv);
 	ret = ret ? ret : create_sources(conv, first);
 	ret = ret ? ret : set_colour_constants(conv, &first->push);
@@ -791,7 +791,7 @@ void uhd_converter_destroy(struct uhd_converter **converter)
 static int upload_frame(struct uhd_converter *conv, struct convert_slot *slot,
                         const struct uhd_frame *frame)
 {
-	const struct uhd_stage *first = &conv->stages[0];
+	const struct uhd_convert_stage *first = &conv->stages[0];
 	/* Interleaved chroma: plane 1's rows carry plane 2's samples too. */
 	int planes = conv->info.chroma_interleaved ? 2 : 3;
 	for (int i = 0; i < planes; i++) {
@@ -829,7 +829,7 @@ static int upload_frame(struct uhd_converter *conv, struct convert_slot *slot,
 static int take_planes(struct uhd_converter *conv, int s, const struct uhd_frame *frame)
 {
 	struct convert_slot *slot = &conv->slots[s];
-	struct uhd_stage *first = &conv->stages[0];
+	struct uhd_convert_stage *first = &conv->stages[0];
 	int planes = conv->info.chroma_interleaved ? 2 : 3;
 	int imported = uhd_frame_import(conv->ctx, first, planes, frame, &slot->import);
 	if (imported < 0) {

@@ -13,8 +13,8 @@ struct plane_place {
 };
 
 /* Where plane i lies in its buffer, if the GPU can take that buffer as it is. */
-static bool place_plane(const struct uhd_context *ctx, const struct uhd_stage *first, AVFrame *av,
-                        int i, struct plane_place *place)
+static bool place_plane(const struct uhd_context *ctx, const struct uhd_convert_stage *first,
+                        AVFrame *av, int i, struct plane_place *place)
 {
 	size_t texel = (size_t)first->in_sample_bytes * (size_t)first->in_channels[i];
 	AVBufferRef *buffer = av_frame_get_plane_buffer(av, i);
@@ -33,8 +33,8 @@ static bool place_plane(const struct uhd_context *ctx, const struct uhd_stage *f
 	       rows_end <= buffer->size;
 }
 
-static bool place_planes(const struct uhd_context *ctx, const struct uhd_stage *first, int planes,
-                         AVFrame *av, struct plane_place places[3])
+static bool place_planes(const struct uhd_context *ctx, const struct uhd_convert_stage *first,
+                         int planes, AVFrame *av, struct plane_place places[3])
 {
 	for (int i = 0; i < planes; i++) {
 		if (!place_plane(ctx, first, av, i, &places[i])) {
@@ -50,7 +50,7 @@ static bool place_planes(const struct uhd_context *ctx, const struct uhd_stage *
 	return true;
 }
 
-static int import_planes(struct uhd_context *ctx, const struct uhd_stage *first, int planes,
+static int import_planes(struct uhd_context *ctx, const struct uhd_convert_stage *first, int planes,
                          const struct plane_place places[3], struct uhd_frame_import *out)
 {
 	int ret = 0;
@@ -73,7 +73,7 @@ static int import_planes(struct uhd_context *ctx, const struct uhd_stage *first,
 	return ret;
 }
 
-int uhd_frame_import(struct uhd_context *ctx, const struct uhd_stage *first, int planes,
+int uhd_frame_import(struct uhd_context *ctx, const struct uhd_convert_stage *first, int planes,
                      const struct uhd_frame *frame, struct uhd_frame_import *out)
 {
 	memset(out, 0, sizeof(*out));

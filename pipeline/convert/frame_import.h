@@ -24,7 +24,7 @@ struct uhd_frame_import {
 
 /* 1 imported (bind out->views), 0 not importable here (copy the planes), or a
  * negative error. The first stage gives the planes' sizes and texel formats. */
-int uhd_frame_import(struct uhd_context *ctx, const struct uhd_stage *first, int planes,
+int uhd_frame_import(struct uhd_context *ctx, const struct uhd_convert_stage *first, int planes,
                      const struct uhd_frame *frame, struct uhd_frame_import *out);
 /* After the GPU is done: views, buffers and the frame reference go. */
 void uhd_frame_import_release(struct uhd_context *ctx, struct uhd_frame_import *import);

@@ -134,7 +134,7 @@ static const VkDescriptorType vperiodic_bindings[7] = {
 
 /* The periodic horizontal pass of table t: its pipeline, specialised to the
  * taps, step, period and offsets, and its weights. */
-static int setup_hperiodic(struct uhd_context *ctx, struct uhd_stage *stage, int t,
+static int setup_hperiodic(struct uhd_context *ctx, struct uhd_convert_stage *stage, int t,
                            const struct table_info *info)
 {
 	/* The periodic pass stores four columns at a time: trim the run to
@@ -167,7 +167,7 @@ static int setup_hperiodic(struct uhd_context *ctx, struct uhd_stage *stage, int
 /* The periodic vertical pass, when both vertical tables repeat over common
  * rows; both runs are anchored at the first common row, so that phase 0 of
  * each falls on the first row of every pair the pass makes. */
-static int setup_vperiodic(struct uhd_context *ctx, struct uhd_stage *stage,
+static int setup_vperiodic(struct uhd_context *ctx, struct uhd_convert_stage *stage,
                            const struct table_info info[2])
 {
 	int first = info[0].run.first > info[1].run.first ? info[0].run.first : info[1].run.first;
@@ -210,7 +210,8 @@ static int setup_vperiodic(struct uhd_context *ctx, struct uhd_stage *stage,
 	                                         &stage->vperiodic_pass);
 }
 
-static int make_tables(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage)
+static int make_tables(struct uhd_context *ctx, enum uhd_scaler scaler,
+                       struct uhd_convert_stage *stage)
 {
 	struct table_info h[2] = {0}, v[2] = {0};
 	int ret = 0;
@@ -233,7 +234,7 @@ static int make_tables(struct uhd_context *ctx, enum uhd_scaler scaler, struct u
 	return ret;
 }
 
-static int create_intermediates(struct uhd_context *ctx, struct uhd_stage *stage)
+static int create_intermediates(struct uhd_context *ctx, struct uhd_convert_stage *stage)
 {
 	stage->inter_stride = (stage->out_width + 3) / 4 * 4;
 	stage->push.plane_texels = (uint32_t)stage->inter_stride / 4;
@@ -261,7 +262,7 @@ static VkFormat sample_format(int bytes, int channels)
 	                    : VK_FORMAT_R32_UINT;
 }
 
-static int texel_bytes(const struct uhd_stage *stage, int i)
+static int texel_bytes(const struct uhd_convert_stage *stage, int i)
 {
 	return stage->in_sample_bytes * (stage->in_channels[i] == 2 ? 2 : 1);
 }
@@ -279,12 +280,12 @@ static int view_or_explain(struct uhd_context *ctx, const struct uhd_vk_buffer *
 	return ret;
 }
 
-static bool packs(const struct uhd_stage *stage)
+static bool packs(const struct uhd_convert_stage *stage)
 {
 	return stage->slots[0].output != NULL;
 }
 
-static int create_views(struct uhd_context *ctx, struct uhd_stage *stage)
+static int create_views(struct uhd_context *ctx, struct uhd_convert_stage *stage)
 {
 	int ret = 0;
 	for (int n = 0; n < stage->slot_count * 3 && ret == 0; n++) {
@@ -312,7 +313,7 @@ static int create_views(struct uhd_context *ctx, struct uhd_stage *stage)
 	return ret;
 }
 
-static void plan_bands(struct uhd_context *ctx, struct uhd_stage *stage)
+static void plan_bands(struct uhd_context *ctx, struct uhd_convert_stage *stage)
 {
 	stage->band_rows = stage->out_height;
 	stage->band_count = 1;
@@ -324,7 +325,8 @@ static void plan_bands(struct uhd_context *ctx, struct uhd_stage *stage)
 	stage->band_count = (stage->out_height + stage->band_rows - 1) / stage->band_rows;
 }
 
-int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage)
+int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler,
+                     struct uhd_convert_stage *stage)
 {
 	if (stage->slot_count < 1 || stage->slot_count > UHD_STAGE_MAX_SLOTS) {
 		return -EINVAL;
@@ -351,14 +353,14 @@ int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd
 	return ret ? ret : create_views(ctx, stage);
 }
 
-int uhd_stage_descriptor_count(const struct uhd_stage *stage)
+int uhd_stage_descriptor_count(const struct uhd_convert_stage *stage)
 {
 	return stage->slot_count * (6 + 2 * stage->band_count);
 }
 
 /* Outputs of band b: the band's rows of the slot's packed image, or the float planes. */
-static void band_outputs(const struct uhd_stage *stage, const struct uhd_stage_slot *slot, int b,
-                         VkDescriptorBufferInfo out[3])
+static void band_outputs(const struct uhd_convert_stage *stage, const struct uhd_stage_slot *slot,
+                         int b, VkDescriptorBufferInfo out[3])
 {
 	if (!slot->output) {
 		for (int i = 0; i < 3; i++) {
@@ -375,7 +377,7 @@ static void band_outputs(const struct uhd_stage *stage, const struct uhd_stage_s
 }
 
 static int alloc_periodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
-                               struct uhd_stage *stage, struct uhd_stage_slot *slot)
+                               struct uhd_convert_stage *stage, struct uhd_stage_slot *slot)
 {
 	int ret = 0;
 	for (int i = 0; i < 3; i++) {
@@ -397,7 +399,7 @@ fail:
 }
 
 /* The horizontal pass's sets (table-driven and periodic) for the bound views. */
-static void write_horizontal_sets(struct uhd_context *ctx, const struct uhd_stage *stage,
+static void write_horizontal_sets(struct uhd_context *ctx, const struct uhd_convert_stage *stage,
                                   const struct uhd_stage_slot *slot)
 {
 	for (int i = 0; i < 3; i++) {
@@ -416,12 +418,12 @@ static void write_horizontal_sets(struct uhd_context *ctx, const struct uhd_stag
 	}
 }
 
-VkFormat uhd_stage_input_format(const struct uhd_stage *stage, int i)
+VkFormat uhd_stage_input_format(const struct uhd_convert_stage *stage, int i)
 {
 	return sample_format(stage->in_sample_bytes, stage->in_channels[i]);
 }
 
-void uhd_stage_bind_inputs(struct uhd_context *ctx, struct uhd_stage *stage, int s,
+void uhd_stage_bind_inputs(struct uhd_context *ctx, struct uhd_convert_stage *stage, int s,
                            const VkBufferView views[3], const size_t strides[3],
                            const uint32_t texels[3])
 {
@@ -437,7 +439,7 @@ void uhd_stage_bind_inputs(struct uhd_context *ctx, struct uhd_stage *stage, int
 }
 
 static int write_vperiodic_sets(struct uhd_context *ctx, VkDescriptorPool pool,
-                                struct uhd_stage *stage, struct uhd_stage_slot *slot)
+                                struct uhd_convert_stage *stage, struct uhd_stage_slot *slot)
 {
 	int ret = 0;
 	for (int b = 0; b < stage->band_count && stage->vperiodic; b++) {
@@ -463,8 +465,8 @@ fail:
 	return ret;
 }
 
-static int write_slot_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage,
-                           struct uhd_stage_slot *slot)
+static int write_slot_sets(struct uhd_context *ctx, VkDescriptorPool pool,
+                           struct uhd_convert_stage *stage, struct uhd_stage_slot *slot)
 {
 	int ret = 0;
 	int count = 3 + stage->band_count;
@@ -505,7 +507,8 @@ fail:
 	return ret;
 }
 
-int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage)
+int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool,
+                         struct uhd_convert_stage *stage)
 {
 	int ret = 0;
 	for (int s = 0; s < stage->slot_count && ret == 0; s++) {
@@ -520,8 +523,9 @@ static uint32_t groups(uint32_t count, uint32_t size)
 }
 
 /* Columns [first, end) of plane i through the table-driven pass. */
-static void record_table_columns(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
-                                 VkCommandBuffer cmd, int i, uint32_t first, uint32_t end)
+static void record_table_columns(const struct uhd_convert_stage *stage,
+                                 const struct uhd_stage_slot *slot, VkCommandBuffer cmd, int i,
+                                 uint32_t first, uint32_t end)
 {
 	if (first >= end) {
 		return;
@@ -549,7 +553,7 @@ static void record_table_columns(const struct uhd_stage *stage, const struct uhd
 }
 
 /* The repeating columns of plane i through the periodic pass. */
-static void record_periodic_columns(const struct uhd_stage *stage,
+static void record_periodic_columns(const struct uhd_convert_stage *stage,
                                     const struct uhd_stage_slot *slot, VkCommandBuffer cmd, int i)
 {
 	const struct uhd_filter_run *run = &stage->hruns[i ? 1 : 0];
@@ -571,8 +575,8 @@ static void record_periodic_columns(const struct uhd_stage *stage,
 	vkCmdDispatch(cmd, groups(invocations, GROUP_WIDTH), (uint32_t)stage->in_height[i], 1);
 }
 
-static void record_horizontal(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
-                              VkCommandBuffer cmd)
+static void record_horizontal(const struct uhd_convert_stage *stage,
+                              const struct uhd_stage_slot *slot, VkCommandBuffer cmd)
 {
 	uint32_t width = (uint32_t)stage->out_width;
 	for (int i = 0; i < 3; i++) {
@@ -588,7 +592,7 @@ static void record_horizontal(const struct uhd_stage *stage, const struct uhd_st
 }
 
 /* Band-relative rows [first, end) of band b through pass (generic or periodic). */
-static void record_rows(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
+static void record_rows(const struct uhd_convert_stage *stage, const struct uhd_stage_slot *slot,
                         VkCommandBuffer cmd, int b, int first, int end, bool periodic)
 {
 	if (first >= end) {
@@ -616,8 +620,8 @@ static int clamp_int(int value, int low, int high)
 	return value < low ? low : value > high ? high : value;
 }
 
-static void record_vertical(const struct uhd_stage *stage, const struct uhd_stage_slot *slot,
-                            VkCommandBuffer cmd)
+static void record_vertical(const struct uhd_convert_stage *stage,
+                            const struct uhd_stage_slot *slot, VkCommandBuffer cmd)
 {
 	for (int b = 0; b < stage->band_count; b++) {
 		int band_first = b * stage->band_rows;
@@ -641,7 +645,7 @@ static void record_vertical(const struct uhd_stage *stage, const struct uhd_stag
 	}
 }
 
-void uhd_stage_record(const struct uhd_stage *stage, int slot, VkCommandBuffer cmd)
+void uhd_stage_record(const struct uhd_convert_stage *stage, int slot, VkCommandBuffer cmd)
 {
 	record_horizontal(stage, &stage->slots[slot], cmd);
 	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
@@ -649,7 +653,7 @@ void uhd_stage_record(const struct uhd_stage *stage, int slot, VkCommandBuffer c
 	record_vertical(stage, &stage->slots[slot], cmd);
 }
 
-void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage)
+void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_convert_stage *stage)
 {
 	uhd_vk_compute_destroy(ctx, &stage->vperiodic_pass);
 	uhd_vk_buffer_destroy(ctx, &stage->vweights);

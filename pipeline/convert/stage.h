@@ -45,7 +45,7 @@ struct uhd_stage_slot {
 	VkDescriptorSet vsets[UHD_STAGE_MAX_BANDS], vpsets[UHD_STAGE_MAX_BANDS];
 };
 
-struct uhd_stage {
+struct uhd_convert_stage {
 	int out_width, out_height;
 	/* Inputs and packed outputs, one set per frame in flight (set by the caller). */
 	int slot_count;
@@ -94,20 +94,22 @@ struct uhd_stage {
 };
 
 /* Builds tables and buffers; checks each binding against the device's range. */
-int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler, struct uhd_stage *stage);
-int uhd_stage_descriptor_count(const struct uhd_stage *stage);
+int uhd_stage_create(struct uhd_context *ctx, enum uhd_scaler scaler,
+                     struct uhd_convert_stage *stage);
+int uhd_stage_descriptor_count(const struct uhd_convert_stage *stage);
 /* Allocates and writes every slot's descriptor sets from pool. */
-int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool, struct uhd_stage *stage);
+int uhd_stage_write_sets(struct uhd_context *ctx, VkDescriptorPool pool,
+                         struct uhd_convert_stage *stage);
 /* The texel format plane i is read as. */
-VkFormat uhd_stage_input_format(const struct uhd_stage *stage, int i);
+VkFormat uhd_stage_input_format(const struct uhd_convert_stage *stage, int i);
 /* Points the slot's horizontal pass at other views of the input planes (NULL:
  * back to its own inputs), with row strides and sizes in texels; rewrites the
  * slot's descriptor sets, so the slot's commands must be recorded again. */
-void uhd_stage_bind_inputs(struct uhd_context *ctx, struct uhd_stage *stage, int slot,
+void uhd_stage_bind_inputs(struct uhd_context *ctx, struct uhd_convert_stage *stage, int slot,
                            const VkBufferView views[3], const size_t strides[3],
                            const uint32_t texels[3]);
 /* Records the stage's passes for the frame in the given slot. */
-void uhd_stage_record(const struct uhd_stage *stage, int slot, VkCommandBuffer cmd);
-void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_stage *stage);
+void uhd_stage_record(const struct uhd_convert_stage *stage, int slot, VkCommandBuffer cmd);
+void uhd_stage_destroy(struct uhd_context *ctx, struct uhd_convert_stage *stage);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../pipeline/kms/edid.h"
+#include "../../pipeline/present/kms/edid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -14,7 +14,7 @@
 
 #include "colour/hdr_metadata.h"
 #include "common/log.h"
-#include "kms/hdr.h"
+#include "hdr.h"
 
 #define CHROMATICITY_STEPS  50000.0 /* 0.00002 per step */
 #define MIN_LUMINANCE_STEPS 10000.0 /* 0.0001 cd/m2 per step */

@@ -18,10 +18,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "../common/checksum.h"
-#include "../common/clock.h"
-#include "../common/log.h"
-#include "../common/paths.h"
+#include "../../common/checksum.h"
+#include "../../common/clock.h"
+#include "../../common/log.h"
+#include "../../common/paths.h"
 #include "kms.h"
 
 #define CRC_WAIT_MS 30000 /* an emulated controller composes 8K in seconds */

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "kms/pacing.h"
+#include "pacing.h"
 
 #define RATIO_LIMIT     (UINT64_C(1) << 62) /* 2 * den + num stays below 2^64 */
 #define INTERVAL_TIE_MS 0.001               /* the resolution of flip event timestamps */

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/fault.h"
-#include "../common/log.h"
-#include "../vk/vk.h"
+#include "../../common/fault.h"
+#include "../../common/log.h"
+#include "../../vk/vk.h"
 #include "pack.comp.h"
 
 /* 16 bands reach 2 GiB of destination at lavapipe's range: past any 8K frame. */

@@ -11,7 +11,7 @@
 #include <drm_fourcc.h>
 #include <drm_mode.h>
 
-#include "../common/log.h"
+#include "../../common/log.h"
 #include "device.h"
 
 #define MAX_CARDS 64

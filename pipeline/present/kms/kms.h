@@ -12,12 +12,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../kms/device.h"
-#include "../kms/gpu_pack.h"
-#include "../kms/hdr.h"
-#include "../kms/pack.h"
-#include "../kms/pacing.h"
-#include "presenter.h"
+#include "device.h"
+#include "gpu_pack.h"
+#include "hdr.h"
+#include "pack.h"
+#include "pacing.h"
+#include "../presenter.h"
 
 #define KMS_BUFFERS   3
 #define KMS_MAX_SAVED 64

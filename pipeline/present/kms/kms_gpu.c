@@ -15,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/clock.h"
-#include "../common/log.h"
-#include "../vk/vk.h"
+#include "../../common/clock.h"
+#include "../../common/log.h"
+#include "../../vk/vk.h"
 #include "kms.h"
 
 #define FENCE_TIMEOUT_NS (30ull * 1000 * 1000 * 1000) /* an 8K pack under emulation: seconds */

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "kms/cvt.h"
+#include "cvt.h"
 
 #define CELL_GRAN         8
 #define RB_H_BLANK        160

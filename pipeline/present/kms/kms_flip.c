@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/clock.h"
-#include "../common/fault.h"
-#include "../common/log.h"
+#include "../../common/clock.h"
+#include "../../common/fault.h"
+#include "../../common/log.h"
 #include "kms.h"
 
 #define FLIP_TIMEOUT_MS 60000 /* an 8K composition under emulation takes seconds */

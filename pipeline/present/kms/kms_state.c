@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/log.h"
+#include "../../common/log.h"
 #include "kms.h"
 
 static const char *const crtc_props[] = {"ACTIVE",      "MODE_ID", "GAMMA_LUT",

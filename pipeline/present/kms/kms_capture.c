@@ -14,12 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/checksum.h"
-#include "../common/clock.h"
-#include "../common/log.h"
-#include "../common/paths.h"
+#include "../../common/checksum.h"
+#include "../../common/clock.h"
+#include "../../common/log.h"
+#include "../../common/paths.h"
 #include "kms.h"
-#include "../image/png_file.h"
+#include "../../image/png_file.h"
 
 #define FENCE_TIMEOUT_MS 60000
 

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/log.h"
-#include "../kms/hdr.h"
+#include "../../common/log.h"
+#include "hdr.h"
 
 static int parse_mode_option(struct kms_presenter *kms, const char *text)
 {

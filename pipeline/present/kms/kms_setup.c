@@ -6,8 +6,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../common/log.h"
-#include "../kms/cvt.h"
+#include "../../common/log.h"
+#include "cvt.h"
 #include "kms.h"
 
 uint32_t kms_prop(struct kms_presenter *kms, uint32_t object, uint32_t type, const char *name)

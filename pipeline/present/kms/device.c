@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/log.h"
+#include "../../common/log.h"
 
 static void release(struct uhd_drm_device *dev)
 {
