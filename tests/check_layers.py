@@ -25,7 +25,7 @@ LAYERS = [
     ("devices and files", ["vk", "image"]),
     ("stages", ["source", "convert", "quality", "pattern"]),
     ("outputs", ["present"]),
-    ("runs", ["play", "pattern_run", "bench"]),
+    ("runs", ["play", "check", "pattern_run", "bench"]),
     ("command line", ["cli"]),
 ]
 RANK = {folder: rank for rank, (_, folders) in enumerate(LAYERS) for folder in folders}

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../pipeline/quality/suite.h"
+#include "../../pipeline/check/suite.h"
 #include "fuzz_common.h"
 
 static char path[64];
