@@ -25,6 +25,7 @@ LAYERS = [
     ("devices and files", ["vk", "image"]),
     ("stages", ["source", "convert", "quality", "pattern"]),
     ("outputs", ["present"]),
+    ("engine", ["engine"]),
     ("runs", ["play", "check", "pattern_run", "bench"]),
     ("command line", ["cli"]),
 ]

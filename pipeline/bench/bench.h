@@ -101,6 +101,7 @@ struct uhd_bench_result {
 	char ffmpeg_version[128];
 	struct uhd_bench_peer_result peers[UHD_BENCH_PEERS];
 	enum uhd_stage failed_stage;
+	unsigned validation_messages; /* sent while the stages ran (their run's count) */
 };
 
 const char *uhd_bench_stage_name(enum uhd_bench_stage stage);

@@ -17,6 +17,7 @@
 #include "../common/clock.h"
 #include "../common/json_value.h"
 #include "../common/log.h"
+#include "../engine/run.h"
 #include "../source/frame.h"
 #include "bench.h"
 
@@ -25,7 +26,7 @@ struct stages {
 	struct uhd_bench_result *result;
 	struct uhd_frame *frames; /* decoded frames (references to libav buffers) */
 	int frame_count;
-	struct uhd_context *context;
+	struct uhd_run base; /* the context, the first failure, the validation count */
 	struct uhd_converter *converter;
 	struct uhd_image *images; /* converted frames, copied out of the converter */
 	uint8_t **pixels;
@@ -33,7 +34,8 @@ struct stages {
 
 static int fail(struct stages *st, enum uhd_stage stage, int ret)
 {
-	st->result->failed_stage = stage;
+	uhd_run_fail(&st->base, stage, ret, "a bench stage failed");
+	st->result->failed_stage = st->base.failed_stage;
 	return ret;
 }
 
@@ -225,18 +227,17 @@ static int time_decode(struct stages *st)
 
 static int open_gpu(struct stages *st)
 {
-	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
 	struct uhd_convert_params convert = st->params->convert;
-	int ret = uhd_context_create(&cp, &st->context);
+	int ret = uhd_run_open_context(&st->base, NULL, false);
 	if (ret == 0) {
 		/* Auto as play chooses it (see uhd_play_params.frames_in_flight). */
-		bool cpu = uhd_context_limits(st->context)->cpu;
+		bool cpu = uhd_context_limits(st->base.context)->cpu;
 		convert.frames_in_flight = st->params->frames_in_flight
 		                                   ? st->params->frames_in_flight
 		                           : cpu ? 1
 		                                 : 2;
 		st->result->frames_in_flight = convert.frames_in_flight;
-		ret = uhd_converter_create(st->context, &st->result->info, &convert,
+		ret = uhd_converter_create(st->base.context, &st->result->info, &convert,
 		                           &st->converter);
 	}
 	if (ret < 0) {
@@ -336,7 +337,7 @@ static int time_metrics(struct stages *st)
 	cp.bits = first->bits;
 	cp.metrics = st->params->metrics;
 	struct uhd_comparer *comparer = NULL;
-	int ret = uhd_comparer_create(st->context, &cp, &comparer);
+	int ret = uhd_comparer_create(st->base.context, &cp, &comparer);
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_GPU, ret);
 	}
@@ -400,7 +401,7 @@ static void close_stages(struct stages *st)
 	free(st->pixels);
 	free(st->images);
 	uhd_converter_destroy(&st->converter);
-	uhd_context_destroy(&st->context);
+	st->result->validation_messages = uhd_run_end(&st->base);
 }
 
 static int record_pipeline_memory(struct stages *st)
@@ -431,7 +432,7 @@ static int release_then_time_metrics(struct stages *st)
 static int measure_floor(struct stages *st)
 {
 	struct uhd_bench_result *r = st->result;
-	uhd_bench_measure_floor(st->context, st->params->runs, &r->floor);
+	uhd_bench_measure_floor(st->base.context, st->params->runs, &r->floor);
 	r->floor.frame_bytes = uhd_bench_frame_bytes(&r->info, r->width, r->height, r->bits);
 	r->floor.floor_ms = r->floor.valid
 	                            ? r->floor.frame_bytes / (2.0 * r->floor.copy_gbps * 1e9) * 1e3
@@ -460,6 +461,7 @@ int uhd_bench_run_stages(const struct uhd_bench_params *params, struct uhd_bench
 	        write_converted_for_peers,
 	};
 	struct stages st = {.params = params, .result = result};
+	uhd_run_begin(&st.base);
 	int ret = 0;
 	for (size_t i = 0; ret == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
 		ret = cancelled(&st) ? -EINTR : steps[i](&st);

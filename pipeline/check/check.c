@@ -15,25 +15,27 @@
 #include "../common/clock.h"
 #include "../common/log.h"
 #include "../common/paths.h"
+#include "../engine/run.h"
 #include "check_run.h"
 #include "uhdpipe/context.h"
 
 struct check_state {
 	const struct uhd_check_params *params;
 	struct uhd_check_result *result;
-	struct uhd_context *context;
+	struct uhd_run base; /* the context, the first failure, the validation count */
 	struct uhd_frames *input, *ref;
 	struct uhd_comparer *comparer;
 	struct check_report *report;
-	unsigned messages_before; /* process-wide validation messages at the start */
 	int comparer_width, comparer_height, comparer_bits; /* the comparer's geometry */
 };
 
+/* The first failure is the run's (uhd_run_fail); the result and the report
+ * (which outlives the run's state) say it. */
 static int fail(struct check_state *st, enum uhd_stage stage, int ret, const char *what)
 {
-	st->result->failed_stage = stage;
-	snprintf(st->report->error_text, sizeof(st->report->error_text), "%s (%s)", what,
-	         strerror(-ret));
+	uhd_run_fail(&st->base, stage, ret, what);
+	st->result->failed_stage = st->base.failed_stage;
+	snprintf(st->report->error_text, sizeof(st->report->error_text), "%s", st->base.error);
 	st->report->error = st->report->error_text;
 	return ret;
 }
@@ -105,20 +107,17 @@ static int select_recorded_frames(struct check_state *st)
 static int open_inputs(struct check_state *st)
 {
 	const struct uhd_check_params *p = st->params;
-	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
-	cp.device = p->device;
-	cp.validation = p->validation;
-	int ret = uhd_context_create(&cp, &st->context);
+	int ret = uhd_run_open_context(&st->base, p->device, p->validation);
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_GPU, ret, "no usable Vulkan device");
 	}
 	snprintf(st->report->device_name, sizeof(st->report->device_name), "%s",
-	         uhd_context_limits(st->context)->name);
+	         uhd_context_limits(st->base.context)->name);
 	st->report->device = st->report->device_name;
 	snprintf(st->result->device, sizeof(st->result->device), "%s", st->report->device);
 	struct uhd_render_options first = resolve_options(p, NULL);
 	bool gpu_failed = false;
-	ret = uhd_frames_open(p->ref, st->context, &first, &st->ref, &gpu_failed);
+	ret = uhd_frames_open(p->ref, st->base.context, &first, &st->ref, &gpu_failed);
 	if (ret < 0) {
 		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the reference failed");
@@ -130,7 +129,8 @@ static int open_inputs(struct check_state *st)
 		return fail(st, UHD_STAGE_INPUT, ret,
 		            "the reference folder lacks the frames asked for");
 	}
-	ret = uhd_frames_open(p->input, st->context, &st->report->options, &st->input, &gpu_failed);
+	ret = uhd_frames_open(p->input, st->base.context, &st->report->options, &st->input,
+	                      &gpu_failed);
 	if (ret < 0) {
 		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the input failed");
@@ -183,7 +183,7 @@ static int make_comparer(struct check_state *st, const struct uhd_image *image)
 	cp.bits = image->bits;
 	cp.metrics = st->params->metrics;
 	cp.diff_images = st->params->diff_dir != NULL;
-	int ret = uhd_comparer_create(st->context, &cp, &st->comparer);
+	int ret = uhd_comparer_create(st->base.context, &cp, &st->comparer);
 	if (ret < 0) {
 		return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
 		            "setting up the GPU comparison failed");
@@ -390,9 +390,7 @@ static void close_state(struct check_state *st)
 	uhd_comparer_destroy(&st->comparer);
 	uhd_frames_close(&st->input);
 	uhd_frames_close(&st->ref);
-	uhd_context_destroy(&st->context);
-	/* Counted after the device is gone: objects left alive are reported then. */
-	st->result->validation_messages = uhd_validation_messages_total() - st->messages_before;
+	st->result->validation_messages = uhd_run_end(&st->base);
 }
 
 void uhd_check_report_finish(struct check_report *report)
@@ -409,10 +407,8 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 	memset(report, 0, sizeof(*report));
 	*params = *given;
 	params->metrics |= params->thresholds_given;
-	struct check_state st = {.params = params,
-	                         .result = result,
-	                         .report = report,
-	                         .messages_before = uhd_validation_messages_total()};
+	struct check_state st = {.params = params, .result = result, .report = report};
+	uhd_run_begin(&st.base);
 	memset(result, 0, sizeof(*result));
 	report->params = params;
 	report->device = "";

@@ -19,12 +19,11 @@
 #include "uhdpipe/context.h"
 #include "uhdpipe/present.h"
 
+/* The first failure is the run's (uhd_run_fail); the result says it. */
 static int fail(struct pattern_run *run, enum uhd_stage stage, int ret, const char *what)
 {
-	if (run->result->failed_stage == UHD_STAGE_NONE) {
-		run->result->failed_stage = stage;
-		snprintf(run->error, sizeof(run->error), "%s (%s)", what, strerror(-ret));
-	}
+	uhd_run_fail(&run->base, stage, ret, what);
+	run->result->failed_stage = run->base.failed_stage;
 	return ret;
 }
 
@@ -94,15 +93,12 @@ static int open_stages(struct pattern_run *run)
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_INPUT, ret, "the pattern or sequence is not valid");
 	}
-	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
-	cp.device = p->device;
-	cp.validation = p->validation;
-	ret = uhd_context_create(&cp, &run->context);
+	ret = uhd_run_open_context(&run->base, p->device, p->validation);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "no usable Vulkan device");
 	}
 	snprintf(run->result->device, sizeof(run->result->device), "%s",
-	         uhd_context_limits(run->context)->name);
+	         uhd_context_limits(run->base.context)->name);
 	/* The output opens before the renderer's pipelines are built: a missing
 	 * display fails before any shader work (seconds on an emulated CPU). */
 	struct uhd_presenter_params pp = UHD_PRESENTER_DEFAULTS;
@@ -113,7 +109,7 @@ static int open_stages(struct pattern_run *run)
 	pp.source_bits = p->format.bits;
 	pp.cancel = p->cancel;
 	pp.display = p->display;
-	pp.context = run->context;
+	pp.context = run->base.context;
 	ret = uhd_presenter_open(&pp, &run->presenter);
 	if (ret < 0) {
 		return fail(run, output_stage(run), ret, "opening the output failed");
@@ -121,7 +117,7 @@ static int open_stages(struct pattern_run *run)
 	snprintf(run->result->output_location, sizeof(run->result->output_location), "%s",
 	         uhd_presenter_location(run->presenter) ? uhd_presenter_location(run->presenter)
 	                                                : "");
-	ret = uhd_pattern_renderer_create(run->context, &p->format, &run->renderer);
+	ret = uhd_pattern_renderer_create(run->base.context, &p->format, &run->renderer);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU pattern renderer failed");
 	}
@@ -271,7 +267,6 @@ static void close_stages(struct pattern_run *run)
 	uhd_control_close(&run->control);
 	uhd_presenter_destroy(&run->presenter);
 	uhd_pattern_renderer_destroy(&run->renderer);
-	uhd_context_destroy(&run->context);
 	uhd_pattern_destroy(&run->manual);
 	uhd_sequence_destroy(&run->sequence);
 	free(run->log);
@@ -282,7 +277,7 @@ int uhd_pattern_run(const struct uhd_pattern_run_params *params,
 {
 	memset(result, 0, sizeof(*result));
 	struct pattern_run run = {.params = params, .result = result, .generation = 1};
-	unsigned messages_before = uhd_validation_messages_total();
+	uhd_run_begin(&run.base);
 	int ret = params->rate > 0 && params->rate <= 1000 ? 0 : -EINVAL;
 	if (ret < 0) {
 		uhd_error("a frame rate of %g is out of range 0..1000", params->rate);
@@ -298,10 +293,11 @@ int uhd_pattern_run(const struct uhd_pattern_run_params *params,
 	/* Failures were logged where they happened; run.error goes to the report. */
 	/* Validation messages decide the exit code: the report must not call such
 	 * a run complete. */
-	run.validation_messages = run.context ? uhd_context_validation_messages(run.context) : 0;
+	run.validation_messages =
+	        run.base.context ? uhd_context_validation_messages(run.base.context) : 0;
 	int report = params->report_path ? uhd_run_write_report(&run, ret) : 0;
 	close_stages(&run);
-	result->validation_messages = uhd_validation_messages_total() - messages_before;
+	result->validation_messages = uhd_run_end(&run.base);
 	if (ret == 0 && report < 0) {
 		result->failed_stage = UHD_STAGE_OUTPUT;
 		ret = report;

@@ -60,8 +60,8 @@ static void write_report(FILE *file, const struct pattern_run *run, int ret)
 	uhd_json_bool(&json, "complete", ret == 0 && run->validation_messages == 0);
 	uhd_json_int(&json, "validation_messages", run->validation_messages);
 	uhd_json_bool(&json, "interrupted", ret == -EINTR);
-	if (run->error[0]) {
-		uhd_json_string(&json, "error", run->error);
+	if (run->base.failed) {
+		uhd_json_string(&json, "error", run->base.error);
 	} else {
 		uhd_json_null(&json, "error");
 	}

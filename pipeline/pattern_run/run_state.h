@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../engine/run.h"
 #include "../pattern/control.h"
 #include "run.h"
 #include "../pattern/sequence.h"
@@ -26,7 +27,7 @@ struct pattern_change {
 struct pattern_run {
 	const struct uhd_pattern_run_params *params;
 	struct uhd_pattern_run_result *result;
-	struct uhd_context *context;
+	struct uhd_run base; /* the context, the first failure, the validation count */
 	struct uhd_pattern_renderer *renderer;
 	struct uhd_presenter *presenter;
 	struct uhd_control *control;
@@ -46,7 +47,6 @@ struct pattern_run {
 	int pending[RUN_PENDING_MAX]; /* clients waiting for the frame of a change */
 	int pending_count;
 	unsigned validation_messages; /* of the run's context, before it is destroyed */
-	char error[512];
 };
 
 const struct uhd_pattern *uhd_run_current(const struct pattern_run *run);

@@ -19,6 +19,7 @@
 #include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../engine/run.h"
 #include "../image/png_load.h"
 #include "play_report.h"
 #include "../source/orientation.h"
@@ -38,8 +39,8 @@ struct gpu_frame {
 struct play_run {
 	const struct uhd_play_params *params;
 	struct uhd_play_result *result;
+	struct uhd_run base; /* the context, the first failure, the validation count */
 	struct uhd_source *source;
-	struct uhd_context *context;
 	struct uhd_converter *converter;
 	struct uhd_presenter *presenter;
 	bool display;                      /* the presenter drives a display (kms) */
@@ -55,20 +56,15 @@ struct play_run {
 	struct gpu_frame on_gpu[UHD_CONVERT_MAX_IN_FLIGHT];
 	int on_gpu_first;
 	int64_t presented;
-	unsigned messages_before; /* process-wide validation messages at the start */
 	bool report_unwritable;
-	char error[512];
 };
 
-/* Records the first failure only: what follows it (draining the GPU) must not hide it. */
+/* The first failure is the run's (uhd_run_fail); the report and the result say it. */
 static int fail(struct play_run *run, enum uhd_stage stage, int ret, const char *what)
 {
-	if (run->report.error) {
-		return ret;
-	}
-	run->result->failed_stage = stage;
-	snprintf(run->error, sizeof(run->error), "%s (%s)", what, strerror(-ret));
-	run->report.error = run->error;
+	uhd_run_fail(&run->base, stage, ret, what);
+	run->result->failed_stage = run->base.failed_stage;
+	run->report.error = run->base.error;
 	return ret;
 }
 
@@ -108,7 +104,7 @@ static int open_presenter(struct play_run *run)
 	pp.source_bits = info->bit_depth;
 	pp.cancel = p->cancel;
 	pp.display = p->display;
-	pp.context = run->context; /* NULL for PNG inputs: a display makes its own */
+	pp.context = run->base.context; /* NULL for PNG inputs: a display makes its own */
 	run->display = strncmp(pp.spec, "kms", 3) == 0;
 	int ret = uhd_presenter_open(&pp, &run->presenter);
 	if (ret < 0) {
@@ -193,14 +189,11 @@ static int open_stages(struct play_run *run)
 	if (ret < 0) {
 		return ret;
 	}
-	struct uhd_context_params cp = UHD_CONTEXT_DEFAULTS;
-	cp.device = p->device;
-	cp.validation = p->validation;
-	ret = uhd_context_create(&cp, &run->context);
+	ret = uhd_run_open_context(&run->base, p->device, p->validation);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "no usable Vulkan device");
 	}
-	run->report.device = uhd_context_limits(run->context)->name;
+	run->report.device = uhd_context_limits(run->base.context)->name;
 	snprintf(run->result->device, sizeof(run->result->device), "%s", run->report.device);
 	ret = open_presenter(run);
 	if (ret < 0) {
@@ -208,11 +201,12 @@ static int open_stages(struct play_run *run)
 	}
 	run->convert.frames_in_flight = p->frames_in_flight;
 	if (p->frames_in_flight == 0) {
-		run->convert.frames_in_flight = uhd_context_limits(run->context)->cpu ? 1 : 2;
+		run->convert.frames_in_flight = uhd_context_limits(run->base.context)->cpu ? 1 : 2;
 	}
 	run->report.frames_in_flight = run->convert.frames_in_flight;
 	run->convert.orientation = uhd_source_turn(run->report.info, p->input, p->rotate);
-	ret = uhd_converter_create(run->context, run->report.info, &run->convert, &run->converter);
+	ret = uhd_converter_create(run->base.context, run->report.info, &run->convert,
+	                           &run->converter);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU conversion failed");
 	}
@@ -486,9 +480,7 @@ static void close_run(struct play_run *run)
 {
 	uhd_presenter_destroy(&run->presenter);
 	uhd_converter_destroy(&run->converter);
-	uhd_context_destroy(&run->context);
-	/* Counted after the device is gone: objects left alive are reported then. */
-	run->result->validation_messages = uhd_validation_messages_total() - run->messages_before;
+	run->result->validation_messages = uhd_run_end(&run->base);
 	uhd_source_destroy(&run->source);
 	uhd_png_picture_finish(&run->first_picture);
 	uhd_image_list_close(&run->images);
@@ -497,9 +489,8 @@ static void close_run(struct play_run *run)
 
 int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result)
 {
-	struct play_run run = {.params = params,
-	                       .result = result,
-	                       .messages_before = uhd_validation_messages_total()};
+	struct play_run run = {.params = params, .result = result};
+	uhd_run_begin(&run.base);
 	memset(result, 0, sizeof(*result));
 	run.report.params = params;
 	run.report.device = "";
