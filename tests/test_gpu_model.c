@@ -32,7 +32,7 @@ static struct {
 	int matrix, range, siting;
 } expect = {-1, -1, -1};
 
-/* Kr/Kb from the standards' text, independent of pipeline/convert/colour.c. */
+/* Kr/Kb from the standards' text, independent of pipeline/colour/colour.c. */
 static int model_matrix(int matrix, int primaries, int height, double *kr, double *kb)
 {
 	if (matrix == 2) { /* unspecified: the documented guess */

@@ -3,7 +3,7 @@
 #ifndef UHD_INTERNAL_CHECK_RUN_H
 #define UHD_INTERNAL_CHECK_RUN_H
 
-#include "../quality/frames.h"
+#include "../engine/frames.h"
 #include "uhdpipe/check.h"
 
 enum check_failure {

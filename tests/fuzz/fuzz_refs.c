@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "../../pipeline/quality/frames.h"
+#include "../../pipeline/engine/frames.h"
 #include "fuzz_common.h"
 
 static char dir[64], file[96];
