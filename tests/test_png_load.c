@@ -18,7 +18,7 @@
 
 #include "harness.h"
 #include "image/png_file.h"
-#include "image/png_load.h"
+#include "engine/png_load.h"
 
 /* ---- log capture: every error must name its file, warnings are counted ---- */
 

@@ -41,7 +41,7 @@ static int fail(struct stages *st, enum uhd_stage stage, int ret)
 
 static bool cancelled(const struct stages *st)
 {
-	return st->params->cancel && *st->params->cancel;
+	return uhd_run_cancelled(&st->base);
 }
 
 static void add(struct uhd_bench_series *series, double seconds)
@@ -461,7 +461,7 @@ int uhd_bench_run_stages(const struct uhd_bench_params *params, struct uhd_bench
 	        write_converted_for_peers,
 	};
 	struct stages st = {.params = params, .result = result};
-	uhd_run_begin(&st.base);
+	uhd_run_begin(&st.base, params->cancel);
 	int ret = 0;
 	for (size_t i = 0; ret == 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
 		ret = cancelled(&st) ? -EINTR : steps[i](&st);

@@ -104,6 +104,21 @@ static int select_recorded_frames(struct check_state *st)
 	return uhd_frames_refs_window(st->ref, skip, limit);
 }
 
+/* A Dolby Vision base layer without a compatible picture is no colour to compare. */
+static int refuse_undisplayable(const struct uhd_frames *frames)
+{
+	const struct uhd_stream_info *info = frames->info;
+	if (!info || info->displayable) {
+		return 0;
+	}
+	uhd_error("'%s' is Dolby Vision profile %d with base layer compatibility %d: its base "
+	          "layer is not a picture without a Dolby Vision decoder (its colours are "
+	          "coded for the RPU's reshaping), so it cannot be compared; uhdpipe play -o "
+	          "null still decodes and times it",
+	          frames->path, info->dolby_vision.profile, info->dolby_vision.bl_compatibility_id);
+	return -ENOTSUP;
+}
+
 static int open_inputs(struct check_state *st)
 {
 	const struct uhd_check_params *p = st->params;
@@ -118,6 +133,7 @@ static int open_inputs(struct check_state *st)
 	struct uhd_render_options first = resolve_options(p, NULL);
 	bool gpu_failed = false;
 	ret = uhd_frames_open(p->ref, st->base.context, &first, &st->ref, &gpu_failed);
+	ret = ret ? ret : refuse_undisplayable(st->ref);
 	if (ret < 0) {
 		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the reference failed");
@@ -131,6 +147,7 @@ static int open_inputs(struct check_state *st)
 	}
 	ret = uhd_frames_open(p->input, st->base.context, &st->report->options, &st->input,
 	                      &gpu_failed);
+	ret = ret ? ret : refuse_undisplayable(st->input);
 	if (ret < 0) {
 		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the input failed");
@@ -354,7 +371,7 @@ static int frame_loop(struct check_state *st)
 	double start_ms = uhd_now_ms();
 	int ret = 0;
 	while (ret == 0) {
-		if (p->cancel && *p->cancel) {
+		if (uhd_run_cancelled(&st->base)) {
 			ret = fail(st, UHD_STAGE_NONE, -EINTR, "interrupted");
 			break;
 		}
@@ -408,7 +425,7 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 	*params = *given;
 	params->metrics |= params->thresholds_given;
 	struct check_state st = {.params = params, .result = result, .report = report};
-	uhd_run_begin(&st.base);
+	uhd_run_begin(&st.base, params->cancel);
 	memset(result, 0, sizeof(*result));
 	report->params = params;
 	report->device = "";

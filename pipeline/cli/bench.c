@@ -211,7 +211,7 @@ int uhd_cli_bench(int argc, char **argv)
 	}
 	o.params.ffmpeg = ffmpeg;
 	o.params.work_dir = work_dir;
-	o.params.cancel = uhd_cli_catch_signals();
+	o.params.cancel = uhd_run_catch_signals();
 	ret = run(&o);
 	nftw(work_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return ret;

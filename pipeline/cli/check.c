@@ -362,7 +362,7 @@ int uhd_cli_check(int argc, char **argv)
 	struct uhd_check_params params = cli.params;
 	bool quiet = cli.quiet;
 	params.progress = !quiet && isatty(STDERR_FILENO);
-	params.cancel = uhd_cli_catch_signals();
+	params.cancel = uhd_run_catch_signals();
 	if (quiet) {
 		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
 	}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/run.h" /* uhd_run_catch_signals */
 #include "uhdpipe/uhdpipe.h"
 
 /* Exit codes (docs/commands.md, "Exit codes"). */
@@ -171,8 +172,6 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 int uhd_cli_run_play(struct uhd_play_params *params, bool quiet, const char *verb);
 /* Exit code of a run (docs/commands.md, "Exit codes"); reports validation messages. */
 int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_messages);
-/* SIGINT/SIGTERM set the returned flag instead of killing the process. */
-volatile sig_atomic_t *uhd_cli_catch_signals(void);
 
 /* Parsing helpers: print a usage error and return false on bad values. */
 bool uhd_cli_parse_size(const char *text, int *width, int *height);

@@ -251,7 +251,7 @@ static int run(struct pattern_cli *cli)
 {
 	struct uhd_pattern_run_params *r = &cli->run;
 	r->progress = !cli->quiet && isatty(STDERR_FILENO);
-	r->cancel = uhd_cli_catch_signals();
+	r->cancel = uhd_run_catch_signals();
 	if (cli->quiet) {
 		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
 	}

@@ -162,7 +162,7 @@ static int check_output(const struct uhd_play_params *p)
 int uhd_cli_run_play(struct uhd_play_params *params, bool quiet, const char *verb)
 {
 	params->progress = !quiet && isatty(STDERR_FILENO);
-	params->cancel = uhd_cli_catch_signals();
+	params->cancel = uhd_run_catch_signals();
 	if (quiet) {
 		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
 	}

@@ -83,19 +83,3 @@ int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_message
 	default: return UHD_EXIT_GPU;
 	}
 }
-
-static volatile sig_atomic_t cancel_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	cancel_requested = 1;
-}
-
-volatile sig_atomic_t *uhd_cli_catch_signals(void)
-{
-	struct sigaction action = {.sa_handler = on_signal};
-	sigaction(SIGINT, &action, NULL);
-	sigaction(SIGTERM, &action, NULL);
-	return &cancel_requested;
-}

@@ -25,15 +25,9 @@ const struct uhd_frames_impl *uhd_frames_kind_of(const char *path)
 	return &uhd_frames_clip;
 }
 
-int uhd_frames_open(const char *path, struct uhd_context *ctx,
-                    const struct uhd_render_options *options, struct uhd_frames **out,
-                    bool *gpu_failed)
+static int frames_create(const struct uhd_frames_impl *impl, const char *path,
+                         struct uhd_frames **out)
 {
-	*out = NULL;
-	if (gpu_failed) {
-		*gpu_failed = false;
-	}
-	const struct uhd_frames_impl *impl = uhd_frames_kind_of(path);
 	struct uhd_frames *frames = calloc(1, sizeof(*frames));
 	void *priv = calloc(1, impl->priv_size);
 	if (!frames || !priv) {
@@ -45,7 +39,27 @@ int uhd_frames_open(const char *path, struct uhd_context *ctx,
 	frames->priv = priv;
 	frames->path = path;
 	frames->count = -1;
-	int ret = impl->open(frames, path, ctx, options);
+	*out = frames;
+	return 0;
+}
+
+int uhd_frames_open(const char *path, struct uhd_context *ctx,
+                    const struct uhd_render_options *options, struct uhd_frames **out,
+                    bool *gpu_failed)
+{
+	*out = NULL;
+	if (gpu_failed) {
+		*gpu_failed = false;
+	}
+	struct uhd_frames *frames;
+	int ret = frames_create(uhd_frames_kind_of(path), path, &frames);
+	if (ret < 0) {
+		return ret;
+	}
+	ret = frames->impl->open(frames, path, ctx, options);
+	if (ret == 0 && frames->impl->start) {
+		ret = frames->impl->start(frames, ctx, &options->convert);
+	}
 	if (ret < 0) {
 		if (gpu_failed) {
 			*gpu_failed = frames->gpu_failed;
@@ -57,12 +71,49 @@ int uhd_frames_open(const char *path, struct uhd_context *ctx,
 	return 0;
 }
 
+int uhd_frames_probe(const struct uhd_frames_impl *impl, const char *path,
+                     const struct uhd_render_options *options, struct uhd_frames **out)
+{
+	*out = NULL;
+	struct uhd_frames *frames = NULL;
+	int ret = frames_create(impl, path, &frames);
+	ret = ret ? ret : frames->impl->open(frames, path, NULL, options);
+	if (ret < 0) {
+		uhd_frames_close(&frames);
+		return ret;
+	}
+	*out = frames;
+	return 0;
+}
+
+int uhd_frames_start(struct uhd_frames *frames, struct uhd_context *ctx,
+                     const struct uhd_convert_params *convert)
+{
+	return frames->impl->start ? frames->impl->start(frames, ctx, convert) : 0;
+}
+
 int uhd_frames_next(struct uhd_frames *frames, const struct uhd_image **image,
                     struct uhd_frame_meta *meta)
 {
 	memset(meta, 0, sizeof(*meta));
 	meta->pts = INT64_MIN;
+	meta->time_s = -1;
 	return frames->impl->next(frames, image, meta);
+}
+
+void uhd_frames_stop(struct uhd_frames *frames)
+{
+	if (frames->impl->stop) {
+		frames->impl->stop(frames);
+	}
+}
+
+void uhd_frames_decode_stats(struct uhd_frames *frames, struct uhd_decode_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	if (frames->impl->decode_stats) {
+		frames->impl->decode_stats(frames, stats);
+	}
 }
 
 void uhd_frames_close(struct uhd_frames **frames)

@@ -2,7 +2,7 @@
 /* A single PNG as a one-frame input. */
 #include "../common/log.h"
 #include "frames.h"
-#include "../image/png_load.h"
+#include "png_load.h"
 
 struct image_frames {
 	struct uhd_png_picture picture;

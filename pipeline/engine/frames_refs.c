@@ -15,7 +15,7 @@
 #include "../common/json_value.h"
 #include "../common/log.h"
 #include "frames.h"
-#include "../image/png_load.h"
+#include "png_load.h"
 
 struct ref_frame {
 	int64_t pts;

@@ -5,10 +5,32 @@
 #include <stdio.h>
 #include <string.h>
 
-void uhd_run_begin(struct uhd_run *run)
+void uhd_run_begin(struct uhd_run *run, volatile sig_atomic_t *cancel)
 {
 	memset(run, 0, sizeof(*run));
+	run->cancel = cancel;
 	run->messages_before = uhd_validation_messages_total();
+}
+
+bool uhd_run_cancelled(const struct uhd_run *run)
+{
+	return run->cancel && *run->cancel;
+}
+
+static volatile sig_atomic_t cancel_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cancel_requested = 1;
+}
+
+volatile sig_atomic_t *uhd_run_catch_signals(void)
+{
+	struct sigaction action = {.sa_handler = on_signal};
+	sigaction(SIGINT, &action, NULL);
+	sigaction(SIGTERM, &action, NULL);
+	return &cancel_requested;
 }
 
 int uhd_run_open_context(struct uhd_run *run, const char *device, bool validation)

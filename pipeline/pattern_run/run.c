@@ -188,9 +188,8 @@ static bool paced(const struct pattern_run *run)
 /* Until the next frame is due: serve the control socket, or sleep. */
 static int wait_next_frame(struct pattern_run *run, double due_ms)
 {
-	const struct uhd_pattern_run_params *p = run->params;
 	for (;;) {
-		if (p->cancel && *p->cancel) {
+		if (uhd_run_cancelled(&run->base)) {
 			return 0;
 		}
 		double left = paced(run) ? due_ms - uhd_now_ms() : 0;
@@ -230,7 +229,7 @@ static int frame_loop(struct pattern_run *run)
 	int64_t limit = p->frames >= 0 ? p->frames : INT64_MAX;
 	int ret = 0;
 	while (!run->finished && run->frame < limit) {
-		if (p->cancel && *p->cancel) {
+		if (uhd_run_cancelled(&run->base)) {
 			return fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
 		}
 		run->changed = false;
@@ -277,7 +276,7 @@ int uhd_pattern_run(const struct uhd_pattern_run_params *params,
 {
 	memset(result, 0, sizeof(*result));
 	struct pattern_run run = {.params = params, .result = result, .generation = 1};
-	uhd_run_begin(&run.base);
+	uhd_run_begin(&run.base, params->cancel);
 	int ret = params->rate > 0 && params->rate <= 1000 ? 0 : -EINVAL;
 	if (ret < 0) {
 		uhd_error("a frame rate of %g is out of range 0..1000", params->rate);

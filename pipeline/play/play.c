@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The play run: every decoded frame goes through the GPU converter, gets a
+ * The play run: every frame of the input (engine/frames.h: a clip decoded and
+ * converted on the GPU, several frames in flight, or still images) gets a
  * checksum of its output pixels and goes to the presenter, in the order
- * libavcodec emits it. Up to frames_in_flight frames are on the GPU at once;
- * a frame is presented as soon as its conversion is done, and the loop waits
- * on the GPU only when that many are queued or the decoder has nothing ready.
- * A report is written even when the run fails midway.
+ * libavcodec emits it. A report is written even when the run fails midway.
  * Decoding is lenient unless asked otherwise: damaged frames are still played
  * and the report says which ones, and how many errors the decoder saw.
  */
@@ -19,42 +17,25 @@
 #include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../engine/frames.h"
 #include "../engine/run.h"
-#include "../image/png_load.h"
 #include "play_report.h"
-#include "../source/orientation.h"
-#include "../source/prefetch.h"
-#include "play_images.h"
 #include "uhdpipe/context.h"
 #include "uhdpipe/play.h"
 #include "uhdpipe/present.h"
 #include "uhdpipe/source.h"
 
-/* A frame on the GPU: what its report line and image need once it is back. */
-struct gpu_frame {
-	struct uhd_frame_record record;
-	struct uhd_colour colour;
-};
-
 struct play_run {
 	const struct uhd_play_params *params;
 	struct uhd_play_result *result;
-	struct uhd_run base; /* the context, the first failure, the validation count */
-	struct uhd_source *source;
-	struct uhd_converter *converter;
+	struct uhd_run base;      /* the context, the first failure, the validation count */
+	struct uhd_frames *input; /* a clip, or still images */
 	struct uhd_presenter *presenter;
 	bool display;                      /* the presenter drives a display (kms) */
 	struct uhd_convert_params convert; /* the options', sized by the display when free */
 	struct uhd_play_report report;
 	/* Still-image input (a PNG or a folder of them) instead of a clip. */
 	bool images_input;
-	struct uhd_image_list images;
-	struct uhd_png_picture first_picture;
-	struct uhd_stream_info images_info;
-	int64_t decoded;
-	/* Frames submitted to the converter, oldest first (a ring). */
-	struct gpu_frame on_gpu[UHD_CONVERT_MAX_IN_FLIGHT];
-	int on_gpu_first;
 	int64_t presented;
 	bool report_unwritable;
 };
@@ -145,6 +126,22 @@ static int check_displayable(struct play_run *run)
 	return fail(run, UHD_STAGE_INPUT, -ENOTSUP, "a Dolby Vision base layer without colour");
 }
 
+static struct uhd_render_options input_options(const struct play_run *run)
+{
+	const struct uhd_play_params *p = run->params;
+	struct uhd_render_options o = {.start = p->start,
+	                               .frames = p->frames,
+	                               .rotate = p->rotate,
+	                               /* one frame waits while the GPU converts the
+	                                * current one (a second is in the decoder) */
+	                               .decode_ahead = 1,
+	                               .image_duration = p->image_duration};
+	o.source = UHD_SOURCE_DEFAULTS;
+	o.source.lenient = !run->report.strict;
+	o.source.hwaccel = p->hwaccel;
+	return o;
+}
+
 /* Still images need no decoder and no GPU: they are R'G'B' already. */
 static int open_images(struct play_run *run)
 {
@@ -153,14 +150,12 @@ static int open_images(struct play_run *run)
 		uhd_error("--size does not apply to PNG inputs, which are shown at their own size");
 		return fail(run, UHD_STAGE_INPUT, -EINVAL, "--size with a PNG input");
 	}
-	int ret = uhd_image_list_open(p->input, &run->images);
-	ret = ret ? ret : uhd_png_load(run->images.paths[0], &run->first_picture);
+	struct uhd_render_options o = input_options(run);
+	int ret = uhd_frames_probe(&uhd_frames_images, p->input, &o, &run->input);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_INPUT, ret, "reading the PNG input failed");
 	}
-	uhd_image_list_info(&run->images, &run->first_picture.image, p->image_duration,
-	                    &run->images_info);
-	run->report.info = &run->images_info;
+	run->report.info = run->input->info;
 	snprintf(run->result->device, sizeof(run->result->device), "none (PNG input)");
 	return open_presenter(run);
 }
@@ -176,15 +171,12 @@ static int open_stages(struct play_run *run)
 	if (run->images_input) {
 		return open_images(run);
 	}
-	struct uhd_source_params sp = UHD_SOURCE_DEFAULTS;
-	sp.lenient = !run->report.strict;
-	sp.hwaccel = p->hwaccel;
-	ret = uhd_source_open(p->input, &sp, &run->source);
+	struct uhd_render_options o = input_options(run);
+	ret = uhd_frames_probe(&uhd_frames_clip, p->input, &o, &run->input);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_INPUT, ret, "opening the input failed");
 	}
-	uhd_source_count_frames(run->source);
-	run->report.info = uhd_source_info(run->source);
+	run->report.info = run->input->info;
 	ret = check_displayable(run);
 	if (ret < 0) {
 		return ret;
@@ -199,17 +191,13 @@ static int open_stages(struct play_run *run)
 	if (ret < 0) {
 		return ret;
 	}
-	run->convert.frames_in_flight = p->frames_in_flight;
-	if (p->frames_in_flight == 0) {
-		run->convert.frames_in_flight = uhd_context_limits(run->base.context)->cpu ? 1 : 2;
-	}
-	run->report.frames_in_flight = run->convert.frames_in_flight;
-	run->convert.orientation = uhd_source_turn(run->report.info, p->input, p->rotate);
-	ret = uhd_converter_create(run->base.context, run->report.info, &run->convert,
-	                           &run->converter);
+	run->convert.frames_in_flight = p->frames_in_flight; /* 0: the engine's choice */
+	run->convert.orientation = run->input->orientation;
+	ret = uhd_frames_start(run->input, run->base.context, &run->convert);
 	if (ret < 0) {
 		return fail(run, UHD_STAGE_GPU, ret, "setting up the GPU conversion failed");
 	}
+	run->report.frames_in_flight = run->input->frames_in_flight;
 	return 0;
 }
 
@@ -232,221 +220,101 @@ static void show_progress(const struct play_run *run, int64_t done, double start
 	fflush(stderr);
 }
 
-/* Uploads one decoded frame and queues its conversion. */
-static int submit_frame(struct play_run *run, const struct uhd_frame *frame,
-                        const struct uhd_frame_record *record)
+/* Checksums one frame and hands it to the presenter; its line goes to the report. */
+static int present_frame(struct play_run *run, const struct uhd_image *image,
+                         const struct uhd_frame_meta *meta)
 {
-	int in_flight = uhd_converter_in_flight(run->converter);
-	struct gpu_frame *queued =
-	        &run->on_gpu[(run->on_gpu_first + in_flight) % UHD_CONVERT_MAX_IN_FLIGHT];
-	queued->record = *record;
-	uhd_frame_colour(frame, run->source, &queued->colour);
-	int ret = uhd_converter_submit(run->converter, frame);
-	if (ret < 0) {
-		return fail(run, UHD_STAGE_GPU, ret, "converting a frame on the GPU failed");
+	struct uhd_frame_record record = {
+	        .index = meta->index,
+	        .decoded_index = meta->decoded_index,
+	        .pts = meta->pts,
+	        .time_s = meta->time_s,
+	        .decode_errors = meta->decode_errors,
+	        .corrupt = meta->corrupt,
+	        .zero_copy = meta->zero_copy,
+	        .decode_ms = meta->decode_ms,
+	        .upload_ms = meta->upload_ms,
+	        .gpu_ms = meta->gpu_ms,
+	};
+	if (record.index == 0) {
+		run->report.colour = image->colour;
 	}
-	return 0;
-}
-
-/* Waits for the oldest frame on the GPU, then checksums and presents it. */
-static int present_oldest(struct play_run *run)
-{
-	struct gpu_frame *done = &run->on_gpu[run->on_gpu_first];
-	struct uhd_frame_record *record = &done->record;
-	struct uhd_image image;
-	struct uhd_convert_timing timing;
-	int ret = uhd_converter_receive(run->converter, &image, &timing);
-	if (ret < 0) {
-		return fail(run, UHD_STAGE_GPU, ret, "converting a frame on the GPU failed");
+	if (record.index == 0 && run->images_input) {
+		run->report.width = image->width;
+		run->report.height = image->height;
+		run->report.bits = image->bits;
 	}
-	run->on_gpu_first = (run->on_gpu_first + 1) % UHD_CONVERT_MAX_IN_FLIGHT;
-	image.colour = done->colour;
-	image.colour.matrix = UHD_MATRIX_RGB;
-	image.colour.range = UHD_RANGE_FULL;
-	if (record->index == 0) {
-		run->report.colour = image.colour;
-	}
-	record->upload_ms = timing.upload_ms;
-	record->gpu_ms = timing.gpu_ms;
-	record->zero_copy = timing.zero_copy;
 	double t0 = uhd_now_ms();
-	record->checksum = uhd_image_checksum(&image);
+	record.checksum = uhd_image_checksum(image);
 	double t1 = uhd_now_ms();
-	ret = uhd_presenter_present(run->presenter, &image, record->index);
-	record->checksum_ms = t1 - t0;
-	record->present_ms = uhd_now_ms() - t1;
+	int ret = uhd_presenter_present(run->presenter, image, record.index);
+	record.checksum_ms = t1 - t0;
+	record.present_ms = uhd_now_ms() - t1;
 	if (ret < 0) {
-		return fail(run, output_stage(run), ret,
-		            run->display ? "showing a frame failed" : "writing a frame failed");
+		const char *what = run->images_input ? "an image" : "a frame";
+		char text[64];
+		snprintf(text, sizeof(text), "%s %s failed", run->display ? "showing" : "writing",
+		         what);
+		return fail(run, output_stage(run), ret, text);
 	}
 	run->presented++;
-	return uhd_play_report_add(&run->report, record);
+	return uhd_play_report_add(&run->report, &record);
 }
 
-/* Presents the frames whose conversion is done. With every slot taken (or
- * no decoder: draining), it waits for the oldest one; while the decoder has
- * no frame ready, it watches both in steps of a millisecond. */
-static int present_finished(struct play_run *run, struct uhd_prefetch *ahead, double start_ms)
+static int input_failed(struct play_run *run, int ret)
 {
-	int ret = 0;
-	int64_t before = run->presented;
-	while (ret == 0 && uhd_converter_in_flight(run->converter) > 0) {
-		bool must_wait = !ahead || uhd_converter_in_flight(run->converter) ==
-		                                   run->convert.frames_in_flight;
-		int done = must_wait ? 1 : uhd_converter_poll(run->converter);
-		if (done < 0) {
-			ret = fail(run, UHD_STAGE_GPU, done, "waiting for the GPU failed");
-		} else if (done) {
-			ret = present_oldest(run);
-		} else if (ahead && uhd_prefetch_wait(ahead, 1)) {
-			break;
-		}
+	if (run->input->gpu_failed) {
+		return fail(run, UHD_STAGE_GPU, ret, "converting a frame on the GPU failed");
 	}
-	if (ret == 0 && run->params->progress && run->presented > before) {
-		show_progress(run, run->presented, start_ms, false);
-	}
-	return ret;
+	return fail(run, UHD_STAGE_INPUT, ret,
+	            run->images_input ? "reading a PNG failed" : "decoding failed");
 }
 
-/* Frames decoded ahead: one waits while the GPU converts the current one (a
- * second is in the decoder), so decoding overlaps conversion and output. */
-#define DECODE_AHEAD 1
-
+/* The input's frames to the presenter. An interrupt or a decoding error still
+ * lets the frames already on the GPU go out (as they would have, converted one
+ * at a time); a GPU or output failure ends the run at once. */
 static int frame_loop(struct play_run *run)
 {
 	const struct uhd_play_params *p = run->params;
 	double start_ms = uhd_now_ms();
-	int64_t out_index = 0;
-	struct uhd_prefetch *ahead = NULL;
-	int64_t needed = p->frames < 0 ? -1 : p->start + p->frames;
-	int ret = uhd_prefetch_start(run->source, DECODE_AHEAD, needed, &ahead);
-	if (ret < 0) {
-		return fail(run, UHD_STAGE_INPUT, ret, "starting the decoder thread failed");
-	}
-	while (p->frames < 0 || out_index < p->frames) {
-		if (p->cancel && *p->cancel) {
+	int ret = 0;
+	for (;;) {
+		if (ret == 0 && uhd_run_cancelled(&run->base)) {
 			ret = fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
+			uhd_frames_stop(run->input);
+		}
+		const struct uhd_image *image;
+		struct uhd_frame_meta meta;
+		int got = uhd_frames_next(run->input, &image, &meta);
+		if (got != 0) {
+			ret = got < 0 ? input_failed(run, got) : ret;
 			break;
 		}
-		ret = present_finished(run, ahead, start_ms);
-		if (ret < 0) {
+		int shown = present_frame(run, image, &meta);
+		if (shown < 0) {
+			ret = shown;
 			break;
 		}
-		const struct uhd_frame *frame;
-		struct uhd_prefetched decoded_info;
-		ret = uhd_prefetch_next(ahead, &frame, &decoded_info);
-		if (ret < 0) {
-			fail(run, UHD_STAGE_INPUT, ret, "decoding failed");
-			break;
+		if (p->progress) {
+			show_progress(run, run->presented, start_ms, false);
 		}
-		if (ret == 1) {
-			ret = 0;
-			break;
-		}
-		int64_t decoded = run->decoded++;
-		if (decoded < p->start) {
-			continue;
-		}
-		struct uhd_frame_damage damage = uhd_frame_get_damage(frame);
-		struct uhd_frame_record record = {
-		        .index = out_index,
-		        .decoded_index = decoded,
-		        .pts = uhd_frame_pts(frame),
-		        .time_s = decoded_info.time_s,
-		        .decode_ms = decoded_info.decode_ms,
-		        .decode_errors = damage.decode_errors,
-		        .corrupt = damage.corrupt,
-		};
-		ret = submit_frame(run, frame, &record);
-		if (ret < 0) {
-			break;
-		}
-		out_index++;
-	}
-	uhd_prefetch_stop(&ahead);
-	/* Frames already on the GPU still go out after a decoding error or an
-	 * interrupt (as they would have, converted one at a time), not after a
-	 * GPU or output failure. */
-	bool drain = run->result->failed_stage == UHD_STAGE_NONE ||
-	             run->result->failed_stage == UHD_STAGE_INPUT;
-	while (drain && uhd_converter_in_flight(run->converter) > 0) {
-		int presented = present_finished(run, NULL, start_ms);
-		ret = ret < 0 ? ret : presented;
-		drain = presented == 0;
 	}
 	if (p->progress && run->presented > 0) {
 		show_progress(run, run->presented, start_ms, true);
 	}
 	run->report.seconds = (uhd_now_ms() - start_ms) / 1e3;
 	if (ret == 0 && run->presented == 0) {
-		uhd_error("--start %lld is past the last frame of '%s' (%lld frames decoded)",
-		          (long long)p->start, p->input, (long long)run->decoded);
-		ret = fail(run, UHD_STAGE_INPUT, -ENODATA, "no frame to output");
-	}
-	return ret;
-}
-
-/* One still image to the presenter: loaded (the first one already is), checksummed. */
-static int present_image(struct play_run *run, size_t i, int64_t out_index)
-{
-	struct uhd_png_picture picture = {0};
-	double t0 = uhd_now_ms();
-	int ret = i == 0 ? 0 : uhd_png_load(run->images.paths[i], &picture);
-	if (ret < 0) {
-		return fail(run, UHD_STAGE_INPUT, ret, "reading a PNG failed");
-	}
-	const struct uhd_image *image = i == 0 ? &run->first_picture.image : &picture.image;
-	double duration = run->params->image_duration;
-	struct uhd_frame_record record = {.index = out_index,
-	                                  .decoded_index = (int64_t)i,
-	                                  .pts = (int64_t)i,
-	                                  .time_s = (double)i * duration,
-	                                  .decode_ms = uhd_now_ms() - t0};
-	if (out_index == 0) {
-		run->report.colour = image->colour;
-		run->report.width = image->width;
-		run->report.height = image->height;
-		run->report.bits = image->bits;
-	}
-	double t1 = uhd_now_ms();
-	record.checksum = uhd_image_checksum(image);
-	double t2 = uhd_now_ms();
-	ret = uhd_presenter_present(run->presenter, image, out_index);
-	record.checksum_ms = t2 - t1;
-	record.present_ms = uhd_now_ms() - t2;
-	uhd_png_picture_finish(&picture);
-	if (ret < 0) {
-		return fail(run, output_stage(run), ret,
-		            run->display ? "showing an image failed" : "writing an image failed");
-	}
-	return uhd_play_report_add(&run->report, &record);
-}
-
-static int image_loop(struct play_run *run)
-{
-	const struct uhd_play_params *p = run->params;
-	double start_ms = uhd_now_ms();
-	int64_t out_index = 0;
-	int ret = 0;
-	for (size_t i = (size_t)p->start; i < run->images.count; i++) {
-		if (p->frames >= 0 && out_index >= p->frames) {
-			break;
+		if (run->images_input) {
+			uhd_error("--start %lld is past the last image of '%s' (%lld images)",
+			          (long long)p->start, p->input,
+			          (long long)run->input->info->frame_count);
+		} else {
+			uhd_error(
+			        "--start %lld is past the last frame of '%s' (%lld frames decoded)",
+			        (long long)p->start, p->input, (long long)run->input->decoded);
 		}
-		if (p->cancel && *p->cancel) {
-			ret = fail(run, UHD_STAGE_NONE, -EINTR, "interrupted");
-			break;
-		}
-		ret = present_image(run, i, out_index);
-		if (ret < 0) {
-			break;
-		}
-		out_index++;
-	}
-	run->report.seconds = (uhd_now_ms() - start_ms) / 1e3;
-	if (ret == 0 && out_index == 0) {
-		uhd_error("--start %lld is past the last image of '%s' (%zu images)",
-		          (long long)p->start, p->input, run->images.count);
-		ret = fail(run, UHD_STAGE_INPUT, -ENODATA, "no image to output");
+		ret = fail(run, UHD_STAGE_INPUT, -ENODATA,
+		           run->images_input ? "no image to output" : "no frame to output");
 	}
 	return ret;
 }
@@ -455,11 +323,11 @@ static int image_loop(struct play_run *run)
  * someone who does not read the report still learns it. */
 static void sum_damage(struct play_run *run)
 {
-	if (!run->source) {
+	if (!run->input || run->images_input) {
 		return;
 	}
 	struct uhd_decode_stats stats;
-	uhd_source_decode_stats(run->source, &stats);
+	uhd_frames_decode_stats(run->input, &stats);
 	run->report.decode_errors = stats.decode_errors;
 	struct uhd_play_result *result = run->result;
 	result->decode_errors = stats.decode_errors;
@@ -479,30 +347,27 @@ static void sum_damage(struct play_run *run)
 static void close_run(struct play_run *run)
 {
 	uhd_presenter_destroy(&run->presenter);
-	uhd_converter_destroy(&run->converter);
+	uhd_frames_close(&run->input); /* the converter, before the context goes */
 	run->result->validation_messages = uhd_run_end(&run->base);
-	uhd_source_destroy(&run->source);
-	uhd_png_picture_finish(&run->first_picture);
-	uhd_image_list_close(&run->images);
 	free(run->report.frames);
 }
 
 int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result)
 {
 	struct play_run run = {.params = params, .result = result};
-	uhd_run_begin(&run.base);
+	uhd_run_begin(&run.base, params->cancel);
 	memset(result, 0, sizeof(*result));
 	run.report.params = params;
 	run.report.device = "";
 	run.report.presenter = "";
 	run.report.location = "";
 	run.report.strict = params->strict || params->reference_set;
-	run.images_input = uhd_play_input_is_images(params->input);
+	run.images_input = uhd_frames_is_images(params->input);
 	int ret = open_stages(&run);
 	if (ret == 0 && run.images_input) {
 		snprintf(result->output_location, sizeof(result->output_location), "%s",
 		         run.report.location);
-		ret = image_loop(&run);
+		ret = frame_loop(&run);
 	} else if (ret == 0) {
 		const struct uhd_stream_info *info = run.report.info;
 		/* The source's size, turned as the frames will be. */

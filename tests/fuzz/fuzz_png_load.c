@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../pipeline/image/png_load.h"
+#include "../../pipeline/engine/png_load.h"
 #include "fuzz_common.h"
 
 static char path[64];

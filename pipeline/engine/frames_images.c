@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * play of still images: a PNG file, or a folder of PNGs shown in name order,
- * each for --duration seconds (on a display: paced like frames of a
- * 1/duration fps clip). The pictures are already R'G'B', so they go to the
- * presenter as they are: no GPU conversion and no scaling.
+ * Still images as play shows them: a PNG file, or a folder of PNGs in name
+ * order, each for image_duration seconds (on a display: paced like frames of
+ * a 1/duration fps clip). The pictures are already R'G'B', so they need no
+ * GPU: each is read when its turn comes.
  */
-#include "play_images.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,10 +13,25 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/log.h"
-#include "../image/png_load.h"
+#include "png_load.h"
+#include "frames.h"
+
+struct image_list {
+	char **paths; /* sorted by name */
+	size_t count;
+};
+
+struct images_frames {
+	struct image_list list;
+	struct uhd_render_options options;
+	struct uhd_png_picture first, current;
+	double first_load_ms;
+	struct uhd_stream_info info;
+	size_t next; /* the list's index of the next image */
+	int64_t given;
+};
 
 static bool is_png_name(const char *name)
 {
@@ -39,7 +52,7 @@ static bool has_png_signature(const char *path)
 	return n == sizeof(head) && memcmp(head, signature, sizeof(head)) == 0;
 }
 
-bool uhd_play_input_is_images(const char *path)
+bool uhd_frames_is_images(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 &&
@@ -52,7 +65,7 @@ static int by_name(const void *a, const void *b)
 }
 
 /* The PNGs of a folder (sorted), or the one file. */
-int uhd_image_list_open(const char *path, struct uhd_image_list *list)
+static int list_open(const char *path, struct image_list *list)
 {
 	memset(list, 0, sizeof(*list));
 	struct stat st;
@@ -105,7 +118,7 @@ int uhd_image_list_open(const char *path, struct uhd_image_list *list)
 	return ret;
 }
 
-void uhd_image_list_close(struct uhd_image_list *list)
+static void list_close(struct image_list *list)
 {
 	for (size_t i = 0; i < list->count; i++) {
 		free(list->paths[i]);
@@ -115,8 +128,8 @@ void uhd_image_list_close(struct uhd_image_list *list)
 }
 
 /* What the report's "input" says about still images. */
-void uhd_image_list_info(const struct uhd_image_list *list, const struct uhd_image *first,
-                         double duration, struct uhd_stream_info *info)
+static void list_info(const struct image_list *list, const struct uhd_image *first, double duration,
+                      struct uhd_stream_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	snprintf(info->container, sizeof(info->container), "%s",
@@ -138,3 +151,75 @@ void uhd_image_list_info(const struct uhd_image_list *list, const struct uhd_ima
 	info->bit_depth = first->significant_bits ? first->significant_bits : first->bits;
 	info->colour = first->colour;
 }
+
+static int images_open(struct uhd_frames *frames, const char *path, struct uhd_context *ctx,
+                       const struct uhd_render_options *options)
+{
+	(void)ctx;
+	struct images_frames *im = frames->priv;
+	im->options = *options;
+	double t0 = uhd_now_ms();
+	int ret = list_open(path, &im->list);
+	ret = ret ? ret : uhd_png_load(im->list.paths[0], &im->first);
+	if (ret < 0) {
+		return ret;
+	}
+	im->first_load_ms = uhd_now_ms() - t0;
+	list_info(&im->list, &im->first.image, options->image_duration, &im->info);
+	frames->info = &im->info;
+	int64_t count = (int64_t)im->list.count - options->start;
+	count = count < 0 ? 0 : count;
+	frames->count = options->frames >= 0 && options->frames < count ? options->frames : count;
+	im->next = (size_t)options->start;
+	return 0;
+}
+
+static int images_next(struct uhd_frames *frames, const struct uhd_image **image,
+                       struct uhd_frame_meta *meta)
+{
+	struct images_frames *im = frames->priv;
+	if (im->next >= im->list.count ||
+	    (im->options.frames >= 0 && im->given >= im->options.frames)) {
+		return 1;
+	}
+	size_t i = im->next++;
+	double t0 = uhd_now_ms();
+	uhd_png_picture_finish(&im->current);
+	int ret = i == 0 ? 0 : uhd_png_load(im->list.paths[i], &im->current);
+	if (ret < 0) {
+		return ret;
+	}
+	frames->decoded = (int64_t)i + 1;
+	double duration = im->options.image_duration;
+	meta->index = im->given++;
+	meta->decoded_index = (int64_t)i;
+	meta->pts = (int64_t)i;
+	meta->time_s = (double)i * duration;
+	/* The first image was read when the input opened. */
+	meta->decode_ms = i == 0 ? im->first_load_ms : uhd_now_ms() - t0;
+	*image = i == 0 ? &im->first.image : &im->current.image;
+	return 0;
+}
+
+static void images_stop(struct uhd_frames *frames)
+{
+	struct images_frames *im = frames->priv;
+	im->next = im->list.count;
+}
+
+static void images_close(struct uhd_frames *frames)
+{
+	struct images_frames *im = frames->priv;
+	uhd_png_picture_finish(&im->current);
+	uhd_png_picture_finish(&im->first);
+	list_close(&im->list);
+}
+
+const struct uhd_frames_impl uhd_frames_images = {
+        .kind = "images",
+        .priv_size = sizeof(struct images_frames),
+        .open = images_open,
+        .next = images_next,
+        .stop = images_stop,
+        .close = images_close,
+};
