@@ -12,7 +12,8 @@ packages=(
     build-essential pkg-config meson ninja-build glslang-tools
     ffmpeg libavformat-dev libavcodec-dev libavutil-dev
     libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
-    libpng-dev libxxhash-dev python3 python3-numpy python3-skimage clang-format git
+    libpng-dev libxxhash-dev python3 python3-numpy python3-skimage python3-jsonschema
+    clang-format git
     clang libclang-rt-14-dev
     libdrm-dev
     # The KMS tests' guest (tests/kms-vm): qemu, a static busybox, initramfs tools.

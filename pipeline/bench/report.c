@@ -301,8 +301,7 @@ static void write_header(struct uhd_json *json, const struct uhd_bench_params *p
 {
 	char metrics[64];
 	metric_names(p->metrics, metrics, sizeof(metrics));
-	uhd_json_string(json, "tool", "uhdpipe bench");
-	uhd_json_string(json, "version", uhd_version());
+	uhd_json_header(json, "uhdpipe bench");
 	uhd_json_object_begin(json, "input");
 	uhd_json_string(json, "path", p->input);
 	uhd_json_string(json, "codec", r->info.codec);

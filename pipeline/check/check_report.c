@@ -210,8 +210,7 @@ static void write_thresholds(struct uhd_json *json, const struct uhd_thresholds 
 static void write_header(struct uhd_json *json, const struct check_report *report)
 {
 	const struct uhd_check_params *p = report->params;
-	uhd_json_string(json, "tool", "uhdpipe check");
-	uhd_json_string(json, "version", uhd_version());
+	uhd_json_header(json, "uhdpipe check");
 	uhd_json_bool(json, "complete", report->complete);
 	uhd_json_bool(json, "passed", report->passed);
 	report->error ? uhd_json_string(json, "error", report->error)

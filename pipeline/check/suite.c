@@ -258,8 +258,7 @@ static int write_json(const struct uhd_suite_params *sp, const struct uhd_suite_
 	struct uhd_json json;
 	uhd_json_init(&json, f.file, true);
 	uhd_json_object_begin(&json, NULL);
-	uhd_json_string(&json, "tool", "uhdpipe check --suite");
-	uhd_json_string(&json, "version", uhd_version());
+	uhd_json_header(&json, "uhdpipe check --suite");
 	uhd_json_string(&json, "suite", sp->path);
 	uhd_json_object_begin(&json, "shard");
 	uhd_json_int(&json, "index", sp->shard_index);

@@ -141,7 +141,10 @@ int uhd_cli_info(int argc, char **argv)
 	if (json) {
 		struct uhd_json writer;
 		uhd_json_init(&writer, stdout, true);
-		uhd_json_stream_info(&writer, NULL, path, info);
+		uhd_json_object_begin(&writer, NULL);
+		uhd_json_header(&writer, "uhdpipe info");
+		uhd_json_stream_info_fields(&writer, path, info);
+		uhd_json_object_end(&writer);
 	} else {
 		print_text(path, info);
 	}

@@ -667,6 +667,7 @@ static void print_json(const struct uhd_device_description *devices, int count,
 	struct uhd_json json;
 	uhd_json_init(&json, stdout, true);
 	uhd_json_object_begin(&json, NULL);
+	uhd_json_header(&json, "uhdpipe probe");
 	uhd_json_array_begin(&json, "vulkan_devices");
 	for (int i = 0; i < count; i++) {
 		print_json_device(&json, &devices[i]);

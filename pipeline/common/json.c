@@ -140,3 +140,10 @@ void uhd_json_null(struct uhd_json *json, const char *key)
 	begin_value(json, key);
 	fputs("null", json->file);
 }
+
+void uhd_json_header(struct uhd_json *json, const char *tool)
+{
+	uhd_json_string(json, "tool", tool);
+	uhd_json_string(json, "version", uhd_version());
+	uhd_json_int(json, "schema_version", UHD_JSON_SCHEMA_VERSION);
+}

@@ -23,7 +23,9 @@ void uhd_json_colour(struct uhd_json *json, const char *key, const struct uhd_co
 	uhd_json_string(json, "matrix", uhd_matrix_name(colour->matrix));
 	uhd_json_int(json, "matrix_code", colour->matrix);
 	uhd_json_string(json, "range", uhd_range_name(colour->range));
-	uhd_json_string(json, "chroma_siting", uhd_siting_name(colour->siting));
+	if (colour->matrix != UHD_MATRIX_RGB) {
+		uhd_json_string(json, "chroma_siting", uhd_siting_name(colour->siting));
+	}
 	if (colour->has_mastering) {
 		const struct uhd_mastering_display *md = &colour->mastering;
 		static const char *names[3] = {"red", "green", "blue"};
@@ -92,9 +94,16 @@ static void dolby_vision_json(struct uhd_json *json, const struct uhd_stream_inf
 void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *path,
                           const struct uhd_stream_info *info)
 {
+	uhd_json_object_begin(json, key);
+	uhd_json_stream_info_fields(json, path, info);
+	uhd_json_object_end(json);
+}
+
+void uhd_json_stream_info_fields(struct uhd_json *json, const char *path,
+                                 const struct uhd_stream_info *info)
+{
 	char chroma[8];
 	chroma_name(info, chroma, sizeof(chroma));
-	uhd_json_object_begin(json, key);
 	uhd_json_string(json, "path", path);
 	uhd_json_string(json, "container", info->container);
 	uhd_json_string(json, "codec", info->codec);
@@ -140,5 +149,4 @@ void uhd_json_stream_info(struct uhd_json *json, const char *key, const char *pa
 	uhd_json_bool(json, "dolby_vision", info->has_dolby_vision);
 	dolby_vision_json(json, info);
 	uhd_json_bool(json, "displayable", info->displayable);
-	uhd_json_object_end(json);
 }

@@ -55,8 +55,7 @@ static void write_report(FILE *file, const struct pattern_run *run, int ret)
 	struct uhd_json json;
 	uhd_json_init(&json, file, true);
 	uhd_json_object_begin(&json, NULL);
-	uhd_json_string(&json, "tool", "uhdpipe pattern");
-	uhd_json_string(&json, "version", uhd_version());
+	uhd_json_header(&json, "uhdpipe pattern");
 	uhd_json_bool(&json, "complete", ret == 0 && run->validation_messages == 0);
 	uhd_json_int(&json, "validation_messages", run->validation_messages);
 	uhd_json_bool(&json, "interrupted", ret == -EINTR);

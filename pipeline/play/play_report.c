@@ -148,8 +148,7 @@ static void write_report(FILE *file, const struct uhd_play_report *report)
 	uhd_json_init(&json, file, true);
 	uhd_json_object_begin(&json, NULL);
 	bool refs = report->params->reference_set;
-	uhd_json_string(&json, "tool", refs ? "uhdpipe refs" : "uhdpipe play");
-	uhd_json_string(&json, "version", uhd_version());
+	uhd_json_header(&json, refs ? "uhdpipe refs" : "uhdpipe play");
 	uhd_json_bool(&json, "complete", report->complete);
 	if (report->error) {
 		uhd_json_string(&json, "error", report->error);
