@@ -87,6 +87,15 @@ VK_ICD_FILENAMES=/nonexistent.json UHD_VK_VALIDATION=0 expect 5 "no Vulkan drive
 expect 2 "takes no INPUT" -- probe "$good"
 expect 6 "cannot write PNG frames into" -- play "$good" -o "png:$work/not-a-folder/frames"
 expect 6 "cannot write the report" -- play "$good" -o null --report "$work/no/such/dir/r.json"
+# A file where a folder should be is "Not a directory", not "Permission denied".
+expect 6 "report .*not-a-folder/r.json.*Not a directory" -- play "$good" -o null \
+    --report "$work/not-a-folder/r.json"
+expect 6 "report .*not-a-folder/r.json.*Not a directory" -- check "$good" --ref "$good" \
+    --report-json "$work/not-a-folder/r.json"
+expect 6 "JUnit .*not-a-folder/r.xml.*Not a directory" -- check "$good" --ref "$good" \
+    --junit "$work/not-a-folder/r.xml"
+expect 6 "reference folder .*not-a-folder.*Not a directory" -- refs "$good" \
+    -o "$work/not-a-folder"
 # A run that fails on its input still writes its report, marked incomplete.
 expect 3 "cannot open" -- play "$work/missing.mkv" -o null --report "$work/failed.json"
 checks=$((checks + 1))

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paths.h"
 
@@ -23,5 +25,29 @@ int uhd_make_dirs(const char *dir)
 	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
 		return -errno;
 	}
-	return 0;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		return -errno;
+	}
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+int uhd_check_parent_writable(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		slash[slash == dir ? 1 : 0] = '\0';
+	}
+	const char *folder = slash ? dir : ".";
+	/* stat first: access() on a file where a folder should be says EACCES. */
+	struct stat st;
+	if (stat(folder, &st) != 0) {
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		return -ENOTDIR;
+	}
+	return access(folder, W_OK | X_OK) == 0 ? 0 : -errno;
 }

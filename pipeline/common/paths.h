@@ -3,7 +3,12 @@
 #ifndef UHD_INTERNAL_PATHS_H
 #define UHD_INTERNAL_PATHS_H
 
-/* mkdir -p: 0 or -errno. */
+/* mkdir -p: 0 or -errno; -ENOTDIR when dir (or a folder on its way) is a file. */
 int uhd_make_dirs(const char *dir);
+
+/* Whether files can be made in the folder that holds path ("." for a bare
+ * name): 0, or -ENOENT, -ENOTDIR (a file stands where the folder should),
+ * -EACCES. */
+int uhd_check_parent_writable(const char *path);
 
 #endif

@@ -17,6 +17,7 @@
 #include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../common/paths.h"
 #include "../engine/frames.h"
 #include "../engine/run.h"
 #include "play_report.h"
@@ -52,19 +53,12 @@ static int fail(struct play_run *run, enum uhd_stage stage, int ret, const char 
 /* A report that cannot be written is found out before the frames, not after. */
 static int check_report_path(const char *path)
 {
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash) {
-		slash[slash == dir ? 1 : 0] = '\0';
-	}
-	if (access(slash ? dir : ".", W_OK | X_OK) != 0) {
-		int err = errno;
+	int ret = uhd_check_parent_writable(path);
+	if (ret < 0) {
 		uhd_error("cannot write the report '%s': %s; choose a writable path", path,
-		          strerror(err));
-		return -err;
+		          strerror(-ret));
 	}
-	return 0;
+	return ret;
 }
 
 static enum uhd_stage output_stage(const struct play_run *run)
