@@ -107,6 +107,26 @@ def one_blurred_frame_fails(work, refs):
           f"JUnit failure message names metric, value and threshold: {message}")
 
 
+def own_frame_numbers(work, refs):
+    """With --start, failures name each input's own frame (never a renumbered 0)."""
+    report, junit = os.path.join(work, "start2.json"), os.path.join(work, "start2.xml")
+    proc = run("check", sample("topleft_420p10_blur2.mkv"), "--ref", refs, "--start", "2",
+               "--report-json", report, "--junit", junit, expect=1)
+    check("frame 2: psnr" in proc.stdout, "--start 2: the summary names frame 2, not 0")
+    r = json.load(open(report))
+    check([(f["index"], f["input_frame"], f["ref_frame"]) for f in r["frames"]] ==
+          [(0, 2, 2), (1, 3, 3)], "--start 2: pairs 0, 1 are frames 2, 3 of both inputs")
+    check(r["worst"]["psnr"]["frame"] == 2, "--start 2: the worst PSNR is frame 2's")
+    bad = [n for n, case in junit_cases(junit).items() if case.find("failure") is not None]
+    check(bad == ["frame-000002"], f"--start 2: JUnit names frame-000002 ({bad})")
+    # The two inputs number the pair differently: both numbers are named.
+    png = os.path.join(refs, "frame-000002.png")
+    proc = run("check", sample("topleft_420p10_blur2.mkv"), "--ref", png, "--start", "2",
+               "--frames", "1", expect=1)
+    check("frame 2 (REF frame 0): psnr" in proc.stdout,
+          f"a clip from --start 2 against one PNG names both frames: {proc.stdout.strip()}")
+
+
 def lower_quality_encode_fails(work):
     report = os.path.join(work, "crf.json")
     run("check", sample("hdr10_8k_hevc_crf30.mkv"), "--ref", sample("hdr10_8k_hevc.mkv"),
@@ -393,6 +413,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="uhd-check-") as work:
         refs = same_clip_passes(work)
         one_blurred_frame_fails(work, refs)
+        own_frame_numbers(work, refs)
         one_code_shift(work)
         mismatches_fail(work, refs)
         diff_images(work, refs)

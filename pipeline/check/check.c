@@ -169,17 +169,29 @@ static bool check_counts(struct check_state *st)
 	return true;
 }
 
-static bool same_geometry(struct check_state *st, int64_t index, const struct uhd_image *in,
+/* "frame 7", or "frame 7 (REF frame 0)" when the two inputs number it differently. */
+static void name_frame(int64_t input_frame, int64_t ref_frame, char *out, size_t size)
+{
+	int n = snprintf(out, size, "frame %lld", (long long)input_frame);
+	if (ref_frame != input_frame && n > 0 && (size_t)n < size) {
+		snprintf(out + n, size - (size_t)n, " (REF frame %lld)", (long long)ref_frame);
+	}
+}
+
+static bool same_geometry(struct check_state *st, const struct uhd_frame_meta *in_meta,
+                          const struct uhd_image *in, const struct uhd_frame_meta *ref_meta,
                           const struct uhd_image *ref)
 {
 	if (in->width == ref->width && in->height == ref->height && in->bits == ref->bits) {
 		return true;
 	}
+	char name[64];
+	name_frame(in_meta->decoded_index, ref_meta->decoded_index, name, sizeof(name));
 	mismatch(st,
-	         "frame %lld: INPUT is %dx%d with %d bits per channel, REF is %dx%d with %d "
+	         "%s: INPUT is %dx%d with %d bits per channel, REF is %dx%d with %d "
 	         "bits; render INPUT with --size %dx%d from a source of the same bit depth",
-	         (long long)index, in->width, in->height, in->bits, ref->width, ref->height,
-	         ref->bits, ref->width, ref->height);
+	         name, in->width, in->height, in->bits, ref->width, ref->height, ref->bits,
+	         ref->width, ref->height);
 	return false;
 }
 
@@ -261,8 +273,10 @@ static void note_failure(struct check_state *st, const struct check_frame *f)
 	}
 	char lines[7][160];
 	int n = uhd_check_failure_lines(st->report, f, lines);
-	snprintf(st->result->message, sizeof(st->result->message), "frame %lld: %s",
-	         (long long)f->index, n ? lines[0] : "failed");
+	char name[64];
+	name_frame(f->input_frame, f->ref_frame, name, sizeof(name));
+	snprintf(st->result->message, sizeof(st->result->message), "%s: %s", name,
+	         n ? lines[0] : "failed");
 }
 
 static int write_diff_images(struct check_state *st, struct check_frame *f,
@@ -276,7 +290,7 @@ static int write_diff_images(struct check_state *st, struct check_frame *f,
 	}
 	ret = ret ? ret
 	          : uhd_comparer_write_diff_images(st->comparer, ref, in, &f->metrics,
-	                                           st->params->diff_dir, f->index, &out);
+	                                           st->params->diff_dir, f->input_frame, &out);
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_OUTPUT, ret, "writing the diff images failed");
 	}
@@ -295,6 +309,8 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
                         const struct uhd_frame_meta *ref_meta, double render_ms)
 {
 	struct check_frame f = {.index = in_meta->index,
+	                        .input_frame = in_meta->decoded_index,
+	                        .ref_frame = ref_meta->decoded_index,
 	                        .input_pts = in_meta->pts,
 	                        .ref_pts = ref_meta->pts,
 	                        .render_ms = render_ms};
@@ -302,8 +318,9 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	int ret = uhd_comparer_run(st->comparer, ref, in, &f.metrics);
 	if (ret < 0) {
 		if (ret == -EINVAL) { /* colour descriptions differ */
-			mismatch(st, "frame %lld: INPUT and REF describe their colour differently",
-			         (long long)f.index);
+			char name[64];
+			name_frame(f.input_frame, f.ref_frame, name, sizeof(name));
+			mismatch(st, "%s: INPUT and REF describe their colour differently", name);
 			return 1;
 		}
 		return fail(st, UHD_STAGE_GPU, ret, "comparing a frame on the GPU failed");
@@ -382,7 +399,7 @@ static int frame_loop(struct check_state *st)
 		if (ret != 0) {
 			break;
 		}
-		if (!same_geometry(st, in_meta.index, in, ref)) {
+		if (!same_geometry(st, &in_meta, in, &ref_meta, ref)) {
 			ret = 2;
 			break;
 		}

@@ -99,10 +99,10 @@ static void write_diff_images(struct uhd_json *json, const struct check_report *
 	char path[4200];
 	uhd_json_object_begin(json, "diff_images");
 	snprintf(path, sizeof(path), "%s/frame-%06" PRId64 "-heat.png", report->params->diff_dir,
-	         f->index);
+	         f->input_frame);
 	uhd_json_string(json, "heat", path);
 	snprintf(path, sizeof(path), "%s/frame-%06" PRId64 "-worst.png", report->params->diff_dir,
-	         f->index);
+	         f->input_frame);
 	uhd_json_string(json, "worst", path);
 	uhd_json_string(json, "heat_metric", f->heat_metric);
 	uhd_json_double(json, "heat_scale", f->heat_scale);
@@ -120,6 +120,8 @@ static void write_frame(struct uhd_json *json, const struct check_report *report
 	char hex[17], lines[7][160];
 	uhd_json_object_begin(json, NULL);
 	uhd_json_int(json, "index", f->index);
+	uhd_json_int(json, "input_frame", f->input_frame);
+	uhd_json_int(json, "ref_frame", f->ref_frame);
 	uhd_json_bool(json, "passed", f->failures == 0);
 	uhd_json_array_begin(json, "failures");
 	int n = uhd_check_failure_lines(report, f, lines);
@@ -186,7 +188,7 @@ static void write_worst(struct uhd_json *json, const struct check_report *report
 		}
 		double value = badness(&report->frames[worst], k);
 		uhd_json_object_begin(json, metrics[k].name);
-		uhd_json_int(json, "frame", report->frames[worst].index);
+		uhd_json_int(json, "frame", report->frames[worst].input_frame);
 		uhd_json_double(json, "value", metrics[k].negate ? -value : value);
 		uhd_json_object_end(json);
 	}

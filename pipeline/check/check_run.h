@@ -17,7 +17,8 @@ enum check_failure {
 };
 
 struct check_frame {
-	int64_t index;
+	int64_t index;                  /* of the pair, from 0 */
+	int64_t input_frame, ref_frame; /* each input's own number (after --start) */
 	int64_t input_pts, ref_pts;
 	struct uhd_metrics metrics;
 	bool checksum_match;

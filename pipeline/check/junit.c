@@ -42,7 +42,7 @@ static void testcase_frame(FILE *file, const struct check_report *report, const 
 {
 	fprintf(file, "    <testcase classname=\"");
 	xml_text(file, suite);
-	fprintf(file, "\" name=\"frame-%06lld\" time=\"%.3f\">", (long long)f->index,
+	fprintf(file, "\" name=\"frame-%06lld\" time=\"%.3f\">", (long long)f->input_frame,
 	        (f->render_ms + f->compare_ms) / 1e3);
 	char lines[7][160];
 	int n = uhd_check_failure_lines(report, f, lines);

@@ -35,12 +35,15 @@ struct uhd_frame_meta {
 	int64_t pts;       /* INT64_MIN when unknown */
 	uint64_t checksum; /* XXH3-64 of the pixel rows */
 	bool has_checksum; /* recorded by refs.json (else computed on demand) */
+	/* The input's own number for the frame, as its user knows it: a clip's
+	 * decoded frame (--start counts them), a reference folder's recorded frame
+	 * (frame-N.png), a pattern's frame, 0 for one PNG. */
+	int64_t decoded_index;
 	/* Clips: where the frame came from and what it cost. */
-	int64_t decoded_index; /* among all decoded frames (--start counts them) */
-	double time_s;         /* presentation time, -1 when unknown */
-	int decode_errors;     /* counted since the previous decoded frame */
-	bool corrupt;          /* the picture may be wrong (uhd_frame_damage) */
-	bool zero_copy;        /* the GPU read the decoded planes in place */
+	double time_s;     /* presentation time, -1 when unknown */
+	int decode_errors; /* counted since the previous decoded frame */
+	bool corrupt;      /* the picture may be wrong (uhd_frame_damage) */
+	bool zero_copy;    /* the GPU read the decoded planes in place */
 	double decode_ms, upload_ms, gpu_ms;
 };
 

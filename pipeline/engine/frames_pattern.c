@@ -172,6 +172,7 @@ static int pattern_next(struct uhd_frames *frames, const struct uhd_image **imag
 		return ret;
 	}
 	*image = &pf->image;
+	meta->decoded_index = pf->index;
 	meta->index = pf->index++;
 	return 0;
 }

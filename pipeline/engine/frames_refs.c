@@ -175,6 +175,7 @@ static int refs_next(struct uhd_frames *frames, const struct uhd_image **image,
 		          refs->next, path, actual, f->checksum);
 		return -EINVAL;
 	}
+	meta->decoded_index = refs->next;
 	meta->index = refs->next++ - refs->first;
 	meta->pts = f->pts;
 	meta->checksum = f->checksum;
