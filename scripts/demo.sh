@@ -8,7 +8,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 out="$root/out/hdr10_8k"
 mkdir -p "$out"
+# -y: a second run replaces the first one's frames (uhdpipe refuses a folder
+# that holds files without it).
 "$root/build/uhdpipe" play "$root/samples/hdr10_8k_hevc.mkv" --size 3840x2160 \
-    -o "png:$out/frames" --report "$out/report.json"
+    -o "png:$out/frames" -y --report "$out/report.json"
 echo "frames: $out/frames"
 echo "report: $out/report.json"

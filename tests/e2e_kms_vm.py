@@ -491,6 +491,7 @@ def check_hlg():
           "HLG sample: the kernel holds the HLG form (EOTF 3, no static values)")
     png = os.path.join(job, "caphlg", "capture-000000.png")
     ref_dir = os.path.join(work, "hlg-ref")
+    shutil.rmtree(ref_dir, ignore_errors=True)  # uhdpipe refuses a folder that holds files
     subprocess.run([uhdpipe, "play", os.path.join(samples, "hlg_4k_hevc.mkv"), "-o",
                     "png:" + ref_dir, "--frames", "1", "-q"], check=True)
     same = subprocess.run([uhdpipe, "check", png, "--ref",

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """End to end: outputs are never written through a symlink planted in the output
 folder (frames, reports, JUnit, refs.json are written to a temporary name and
-renamed, which replaces a link instead of following it), and SIGTERM during
+renamed, which replaces a link instead of following it), a frame folder that
+holds files is refused unless -y, which removes only uhdpipe's own frames, and SIGTERM during
 `refs` leaves a reference set that says it is incomplete, which `check` refuses,
 with no temporary files left behind.
 """
@@ -47,7 +48,11 @@ def symlinks_are_replaced(work):
     for name, target in targets.items():
         plant(os.path.join(work, name), target)
     proc = run("play", clip, "-o", f"png:{frames}", "--report", f"{work}/report.json", "-q")
-    check(proc.returncode == 0, f"play over planted links exits 0 ({proc.stderr.strip()})")
+    check(proc.returncode == 6 and "not empty" in proc.stderr and "-y" in proc.stderr,
+          f"play into a folder that holds a file is refused, exit 6 ({proc.stderr.strip()})")
+    proc = run("play", clip, "-o", f"png:{frames}", "--report", f"{work}/report.json", "-q",
+               "-y")
+    check(proc.returncode == 0, f"play -y over planted links exits 0 ({proc.stderr.strip()})")
     proc = run("check", clip, "--ref", clip, "--report-json", f"{work}/check.json", "--junit",
                f"{work}/check.xml", "-q")
     check(proc.returncode == 0, f"check over planted links exits 0 ({proc.stderr.strip()})")
@@ -55,6 +60,39 @@ def symlinks_are_replaced(work):
         path = os.path.join(work, name)
         check(untouched(target) and not os.path.islink(path) and os.path.getsize(path) > 100,
               f"{name}: written as a file of its own, the link's target untouched")
+
+
+def overwrite_keeps_only_this_runs_frames(work):
+    """-y removes the frames of an earlier, longer run (and refs' refs.json) but
+    leaves other files; without it nothing is written."""
+    clip = os.path.join(SAMPLES, "topleft_420p10.mkv")
+    frames = os.path.join(work, "over")
+    small = ["--size", "64x36", "-q"]
+    proc = run("play", clip, "--frames", "3", "-o", f"png:{frames}", *small)
+    check(proc.returncode == 0, f"play of 3 frames into a new folder ({proc.stderr.strip()})")
+    with open(os.path.join(frames, "notes.txt"), "w") as f:
+        f.write("mine")
+    before = {n: os.path.getmtime(os.path.join(frames, n)) for n in os.listdir(frames)}
+    proc = run("play", clip, "--frames", "1", "-o", f"png:{frames}", *small)
+    after = {n: os.path.getmtime(os.path.join(frames, n)) for n in os.listdir(frames)}
+    check(proc.returncode == 6 and before == after,
+          f"without -y: exit 6 and the folder as it was ({proc.returncode})")
+    proc = run("play", clip, "--frames", "1", "-o", f"png:{frames}", "-y", *small)
+    check(proc.returncode == 0 and sorted(os.listdir(frames)) == ["frame-000000.png",
+                                                                   "notes.txt"],
+          f"-y: this run's one frame and the other file remain: {sorted(os.listdir(frames))}")
+    refs = os.path.join(work, "over-refs")
+    run("refs", clip, "--frames", "2", "-o", refs, *small)
+    proc = run("refs", clip, "--frames", "1", "-o", refs, *small)
+    meta = json.load(open(os.path.join(refs, "refs.json")))
+    check(proc.returncode == 6 and meta["complete"] and len(meta["frames"]) == 2,
+          f"refs into a recorded folder without -y: exit 6, its refs.json untouched "
+          f"({proc.returncode}, {len(meta['frames'])} frames)")
+    proc = run("refs", clip, "--frames", "1", "-o", refs, "-y", *small)
+    meta = json.load(open(os.path.join(refs, "refs.json")))
+    check(proc.returncode == 0 and len(meta["frames"]) == 1 and
+          sorted(os.listdir(refs)) == ["frame-000000.png", "refs.json"],
+          f"refs -y records again: {sorted(os.listdir(refs))}")
 
 
 def interrupted_refs(work):
@@ -83,6 +121,7 @@ def interrupted_refs(work):
 def main():
     with tempfile.TemporaryDirectory(prefix="uhd-outputs-") as work:
         symlinks_are_replaced(work)
+        overwrite_keeps_only_this_runs_frames(work)
     with tempfile.TemporaryDirectory(prefix="uhd-outputs-") as work:
         interrupted_refs(work)
     print(f"{len(failures)} failure(s)")

@@ -77,7 +77,8 @@ def check_counts(clips, facts):
 def refs_then_check(clip, work, *extra):
     """refs then check --exact of a clip against itself; the frames compared."""
     refs = work / ("refs-" + clip.stem + "-".join(map(str, extra)))
-    run = uhdpipe("refs", clip, "-o", refs, *extra)
+    # -y: the work folder stays between runs (uhdpipe refuses a folder that holds files).
+    run = uhdpipe("refs", clip, "-o", refs, "-y", *extra)
     check(run.returncode == 0, "%s: refs exit %d: %s" % (clip.name, run.returncode,
                                                          run.stderr[-400:]))
     report = work / ("check-" + clip.stem + ".json")
@@ -157,7 +158,8 @@ def check_repaired_metadata(clips, work):
     check("not in R,G,B order" in got.get("hdr_metadata_repaired", ""),
           "badmd.mkv: info --json does not say what was repaired")
     out, report = work / "badmd-png", work / "badmd-play.json"
-    run = uhdpipe("play", clips["badmd.mkv"], "-o", "png:%s" % out, "--report", report, "-q")
+    run = uhdpipe("play", clips["badmd.mkv"], "-o", "png:%s" % out, "-y", "--report", report,
+                  "-q")
     check(run.returncode == 0, "badmd.mkv: play exit %d: %s" % (run.returncode, run.stderr))
     check("malformed HDR static metadata" in run.stderr, "badmd.mkv: play does not warn")
     chunks = png_chunks(out / "frame-000000.png")
@@ -196,12 +198,12 @@ def check_rotations(clips, facts, work):
                  "transpose.mp4"]:
         clip, turn = clips[name], facts[name]["ffmpeg_autorotate_equals"][0]
         plain, turned = work / (clip.stem + "-plain"), work / (clip.stem + "-turned")
-        run = uhdpipe("play", clip, "-o", "png:%s" % plain, "--frames", 2, "-q")
+        run = uhdpipe("play", clip, "-o", "png:%s" % plain, "-y", "--frames", 2, "-q")
         check(run.returncode == 0 and "meant to be shown turned" in run.stderr,
               "%s: no warning that the picture keeps its coded orientation: %r" %
               (name, run.stderr))
-        run = uhdpipe("play", clip, "-o", "png:%s" % turned, "--frames", 2, "--rotate", "auto",
-                      "-q")
+        run = uhdpipe("play", clip, "-o", "png:%s" % turned, "-y", "--frames", 2, "--rotate",
+                      "auto", "-q")
         check(run.returncode == 0, "%s: play --rotate auto exit %d: %s" %
               (name, run.returncode, run.stderr))
         if run.returncode:
@@ -233,7 +235,7 @@ def check_dolby_vision(clips, facts, work):
         check(got.get("codec") == "av1" and got.get("frame_count") == 4,
               "%s: codec %s, %s frames" % (name, got.get("codec"), got.get("frame_count")))
     clip = clips["dav1.mp4"]
-    run = uhdpipe("play", clip, "-o", "png:%s" % (work / "dav1-png"), "-q")
+    run = uhdpipe("play", clip, "-o", "png:%s" % (work / "dav1-png"), "-y", "-q")
     check(run.returncode == 4 and "not a picture without a Dolby Vision decoder" in run.stderr,
           "dav1.mp4: play -o png exit %d: %s" % (run.returncode, run.stderr))
     run = uhdpipe("check", clip, "--ref", clip)

@@ -23,6 +23,9 @@ struct uhd_play_params {
 	const char
 	        *output; /* presenter spec: "png:DIR", "kms[:CONNECTOR]", "null" (default "null") */
 	struct uhd_display_params display; /* for kms (see present.h) */
+	/* png:DIR: replace uhdpipe's frame-*.png in a folder that holds files
+	 * (default false: such a folder is refused; see uhd_presenter_params). */
+	bool overwrite;
 	struct uhd_convert_params convert; /* default UHD_CONVERT_DEFAULTS */
 	int64_t start;  /* decoded frames skipped before the first output (default 0) */
 	int64_t frames; /* frames to output; -1 = to the end (default -1) */

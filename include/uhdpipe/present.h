@@ -71,6 +71,9 @@ struct uhd_presenter_params {
 	 * presenter); NULL: the backend makes its own when --scanout is not cpu
 	 * (default NULL). */
 	struct uhd_context *context;
+	/* png:DIR: a folder that holds files is refused (-EEXIST) unless true,
+	 * which first removes uhdpipe's own frame-*.png there (default false). */
+	bool overwrite;
 	struct uhd_display_params display;
 };
 

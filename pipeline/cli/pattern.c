@@ -20,6 +20,8 @@ static const char pattern_help[] =
         "the patterns, their parameters and the standards they follow).\n"
         "\n"
         "  -o, --output SPEC     png:DIR, kms[:CONNECTOR] or null (default null)\n"
+        "  -y, --overwrite       png:DIR may hold files: uhdpipe's frame-*.png there are\n"
+        "                        removed first (without it such a folder is refused)\n"
         "  --size WxH            pattern size (default 7680x4320; with -o kms --mode,\n"
         "                        the mode's size)\n"
         "  --bits N              8, 10 or 12 bits per code value (default 10; 8 with\n"
@@ -84,6 +86,7 @@ static int apply_option(struct pattern_cli *cli, int opt, const char *arg)
 	switch (opt) {
 	case 'o': r->output = arg; return 0;
 	case 'q': cli->quiet = true; return 0;
+	case 'y': r->overwrite = true; return 0;
 	case UHD_OPT_SIZE:
 		if (!uhd_cli_parse_size(arg, &r->format.width, &r->format.height)) {
 			return uhd_cli_usage_error(
@@ -158,6 +161,7 @@ static int parse(struct pattern_cli *cli, int argc, char **argv)
 	static const struct option options[] = {
 	        {"output", required_argument, NULL, 'o'},
 	        {"quiet", no_argument, NULL, 'q'},
+	        {"overwrite", no_argument, NULL, 'y'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"size", required_argument, NULL, UHD_OPT_SIZE},
 	        {"frames", required_argument, NULL, UHD_OPT_FRAMES},
@@ -178,7 +182,7 @@ static int parse(struct pattern_cli *cli, int argc, char **argv)
 	int opt;
 	opterr = 0;
 	/* GNU getopt moves the pattern's NAME and KEY=VALUE words after the options. */
-	while ((opt = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:qyh", options, NULL)) != -1) {
 		if (opt == 'h') {
 			fputs(pattern_help, stdout);
 			return -1;

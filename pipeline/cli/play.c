@@ -31,6 +31,8 @@ static const char play_help[] =
         "  --strict              the first decoding error fails the run (exit 3); by\n"
         "                        default damaged frames are concealed, played, and\n"
         "                        counted in the report and a warning\n"
+        "  -y, --overwrite       png:DIR may hold files: uhdpipe's frame-*.png there are\n"
+        "                        removed first (without it such a folder is refused)\n"
         "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
         "\n"
@@ -52,6 +54,7 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	        {"frames-in-flight", required_argument, NULL, UHD_OPT_IN_FLIGHT},
 	        {"duration", required_argument, NULL, OPT_DURATION},
 	        {"quiet", no_argument, NULL, 'q'},
+	        {"overwrite", no_argument, NULL, 'y'},
 	        {"help", no_argument, NULL, 'h'},
 	        UHD_CLI_RENDER_LONG_OPTIONS,
 	        UHD_CLI_DISPLAY_LONG_OPTIONS,
@@ -61,10 +64,11 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	bool display_given = false;
 	int opt;
 	opterr = 0; /* our own one-line messages instead of getopt's */
-	while ((opt = getopt_long(argc, argv, ":o:qh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:qyh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o': p->output = optarg; break;
 		case 'q': *quiet = true; break;
+		case 'y': p->overwrite = true; break;
 		case OPT_REPORT: p->report_path = optarg; break;
 		case UHD_OPT_HWACCEL: {
 			/* References are decoded in software: refs has no such option. */

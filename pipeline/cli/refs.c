@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* `uhdpipe refs INPUT -o DIR [options]`: a reference set for `uhdpipe check`. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/paths.h"
 #include "cli.h"
@@ -17,7 +19,10 @@ static const char refs_help[] =
         "file and pixel checksum. A recording that stops early is marked incomplete and\n"
         "'check' refuses it.\n"
         "\n"
-        "  -o, --output DIR      the reference folder (created when missing)\n" UHD_CLI_RENDER_HELP
+        "  -o, --output DIR      the reference folder (created when missing; one that\n"
+        "                        holds files is refused unless -y)\n" UHD_CLI_RENDER_HELP
+        "  -y, --overwrite       record again into DIR: its frame-*.png and refs.json are\n"
+        "                        removed first\n"
         "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
         "\n"
@@ -49,6 +54,21 @@ int uhd_cli_refs(int argc, char **argv)
 	if (made < 0) {
 		fprintf(stderr, "uhdpipe refs: cannot create the reference folder '%s': %s\n", dir,
 		        strerror(-made));
+		return UHD_EXIT_OUTPUT;
+	}
+	/* Refused before the run, whose failure report would replace the folder's
+	 * refs.json; with -y refs.json goes with the frames. */
+	char entry[256];
+	if (!params.overwrite && uhd_folder_entry(dir, entry, sizeof(entry)) == 1) {
+		fprintf(stderr,
+		        "uhdpipe: error: the reference folder '%s' is not empty (it holds '%s'); "
+		        "give -y (--overwrite) to record again there, or choose an empty folder\n",
+		        dir, entry);
+		return UHD_EXIT_OUTPUT;
+	}
+	if (params.overwrite && unlink(report) != 0 && errno != ENOENT) {
+		fprintf(stderr, "uhdpipe refs: cannot remove the old '%s': %s\n", report,
+		        strerror(errno));
 		return UHD_EXIT_OUTPUT;
 	}
 	params.output = output;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* File-system helpers (see paths.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -30,6 +31,23 @@ int uhd_make_dirs(const char *dir)
 		return -errno;
 	}
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+int uhd_folder_entry(const char *dir, char *name, size_t size)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		return -errno;
+	}
+	int found = 0;
+	for (struct dirent *e; !found && (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			snprintf(name, size, "%s", e->d_name);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
 }
 
 int uhd_check_parent_writable(const char *path)

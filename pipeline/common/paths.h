@@ -11,4 +11,8 @@ int uhd_make_dirs(const char *dir);
  * -EACCES. */
 int uhd_check_parent_writable(const char *path);
 
+/* 1 and the name of one entry of dir (not . or ..), 0 when dir is empty,
+ * -errno when it cannot be read. */
+int uhd_folder_entry(const char *dir, char *name, size_t size);
+
 #endif

@@ -109,6 +109,7 @@ static int open_stages(struct pattern_run *run)
 	pp.source_bits = p->format.bits;
 	pp.cancel = p->cancel;
 	pp.display = p->display;
+	pp.overwrite = p->overwrite;
 	pp.context = run->base.context;
 	ret = uhd_presenter_open(&pp, &run->presenter);
 	if (ret < 0) {

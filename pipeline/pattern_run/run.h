@@ -18,6 +18,7 @@ struct uhd_pattern_run_params {
 	const char *sequence; /* sequence file (sequence.h), instead of spec */
 	const char *control;  /* "unix:PATH": accept commands there (default NULL) */
 	const char *output;   /* presenter spec (default "null") */
+	bool overwrite;       /* png:DIR: see uhd_presenter_params (default false) */
 	struct uhd_display_params display; /* for kms (see present.h) */
 	double rate; /* frames per second of durations and pacing (default 60) */
 	/* Frames to present; -1: a sequence to its end, one pattern until quit or

@@ -79,6 +79,7 @@ static int open_presenter(struct play_run *run)
 	pp.source_bits = info->bit_depth;
 	pp.cancel = p->cancel;
 	pp.display = p->display;
+	pp.overwrite = p->overwrite;
 	pp.context = run->base.context; /* NULL for PNG inputs: a display makes its own */
 	run->display = strncmp(pp.spec, "kms", 3) == 0;
 	int ret = uhd_presenter_open(&pp, &run->presenter);
