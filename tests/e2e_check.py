@@ -105,6 +105,13 @@ def one_blurred_frame_fails(work, refs):
     message = cases["frame-000002"].find("failure").get("message")
     check(message.startswith("psnr ") and "--min-psnr 45" in message,
           f"JUnit failure message names metric, value and threshold: {message}")
+    classnames = {case.get("classname") for case in cases.values()}
+    check(all("." not in c for c in classnames),
+          f"JUnit classnames have no dots (readers split packages there): {classnames}")
+    props = {p.get("name"): p.get("value") for p in cases["frame-000000"].iter("property")}
+    check(float(props.get("psnr", "0")) > 45 and float(props.get("ssim", "0")) > 0.99 and
+          "deltaitp_p99" in props and "max_diff" in props,
+          f"JUnit: a passing frame carries its metrics as properties: {props}")
 
 
 def own_frame_numbers(work, refs):

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* JUnit XML for CI systems: one testsuite per comparison, one testcase per
- * frame; a failure names the metric, its value and the threshold. */
+ * frame with its metrics as properties; a failure names the metric, its value
+ * and the threshold. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,13 +39,61 @@ static void property(FILE *file, const char *name, const char *value)
 	fputs("\"/>\n", file);
 }
 
+/* A metric's property; an infinite PSNR (identical frames) is "inf". */
+static void metric_property(FILE *file, const char *name, double value)
+{
+	char text[32];
+	snprintf(text, sizeof(text), isfinite(value) ? "%.6g" : "inf", value);
+	fprintf(file, "        <property name=\"%s\" value=\"%s\"/>\n", name, text);
+}
+
+/* What was measured, for passing frames too (Jenkins and GitLab show testcase
+ * properties). */
+static void frame_properties(FILE *file, const struct check_frame *f)
+{
+	const struct uhd_metrics *m = &f->metrics;
+	fputs("\n      <properties>\n", file);
+	if (m->computed & UHD_METRIC_PSNR) {
+		metric_property(file, "psnr", m->psnr_avg);
+	}
+	if (m->computed & UHD_METRIC_SSIM) {
+		metric_property(file, "ssim", m->ssim);
+	}
+	if (m->computed & UHD_METRIC_MSSSIM) {
+		metric_property(file, "msssim", m->msssim);
+	}
+	if (m->computed & UHD_METRIC_DELTAITP) {
+		metric_property(file, "deltaitp_mean", m->ditp_mean);
+		metric_property(file, "deltaitp_p99", m->ditp_p99);
+	}
+	if (m->computed & UHD_METRIC_DIFF) {
+		metric_property(file, "max_diff", m->max_diff);
+	}
+	fprintf(file, "        <property name=\"checksum_match\" value=\"%s\"/>\n",
+	        f->checksum_match ? "true" : "false");
+	fputs("      </properties>", file);
+}
+
+/* JUnit readers split classname at dots into package and class (Jenkins
+ * shows "mkv vs clip" under a package "/data/a"): dots become underscores. */
+static void classname(FILE *file, const char *suite)
+{
+	char name[1024];
+	snprintf(name, sizeof(name), "%s", suite);
+	for (char *p = name; *p; p++) {
+		*p = *p == '.' ? '_' : *p;
+	}
+	xml_text(file, name);
+}
+
 static void testcase_frame(FILE *file, const struct check_report *report, const char *suite,
                            const struct check_frame *f)
 {
 	fprintf(file, "    <testcase classname=\"");
-	xml_text(file, suite);
+	classname(file, suite);
 	fprintf(file, "\" name=\"frame-%06lld\" time=\"%.3f\">", (long long)f->input_frame,
 	        (f->render_ms + f->compare_ms) / 1e3);
+	frame_properties(file, f);
 	char lines[7][160];
 	int n = uhd_check_failure_lines(report, f, lines);
 	if (n) {
@@ -54,9 +104,9 @@ static void testcase_frame(FILE *file, const struct check_report *report, const 
 			xml_text(file, lines[i]);
 			fputc('\n', file);
 		}
-		fputs("</failure>\n    ", file);
+		fputs("</failure>", file);
 	}
-	fputs("</testcase>\n", file);
+	fputs("\n    </testcase>\n", file);
 }
 
 /* A testcase for a failure of the run as a whole (mismatch, error, interrupt). */
@@ -64,7 +114,7 @@ static void testcase_run(FILE *file, const char *suite, const char *name, const 
                          const char *message)
 {
 	fputs("    <testcase classname=\"", file);
-	xml_text(file, suite);
+	classname(file, suite);
 	fprintf(file, "\" name=\"%s\">\n      <%s message=\"", name, element);
 	xml_text(file, message);
 	fprintf(file, "\"/>\n    </testcase>\n");
