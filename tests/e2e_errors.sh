@@ -78,6 +78,21 @@ expect 2 "unknown option --bogus" -- info "$good" --bogus
 expect 2 "unknown output 'png:'" -- play "$good" -o png:
 expect 2 "give exactly one INPUT" -- play -o null
 expect 2 "unknown command" -- frobnicate
+expect 2 "unknown command 'frobnicate'" -- help frobnicate
+# `uhdpipe help COMMAND` is the command's --help, on stdout, exit 0.
+for command in info play pattern probe refs check bench; do
+    checks=$((checks + 1))
+    if ! "$UHDPIPE" help "$command" 2>&1 | cmp -s - <("$UHDPIPE" "$command" --help 2>&1) ||
+        ! "$UHDPIPE" help "$command" | grep -q "usage: uhdpipe $command"; then
+        echo "FAIL: uhdpipe help $command differs from uhdpipe $command --help"
+        failures=$((failures + 1))
+    fi
+done
+checks=$((checks + 1))
+if ! "$UHDPIPE" help | grep -q "help \[COMMAND\]"; then
+    echo "FAIL: uhdpipe help does not list the commands"
+    failures=$((failures + 1))
+fi
 expect 2 "unknown output" -- play "$good" -o tape:/dev/st0
 expect 5 "over the device's image limit" -- play "$good" --size 40000x100 -o null
 expect 5 "no Vulkan device .* matches 'no-such-gpu'" -- play "$good" --device no-such-gpu -o null

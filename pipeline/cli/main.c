@@ -24,8 +24,10 @@ static const char main_help[] =
         "                                 MS-SSIM, deltaE ITP, exact checksums)\n"
         "  bench INPUT [--vs-ffmpeg]      time each stage (and ffmpeg's equivalents)\n"
         "  version                        print the version\n"
+        "  help [COMMAND]                 this text, or a command's options\n"
         "\n"
-        "'uhdpipe COMMAND --help' describes a command's options.\n";
+        "'uhdpipe help COMMAND' (or 'uhdpipe COMMAND --help') describes a command's\n"
+        "options.\n";
 
 /* glibc raises its mmap threshold each time a large mmapped block is freed, so
  * after the first frames, freed 8K planes (tens of MB) stay in malloc's arenas
@@ -37,6 +39,48 @@ static void return_large_blocks(void)
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+        {"info", uhd_cli_info},   {"play", uhd_cli_play}, {"pattern", uhd_cli_pattern},
+        {"probe", uhd_cli_probe}, {"refs", uhd_cli_refs}, {"check", uhd_cli_check},
+        {"bench", uhd_cli_bench},
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, name) == 0) {
+			return &commands[i];
+		}
+	}
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	fprintf(stderr, "uhdpipe: error: unknown command '%s'; run 'uhdpipe help'\n", name);
+	return UHD_EXIT_USAGE;
+}
+
+/* `uhdpipe help [COMMAND]`: the overview, or the command's --help. */
+static int help(const char *name)
+{
+	if (!name) {
+		fputs(main_help, stdout);
+		return UHD_EXIT_OK;
+	}
+	const struct command *command = find_command(name);
+	if (!command) {
+		return unknown_command(name);
+	}
+	char *args[] = {(char *)command->name, "--help", NULL};
+	return command->run(2, args);
+}
+
 int main(int argc, char **argv)
 {
 	return_large_blocks();
@@ -44,32 +88,14 @@ int main(int argc, char **argv)
 		fputs(main_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? UHD_EXIT_USAGE : UHD_EXIT_OK;
 	}
-	const char *command = argv[1];
-	if (strcmp(command, "check") == 0) {
-		return uhd_cli_check(argc - 1, argv + 1);
+	const char *name = argv[1];
+	if (strcmp(name, "help") == 0) {
+		return help(argc > 2 ? argv[2] : NULL);
 	}
-	if (strcmp(command, "refs") == 0) {
-		return uhd_cli_refs(argc - 1, argv + 1);
-	}
-	if (strcmp(command, "info") == 0) {
-		return uhd_cli_info(argc - 1, argv + 1);
-	}
-	if (strcmp(command, "play") == 0) {
-		return uhd_cli_play(argc - 1, argv + 1);
-	}
-	if (strcmp(command, "pattern") == 0) {
-		return uhd_cli_pattern(argc - 1, argv + 1);
-	}
-	if (strcmp(command, "probe") == 0) {
-		return uhd_cli_probe(argc - 1, argv + 1);
-	}
-	if (strcmp(command, "bench") == 0) {
-		return uhd_cli_bench(argc - 1, argv + 1);
-	}
-	if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
+	if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
 		printf("uhdpipe %s\n", uhd_version());
 		return UHD_EXIT_OK;
 	}
-	fprintf(stderr, "uhdpipe: unknown command '%s'; run 'uhdpipe --help'\n", command);
-	return UHD_EXIT_USAGE;
+	const struct command *command = find_command(name);
+	return command ? command->run(argc - 1, argv + 1) : unknown_command(name);
 }
