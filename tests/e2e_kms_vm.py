@@ -673,8 +673,11 @@ def main():
     check_crc()
     check_cadence("cadence_24", 24)
     check_cadence("cadence_30", 30)
-    check(rc("sigterm") == 130 and (display("sigterm") or {}).get("restored"),
-          "SIGTERM mid-run: exit 130, report says restored")
+    sigterm_display = display("sigterm") or {}
+    check(rc("sigterm") == 130 and sigterm_display.get("restored"),
+          "SIGTERM mid-run: exit 130, report says restored (exit %s, restore %s, "
+          "stderr %r)" % (rc("sigterm"), sigterm_display.get("restore"),
+                          (read("sigterm", "err") or "")[-400:]))
     check_restore("probe_after_sigterm", "SIGTERM")
     check_failures()
     for guest, folder in (("A", job), ("B", job_b), ("C", job_c)):

@@ -66,6 +66,9 @@ static int read_available(struct kms_crc *crc)
 	char line[256];
 	for (;;) {
 		ssize_t n = read(crc->fd, line, sizeof(line) - 1);
+		if (n < 0 && errno == EINTR) {
+			continue; /* a signal, not an error */
+		}
 		if (n <= 0) {
 			return n == 0 || errno == EAGAIN ? 0 : -errno;
 		}

@@ -134,7 +134,9 @@ int kms_wait_flip(struct kms_presenter *kms, int timeout_ms)
 			          kms->connector_name, timeout_ms / 1000);
 			return -ETIMEDOUT;
 		}
-		if (drmHandleEvent(kms->dev.fd, &events) != 0) {
+		/* The kernel's event read takes its lock interruptibly: a signal
+		 * (SIGTERM, Ctrl-C) there is no failure, the loop sees the event again. */
+		if (drmHandleEvent(kms->dev.fd, &events) != 0 && errno != EINTR) {
 			uhd_error("reading DRM events from %s failed: %s", kms->dev.path,
 			          strerror(errno));
 			return -EIO;
