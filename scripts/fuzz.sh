@@ -12,7 +12,7 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(fuzz_json fuzz_png_load fuzz_refs fuzz_suite fuzz_sequence fuzz_control fuzz_cli
+    targets=(fuzz_png_load fuzz_refs fuzz_suite fuzz_sequence fuzz_control fuzz_cli
         fuzz_decode fuzz_edid)
 fi
 build="$root/build-fuzz"

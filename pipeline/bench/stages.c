@@ -15,7 +15,7 @@
 
 #include "../common/checksum.h"
 #include "../common/clock.h"
-#include "../common/json_value.h"
+#include "../common/json_read.h"
 #include "../common/log.h"
 #include "../engine/run.h"
 #include "../source/frame.h"
@@ -55,30 +55,27 @@ static void add(struct uhd_bench_series *series, double seconds)
  * in all. */
 static int read_first_frame(const char *report_path, double *after_decode_ms, double *total_ms)
 {
-	struct uhd_jv *doc = NULL;
+	json_t *doc = NULL;
 	char error[256];
-	int ret = uhd_jv_parse_file(report_path, &doc, error, sizeof(error));
+	int ret = uhd_json_load_file(report_path, &doc, error, sizeof(error));
 	if (ret < 0) {
 		uhd_error("bench: cannot read the play report '%s': %s; is the temporary folder "
 		          "writable?",
 		          report_path, error);
 		return ret;
 	}
-	const struct uhd_jv *frames = uhd_jv_get(doc, "frames");
-	const struct uhd_jv *ms = frames && frames->type == UHD_JV_ARRAY && frames->count > 0
-	                                  ? uhd_jv_get(&frames->items[0], "ms")
-	                                  : NULL;
+	const json_t *ms = json_object_get(json_array_get(json_object_get(doc, "frames"), 0), "ms");
 	static const char *const after_decode[] = {"upload", "gpu", "checksum", "present"};
 	double decode = 0;
-	bool ok = ms && uhd_jv_get_number(ms, "decode", &decode);
+	bool ok = ms && uhd_json_get_number(ms, "decode", &decode);
 	*after_decode_ms = 0;
 	for (size_t i = 0; ok && i < sizeof(after_decode) / sizeof(after_decode[0]); i++) {
 		double value = 0;
-		ok = uhd_jv_get_number(ms, after_decode[i], &value);
+		ok = uhd_json_get_number(ms, after_decode[i], &value);
 		*after_decode_ms += value;
 	}
 	*total_ms = decode + *after_decode_ms;
-	uhd_jv_free(doc);
+	json_decref(doc);
 	if (!ok) {
 		uhd_error("bench: the play report '%s' has no stage times for frame 0; this is a "
 		          "bug, please report it",

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/json_value.h"
 #include "../common/log.h"
 #include "../common/atomic_file.h"
 #include "../common/json.h"
+#include "../common/json_read.h"
 #include "junit.h"
 #include "check_run.h"
 #include "suite.h"
@@ -41,24 +41,24 @@ static void resolve_path(const char *suite, const char *path, char *out, size_t 
 	}
 }
 
-static bool get_threshold(const struct uhd_jv *object, const char *key, double *out)
+static bool get_threshold(const json_t *object, const char *key, double *out)
 {
-	const struct uhd_jv *v = uhd_jv_get(object, key);
+	const json_t *v = json_object_get(object, key);
 	if (!v) {
 		return true;
 	}
-	if (v->type == UHD_JV_STRING && strcmp(v->string, "off") == 0) {
+	if (json_is_string(v) && strcmp(json_string_value(v), "off") == 0) {
 		*out = NAN;
 		return true;
 	}
-	return uhd_jv_get_number(object, key, out);
+	return uhd_json_get_number(object, key, out);
 }
 
 /* Thresholds and metrics of a "defaults" object or an entry. */
 /* Thresholds and metrics of a "defaults" object or an entry. A "metrics" list
  * replaces the one before; a threshold set (not "off") has its metric
  * computed whatever the list says, as on the command line. */
-static const char *apply_thresholds(const struct uhd_jv *o, struct uhd_check_params *p)
+static const char *apply_thresholds(const json_t *o, struct uhd_check_params *p)
 {
 	static const struct {
 		const char *key;
@@ -75,7 +75,7 @@ static const char *apply_thresholds(const struct uhd_jv *o, struct uhd_check_par
 	};
 	struct uhd_thresholds *t = &p->thresholds;
 	const char *metrics, *bad;
-	if (uhd_jv_get_string(o, "metrics", &metrics) &&
+	if (uhd_json_get_string(o, "metrics", &metrics) &&
 	    uhd_metrics_from_names(metrics, &p->metrics, &bad) < 0) {
 		return "metrics names an unknown metric (psnr, ssim, msssim, deltaitp, diff, all)";
 	}
@@ -84,7 +84,7 @@ static const char *apply_thresholds(const struct uhd_jv *o, struct uhd_check_par
 		if (!get_threshold(o, table[i].key, value)) {
 			return "a threshold is neither a number nor \"off\"";
 		}
-		if (uhd_jv_get(o, table[i].key) && !isnan(*value)) {
+		if (json_object_get(o, table[i].key) && !isnan(*value)) {
 			p->thresholds_given |= table[i].metric;
 		}
 	}
@@ -94,40 +94,41 @@ static const char *apply_thresholds(const struct uhd_jv *o, struct uhd_check_par
 		return "max_diff is neither a whole number >= 0 nor \"off\"";
 	}
 	t->max_diff = isnan(max_diff) ? -1 : (int64_t)max_diff;
-	p->thresholds_given |= uhd_jv_get(o, "max_diff") && t->max_diff >= 0 ? UHD_METRIC_DIFF : 0;
-	if (uhd_jv_get(o, "exact") && !uhd_jv_get_bool(o, "exact", &t->exact)) {
+	p->thresholds_given |=
+	        json_object_get(o, "max_diff") && t->max_diff >= 0 ? UHD_METRIC_DIFF : 0;
+	if (json_object_get(o, "exact") && !uhd_json_get_bool(o, "exact", &t->exact)) {
 		return "exact is not true or false";
 	}
 	p->thresholds_given |= t->exact ? UHD_METRIC_DIFF : 0;
 	return NULL;
 }
 
-static const char *apply_render(const struct uhd_jv *o, struct uhd_check_params *p)
+static const char *apply_render(const json_t *o, struct uhd_check_params *p)
 {
 	const char *text;
 	int64_t value;
-	if (uhd_jv_get_string(o, "size", &text)) {
+	if (uhd_json_get_string(o, "size", &text)) {
 		if (sscanf(text, "%dx%d", &p->convert.width, &p->convert.height) != 2 ||
 		    p->convert.width <= 0 || p->convert.height <= 0) {
 			return "size is not WxH";
 		}
 		p->size_given = true;
 	}
-	if (uhd_jv_get_string(o, "scaler", &text)) {
+	if (uhd_json_get_string(o, "scaler", &text)) {
 		if (uhd_scaler_from_name(text, &p->convert.scaler) < 0) {
 			return "scaler is not nearest, bilinear, bicubic or lanczos3";
 		}
 		p->scaler_given = true;
 	}
-	if (uhd_jv_get(o, "start")) {
-		if (!uhd_jv_get_int(o, "start", &value) || value < 0) {
+	if (json_object_get(o, "start")) {
+		if (!uhd_json_get_int(o, "start", &value) || value < 0) {
 			return "start is not a whole number >= 0";
 		}
 		p->start = value;
 		p->start_given = true;
 	}
-	if (uhd_jv_get(o, "frames")) {
-		if (!uhd_jv_get_int(o, "frames", &value) || value < 1) {
+	if (json_object_get(o, "frames")) {
+		if (!uhd_json_get_int(o, "frames", &value) || value < 1) {
 			return "frames is not a whole number >= 1";
 		}
 		p->frames = value;
@@ -153,12 +154,12 @@ static void diff_dir_of(const char *dir, const char *name, char *out, size_t siz
 	}
 }
 
-static int read_entry(const char *path, const struct uhd_jv *item, size_t i,
+static int read_entry(const char *path, const json_t *item, size_t i,
                       const struct uhd_check_params *defaults, struct suite_entry *e)
 {
 	const char *input, *ref, *name = NULL, *what;
-	if (item->type != UHD_JV_OBJECT || !uhd_jv_get_string(item, "input", &input) ||
-	    !uhd_jv_get_string(item, "ref", &ref)) {
+	if (!json_is_object(item) || !uhd_json_get_string(item, "input", &input) ||
+	    !uhd_json_get_string(item, "ref", &ref)) {
 		return suite_error(path, "needs \"input\" and \"ref\" strings", i);
 	}
 	e->params = *defaults;
@@ -168,7 +169,7 @@ static int read_entry(const char *path, const struct uhd_jv *item, size_t i,
 	}
 	resolve_path(path, input, e->input, sizeof(e->input));
 	resolve_path(path, ref, e->ref, sizeof(e->ref));
-	uhd_jv_get_string(item, "name", &name);
+	uhd_json_get_string(item, "name", &name);
 	snprintf(e->name, sizeof(e->name), "%s", name ? name : input);
 	e->params.input = e->input;
 	e->params.ref = e->ref;
@@ -185,34 +186,35 @@ static int read_entry(const char *path, const struct uhd_jv *item, size_t i,
 int uhd_suite_read(const struct uhd_suite_params *sp, struct suite_entry **entries, size_t *count)
 {
 	char error[256];
-	struct uhd_jv *root = NULL;
-	int ret = uhd_jv_parse_file(sp->path, &root, error, sizeof(error));
+	json_t *root = NULL;
+	int ret = uhd_json_load_file(sp->path, &root, error, sizeof(error));
 	if (ret < 0) {
 		uhd_error("suite '%s': %s", sp->path, error);
 		return ret == -ENOENT ? -ENOENT : -EINVAL;
 	}
-	const struct uhd_jv *list = uhd_jv_get(root, "entries");
+	const json_t *list = json_object_get(root, "entries");
 	struct uhd_check_params defaults = sp->base;
-	const struct uhd_jv *d = uhd_jv_get(root, "defaults");
+	const json_t *d = json_object_get(root, "defaults");
 	const char *what = NULL;
-	if (!list || list->type != UHD_JV_ARRAY || list->count == 0) {
+	size_t n = json_array_size(list);
+	if (n == 0) {
 		what = "needs a non-empty \"entries\" array";
 	} else if (d && !(what = apply_thresholds(d, &defaults))) {
 		what = apply_render(d, &defaults);
 	}
-	*entries = what ? NULL : calloc(list->count, sizeof(**entries));
+	*entries = what ? NULL : calloc(n, sizeof(**entries));
 	if (!what && !*entries) {
 		ret = -ENOMEM;
 	}
-	for (size_t i = 0; !what && ret == 0 && i < list->count; i++) {
-		ret = read_entry(sp->path, &list->items[i], i, &defaults, &(*entries)[i]);
+	for (size_t i = 0; !what && ret == 0 && i < n; i++) {
+		ret = read_entry(sp->path, json_array_get(list, i), i, &defaults, &(*entries)[i]);
 	}
 	if (ret < 0) {
 		free(*entries);
 		*entries = NULL;
 	}
-	*count = list && !what ? list->count : 0;
-	uhd_jv_free(root);
+	*count = what ? 0 : n;
+	json_decref(root);
 	return what ? suite_error(sp->path, what, SIZE_MAX) : ret;
 }
 

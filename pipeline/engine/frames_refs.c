@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/json_value.h"
+#include "../common/json_read.h"
 #include "../common/log.h"
 #include "frames.h"
 #include "png_load.h"
@@ -39,16 +39,16 @@ static int refs_error(const char *dir, const char *what)
 	return -EINVAL;
 }
 
-static int read_options(struct uhd_frames *frames, const struct uhd_jv *root, const char *dir)
+static int read_options(struct uhd_frames *frames, const json_t *root, const char *dir)
 {
-	const struct uhd_jv *options = uhd_jv_get(root, "options");
+	const json_t *options = json_object_get(root, "options");
 	int64_t width, height, start, count;
 	const char *scaler;
-	if (!uhd_jv_get_int(options, "width", &width) ||
-	    !uhd_jv_get_int(options, "height", &height) ||
-	    !uhd_jv_get_int(options, "start", &start) ||
-	    !uhd_jv_get_int(options, "frames", &count) ||
-	    !uhd_jv_get_string(options, "scaler", &scaler) || width <= 0 || height <= 0 ||
+	if (!uhd_json_get_int(options, "width", &width) ||
+	    !uhd_json_get_int(options, "height", &height) ||
+	    !uhd_json_get_int(options, "start", &start) ||
+	    !uhd_json_get_int(options, "frames", &count) ||
+	    !uhd_json_get_string(options, "scaler", &scaler) || width <= 0 || height <= 0 ||
 	    width > INT_MAX || height > INT_MAX || start < 0) {
 		return refs_error(dir, "refs.json has no valid \"options\"");
 	}
@@ -63,7 +63,7 @@ static int read_options(struct uhd_frames *frames, const struct uhd_jv *root, co
 	r->frames = count;
 	/* Sets recorded before --rotate existed kept the coded orientation. */
 	const char *rotate = "none";
-	uhd_jv_get_string(options, "rotate", &rotate);
+	uhd_json_get_string(options, "rotate", &rotate);
 	if (strcmp(rotate, "auto") != 0 && strcmp(rotate, "none") != 0) {
 		return refs_error(dir, "refs.json names an unknown \"rotate\" (auto or none)");
 	}
@@ -72,13 +72,13 @@ static int read_options(struct uhd_frames *frames, const struct uhd_jv *root, co
 	return 0;
 }
 
-static int read_frame(const struct uhd_jv *item, int64_t index, struct ref_frame *out)
+static int read_frame(const json_t *item, int64_t index, struct ref_frame *out)
 {
 	int64_t at, pts = INT64_MIN;
 	const char *checksum, *file;
-	if (!uhd_jv_get_int(item, "index", &at) || at != index ||
-	    !uhd_jv_get_string(item, "checksum_xxh3", &checksum) ||
-	    !uhd_jv_get_string(item, "file", &file) || strchr(file, '/') ||
+	if (!uhd_json_get_int(item, "index", &at) || at != index ||
+	    !uhd_json_get_string(item, "checksum_xxh3", &checksum) ||
+	    !uhd_json_get_string(item, "file", &file) || strchr(file, '/') ||
 	    strlen(file) >= sizeof(out->file) || strlen(checksum) != 16) {
 		return -EINVAL;
 	}
@@ -87,41 +87,42 @@ static int read_frame(const struct uhd_jv *item, int64_t index, struct ref_frame
 	if (*end) {
 		return -EINVAL;
 	}
-	uhd_jv_get_int(item, "pts", &pts);
+	uhd_json_get_int(item, "pts", &pts);
 	out->pts = pts;
 	snprintf(out->file, sizeof(out->file), "%s", file);
 	return 0;
 }
 
-static int read_frames(struct refs_frames *refs, const struct uhd_jv *root)
+static int read_frames(struct refs_frames *refs, const json_t *root)
 {
-	const struct uhd_jv *list = uhd_jv_get(root, "frames");
-	if (!list || list->type != UHD_JV_ARRAY || list->count == 0) {
+	const json_t *list = json_object_get(root, "frames");
+	size_t n = json_array_size(list);
+	if (n == 0) {
 		return refs_error(refs->dir, "refs.json lists no frames");
 	}
-	refs->list = calloc(list->count, sizeof(*refs->list));
+	refs->list = calloc(n, sizeof(*refs->list));
 	if (!refs->list) {
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < list->count; i++) {
-		if (read_frame(&list->items[i], (int64_t)i, &refs->list[i]) < 0) {
+	for (size_t i = 0; i < n; i++) {
+		if (read_frame(json_array_get(list, i), (int64_t)i, &refs->list[i]) < 0) {
 			char what[96];
 			snprintf(what, sizeof(what), "frame %zu of refs.json is malformed", i);
 			return refs_error(refs->dir, what);
 		}
 	}
-	refs->count = (int64_t)list->count;
+	refs->count = (int64_t)n;
 	return 0;
 }
 
-static int check_header(const struct uhd_jv *root, const char *dir)
+static int check_header(const json_t *root, const char *dir)
 {
 	const char *tool;
 	bool complete = false;
-	if (!uhd_jv_get_string(root, "tool", &tool) || strcmp(tool, "uhdpipe refs") != 0) {
+	if (!uhd_json_get_string(root, "tool", &tool) || strcmp(tool, "uhdpipe refs") != 0) {
 		return refs_error(dir, "refs.json was not written by 'uhdpipe refs'");
 	}
-	if (!uhd_jv_get_bool(root, "complete", &complete) || !complete) {
+	if (!uhd_json_get_bool(root, "complete", &complete) || !complete) {
 		return refs_error(dir, "refs.json says the recording did not complete");
 	}
 	return 0;
@@ -136,8 +137,8 @@ static int refs_open(struct uhd_frames *frames, const char *path, struct uhd_con
 	snprintf(refs->dir, sizeof(refs->dir), "%s", path);
 	char file[PATH_MAX + 16], error[256];
 	snprintf(file, sizeof(file), "%s/refs.json", path);
-	struct uhd_jv *root = NULL;
-	int ret = uhd_jv_parse_file(file, &root, error, sizeof(error));
+	json_t *root = NULL;
+	int ret = uhd_json_load_file(file, &root, error, sizeof(error));
 	if (ret < 0) {
 		char what[300];
 		snprintf(what, sizeof(what), "refs.json: %s", error);
@@ -147,7 +148,7 @@ static int refs_open(struct uhd_frames *frames, const char *path, struct uhd_con
 	ret = check_header(root, path);
 	ret = ret ? ret : read_options(frames, root, path);
 	ret = ret ? ret : read_frames(refs, root);
-	uhd_jv_free(root);
+	json_decref(root);
 	frames->count = refs->count;
 	return ret;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Pattern sequence files (see sequence.h): read with the strict JSON parser, checked key by
+/* Pattern sequence files (see sequence.h): read with Jansson (common/json_read.h), checked key by
  * key, and every pattern parsed for the run's format before the run starts. */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,13 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../common/json_value.h"
+#include "../common/json_read.h"
 #include "sequence.h"
 
 /* 2^53: every frame count up to it is exact in a double and in the JSON number it came from. */
 #define MAX_FRAMES 9007199254740992.0
-#define SPEC_MAX   1024               /* uhd_pattern_parse() takes specs under 1024 characters */
-#define FILE_MAX   ((size_t)64 << 20) /* the JSON parser's own limit */
+#define SPEC_MAX   1024 /* uhd_pattern_parse() takes specs under 1024 characters */
+#define FILE_MAX   UHD_JSON_READ_MAX
 #define WHERE_MAX  48
 #define QUOTED_MAX 64
 #define PARAMS_MAX 32
@@ -82,14 +82,16 @@ static bool is_allowed(const char *key, const char *const *allowed)
 	return false;
 }
 
-/* Every key known (allowed NULL: any key) and none given twice: the parser lets the last of
- * duplicates win, which would hide an edit made to the wrong copy. */
-static int check_keys(const struct uhd_jv *object, const char *const *allowed, const char *what,
+/* Every key known. Keys given twice never get here: the reader refuses them. */
+static int check_keys(json_t *object, const char *const *allowed, const char *what,
                       const char *where, char *error, size_t error_size)
 {
 	char q[QUOTED_MAX + 4];
-	for (size_t i = 0; i < object->count; i++) {
-		if (allowed && !is_allowed(object->keys[i], allowed)) {
+	const char *key;
+	json_t *value;
+	json_object_foreach(object, key, value)
+	{
+		if (!is_allowed(key, allowed)) {
 			char list[128] = "";
 			for (int k = 0; allowed[k]; k++) {
 				size_t used = strlen(list);
@@ -97,23 +99,16 @@ static int check_keys(const struct uhd_jv *object, const char *const *allowed, c
 				         allowed[k]);
 			}
 			return fail(error, error_size, where, "unknown key '%s' in %s; allowed: %s",
-			            quoted(object->keys[i], q), what, list);
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(object->keys[i], object->keys[j]) == 0) {
-				return fail(error, error_size, where,
-				            "key '%s' is given twice in %s; keep one",
-				            quoted(object->keys[i], q), what);
-			}
+			            quoted(key, q), what, list);
 		}
 	}
 	return 0;
 }
 
-static int read_rate(const struct uhd_jv *root, double default_rate, double *rate, char *error,
+static int read_rate(json_t *root, double default_rate, double *rate, char *error,
                      size_t error_size)
 {
-	const struct uhd_jv *value = uhd_jv_get(root, "rate");
+	json_t *value = json_object_get(root, "rate");
 	if (!value) {
 		if (!(default_rate >= UHD_SEQUENCE_MIN_RATE &&
 		      default_rate <= UHD_SEQUENCE_MAX_RATE)) {
@@ -125,12 +120,13 @@ static int read_rate(const struct uhd_jv *root, double default_rate, double *rat
 		*rate = default_rate;
 		return 0;
 	}
-	if (value->type != UHD_JV_NUMBER || !(value->number >= UHD_SEQUENCE_MIN_RATE) ||
-	    !(value->number <= UHD_SEQUENCE_MAX_RATE)) {
+	double number = json_number_value(value); /* 0 for other types */
+	if (!json_is_number(value) || !(number >= UHD_SEQUENCE_MIN_RATE) ||
+	    !(number <= UHD_SEQUENCE_MAX_RATE)) {
 		return fail(error, error_size, "rate",
 		            "give a number of frames per second in 0.001..1000");
 	}
-	*rate = value->number;
+	*rate = number;
 	return 0;
 }
 
@@ -172,8 +168,8 @@ static bool is_word(const char *text, bool allow_equals)
 }
 
 /* Appends " KEY=VALUE" for one member of "params". */
-static int append_param(const char *key, const struct uhd_jv *value, char *spec, const char *where,
-                        char *error, size_t error_size)
+static int append_param(const char *key, json_t *value, char *spec, const char *where, char *error,
+                        size_t error_size)
 {
 	char q[QUOTED_MAX + 4], number[40];
 	const char *text = number;
@@ -182,10 +178,10 @@ static int append_param(const char *key, const struct uhd_jv *value, char *spec,
 		            "params: '%s' is not a parameter name (one word, no '=')",
 		            quoted(key, q));
 	}
-	if (value->type == UHD_JV_NUMBER) {
-		format_number(value->number, number, sizeof(number));
-	} else if (value->type == UHD_JV_STRING && is_word(value->string, true)) {
-		text = value->string;
+	if (json_is_number(value)) {
+		format_number(json_number_value(value), number, sizeof(number));
+	} else if (json_is_string(value) && is_word(json_string_value(value), true)) {
+		text = json_string_value(value);
 	} else {
 		return fail(error, error_size, where,
 		            "params.%s: give a number or a string of one word (no blanks)",
@@ -207,11 +203,11 @@ static int append_param(const char *key, const struct uhd_jv *value, char *spec,
 }
 
 /* The spec an entry asks for: "pattern" with its "params" appended. */
-static int entry_spec(const struct uhd_jv *entry, char spec[SPEC_MAX], const char *where,
-                      char *error, size_t error_size)
+static int entry_spec(json_t *entry, char spec[SPEC_MAX], const char *where, char *error,
+                      size_t error_size)
 {
 	const char *pattern = NULL;
-	if (!uhd_jv_get_string(entry, "pattern", &pattern)) {
+	if (!uhd_json_get_string(entry, "pattern", &pattern)) {
 		return fail(error, error_size, where,
 		            "give \"pattern\": a spec such as \"window percent=10\"");
 	}
@@ -220,52 +216,58 @@ static int entry_spec(const struct uhd_jv *entry, char spec[SPEC_MAX], const cha
 		            "pattern: give one line of text under %d characters", SPEC_MAX);
 	}
 	strcpy(spec, pattern);
-	const struct uhd_jv *params = uhd_jv_get(entry, "params");
+	json_t *params = json_object_get(entry, "params");
 	if (!params) {
 		return 0;
 	}
-	if (params->type != UHD_JV_OBJECT) {
+	if (!json_is_object(params)) {
 		return fail(error, error_size, where,
 		            "params: give an object, e.g. {\"colour\": \"red\"}");
 	}
-	if (params->count > PARAMS_MAX) {
-		/* A spec has at most 32 words; checked before the quadratic duplicate check. */
+	if (json_object_size(params) > PARAMS_MAX) {
+		/* A spec has at most 32 words. */
 		return fail(error, error_size, where,
-		            "params: %zu of them; a pattern takes at most %d", params->count,
-		            PARAMS_MAX);
+		            "params: %zu of them; a pattern takes at most %d",
+		            json_object_size(params), PARAMS_MAX);
 	}
-	int ret = check_keys(params, NULL, "params", where, error, error_size);
-	for (size_t i = 0; ret == 0 && i < params->count; i++) {
-		ret = append_param(params->keys[i], &params->items[i], spec, where, error,
-		                   error_size);
+	/* In the file's order (Jansson keeps it), so the spec reads as the file does. */
+	const char *key;
+	json_t *value;
+	json_object_foreach(params, key, value)
+	{
+		int ret = append_param(key, value, spec, where, error, error_size);
+		if (ret < 0) {
+			return ret;
+		}
 	}
-	return ret;
+	return 0;
 }
 
-static int seconds_to_frames(const struct uhd_jv *value, double rate, int64_t *frames,
-                             const char *where, char *error, size_t error_size)
+static int seconds_to_frames(json_t *value, double rate, int64_t *frames, const char *where,
+                             char *error, size_t error_size)
 {
-	if (value->type != UHD_JV_NUMBER || !(value->number > 0) || !isfinite(value->number)) {
+	double seconds = json_number_value(value); /* 0 for other types */
+	if (!json_is_number(value) || !(seconds > 0) || !isfinite(seconds)) {
 		return fail(error, error_size, where, "seconds: give a number > 0");
 	}
 	/* One IEEE multiplication and round(): the same count on every machine. */
-	double product = value->number * rate;
+	double product = seconds * rate;
 	if (!(product <= MAX_FRAMES)) {
 		return fail(error, error_size, where,
-		            "seconds: %g s at %g frames per second is over 2^53 frames",
-		            value->number, rate);
+		            "seconds: %g s at %g frames per second is over 2^53 frames", seconds,
+		            rate);
 	}
 	double rounded = round(product);
 	*frames = rounded < 1 ? 1 : (int64_t)rounded;
 	return 0;
 }
 
-static int read_duration(const struct uhd_jv *entry, double rate, struct uhd_seq_entry *out,
-                         const char *where, char *error, size_t error_size)
+static int read_duration(json_t *entry, double rate, struct uhd_seq_entry *out, const char *where,
+                         char *error, size_t error_size)
 {
-	const struct uhd_jv *seconds = uhd_jv_get(entry, "seconds");
-	const struct uhd_jv *frames = uhd_jv_get(entry, "frames");
-	const struct uhd_jv *until = uhd_jv_get(entry, "until");
+	json_t *seconds = json_object_get(entry, "seconds");
+	json_t *frames = json_object_get(entry, "frames");
+	json_t *until = json_object_get(entry, "until");
 	if ((seconds != NULL) + (frames != NULL) + (until != NULL) != 1) {
 		return fail(error, error_size, where,
 		            "give exactly one of \"seconds\", \"frames\" or \"until\": \"next\"");
@@ -274,12 +276,12 @@ static int read_duration(const struct uhd_jv *entry, double rate, struct uhd_seq
 		return seconds_to_frames(seconds, rate, &out->frames, where, error, error_size);
 	}
 	if (frames) {
-		if (!uhd_jv_get_int(entry, "frames", &out->frames) || out->frames < 1) {
+		if (!uhd_json_get_int(entry, "frames", &out->frames) || out->frames < 1) {
 			return fail(error, error_size, where, "frames: give an integer >= 1");
 		}
 		return 0;
 	}
-	if (until->type != UHD_JV_STRING || strcmp(until->string, "next") != 0) {
+	if (!json_is_string(until) || strcmp(json_string_value(until), "next") != 0) {
 		return fail(error, error_size, where,
 		            "until: the only value is \"next\" (shown until a control command "
 		            "moves on)");
@@ -322,13 +324,13 @@ static struct uhd_pattern *share_pattern(struct uhd_sequence *sequence, struct p
 	return parsed;
 }
 
-static int read_entry(const struct uhd_jv *entry, int index,
-                      const struct uhd_pattern_format *format, struct uhd_sequence *sequence,
-                      struct pattern_table *table, char *error, size_t error_size)
+static int read_entry(json_t *entry, int index, const struct uhd_pattern_format *format,
+                      struct uhd_sequence *sequence, struct pattern_table *table, char *error,
+                      size_t error_size)
 {
 	char where[WHERE_MAX], spec[SPEC_MAX], why[512] = "";
 	snprintf(where, sizeof(where), "patterns[%d] (entry %d)", index, index + 1);
-	if (entry->type != UHD_JV_OBJECT) {
+	if (!json_is_object(entry)) {
 		return fail(error, error_size, where,
 		            "give an object such as {\"pattern\": \"field\", \"seconds\": 5}");
 	}
@@ -357,23 +359,23 @@ static int read_entry(const struct uhd_jv *entry, int index,
 	return 0;
 }
 
-static int read_patterns(const struct uhd_jv *root, const struct uhd_pattern_format *format,
+static int read_patterns(json_t *root, const struct uhd_pattern_format *format,
                          struct uhd_sequence *sequence, char *error, size_t error_size)
 {
-	const struct uhd_jv *list = uhd_jv_get(root, "patterns");
-	if (!list || list->type != UHD_JV_ARRAY || list->count < 1 ||
-	    list->count > UHD_SEQUENCE_MAX_ENTRIES) {
+	json_t *list = json_object_get(root, "patterns");
+	size_t count = json_array_size(list);
+	if (count < 1 || count > UHD_SEQUENCE_MAX_ENTRIES) {
 		return fail(error, error_size, "patterns",
 		            "give an array of 1 to %d entries such as {\"pattern\": \"field\", "
 		            "\"seconds\": 5}",
 		            UHD_SEQUENCE_MAX_ENTRIES);
 	}
 	struct pattern_table table = {.size = 1};
-	while (table.size < 2 * list->count) {
+	while (table.size < 2 * count) {
 		table.size *= 2;
 	}
-	sequence->entries = calloc(list->count, sizeof(*sequence->entries));
-	sequence->patterns = calloc(list->count, sizeof(*sequence->patterns));
+	sequence->entries = calloc(count, sizeof(*sequence->entries));
+	sequence->patterns = calloc(count, sizeof(*sequence->patterns));
 	table.slots = malloc(table.size * sizeof(*table.slots));
 	if (!sequence->entries || !sequence->patterns || !table.slots) {
 		free(table.slots);
@@ -381,20 +383,20 @@ static int read_patterns(const struct uhd_jv *root, const struct uhd_pattern_for
 		return -ENOMEM;
 	}
 	memset(table.slots, 0xff, table.size * sizeof(*table.slots)); /* all -1 */
-	sequence->count = (int)list->count;
+	sequence->count = (int)count;
 	int ret = 0;
 	for (int i = 0; ret == 0 && i < sequence->count; i++) {
-		ret = read_entry(&list->items[i], i, format, sequence, &table, error, error_size);
+		ret = read_entry(json_array_get(list, (size_t)i), i, format, sequence, &table,
+		                 error, error_size);
 	}
 	free(table.slots);
 	return ret;
 }
 
-static int read_document(const struct uhd_jv *root, const struct uhd_pattern_format *format,
-                         double default_rate, struct uhd_sequence *sequence, char *error,
-                         size_t error_size)
+static int read_document(json_t *root, const struct uhd_pattern_format *format, double default_rate,
+                         struct uhd_sequence *sequence, char *error, size_t error_size)
 {
-	if (root->type != UHD_JV_OBJECT) {
+	if (!json_is_object(root)) {
 		return fail(error, error_size, "sequence",
 		            "the document must be an object: {\"rate\": 60, \"patterns\": [...]}");
 	}
@@ -403,11 +405,11 @@ static int read_document(const struct uhd_jv *root, const struct uhd_pattern_for
 	if (ret < 0) {
 		return ret;
 	}
-	const struct uhd_jv *loop = uhd_jv_get(root, "loop");
-	if (loop && loop->type != UHD_JV_BOOL) {
+	json_t *loop = json_object_get(root, "loop");
+	if (loop && !json_is_boolean(loop)) {
 		return fail(error, error_size, "loop", "give true or false");
 	}
-	sequence->loop = loop && loop->boolean;
+	sequence->loop = json_is_true(loop);
 	return read_patterns(root, format, sequence, error, error_size);
 }
 
@@ -422,20 +424,20 @@ int uhd_sequence_parse(const char *text, size_t length, const struct uhd_pattern
 	}
 	error[0] = '\0';
 	*out = NULL;
-	struct uhd_jv *root = NULL;
-	int ret = uhd_jv_parse(text, length, &root, error, error_size);
+	json_t *root = NULL;
+	int ret = uhd_json_load(text, length, &root, error, error_size);
 	if (ret < 0) {
 		/* Too deep or too large is as malformed as a syntax error for a sequence file. */
 		return ret == -ENOMEM ? -ENOMEM : -EINVAL;
 	}
 	struct uhd_sequence *sequence = calloc(1, sizeof(*sequence));
 	if (!sequence) {
-		uhd_jv_free(root);
+		json_decref(root);
 		snprintf(error, error_size, "out of memory reading the sequence");
 		return -ENOMEM;
 	}
 	ret = read_document(root, format, default_rate, sequence, error, error_size);
-	uhd_jv_free(root);
+	json_decref(root);
 	if (ret < 0) {
 		uhd_sequence_destroy(&sequence);
 		return ret;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../pipeline/common/json_value.h"
+#include "../../pipeline/common/json_read.h"
 #include "../../pipeline/pattern/control.h"
 #include "fuzz_common.h"
 
@@ -25,15 +25,15 @@ static void check_reply(const char *message)
 	if (uhd_control_error_json(message, reply, sizeof(reply)) != 0 || strchr(reply, '\n')) {
 		abort();
 	}
-	struct uhd_jv *root = NULL;
+	json_t *root = NULL;
 	bool ok = true;
 	const char *text = NULL;
-	if (uhd_jv_parse(reply, strlen(reply), &root, NULL, 0) != 0 ||
-	    !uhd_jv_get_bool(root, "ok", &ok) || ok || !uhd_jv_get_string(root, "error", &text) ||
-	    !text[0]) {
+	if (uhd_json_load(reply, strlen(reply), &root, NULL, 0) != 0 ||
+	    !uhd_json_get_bool(root, "ok", &ok) || ok ||
+	    !uhd_json_get_string(root, "error", &text) || !text[0]) {
 		abort();
 	}
-	uhd_jv_free(root);
+	json_decref(root);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
