@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Shared set-up of the two README commands: installs what is missing (apt-get,
-# idempotent, silent when everything is present), configures and builds with
-# meson, and makes the sample clips when they are missing.
+# idempotent, silent when everything is present; --test adds the test tools),
+# configures and builds with meson, and makes the sample clips when they are
+# missing.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${UHD_BUILD_DIR:-$root/build}"
 
+# What building uhdpipe and playing a clip need (the demo), by Debian package
+# name: the compilers and meson, the libraries it links, lavapipe (Vulkan on the
+# CPU when there is no GPU), and ffmpeg to make the sample clips.
 packages=(
-    build-essential pkg-config meson ninja-build glslang-tools
-    ffmpeg libavformat-dev libavcodec-dev libavutil-dev
-    libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
-    libpng-dev libxxhash-dev python3 python3-numpy python3-skimage python3-jsonschema
-    clang-format git
-    clang libclang-rt-14-dev
-    libdrm-dev
-    # The KMS tests' guest (tests/kms-vm): qemu, a static busybox, initramfs tools.
+    build-essential pkg-config meson ninja-build glslang-tools python3
+    libavformat-dev libavcodec-dev libavutil-dev libvulkan-dev libpng-dev
+    libxxhash-dev libjansson-dev libdrm-dev
+    mesa-vulkan-drivers ffmpeg
+)
+# What the test suite adds (--test): the Vulkan validation layer, the Python
+# peers and schema validator, clang (sanitizers, libFuzzer) and clang-format,
+# git (the style tests list tracked files), and the KMS tests' guest (qemu, a
+# static busybox, initramfs tools).
+test_packages=(
+    vulkan-validationlayers vulkan-tools
+    python3-numpy python3-skimage python3-jsonschema
+    clang libclang-rt-14-dev clang-format git
     qemu-system-x86 busybox-static cpio kmod
 )
+if [[ "${1:-}" == --test ]]; then
+    packages+=("${test_packages[@]}")
+fi
 
 missing_packages() {
     local pkg status

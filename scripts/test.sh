@@ -9,7 +9,7 @@
 # sanitizer and fuzzing parts.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/scripts/setup.sh"
+"$root/scripts/setup.sh" --test
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp}"
 # Huge pages for large malloc()s and no unmapping of freed ones, in every test
 # and tool the suite starts (see tests/meson.build: page faults dominate the CPU
