@@ -342,15 +342,34 @@ def mismatches_fail(work, refs):
     proc = run("check", sample("hlg_4k_hevc.mkv"), "--ref", refs, "--frames", "8",
                "--report-json", report, expect=1)
     r = json.load(open(report))
-    check("8 frame(s)" in r["mismatch"] and "4" in r["mismatch"] and not r["frames"],
+    check(r["mismatch"].startswith("frame count differs: 8 vs 4 ") and not r["frames"],
           f"frame-count mismatch: nothing compared, message: {r['mismatch']}")
-    check("frame" in proc.stderr, "the count mismatch is on stderr")
+    check("frame count differs: 8 vs 4" in proc.stderr and
+          proc.stdout.startswith("FAILED: frame count differs: 8 vs 4") and
+          "0 frames" not in proc.stdout and "(s)" not in proc.stdout,
+          f"the count mismatch leads stderr and stdout: {proc.stdout!r}")
+    junit = os.path.join(work, "count.xml")
+    run("check", sample("hlg_4k_hevc.mkv"), "--ref", refs, "--frames", "8", "--junit", junit,
+        "-q", expect=1)
+    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
+    check(failure is not None and failure.get("message").startswith("frame count differs: 8 vs 4"),
+          "JUnit says what failed: %r" % (failure.attrib if failure is not None else None))
     small = os.path.join(work, "small.png")
     write_png(small, np.zeros((100, 120, 3), np.int64), 16, cicp=(9, 16))
     proc = run("check", small, "--ref", os.path.join(work, "ref16.png"), "--metrics", "psnr",
                expect=1)
-    check("120x100" in proc.stderr and "200x180" in proc.stderr,
-          "size mismatch names both sizes")
+    check("120x100" in proc.stderr and "200x180" in proc.stderr and
+          "frame 0: size differs: " in proc.stderr, "size mismatch names both sizes")
+    # Different colour descriptions: metrics would measure the tags, not the picture.
+    other = os.path.join(work, "bt709.png")
+    write_png(other, np.zeros((180, 200, 3), np.int64), 16, cicp=(1, 1))
+    report = os.path.join(work, "colour.json")
+    proc = run("check", other, "--ref", os.path.join(work, "ref16.png"), "--metrics", "psnr",
+               "--report-json", report, expect=1)
+    mismatch = json.load(open(report))["mismatch"]
+    check(mismatch.startswith("frame 0: colour description differs: INPUT bt709/bt709/") and
+          "vs REF bt2020/smpte2084/" in mismatch and proc.stderr.count("error") == 1,
+          f"colour mismatch names both descriptions once: {mismatch!r}, {proc.stderr!r}")
 
 
 def broken_refs_refused(work, refs):

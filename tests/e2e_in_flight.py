@@ -132,7 +132,7 @@ def bench_reports_depth(uhdpipe, samples, work):
                   "1", "--metrics", "psnr", "--frames-in-flight", "3", "--json", path])
     check(result.returncode == 0, f"bench: exit {result.returncode}: {result.stderr.strip()}")
     if result.returncode == 0:
-        check("3 frame(s) in flight" in result.stdout,
+        check("3 frames in flight" in result.stdout,
               f"bench table does not say 3 frames in flight: {result.stdout[:300]}")
         depth = json.load(open(path)).get("frames_in_flight")
         check(depth == 3, f"bench JSON frames_in_flight is {depth}, expected 3")

@@ -248,7 +248,7 @@ def check_dolby_vision(clips, facts, work):
 def check_count_mismatch_message(clips):
     """A count mismatch is said as such, not as '0 of 0 frames fail'."""
     run = uhdpipe("check", clips["vp9_superframes.webm"], "--ref", clips["raw.hevc"])
-    check(run.returncode == 1 and run.stdout.startswith("FAILED: INPUT") and
+    check(run.returncode == 1 and run.stdout.startswith("FAILED: frame count differs") and
           "0 of 0" not in run.stdout, "count mismatch summary: %r" % run.stdout)
 
 

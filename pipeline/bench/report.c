@@ -11,6 +11,7 @@
 
 #include "../common/atomic_file.h"
 #include "../common/json.h"
+#include "../common/log.h"
 #include "bench.h"
 
 static const char *const stage_keys[UHD_BENCH_STAGES] = {
@@ -269,13 +270,14 @@ void uhd_bench_print_table(FILE *out, const struct uhd_bench_params *p,
 	char metrics[64];
 	metric_names(p->metrics, metrics, sizeof(metrics));
 	fprintf(out,
-	        "uhdpipe bench: %s: %s %s %dx%d -> %dx%d %s, %d-bit RGB out; %d frame(s), "
-	        "median (min..max) of %d run(s) after a warm-up; metrics %s\n",
+	        "uhdpipe bench: %s: %s %s %dx%d -> %dx%d %s, %d-bit RGB out; %d %s, "
+	        "median (min..max) of %d %s after a warm-up; metrics %s\n",
 	        p->input, r->info.codec, r->info.pixel_format, r->info.width, r->info.height,
 	        r->width, r->height, uhd_scaler_name(p->convert.scaler), r->bits, r->frames,
-	        p->runs, metrics);
-	fprintf(out, "Vulkan device: %s; %d frame(s) in flight on it\n", r->device,
-	        r->frames_in_flight);
+	        uhd_plural(r->frames, "frame", "frames"), p->runs,
+	        uhd_plural(p->runs, "run", "runs"), metrics);
+	fprintf(out, "Vulkan device: %s; %d %s in flight on it\n", r->device, r->frames_in_flight,
+	        uhd_plural(r->frames_in_flight, "frame", "frames"));
 	print_rows(out, p, r);
 	print_notes(out, p, r);
 }

@@ -160,10 +160,12 @@ static bool check_counts(struct check_state *st)
 {
 	int64_t a = st->input->count, b = st->ref->count;
 	if (a >= 0 && b >= 0 && a != b) {
-		mismatch(st,
-		         "INPUT '%s' gives %lld frame(s), REF '%s' has %lld; nothing was "
-		         "compared (choose frames with --start/--frames)",
-		         st->params->input, (long long)a, st->params->ref, (long long)b);
+		mismatch(
+		        st,
+		        "frame count differs: %lld vs %lld (INPUT '%s' gives %lld %s, REF '%s' has "
+		        "%lld); nothing was compared (choose frames with --start/--frames)",
+		        (long long)a, (long long)b, st->params->input, (long long)a,
+		        uhd_plural(a, "frame", "frames"), st->params->ref, (long long)b);
 		return false;
 	}
 	return true;
@@ -182,16 +184,22 @@ static bool same_geometry(struct check_state *st, const struct uhd_frame_meta *i
                           const struct uhd_image *in, const struct uhd_frame_meta *ref_meta,
                           const struct uhd_image *ref)
 {
-	if (in->width == ref->width && in->height == ref->height && in->bits == ref->bits) {
+	bool size = in->width == ref->width && in->height == ref->height;
+	bool depth = in->bits == ref->bits;
+	if (size && depth) {
 		return true;
 	}
 	char name[64];
 	name_frame(in_meta->decoded_index, ref_meta->decoded_index, name, sizeof(name));
 	mismatch(st,
-	         "%s: INPUT is %dx%d with %d bits per channel, REF is %dx%d with %d "
+	         "%s: %s: INPUT is %dx%d with %d bits per channel, REF is %dx%d with %d "
 	         "bits; render INPUT with --size %dx%d from a source of the same bit depth",
-	         name, in->width, in->height, in->bits, ref->width, ref->height, ref->bits,
-	         ref->width, ref->height);
+	         name,
+	         !size && !depth ? "size and bit depth differ"
+	         : !size         ? "size differs"
+	                         : "bit depth differs",
+	         in->width, in->height, in->bits, ref->width, ref->height, ref->bits, ref->width,
+	         ref->height);
 	return false;
 }
 
@@ -304,6 +312,26 @@ static int write_diff_images(struct check_state *st, struct check_frame *f,
 	return 0;
 }
 
+/* Metrics between pictures of different primaries, transfer or range would
+ * measure the description, not the picture: the comparer refuses them. */
+static bool same_colour(struct check_state *st, const struct uhd_image *in,
+                        const struct uhd_image *ref, const struct check_frame *f)
+{
+	const struct uhd_colour *a = &in->colour, *b = &ref->colour;
+	if (a->primaries == b->primaries && a->transfer == b->transfer && a->range == b->range) {
+		return true;
+	}
+	char name[64];
+	name_frame(f->input_frame, f->ref_frame, name, sizeof(name));
+	mismatch(st,
+	         "%s: colour description differs: INPUT %s/%s/%s vs REF %s/%s/%s "
+	         "(primaries/transfer/range); compare renders of the same colour description",
+	         name, uhd_primaries_name(a->primaries), uhd_transfer_name(a->transfer),
+	         uhd_range_name(a->range), uhd_primaries_name(b->primaries),
+	         uhd_transfer_name(b->transfer), uhd_range_name(b->range));
+	return false;
+}
+
 static int compare_pair(struct check_state *st, const struct uhd_image *in,
                         const struct uhd_frame_meta *in_meta, const struct uhd_image *ref,
                         const struct uhd_frame_meta *ref_meta, double render_ms)
@@ -314,15 +342,12 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	                        .input_pts = in_meta->pts,
 	                        .ref_pts = ref_meta->pts,
 	                        .render_ms = render_ms};
+	if (!same_colour(st, in, ref, &f)) {
+		return 1;
+	}
 	double t0 = uhd_now_ms();
 	int ret = uhd_comparer_run(st->comparer, ref, in, &f.metrics);
 	if (ret < 0) {
-		if (ret == -EINVAL) { /* colour descriptions differ */
-			char name[64];
-			name_frame(f.input_frame, f.ref_frame, name, sizeof(name));
-			mismatch(st, "%s: INPUT and REF describe their colour differently", name);
-			return 1;
-		}
 		return fail(st, UHD_STAGE_GPU, ret, "comparing a frame on the GPU failed");
 	}
 	f.input_checksum = uhd_image_checksum(in);
@@ -375,8 +400,9 @@ static int next_pair(struct check_state *st, const struct uhd_image **in,
 	}
 	if (r != i) {
 		int64_t done = st->result->frames_compared;
-		mismatch(st, "%s ended after %lld frame(s) but %s goes on; frame counts differ",
-		         r ? "REF" : "INPUT", (long long)done, r ? "INPUT" : "REF");
+		mismatch(st, "frame count differs: %s ended after %lld %s, %s goes on",
+		         r ? "REF" : "INPUT", (long long)done, uhd_plural(done, "frame", "frames"),
+		         r ? "INPUT" : "REF");
 		return 2;
 	}
 	return r;
@@ -454,8 +480,8 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 	}
 	if (ret == 0 && !report->mismatch && result->frames_compared == 0) {
 		mismatch(&st,
-		         "nothing was compared: INPUT '%s' and REF '%s' gave no frames (check "
-		         "--start/--frames)",
+		         "no frames: nothing was compared, INPUT '%s' and REF '%s' gave none "
+		         "(check --start/--frames)",
 		         params->input, params->ref);
 	}
 	report->complete = ret == 0;

@@ -257,25 +257,35 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 		return uhd_cli_usage_error("check", "give one INPUT and --ref REF");
 	}
 	p->input = argv[optind];
+	if (strcmp(p->input, "-") == 0 && strcmp(p->ref, "-") == 0) {
+		return uhd_cli_usage_error("check",
+		                           "INPUT and REF cannot both be '-': stdin is one "
+		                           "clip");
+	}
 	return 0;
 }
 
 static void print_summary(const struct uhd_check_params *p, const struct uhd_check_result *r,
                           int ret)
 {
+	long long done = r->frames_compared;
 	if (ret == -EINTR) {
-		printf("interrupted after %lld frame(s)\n", (long long)r->frames_compared);
+		printf("interrupted after %lld %s\n", done, uhd_plural(done, "frame", "frames"));
 	} else if (r->passed) {
-		printf("passed: %lld frame(s) of %s match %s (%.2f fps, Vulkan device %s)\n",
-		       (long long)r->frames_compared, p->input, p->ref, r->fps, r->device);
+		printf("passed: %lld %s of %s %s %s (%.2f fps, Vulkan device %s)\n", done,
+		       uhd_plural(done, "frame", "frames"), p->input,
+		       uhd_plural(done, "matches", "match"), p->ref, r->fps, r->device);
 	} else if (r->frames_failed == 0) {
-		/* Not a frame that failed: the comparison itself (counts, sizes). */
-		printf("FAILED: %s\n  %lld frame(s) of %s compared against %s before that\n",
-		       r->message, (long long)r->frames_compared, p->input, p->ref);
+		/* Not a frame that failed: the comparison itself (counts, sizes, colour). */
+		printf("FAILED: %s\n", r->message);
+		if (done > 0) {
+			printf("  %lld %s of %s matched %s before that\n", done,
+			       uhd_plural(done, "frame", "frames"), p->input, p->ref);
+		}
 	} else {
-		printf("FAILED: %lld of %lld frame(s) of %s fail against %s\n  %s\n",
-		       (long long)r->frames_failed, (long long)r->frames_compared, p->input, p->ref,
-		       r->message);
+		printf("FAILED: %lld of %lld %s of %s fail against %s\n  %s\n",
+		       (long long)r->frames_failed, done, uhd_plural(done, "frame", "frames"),
+		       p->input, p->ref, r->message);
 	}
 	if (p->report_path) {
 		printf("report: %s\n", p->report_path);
@@ -364,7 +374,7 @@ int uhd_cli_check(int argc, char **argv)
 	params.progress = !quiet && isatty(STDERR_FILENO);
 	params.cancel = uhd_run_catch_signals();
 	if (quiet) {
-		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
+		uhd_cli_quiet_logs();
 	}
 	if (cli.suite) {
 		cli.params.cancel = params.cancel;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/log.h" /* uhd_plural */
 #include "engine/run.h" /* uhd_run_catch_signals */
 #include "uhdpipe/uhdpipe.h"
 
@@ -81,7 +82,10 @@ enum {
 	"                        clip's display matrix says (on the GPU, after scaling;\n"         \
 	"                        --size is then the turned size); none keeps the coded\n"          \
 	"                        orientation and warns (default none, so that reference\n"         \
-	"                        frames stay comparable)\n"                                        \
+	"                        frames stay comparable)\n" UHD_CLI_DEVICE_HELP
+
+/* --device and --validate (every command that runs on the GPU). */
+#define UHD_CLI_DEVICE_HELP                                                                        \
 	"  --device NAME|INDEX   Vulkan device by index or part of its name (default:\n"           \
 	"                        first discrete GPU, else integrated, else any)\n"                 \
 	"  --validate            enable the Vulkan validation layer; any message makes\n"          \
@@ -133,8 +137,10 @@ int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_i
 	"                        CVT reduced-blanking timings, checked with the kernel\n"          \
 	"                        first (default: the picture's size, preferred rate)\n"            \
 	"  --format F            auto | xrgb8888 | xrgb2101010 | xbgr2101010 |\n"                  \
-	"                        xrgb16161616 | xbgr16161616f (default auto: the deepest\n"        \
-	"                        the plane offers; 8 bits only dithered, with a warning)\n"        \
+	"                        xrgb16161616 | xbgr16161616f, or the fourcc probe prints\n"       \
+	"                        (XR24, XR30, XB30, XR48, XB4H) (default auto: the\n"              \
+	"                        deepest the plane offers; 8 bits only dithered, with a\n"         \
+	"                        warning)\n"                                                       \
 	"  --hdr MODE            auto | off | pq | hlg: HDR_OUTPUT_METADATA, Colorspace and\n"     \
 	"                        max bpc (default auto: from the stream's transfer)\n"             \
 	"  --hdr-metadata LIST   override stream HDR10 values, comma-separated:\n"                 \
@@ -145,7 +151,8 @@ int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_i
 	"                        what was rendered (mismatches go to the report); where\n"         \
 	"                        there is no writeback connector (or with crc:DIR), the\n"         \
 	"                        controller's CRCs of every vblank, checked for consistency;\n"    \
-	"                        --capture null compares and checksums, writes no files\n"         \
+	"                        --capture null compares and checksums, writes no files;\n"        \
+	"                        a DIR that holds files needs -y, as png:DIR does\n"               \
 	"  --drop-late           drop frames that would reach the screen after the next\n"         \
 	"                        frame's refresh (default: show every frame, late if need be)\n"   \
 	"  --scanout PATH        auto | zero-copy | gpu | cpu: how frames reach the\n"             \
@@ -180,7 +187,16 @@ bool uhd_cli_parse_count(const char *option, const char *text, int64_t *value);
  * when --help was printed (exit 0), an exit code for a usage error, or 0. */
 int uhd_cli_parse_json_flag(const char *command, const char *help, int argc, char **argv,
                             bool *json);
+/* "uhdpipe: error: WHAT; see 'uhdpipe COMMAND --help'" (command NULL: 'uhdpipe
+ * help'); returns the usage exit code. */
 int uhd_cli_usage_error(const char *command, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+
+/* --loglevel LEVEL or --loglevel=LEVEL anywhere before "--" (as ffmpeg's
+ * -loglevel): applied to uhdpipe's and libav's messages and taken out of argv,
+ * so that commands never see it. 0, or the usage exit code. */
+int uhd_cli_take_loglevel(int *argc, char **argv);
+/* -q: warnings and errors only, unless --loglevel said otherwise. */
+void uhd_cli_quiet_logs(void);
 
 #endif

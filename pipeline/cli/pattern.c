@@ -20,8 +20,9 @@ static const char pattern_help[] =
         "the patterns, their parameters and the standards they follow).\n"
         "\n"
         "  -o, --output SPEC     png:DIR, kms[:CONNECTOR] or null (default null)\n"
-        "  -y, --overwrite       png:DIR may hold files: uhdpipe's frame-*.png there are\n"
-        "                        removed first (without it such a folder is refused)\n"
+        "  -y, --overwrite       png:DIR (and --capture DIR) may hold files: uhdpipe's\n"
+        "                        frame-*.png (capture-*.png) there are removed first\n"
+        "                        (without it such a folder is refused)\n"
         "  --size WxH            pattern size (default 7680x4320; with -o kms --mode,\n"
         "                        the mode's size)\n"
         "  --bits N              8, 10 or 12 bits per code value (default 10; 8 with\n"
@@ -257,7 +258,7 @@ static int run(struct pattern_cli *cli)
 	r->progress = !cli->quiet && isatty(STDERR_FILENO);
 	r->cancel = uhd_run_catch_signals();
 	if (cli->quiet) {
-		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
+		uhd_cli_quiet_logs();
 	}
 	if (!cli->quiet && cli->notes[0]) {
 		printf("%s: %s\n", r->spec, cli->notes);
@@ -267,9 +268,11 @@ static int run(struct pattern_cli *cli)
 	int ret = uhd_pattern_run(r, &result);
 	int code = uhd_cli_exit_code(ret, result.failed_stage, result.validation_messages);
 	if (!cli->quiet && (ret == 0 || ret == -EINTR)) {
-		printf("%s %lld frame(s), %lld pattern change(s) (Vulkan device %s) to %s%s\n",
-		       ret == 0 ? "presented" : "interrupted after", (long long)result.frames_out,
-		       (long long)result.patterns_shown, result.device,
+		long long frames = result.frames_out, shown = result.patterns_shown;
+		printf("%s %lld %s, %lld %s (Vulkan device %s) to %s%s\n",
+		       ret == 0 ? "presented" : "interrupted after", frames,
+		       uhd_plural(frames, "frame", "frames"), shown,
+		       uhd_plural(shown, "pattern change", "pattern changes"), result.device,
 		       *result.output_location ? result.output_location : "null",
 		       *result.output_location ? "/" : "");
 		if (r->report_path) {

@@ -31,8 +31,9 @@ static const char play_help[] =
         "  --strict              the first decoding error fails the run (exit 3); by\n"
         "                        default damaged frames are concealed, played, and\n"
         "                        counted in the report and a warning\n"
-        "  -y, --overwrite       png:DIR may hold files: uhdpipe's frame-*.png there are\n"
-        "                        removed first (without it such a folder is refused)\n"
+        "  -y, --overwrite       png:DIR (and --capture DIR) may hold files: uhdpipe's\n"
+        "                        frame-*.png (capture-*.png) there are removed first\n"
+        "                        (without it such a folder is refused)\n"
         "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
         "\n"
@@ -168,15 +169,16 @@ int uhd_cli_run_play(struct uhd_play_params *params, bool quiet, const char *ver
 	params->progress = !quiet && isatty(STDERR_FILENO);
 	params->cancel = uhd_run_catch_signals();
 	if (quiet) {
-		uhd_log_set_callback(NULL, NULL, UHD_LOG_WARN);
+		uhd_cli_quiet_logs();
 	}
 	struct uhd_play_result result;
 	int ret = uhd_play_run(params, &result);
 	int code = uhd_cli_exit_code(ret, result.failed_stage, result.validation_messages);
 	if (!quiet && (ret == 0 || ret == -EINTR)) {
-		printf("%s %lld frames (%.2f fps, Vulkan device %s) to %s%s\n",
-		       ret == 0 ? verb : "interrupted after", (long long)result.frames_out,
-		       result.fps, result.device,
+		long long frames = result.frames_out;
+		printf("%s %lld %s (%.2f fps, Vulkan device %s) to %s%s\n",
+		       ret == 0 ? verb : "interrupted after", frames,
+		       uhd_plural(frames, "frame", "frames"), result.fps, result.device,
 		       *result.output_location ? result.output_location : "null",
 		       *result.output_location ? "/" : "");
 		if (params->report_path) {

@@ -62,9 +62,9 @@ int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_message
 	/* A validation message is a bug signal: it outranks every other outcome. */
 	if (validation_messages) {
 		fprintf(stderr,
-		        "uhdpipe: error: the Vulkan validation layer reported %u message(s); see "
-		        "above\n",
-		        validation_messages);
+		        "uhdpipe: error: the Vulkan validation layer reported %u %s; see above\n",
+		        validation_messages,
+		        uhd_plural(validation_messages, "message", "messages"));
 		return UHD_EXIT_VALIDATION;
 	}
 	if (ret == -EINTR) {

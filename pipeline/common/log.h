@@ -12,4 +12,10 @@ void uhd_log(enum uhd_log_level level, const char *fmt, ...) __attribute__((form
 #define uhd_info(...)  uhd_log(UHD_LOG_INFO, __VA_ARGS__)
 #define uhd_debug(...) uhd_log(UHD_LOG_DEBUG, __VA_ARGS__)
 
+/* "1 frame", "2 frames": printf("%lld %s", n, uhd_plural(n, "frame", "frames")). */
+static inline const char *uhd_plural(long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 #endif

@@ -304,9 +304,9 @@ static int frame_loop(struct play_run *run)
 			          (long long)p->start, p->input,
 			          (long long)run->input->info->frame_count);
 		} else {
-			uhd_error(
-			        "--start %lld is past the last frame of '%s' (%lld frames decoded)",
-			        (long long)p->start, p->input, (long long)run->input->decoded);
+			uhd_error("--start %lld is past the last frame of '%s' (%lld %s decoded)",
+			          (long long)p->start, p->input, (long long)run->input->decoded,
+			          uhd_plural(run->input->decoded, "frame", "frames"));
 		}
 		ret = fail(run, UHD_STAGE_INPUT, -ENODATA,
 		           run->images_input ? "no image to output" : "no frame to output");
@@ -330,12 +330,13 @@ static void sum_damage(struct play_run *run)
 		result->frames_corrupt += run->report.frames[i].corrupt;
 	}
 	if (result->decode_errors > 0 || result->frames_corrupt > 0) {
-		uhd_warn(
-		        "'%s' is damaged: %lld decoding error(s), %lld of %lld output frame(s) may "
-		        "be wrong (\"corrupt\" in the report); --strict makes the first error "
-		        "fatal",
-		        run->params->input, (long long)result->decode_errors,
-		        (long long)result->frames_corrupt, (long long)run->report.frame_count);
+		uhd_warn("'%s' is damaged: %lld decoding %s, %lld of %lld output %s may "
+		         "be wrong (\"corrupt\" in the report); --strict makes the first error "
+		         "fatal",
+		         run->params->input, (long long)result->decode_errors,
+		         uhd_plural(result->decode_errors, "error", "errors"),
+		         (long long)result->frames_corrupt, (long long)run->report.frame_count,
+		         uhd_plural(run->report.frame_count, "frame", "frames"));
 	}
 }
 

@@ -156,8 +156,9 @@ int kms_check_connected(struct kms_presenter *kms)
 	bool connected = c && c->connection == DRM_MODE_CONNECTED;
 	drmModeFreeConnector(c);
 	if (!connected) {
-		uhd_error("the display on %s was disconnected after %zu presented frame(s)",
-		          kms->connector_name, kms->flip_count);
+		uhd_error("the display on %s was disconnected after %zu presented %s",
+		          kms->connector_name, kms->flip_count,
+		          uhd_plural((long long)kms->flip_count, "frame", "frames"));
 		return -ENODEV;
 	}
 	return 0;
