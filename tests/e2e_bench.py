@@ -177,6 +177,7 @@ def check_usage(uhdpipe, clip, work, failures):
         ("--metrics foo", [clip, "--metrics", "psnr,foo"], 2),
         ("--frames 0", [clip, "--frames", "0"], 2),
         ("missing file", [os.path.join(work, "missing.mkv"), "--runs", "1"], 3),
+        ("--device nosuch", [clip, "--runs", "1", "--device", "nosuch"], 5),
     ]
     for what, args, code in cases:
         run = subprocess.run([uhdpipe, "bench", *args], capture_output=True, text=True,
@@ -185,6 +186,14 @@ def check_usage(uhdpipe, clip, work, failures):
         if run.returncode != code or len(lines) != 1:
             failures.append(f"bench {what}: exit {run.returncode} (want {code}), stderr "
                             f"{run.stderr!r} (want one line)")
+    # --device and --validate as play takes them: every stage and the pipeline
+    # run on the named device under the validation layer.
+    run = subprocess.run([uhdpipe, "bench", clip, "--size", "320x180", "--frames", "1",
+                          "--runs", "1", "--device", "0", "--validate"], capture_output=True,
+                         text=True, timeout=300)
+    if run.returncode != 0 or "Vulkan device: " not in run.stdout:
+        failures.append(f"bench --device 0 --validate: exit {run.returncode}, stderr "
+                        f"{run.stderr!r}")
     env = dict(os.environ, PATH=os.path.join(work, "empty"))
     run = subprocess.run([uhdpipe, "bench", clip, "--vs-ffmpeg"], capture_output=True,
                          text=True, env=env, timeout=120)

@@ -126,6 +126,7 @@ expect 2 "are for -o kms" -- play "$good" -o null --mode 1920x1080
 expect 2 "--mode needs WxH" -- play "$good" -o kms --mode 1920x
 expect 2 "--mode needs WxH" -- pattern ramp -o kms --mode 1920x1080@0
 expect 2 "unknown --format 'rgb565'" -- play "$good" -o kms --format rgb565
+expect 2 "unknown --format 'XR99' .*or their fourccs XR24, XR30" -- pattern ramp -o kms --format XR99
 expect 2 "unknown HDR mode" -- play "$good" -o kms --hdr hdr10
 expect 2 "unknown --scanout 'dmabuf'" -- pattern ramp -o kms --scanout dmabuf
 expect 2 "--drop-late and --scanout are for -o kms" -- play "$good" -o null --scanout cpu
@@ -136,11 +137,69 @@ if ! ls /dev/dri/card* >/dev/null 2>&1; then
     expect 8 "no DRM device: use -o png:DIR for headless runs" -- play "$good" -o kms \
         --report "$work/kms.json"
     expect 8 "no DRM device" -- pattern ramp --size 64x64 -o kms:HDMI-A-1
+    # A fourcc as probe prints it is a --format (the guest scans one out).
+    expect 8 "no DRM device" -- pattern ramp --size 64x64 -o kms --format XR30
     checks=$((checks + 1))
     if ! grep -q '"complete": false' "$work/kms.json" 2>/dev/null; then
         echo "FAIL: no incomplete report after a display failure"
         failures=$((failures + 1))
     fi
+fi
+
+# --loglevel, anywhere on the line as ffmpeg's -loglevel.
+expect 2 "unknown --loglevel 'loud' \(quiet, error, warning, info, verbose, debug\)" -- \
+    --loglevel loud info "$good"
+expect 2 "--loglevel needs a value" -- info "$good" --loglevel
+# loglevel_case NAME WANT_EXIT GREP_ARGS -- ARGS: stderr checked with grep GREP_ARGS.
+loglevel_case() {
+    local name=$1 code=$2 pattern=$3
+    shift 4
+    checks=$((checks + 1))
+    "$UHDPIPE" "$@" >"$work/stdout" 2>"$work/stderr"
+    local got=$?
+    if [[ $got -ne $code ]] || ! eval "$pattern"; then
+        echo "FAIL: $name: uhdpipe $* -> exit $got (want $code), stderr:"
+        sed 's/^/    /' "$work/stderr" | head -5
+        failures=$((failures + 1))
+    else
+        echo "ok: $name"
+    fi
+}
+loglevel_case "quiet says nothing, the exit code tells" 3 '[[ ! -s $work/stderr ]]' -- \
+    --loglevel quiet info "$work/missing.mkv"
+loglevel_case "error keeps the error" 3 'grep -q "^uhdpipe: error: " "$work/stderr"' -- \
+    info "$work/missing.mkv" --loglevel=error
+loglevel_case "info (default) keeps libav's messages back" 0 \
+    '! grep -q "libav:" "$work/stderr"' -- play "$good" -o null --frames 1
+loglevel_case "debug shows libav's messages" 0 'grep -q "^uhdpipe: debug: libav: " "$work/stderr"' \
+    -- play "$good" -o null --frames 1 --loglevel debug
+loglevel_case "-q does not undo --loglevel debug" 0 'grep -q "uhdpipe: debug: " "$work/stderr"' \
+    -- --loglevel debug play "$good" -o null --frames 1 -q
+loglevel_case "usage errors: one format" 2 \
+    'grep -qx "uhdpipe: error: give one INPUT and --ref REF; see .uhdpipe check --help." "$work/stderr"' \
+    -- check "$good"
+
+# '-' reads a clip from stdin where the container allows it (one pass).
+expect_stdin() { # expect_stdin FILE CODE PATTERN -- ARGS: expect with FILE on stdin
+    local file=$1
+    shift
+    expect "$@" <"$file"
+}
+expect_stdin "$SAMPLES/sdr_1080p_h264.mp4" 3 "'-'.*cannot be read.*-movflags \+faststart" -- \
+    info -
+expect 2 "give a file, not '-'" -- bench -
+expect 2 "cannot both be '-'" -- check - --ref -
+checks=$((checks + 1))
+if "$UHDPIPE" info - <"$good" >"$work/stdin-info" 2>"$work/stderr" &&
+    grep -q "^frames: *unknown" "$work/stdin-info" && grep -q "^size: *640x360" "$work/stdin-info" &&
+    "$UHDPIPE" play - -o "png:$work/from-stdin" -q <"$good" 2>>"$work/stderr" &&
+    "$UHDPIPE" play "$good" -o "png:$work/from-file" -q 2>>"$work/stderr" &&
+    cmp -s "$work/from-stdin/frame-000000.png" "$work/from-file/frame-000000.png"; then
+    echo "ok: info - and play - read stdin; the frame equals the file's"
+else
+    echo "FAIL: reading a clip from stdin:"
+    sed 's/^/    /' "$work/stdin-info" "$work/stderr" | head -20
+    failures=$((failures + 1))
 fi
 
 # A failed run leaves no temporary or partial PNG behind.

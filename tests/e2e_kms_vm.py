@@ -179,7 +179,7 @@ run mode_4k_16 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb16161
 # control socket says frame 2 was presented (polled: no fixed sleep); then the
 # run is stopped and the state after the restore read.
 t0=$(cut -d' ' -f1 /proc/uptime)
-$U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb2101010 --frames 100000 --capture null --control unix:$TMPDIR/live.sock --report mode_8k_10.json >mode_8k_10.out 2>mode_8k_10.err &
+$U pattern bt2111-bars --size 7680x4320 -o kms --format XR30 --frames 100000 --capture null --control unix:$TMPDIR/live.sock --report mode_8k_10.json >mode_8k_10.out 2>mode_8k_10.err &
 pid=$!; wait_presented $TMPDIR/live.sock 2 $pid; $U probe --json >live_probe.out
 kill -TERM $pid; wait $pid; echo $? >mode_8k_10.rc
 echo "mode_8k_10 $t0 $(cut -d' ' -f1 /proc/uptime)" >>times.txt
@@ -227,6 +227,11 @@ run zc_fence $M25 env UHD_FAULT_GPU_FENCE=2 $U play $S/topleft_420p10.mkv -o kms
 # GPU packing and a copy, on Debian 12's Mesa (asked for: no DMA-BUF import).
 run gpu_4k_16 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb16161616 --scanout gpu --frames 2 --capture null --report gpu_4k_16.json
 run hlg_4k $U play $S/hlg_4k_hevc.mkv -o kms --format xrgb2101010 --frames 1 --capture caphlg --report hlg_4k.json
+# A capture folder that holds files is refused, as png:DIR is; -y replaces only
+# uhdpipe's capture-*.png there.
+mkdir capdup; : >capdup/capture-000005.png; : >capdup/notes.txt
+run capdup_refused $U pattern ramp --size 1280x720 -o kms --frames 1 --capture capdup
+run capdup_y $U pattern ramp --size 1280x720 -o kms --frames 1 --capture capdup -y
 # CRC capture (debugfs), as on devices without writeback: one picture shown 8
 # times, then 4 different frames.
 run crc_same $U pattern ramp --size 1280x720 -o kms --frames 8 --capture crc:crc --report crc_same.json
@@ -346,8 +351,8 @@ def check_modes():
     ok = rc("mode_8k_10") == 130 and d and (d["mode"]["width"], d["mode"]["height"]) == \
         (7680, 4320) and d["format"] == "xrgb2101010" and d["pacing"]["presented"] >= 3 \
         and d["restored"]
-    check(ok, "mode_8k_10: 7680x4320 in xrgb2101010, at least 3 frames presented, stopped by "
-          "SIGTERM (rc %s), display restored" % rc("mode_8k_10"))
+    check(ok, "mode_8k_10: 7680x4320 in xrgb2101010 (asked for by its fourcc, XR30), at least "
+          "3 frames presented, stopped by SIGTERM (rc %s), display restored" % rc("mode_8k_10"))
     if not ok:
         print(read("mode_8k_10", "err"))
     check(d and d["mode"]["source"] == "cvt-rb" and d["mode"]["clock_khz"] == 2089750,
@@ -591,6 +596,15 @@ def check_error(name, pattern, code=8):
                                                             lines))
 
 
+def check_capture_folder():
+    check_error("capdup_refused", "is not empty (it holds '")
+    folder = os.path.join(job, "capdup")
+    names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    check(rc("capdup_y") == 0 and names == ["capture-000000.png", "notes.txt"],
+          "--capture DIR -y: uhdpipe's old capture removed, other files kept (exit %s, %s)"
+          % (rc("capdup_y"), names))
+
+
 def check_failures():
     check_error("fail_connector", "its connectors: Virtual-1")
     check_error("fail_format", "does not take xbgr2101010; it offers: ")
@@ -670,6 +684,7 @@ def main():
     check_zero_copy()
     check_scanout_fallbacks()
     check_hlg()
+    check_capture_folder()
     check_crc()
     check_cadence("cadence_24", 24)
     check_cadence("cadence_30", 30)

@@ -156,7 +156,8 @@ struct uhd_decode_stats {
 };
 
 /* Opens a clip and probes its video stream (decodes the first frame to find
- * per-frame HDR metadata). params may be NULL for defaults.
+ * per-frame HDR metadata); path "-" reads stdin, once, front to back, where the
+ * container allows it. params may be NULL for defaults.
  * Errors: -ENOENT missing file, -EACCES unreadable, -EINVAL not a video file,
  * -ENOTSUP unsupported codec or pixel format, -ENODATA no frames, -EIO damaged
  * (strict) or unreadable, -ENOMEM. */
@@ -164,12 +165,18 @@ UHD_API int uhd_source_open(const char *path, const struct uhd_source_params *pa
                             struct uhd_source **out);
 /* Destroys the source and clears *source; accepts NULL and *source == NULL. */
 UHD_API void uhd_source_destroy(struct uhd_source **source);
+/* libav's own messages reach the log callback as UHD_LOG_DEBUG lines that start
+ * with "libav: ", up to av_level (an AV_LOG_* value of libavutil/log.h; default
+ * 24, AV_LOG_WARNING). Its errors are counted as decoding errors whatever the
+ * level. */
+UHD_API void uhd_source_set_libav_log_level(int av_level);
 
 UHD_API const struct uhd_stream_info *uhd_source_info(const struct uhd_source *source);
 
 /* Counts the frames by demuxing the whole stream (no decoding) and stores
  * the result in the info (frame_count, _exact, _method, _note; duration_s
- * when the container gave none). */
+ * when the container gave none). A source opened from "-" (stdin) is not
+ * counted: frame_count -1, method "unknown". */
 UHD_API int uhd_source_count_frames(struct uhd_source *source);
 
 /* Decodes the next frame. Returns 0 and a frame owned by the source (valid

@@ -28,6 +28,8 @@ struct uhd_bench_params {
 	bool vs_ffmpeg;
 	enum uhd_hwaccel hwaccel; /* for the decode stage and the pipeline */
 	int frames_in_flight;     /* for convert+scale and the pipeline: 1..4, 0 auto */
+	const char *device;       /* Vulkan device by index or name part; NULL: the default */
+	bool validation;          /* the Vulkan validation layer on (every stage and run) */
 	const char *ffmpeg;       /* path of the ffmpeg program (with vs_ffmpeg) */
 	const char *work_dir;     /* raw frames for the peers (with vs_ffmpeg) */
 	volatile sig_atomic_t *cancel;

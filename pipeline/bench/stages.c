@@ -99,6 +99,8 @@ static int time_pipeline(struct stages *st)
 	play.frames = p->frames;
 	play.hwaccel = p->hwaccel;
 	play.frames_in_flight = p->frames_in_flight;
+	play.device = p->device;
+	play.validation = p->validation;
 	play.report_path = report;
 	play.cancel = p->cancel;
 	struct uhd_bench_series after_decode = {0};
@@ -225,7 +227,7 @@ static int time_decode(struct stages *st)
 static int open_gpu(struct stages *st)
 {
 	struct uhd_convert_params convert = st->params->convert;
-	int ret = uhd_run_open_context(&st->base, NULL, false);
+	int ret = uhd_run_open_context(&st->base, st->params->device, st->params->validation);
 	if (ret == 0) {
 		/* Auto as play chooses it (see uhd_play_params.frames_in_flight). */
 		bool cpu = uhd_context_limits(st->base.context)->cpu;

@@ -25,7 +25,7 @@ static const char bench_help[] =
         "                        psnr,ssim,deltaitp)\n"
         "  --frames N            frames to time (default 8)\n"
         "  --runs N              measured runs per stage, 1..100 (default 3)\n" UHD_CLI_HWACCEL_HELP
-                UHD_CLI_IN_FLIGHT_HELP
+                UHD_CLI_IN_FLIGHT_HELP UHD_CLI_DEVICE_HELP
         "  --vs-ffmpeg           also time the ffmpeg commands that do the same work\n"
         "                        (decode-only, zscale, swscale, scale_vulkan, libplacebo,\n"
         "                        psnr+ssim) and print the ratios\n"
@@ -95,6 +95,8 @@ static int parse(int argc, char **argv, struct bench_options *o)
 	        {"json", required_argument, NULL, OPT_JSON},
 	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
 	        {"frames-in-flight", required_argument, NULL, UHD_OPT_IN_FLIGHT},
+	        {"device", required_argument, NULL, UHD_OPT_DEVICE},
+	        {"validate", no_argument, NULL, UHD_OPT_VALIDATE},
 	        {"help", no_argument, NULL, 'h'},
 	        {0},
 	};
@@ -118,7 +120,13 @@ static int parse(int argc, char **argv, struct bench_options *o)
 		return uhd_cli_usage_error("bench", "give exactly one INPUT");
 	}
 	o->params.input = argv[optind];
+	if (strcmp(o->params.input, "-") == 0) {
+		return uhd_cli_usage_error("bench", "bench reads INPUT several times (each stage, "
+		                                    "the peers); give a file, not '-' (stdin)");
+	}
 	o->params.convert = render.convert;
+	o->params.device = render.device;
+	o->params.validation = render.validation;
 	return 0;
 }
 
@@ -136,7 +144,7 @@ static int find_ffmpeg(char *out, size_t size)
 		}
 	}
 	fprintf(stderr,
-	        "uhdpipe bench: --vs-ffmpeg needs the ffmpeg program, and there is none on PATH "
+	        "uhdpipe: error: --vs-ffmpeg needs the ffmpeg program, and there is none on PATH "
 	        "(%s); install it (apt-get install ffmpeg) or leave out --vs-ffmpeg\n",
 	        path ? path : "unset");
 	return UHD_EXIT_USAGE;

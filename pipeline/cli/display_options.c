@@ -38,7 +38,8 @@ static int check_value(const char *command, int opt, const char *arg)
 		               : uhd_cli_usage_error(command,
 		                                     "unknown --format '%s' (auto, xrgb8888, "
 		                                     "xrgb2101010, xbgr2101010, xrgb16161616, "
-		                                     "xbgr16161616f)",
+		                                     "xbgr16161616f, or their fourccs XR24, XR30, "
+		                                     "XB30, XR48, XB4H)",
 		                                     arg);
 	case UHD_OPT_SCANOUT:
 		return strcmp(arg, "auto") == 0 || strcmp(arg, "zero-copy") == 0 ||

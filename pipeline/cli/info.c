@@ -6,6 +6,7 @@
 
 #include "../common/json.h"
 #include "cli.h"
+#include "engine/frames.h"
 #include "uhdpipe/uhdpipe.h"
 
 static const char info_help[] =
@@ -20,6 +21,9 @@ static const char info_help[] =
         "MaxCLL/MaxFALL; malformed values are repaired and said), and whether HDR10+\n"
         "or Dolby Vision metadata is present (seen on the stream or its first frame),\n"
         "with the Dolby Vision profile, level and base-layer compatibility.\n"
+        "INPUT may also be a PNG (or a folder of them, as play takes it): its size, bit\n"
+        "depth and the colour its cICP, mDCv and cLLi chunks give (without cICP: BT.709\n"
+        "SDR, as uhdpipe reads it).\n"
         "\n"
         "  --json     print one JSON object instead of text\n"
         "  -h, --help this text\n";
@@ -70,8 +74,11 @@ static void print_text(const char *path, const struct uhd_stream_info *info)
 	printf("codec:         %s%s%s%s (decoder %s)\n", info->codec, *info->profile ? " (" : "",
 	       info->profile, *info->profile ? ")" : "", info->decoder);
 	printf("size:          %dx%d\n", info->width, info->height);
-	printf("frame rate:    %d/%d (%.3f fps)\n", info->fps_num, info->fps_den,
-	       info->fps_den ? (double)info->fps_num / info->fps_den : 0.0);
+	bool still = strcmp(info->codec, "png") == 0;
+	if (!still) {
+		printf("frame rate:    %d/%d (%.3f fps)\n", info->fps_num, info->fps_den,
+		       info->fps_den ? (double)info->fps_num / info->fps_den : 0.0);
+	}
 	if (info->frame_count < 0) {
 		printf("frames:        unknown\n");
 	} else {
@@ -84,8 +91,12 @@ static void print_text(const char *path, const struct uhd_stream_info *info)
 		printf("timestamps:    none in the stream; derived from the frame rate\n");
 	}
 	print_display_matrix(info);
-	printf("pixel format:  %s, %d-bit, %s, chroma siting %s\n", info->pixel_format,
-	       info->bit_depth, chroma_name(info), uhd_siting_name(c->siting));
+	if (c->matrix == UHD_MATRIX_RGB) { /* no chroma to site */
+		printf("pixel format:  %s, %d-bit, R'G'B'\n", info->pixel_format, info->bit_depth);
+	} else {
+		printf("pixel format:  %s, %d-bit, %s, chroma siting %s\n", info->pixel_format,
+		       info->bit_depth, chroma_name(info), uhd_siting_name(c->siting));
+	}
 	printf("colour:        primaries %s, transfer %s, matrix %s, range %s\n",
 	       uhd_primaries_name(c->primaries), uhd_transfer_name(c->transfer),
 	       uhd_matrix_name(c->matrix), uhd_range_name(c->range));
@@ -115,9 +126,38 @@ static void print_text(const char *path, const struct uhd_stream_info *info)
 	print_dolby_vision(info);
 }
 
+static void describe(const char *path, const struct uhd_stream_info *info, bool json)
+{
+	if (json) {
+		struct uhd_json writer;
+		uhd_json_init(&writer, stdout, true);
+		uhd_json_object_begin(&writer, NULL);
+		uhd_json_header(&writer, "uhdpipe info");
+		uhd_json_stream_info_fields(&writer, path, info);
+		uhd_json_object_end(&writer);
+	} else {
+		print_text(path, info);
+	}
+}
+
 static int exit_for_error(int ret)
 {
 	return ret == -ENOTSUP ? UHD_EXIT_UNSUPPORTED : UHD_EXIT_INPUT;
+}
+
+/* A PNG or a folder of them, read as play reads it (the header and the colour
+ * chunks of the first picture). */
+static int describe_images(const char *path, bool json)
+{
+	struct uhd_render_options options = {.frames = -1, .image_duration = 1};
+	struct uhd_frames *frames = NULL;
+	int ret = uhd_frames_probe(&uhd_frames_images, path, &options, &frames);
+	if (ret < 0) {
+		return exit_for_error(ret);
+	}
+	describe(path, frames->info, json);
+	uhd_frames_close(&frames);
+	return UHD_EXIT_OK;
 }
 
 int uhd_cli_info(int argc, char **argv)
@@ -131,23 +171,16 @@ int uhd_cli_info(int argc, char **argv)
 		return uhd_cli_usage_error("info", "give exactly one INPUT");
 	}
 	const char *path = argv[optind];
+	if (uhd_frames_is_images(path)) {
+		return describe_images(path, json);
+	}
 	struct uhd_source *source = NULL;
 	int ret = uhd_source_open(path, NULL, &source);
 	if (ret < 0) {
 		return exit_for_error(ret);
 	}
 	uhd_source_count_frames(source);
-	const struct uhd_stream_info *info = uhd_source_info(source);
-	if (json) {
-		struct uhd_json writer;
-		uhd_json_init(&writer, stdout, true);
-		uhd_json_object_begin(&writer, NULL);
-		uhd_json_header(&writer, "uhdpipe info");
-		uhd_json_stream_info_fields(&writer, path, info);
-		uhd_json_object_end(&writer);
-	} else {
-		print_text(path, info);
-	}
+	describe(path, uhd_source_info(source), json);
 	uhd_source_destroy(&source);
 	return UHD_EXIT_OK;
 }

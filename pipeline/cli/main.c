@@ -8,7 +8,7 @@
 #include "uhdpipe/uhdpipe.h"
 
 static const char main_help[] =
-        "usage: uhdpipe COMMAND [options]\n"
+        "usage: uhdpipe [--loglevel LEVEL] COMMAND [options]\n"
         "\n"
         "Decodes UHD/HDR video with FFmpeg, converts and scales it with Vulkan compute\n"
         "shaders, writes frames as PNG (or discards them), and compares them with\n"
@@ -27,7 +27,14 @@ static const char main_help[] =
         "  help [COMMAND]                 this text, or a command's options\n"
         "\n"
         "'uhdpipe help COMMAND' (or 'uhdpipe COMMAND --help') describes a command's\n"
-        "options.\n";
+        "options.\n"
+        "\n"
+        "  --loglevel LEVEL      quiet | error | warning | info | verbose | debug: what\n"
+        "                        uhdpipe says on stderr (default info; -q of a command\n"
+        "                        means warning); verbose adds uhdpipe's details and\n"
+        "                        libav's warnings, debug all of libav's messages; quiet\n"
+        "                        says nothing (the exit code still tells). Anywhere on\n"
+        "                        the command line, as ffmpeg's -loglevel\n";
 
 /* glibc raises its mmap threshold each time a large mmapped block is freed, so
  * after the first frames, freed 8K planes (tens of MB) stay in malloc's arenas
@@ -84,6 +91,10 @@ static int help(const char *name)
 int main(int argc, char **argv)
 {
 	return_large_blocks();
+	int ret = uhd_cli_take_loglevel(&argc, argv);
+	if (ret != 0) {
+		return ret;
+	}
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(main_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? UHD_EXIT_USAGE : UHD_EXIT_OK;

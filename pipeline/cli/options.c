@@ -35,9 +35,13 @@ int uhd_cli_usage_error(const char *command, const char *fmt, ...)
 {
 	va_list args;
 	va_start(args, fmt);
-	fprintf(stderr, "uhdpipe %s: ", command);
+	fputs("uhdpipe: error: ", stderr);
 	vfprintf(stderr, fmt, args);
-	fprintf(stderr, "; see 'uhdpipe %s --help'\n", command);
+	if (command) {
+		fprintf(stderr, "; see 'uhdpipe %s --help'\n", command);
+	} else {
+		fputs("; see 'uhdpipe help'\n", stderr);
+	}
 	va_end(args);
 	return UHD_EXIT_USAGE;
 }

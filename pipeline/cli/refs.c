@@ -52,8 +52,10 @@ int uhd_cli_refs(int argc, char **argv)
 	snprintf(report, sizeof(report), "%s/refs.json", dir);
 	int made = uhd_make_dirs(dir);
 	if (made < 0) {
-		fprintf(stderr, "uhdpipe refs: cannot create the reference folder '%s': %s\n", dir,
-		        strerror(-made));
+		fprintf(stderr,
+		        "uhdpipe: error: cannot create the reference folder '%s': %s; give a "
+		        "folder in a writable place\n",
+		        dir, strerror(-made));
 		return UHD_EXIT_OUTPUT;
 	}
 	/* Refused before the run, whose failure report would replace the folder's
@@ -67,8 +69,10 @@ int uhd_cli_refs(int argc, char **argv)
 		return UHD_EXIT_OUTPUT;
 	}
 	if (params.overwrite && unlink(report) != 0 && errno != ENOENT) {
-		fprintf(stderr, "uhdpipe refs: cannot remove the old '%s': %s\n", report,
-		        strerror(errno));
+		fprintf(stderr,
+		        "uhdpipe: error: cannot remove the old '%s': %s; check its folder's "
+		        "permissions\n",
+		        report, strerror(errno));
 		return UHD_EXIT_OUTPUT;
 	}
 	params.output = output;

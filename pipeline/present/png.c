@@ -21,6 +21,7 @@
 #include "../common/log.h"
 #include "../common/paths.h"
 #include "../image/png_file.h"
+#include "folder.h"
 #include "presenter.h"
 
 #define WORKERS          2
@@ -126,49 +127,6 @@ static int start_workers(struct png_presenter *png)
 	return 0;
 }
 
-/* uhdpipe's own files in a frame folder: frame-N.png and what a write left. */
-static bool own_frame_file(const char *name)
-{
-	size_t n = strlen(name);
-	return strncmp(name, "frame-", 6) == 0 &&
-	       ((n > 10 && strcmp(name + n - 4, ".png") == 0) || strstr(name, ".png.tmp-"));
-}
-
-/* Like ffmpeg, no silent overwrite: a folder that holds anything is refused,
- * unless overwrite, which first removes uhdpipe's own frames (other files
- * stay), so that no frame of an earlier, longer run is left among the new. */
-static int claim_folder(const char *dir, bool overwrite)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		return -errno;
-	}
-	char other[256] = "";
-	int ret = 0;
-	for (struct dirent *e; ret == 0 && (e = readdir(d));) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
-			continue;
-		}
-		if (overwrite && own_frame_file(e->d_name)) {
-			ret = unlinkat(dirfd(d), e->d_name, 0) == 0 ? 0 : -errno;
-		} else if (!overwrite && !other[0]) {
-			snprintf(other, sizeof(other), "%s", e->d_name);
-		}
-	}
-	closedir(d);
-	if (ret < 0) {
-		uhd_error("cannot remove the old frames in '%s': %s", dir, strerror(-ret));
-		return ret;
-	}
-	if (other[0]) {
-		uhd_error("the folder '%s' is not empty (it holds '%s'); give -y (--overwrite) to "
-		          "replace uhdpipe's frame-*.png there, or choose an empty folder",
-		          dir, other);
-		return -EEXIST;
-	}
-	return 0;
-}
-
 static int png_open(void *priv, const char *argument, const struct uhd_presenter_params *params)
 {
 	struct png_presenter *png = priv;
@@ -190,7 +148,7 @@ static int png_open(void *priv, const char *argument, const struct uhd_presenter
 		          png->dir, strerror(-ret));
 		return ret;
 	}
-	ret = claim_folder(png->dir, params->overwrite);
+	ret = uhd_claim_folder(png->dir, "frame-", "frame", params->overwrite);
 	return ret < 0 ? ret : start_workers(png);
 }
 

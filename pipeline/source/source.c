@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,9 +133,16 @@ static void count_logged_error(void *avcl, const char *line)
 /* libav's own messages are details of errors uhdpipe reports itself: debug
  * level. Its errors do count, though: a demuxer that skips a damaged stretch
  * of the file says so only in its log. */
+static atomic_int av_log_max = AV_LOG_WARNING;
+
+void uhd_source_set_libav_log_level(int av_level)
+{
+	atomic_store(&av_log_max, av_level);
+}
+
 static void on_av_log(void *avcl, int level, const char *fmt, va_list args)
 {
-	if (level > AV_LOG_WARNING) {
+	if (level > AV_LOG_ERROR && level > atomic_load(&av_log_max)) {
 		return;
 	}
 	char line[1024];
@@ -143,7 +151,9 @@ static void on_av_log(void *avcl, int level, const char *fmt, va_list args)
 	if (level <= AV_LOG_ERROR && !uhd_hw_setup_message(line)) {
 		count_logged_error(avcl, line);
 	}
-	uhd_debug("libav: %s", line);
+	if (level <= atomic_load(&av_log_max)) {
+		uhd_debug("libav: %s", line);
+	}
 }
 
 static void route_av_log(void)
@@ -151,8 +161,28 @@ static void route_av_log(void)
 	av_log_set_callback(on_av_log);
 }
 
+/* "-": the clip comes through stdin, read once, front to back. */
+static bool is_stdin(const char *path)
+{
+	return strcmp(path, "-") == 0;
+}
+
+/* What a pipe cannot do, said where reading stdin fails. */
+#define STDIN_HINT                                                                                 \
+	"; read from stdin ('-'), a container that needs seeking (such as an MP4 "                 \
+	"whose index is at the end) cannot be read: give the file's path, or remux it "            \
+	"with ffmpeg -movflags +faststart"
+
 static int check_file(const char *path)
 {
+	if (is_stdin(path)) {
+		if (isatty(STDIN_FILENO)) {
+			uhd_error("'-' reads a clip from stdin, which is a terminal here; pipe a "
+			          "clip in (cat clip.mkv | uhdpipe play - ...) or give its path");
+			return -EINVAL;
+		}
+		return 0;
+	}
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		int err = errno;
@@ -510,9 +540,12 @@ static int read_packet(struct uhd_source *src)
 			continue; /* demuxers resynchronise on the next call */
 		}
 		if (ret < 0) {
-			uhd_error("'%s': reading the container failed after %lld frames: %s; the "
-			          "file is damaged or truncated",
-			          src->path, (long long)src->frames_decoded, av_err2str(ret));
+			bool pipe_start = is_stdin(src->path) && src->frames_decoded == 0;
+			uhd_error("'%s': reading the container failed after %lld %s: %s%s",
+			          src->path, (long long)src->frames_decoded,
+			          uhd_plural(src->frames_decoded, "frame", "frames"),
+			          av_err2str(ret),
+			          pipe_start ? STDIN_HINT : "; the file is damaged or truncated");
 			return -EIO;
 		}
 		src->failures_in_a_row = 0; /* the demuxer moved on */
@@ -684,7 +717,8 @@ static int open_container(struct uhd_source *src)
 		return -ENOMEM;
 	}
 	src->format->opaque = src;
-	int ret = avformat_open_input(&src->format, src->path, NULL, NULL);
+	const char *url = is_stdin(src->path) ? "pipe:0" : src->path;
+	int ret = avformat_open_input(&src->format, url, NULL, NULL);
 	if (ret < 0) {
 		uhd_error("'%s' is not a readable media file (%s); give a video clip such as "
 		          ".mkv/.mp4",
@@ -742,11 +776,13 @@ int uhd_source_open(const char *path, const struct uhd_source_params *params,
 		         src->first_logged[0] ? src->first_logged : "a failed decoder call");
 		pthread_mutex_unlock(&live_lock);
 		uhd_error("'%s' contains no video frames that decode (%lld decoding errors, the "
-		          "first: %s); the clip is damaged or truncated",
-		          path, (long long)src->decode_errors, first);
+		          "first: %s); the clip is damaged or truncated%s",
+		          path, (long long)src->decode_errors, first,
+		          is_stdin(path) ? STDIN_HINT : "");
 		ret = -EIO;
 	} else if (ret == 1) {
-		uhd_error("'%s' contains no video frames; give a clip with at least one", path);
+		uhd_error("'%s' contains no video frames; give a clip with at least one%s", path,
+		          is_stdin(path) ? STDIN_HINT : "");
 		ret = -ENODATA;
 	}
 	if (ret == 0) {
@@ -786,6 +822,16 @@ const struct uhd_stream_info *uhd_source_info(const struct uhd_source *source)
 
 int uhd_source_count_frames(struct uhd_source *source)
 {
+	if (is_stdin(source->path)) {
+		/* Counting demuxes the stream a second time; a pipe is read once. */
+		struct uhd_stream_info *info = &source->info;
+		info->frame_count = -1;
+		info->frame_count_exact = false;
+		snprintf(info->frame_count_method, sizeof(info->frame_count_method), "unknown");
+		snprintf(info->frame_count_note, sizeof(info->frame_count_note),
+		         "read from stdin, which can be read only once: not counted");
+		return 0;
+	}
 	struct uhd_frame_count count;
 	int ret = uhd_count_stream_frames(source->path, source->stream_index,
 	                                  source->codec->codec_id, &count);

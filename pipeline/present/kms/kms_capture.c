@@ -20,6 +20,7 @@
 #include "../../common/paths.h"
 #include "kms.h"
 #include "../../image/png_file.h"
+#include "../folder.h"
 
 #define FENCE_TIMEOUT_MS 60000
 
@@ -141,6 +142,13 @@ int kms_capture_setup(struct kms_presenter *kms, const struct uhd_image *image)
 		ret = ret ? ret : -errno;
 		uhd_error("cannot write captures into '%s': %s; choose a writable folder", cap->dir,
 		          strerror(-ret));
+		return ret;
+	}
+	/* As for frame folders: no capture of an earlier run is silently mixed in. */
+	ret = cap->writes_files
+	              ? uhd_claim_folder(cap->dir, "capture-", "capture", kms->params.overwrite)
+	              : 0;
+	if (ret < 0) {
 		return ret;
 	}
 	const uint32_t conn = DRM_MODE_OBJECT_CONNECTOR;
@@ -321,13 +329,13 @@ int kms_capture_collect(struct kms_presenter *kms)
 	record.checksum = uhd_image_checksum(&cap->picture);
 	if (record.mismatched_pixels) {
 		cap->mismatched_frames++;
-		uhd_warn(
-		        "capture of frame %lld differs from what was scanned out in %lld pixel(s), "
-		        "the first at (%d, %d): R'G'B' %u,%u,%u captured, %u,%u,%u sent",
-		        (long long)frame, (long long)record.mismatched_pixels, record.first_bad_x,
-		        record.first_bad_y, record.first_bad_got[0], record.first_bad_got[1],
-		        record.first_bad_got[2], record.first_bad_want[0], record.first_bad_want[1],
-		        record.first_bad_want[2]);
+		uhd_warn("capture of frame %lld differs from what was scanned out in %lld %s, "
+		         "the first at (%d, %d): R'G'B' %u,%u,%u captured, %u,%u,%u sent",
+		         (long long)frame, (long long)record.mismatched_pixels,
+		         uhd_plural(record.mismatched_pixels, "pixel", "pixels"),
+		         record.first_bad_x, record.first_bad_y, record.first_bad_got[0],
+		         record.first_bad_got[1], record.first_bad_got[2], record.first_bad_want[0],
+		         record.first_bad_want[1], record.first_bad_want[2]);
 	}
 	if (cap->writes_files) {
 		char path[4200];

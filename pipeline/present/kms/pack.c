@@ -21,10 +21,18 @@ const struct uhd_scanout_format *uhd_scanout_formats(size_t *n)
 	return formats;
 }
 
+/* The name, or the four characters of the fourcc as probe and modetest print
+ * them (XR30 is xrgb2101010): a user copies either. */
 const struct uhd_scanout_format *uhd_scanout_format_by_name(const char *name)
 {
+	uint32_t fourcc = 0;
+	if (strlen(name) == 4) {
+		for (int i = 0; i < 4; i++) {
+			fourcc |= (uint32_t)(unsigned char)name[i] << (8 * i);
+		}
+	}
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(formats[i].name, name) == 0) {
+		if (strcmp(formats[i].name, name) == 0 || formats[i].fourcc == fourcc) {
 			return &formats[i];
 		}
 	}

@@ -21,7 +21,8 @@ struct uhd_scanout_format {
 	bool is_float;
 };
 
-/* The formats uhdpipe can scan out, deepest last within each family. */
+/* The formats uhdpipe can scan out, deepest last within each family; by name
+ * (xrgb2101010) or by fourcc as probe prints it (XR30). */
 const struct uhd_scanout_format *uhd_scanout_format_by_name(const char *name);
 const struct uhd_scanout_format *uhd_scanout_format_by_fourcc(uint32_t fourcc);
 /* All of them, in the order auto prefers them (deepest first); count in *n. */
