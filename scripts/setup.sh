@@ -20,13 +20,14 @@ packages=(
 )
 # What the test suite adds (--test): the Vulkan validation layer, the Python
 # peers and schema validator, clang (sanitizers, libFuzzer) and clang-format,
-# git (the style tests list tracked files), and the KMS tests' guest (qemu, a
-# static busybox, initramfs tools).
+# git (the style tests list tracked files), the KMS tests' guest (qemu, a
+# static busybox, initramfs tools), and the Debian package build's tools.
 test_packages=(
     vulkan-validationlayers vulkan-tools
     python3-numpy python3-skimage python3-jsonschema
     clang libclang-rt-14-dev clang-format git
     qemu-system-x86 busybox-static cpio kmod
+    debhelper dpkg-dev
 )
 if [[ "${1:-}" == --test ]]; then
     packages+=("${test_packages[@]}")
