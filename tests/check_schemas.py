@@ -202,6 +202,9 @@ def make_outputs(r, samples):
         add("play PNG input", "play.schema.json", "uhdpipe play", "play-png.json",
             r.run("play PNG", ["play", os.path.join("play-frames", "frame-000000.png"), "-o",
                                "null", "--report", "play-png.json"]))
+        add("info PNG", "info.schema.json", "uhdpipe info", "info-png.json",
+            r.run("info PNG", ["info", "--json", os.path.join("play-frames", "frame-000000.png")],
+                  stdout_to="info-png.json"))
     add("play unopened input", "play.schema.json", "uhdpipe play", "play-missing.json",
         r.run("play missing", ["play", "missing.mkv", "-o", "null", "--report",
                                "play-missing.json"], expect=(3,)))
