@@ -112,6 +112,9 @@ static int parse(int argc, char **argv, struct bench_options *o)
 			return uhd_cli_usage_error("bench", "unknown option %s", argv[optind - 1]);
 		default: ret = apply_option(opt, optarg, o, &render);
 		}
+		if (ret < 0) { /* in the table, handled nowhere: never a silent exit 0 */
+			return uhd_cli_usage_error("bench", "unknown option %s", argv[optind - 1]);
+		}
 		if (ret != 0) {
 			return ret;
 		}

@@ -63,9 +63,9 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	};
 	struct uhd_cli_render render = UHD_CLI_RENDER_DEFAULTS;
 	bool display_given = false;
-	int opt;
+	int opt, index = -1;
 	opterr = 0; /* our own one-line messages instead of getopt's */
-	while ((opt = getopt_long(argc, argv, ":o:qyh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:qyh", options, &index)) != -1) {
 		switch (opt) {
 		case 'o': p->output = optarg; break;
 		case 'q': *quiet = true; break;
@@ -100,9 +100,12 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 			p->strict = true;
 			break;
 		case OPT_DURATION: {
+			if (strcmp(command, "play") != 0) {
+				return uhd_cli_usage_error(command, "unknown option --duration");
+			}
 			char *end = NULL;
 			p->image_duration = strtod(optarg, &end);
-			if (strcmp(command, "play") != 0 || end == optarg || *end ||
+			if (end == optarg || *end ||
 			    !(p->image_duration >= 0.001 && p->image_duration <= 86400)) {
 				return uhd_cli_usage_error(
 				        command,
@@ -128,11 +131,17 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 				break;
 			}
 			int ret = uhd_cli_render_option(command, opt, optarg, &render);
+			if (ret < 0) {
+				/* A display option where there is no display (refs). */
+				return uhd_cli_usage_error(command, "unknown option --%s",
+				                           index >= 0 ? options[index].name : "?");
+			}
 			if (ret != 0) {
 				return ret;
 			}
 		}
 		}
+		index = -1;
 	}
 	if (optind != argc - 1) {
 		return uhd_cli_usage_error(command, "give exactly one INPUT");
