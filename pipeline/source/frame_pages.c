@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Page-aligned pools for the decoder's frames (see frame_pages.h). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,9 @@
 #define ROW_ALIGN 64
 
 struct uhd_frame_pages {
+	/* libavcodec may call get_buffer2 from its frame threads at once; the
+	 * pools are replaced when the picture's size or format changes. */
+	pthread_mutex_t lock;
 	AVBufferPool *pools[4];
 	size_t pool_sizes[4];
 	int format, width, height;
@@ -24,7 +28,12 @@ struct uhd_frame_pages {
 
 struct uhd_frame_pages *uhd_frame_pages_create(void)
 {
-	return calloc(1, sizeof(struct uhd_frame_pages));
+	struct uhd_frame_pages *pages = calloc(1, sizeof(*pages));
+	if (pages && pthread_mutex_init(&pages->lock, NULL) != 0) {
+		free(pages);
+		return NULL;
+	}
+	return pages;
 }
 
 static void drop_pools(struct uhd_frame_pages *pages)
@@ -41,6 +50,7 @@ void uhd_frame_pages_destroy(struct uhd_frame_pages **pages)
 		return;
 	}
 	drop_pools(*pages);
+	pthread_mutex_destroy(&(*pages)->lock);
 	free(*pages);
 	*pages = NULL;
 }
@@ -142,19 +152,21 @@ int uhd_frame_pages_get_buffer(struct uhd_frame_pages *pages, AVCodecContext *co
 	if (!pages || !plain_video(codec, frame)) {
 		return avcodec_default_get_buffer2(codec, frame, flags);
 	}
+	pthread_mutex_lock(&pages->lock);
 	int ret = update_pools(pages, codec, frame);
-	if (ret < 0) {
-		return ret;
-	}
-	for (int i = 0; i < 4 && pages->pools[i]; i++) {
+	for (int i = 0; ret == 0 && i < 4 && pages->pools[i]; i++) {
 		frame->buf[i] = av_buffer_pool_get(pages->pools[i]);
 		if (!frame->buf[i]) {
 			av_frame_unref(frame);
-			return AVERROR(ENOMEM);
+			ret = AVERROR(ENOMEM);
+			break;
 		}
 		frame->data[i] = frame->buf[i]->data;
 		frame->linesize[i] = pages->linesize[i];
 	}
-	frame->extended_data = frame->data;
-	return 0;
+	pthread_mutex_unlock(&pages->lock);
+	if (ret == 0) {
+		frame->extended_data = frame->data;
+	}
+	return ret;
 }

@@ -20,7 +20,8 @@ struct uhd_frame_pages *uhd_frame_pages_create(void);
 /* Frees the pools; buffers still held by frames go when those frames do. */
 void uhd_frame_pages_destroy(struct uhd_frame_pages **pages);
 /* The get_buffer2 body: pooled page buffers for software-decoded video, the
- * default allocator for everything else. */
+ * default allocator for everything else. Thread-safe, as libavcodec's frame
+ * threads require of get_buffer2. */
 int uhd_frame_pages_get_buffer(struct uhd_frame_pages *pages, AVCodecContext *codec, AVFrame *frame,
                                int flags);
 
