@@ -23,7 +23,8 @@ static const char info_help[] =
         "with the Dolby Vision profile, level and base-layer compatibility.\n"
         "INPUT may also be a PNG (or a folder of them, as play takes it): its size, bit\n"
         "depth and the colour its cICP, mDCv and cLLi chunks give (without cICP: BT.709\n"
-        "SDR, as uhdpipe reads it).\n"
+        "SDR, as uhdpipe reads it). '-' reads a clip from stdin (its frames are then not\n"
+        "counted).\n"
         "\n"
         "  --json     print one JSON object instead of text\n"
         "  -h, --help this text\n";
