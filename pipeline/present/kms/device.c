@@ -42,6 +42,12 @@ static int open_card(const char *path, struct uhd_drm_device *dev, bool quiet, b
 		}
 		return -err;
 	}
+	/* The first to open a card node where no one is master becomes master. A
+	 * reader (probe, silent) gives that up at once, so that a display run
+	 * starting meanwhile is not refused. */
+	if (silent && drmIsMaster(dev->fd)) {
+		drmDropMaster(dev->fd);
+	}
 	snprintf(dev->path, sizeof(dev->path), "%s", path);
 	drmVersion *version = drmGetVersion(dev->fd);
 	snprintf(dev->driver, sizeof(dev->driver), "%s", version ? version->name : "unknown");

@@ -27,7 +27,8 @@ struct uhd_drm_device {
  * -ENODEV no DRM device with KMS, -EACCES no permission, -ENOTSUP no atomic
  * modesetting. */
 int uhd_drm_open(const char *path, struct uhd_drm_device *dev);
-/* The same for one node, logging nothing: for probe, which reports failures itself. */
+/* The same for one node, logging nothing and never staying DRM master: for
+ * probe, which reports failures itself and only reads. */
 int uhd_drm_open_silent(const char *path, struct uhd_drm_device *dev);
 void uhd_drm_close(struct uhd_drm_device *dev);
 

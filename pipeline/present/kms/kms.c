@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../common/log.h"
@@ -65,11 +66,16 @@ static int parse_options(struct kms_presenter *kms, const char *argument,
 	return 0;
 }
 
-/* An atomic client must be DRM master; another compositor or player may be. */
+/* An atomic client must be DRM master; another compositor or player may be.
+ * A reader that opened the node just before us (a `uhdpipe probe`) is master
+ * for the moment it takes to drop it: a few tries over half a second. */
 static int become_master(struct kms_presenter *kms)
 {
-	if (drmIsMaster(kms->dev.fd) || drmSetMaster(kms->dev.fd) == 0) {
-		return 0;
+	for (int attempt = 0; attempt < 20; attempt++) {
+		if (drmIsMaster(kms->dev.fd) || drmSetMaster(kms->dev.fd) == 0) {
+			return 0;
+		}
+		nanosleep(&(struct timespec){.tv_nsec = 25 * 1000 * 1000}, NULL);
 	}
 	uhd_error("another program is the DRM master of %s (a compositor, X server or another "
 	          "uhdpipe): stop it or run from a free text console",
