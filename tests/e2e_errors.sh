@@ -202,6 +202,13 @@ else
     failures=$((failures + 1))
 fi
 
+# Suite files: stdin is no suite input; "defaults" is an object.
+printf '{"entries": [{"input": "-", "ref": "%s"}]}' "$good" >"$work/stdin-suite.json"
+expect 2 "entry 0: '-' \\(stdin\\) is no input in a suite" -- check --suite "$work/stdin-suite.json"
+printf '{"defaults": 5, "entries": [{"input": "%s", "ref": "%s"}]}' "$good" "$good" \
+    >"$work/defaults-suite.json"
+expect 2 '"defaults" must be an object' -- check --suite "$work/defaults-suite.json"
+
 # A failed run leaves no temporary or partial PNG behind.
 leftovers=$(find "$work" -name '.frame-*' | wc -l)
 checks=$((checks + 1))

@@ -162,6 +162,9 @@ static int read_entry(const char *path, const json_t *item, size_t i,
 	    !uhd_json_get_string(item, "ref", &ref)) {
 		return suite_error(path, "needs \"input\" and \"ref\" strings", i);
 	}
+	if (strcmp(input, "-") == 0 || strcmp(ref, "-") == 0) {
+		return suite_error(path, "'-' (stdin) is no input in a suite: give files", i);
+	}
 	e->params = *defaults;
 	if ((what = apply_thresholds(item, &e->params)) ||
 	    (what = apply_render(item, &e->params))) {
@@ -199,6 +202,8 @@ int uhd_suite_read(const struct uhd_suite_params *sp, struct suite_entry **entri
 	size_t n = json_array_size(list);
 	if (n == 0) {
 		what = "needs a non-empty \"entries\" array";
+	} else if (d && !json_is_object(d)) {
+		what = "\"defaults\" must be an object of options, like an entry's";
 	} else if (d && !(what = apply_thresholds(d, &defaults))) {
 		what = apply_render(d, &defaults);
 	}
@@ -213,7 +218,7 @@ int uhd_suite_read(const struct uhd_suite_params *sp, struct suite_entry **entri
 		free(*entries);
 		*entries = NULL;
 	}
-	*count = what ? 0 : n;
+	*count = what || ret < 0 ? 0 : n;
 	json_decref(root);
 	return what ? suite_error(sp->path, what, SIZE_MAX) : ret;
 }

@@ -33,8 +33,9 @@ static const char main_help[] =
         "                        uhdpipe says on stderr (default info; -q of a command\n"
         "                        means warning); verbose adds uhdpipe's details and\n"
         "                        libav's warnings, debug all of libav's messages; quiet\n"
-        "                        says nothing (the exit code still tells). Anywhere on\n"
-        "                        the command line, as ffmpeg's -loglevel\n";
+        "                        says nothing about the run (the exit code still tells;\n"
+        "                        a wrong command line is still said). Anywhere on the\n"
+        "                        command line, as ffmpeg's -loglevel\n";
 
 /* glibc raises its mmap threshold each time a large mmapped block is freed, so
  * after the first frames, freed 8K planes (tens of MB) stay in malloc's arenas

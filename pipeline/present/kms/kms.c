@@ -68,7 +68,10 @@ static int parse_options(struct kms_presenter *kms, const char *argument,
 
 /* An atomic client must be DRM master; another compositor or player may be.
  * A reader that opened the node just before us (a `uhdpipe probe`) is master
- * for the moment it takes to drop it: a few tries over half a second. */
+ * for the moment it takes to drop it: a few tries over half a second. Without
+ * CAP_SYS_ADMIN the kernel lets a descriptor become master only if it was
+ * master before, so each try opens the node again: an open while no one is
+ * master makes the opener master. */
 static int become_master(struct kms_presenter *kms)
 {
 	for (int attempt = 0; attempt < 20; attempt++) {
@@ -76,6 +79,13 @@ static int become_master(struct kms_presenter *kms)
 			return 0;
 		}
 		nanosleep(&(struct timespec){.tv_nsec = 25 * 1000 * 1000}, NULL);
+		char path[sizeof(kms->dev.path)];
+		snprintf(path, sizeof(path), "%s", kms->dev.path);
+		uhd_drm_close(&kms->dev);
+		int ret = uhd_drm_open(path, &kms->dev);
+		if (ret < 0) {
+			return ret;
+		}
 	}
 	uhd_error("another program is the DRM master of %s (a compositor, X server or another "
 	          "uhdpipe): stop it or run from a free text console",
