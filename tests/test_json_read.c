@@ -46,6 +46,11 @@ static void expect_invalid(const char *text, size_t length, const char *fragment
 	CHECK(root == NULL, "'%.*s': *out must be NULL on error", (int)length, text);
 	CHECK(strstr(error, fragment), "'%.*s': error '%s' lacks '%s'", (int)length, text, error,
 	      fragment);
+	for (const char *p = error; *p; p++) {
+		CHECK((unsigned char)*p >= 0x20,
+		      "'%.*s': error '%s' holds control character 0x%02x", (int)length, text, error,
+		      (unsigned char)*p);
+	}
 }
 
 static void test_refused(void)
@@ -67,6 +72,10 @@ static void test_refused(void)
 	expect_invalid(DOC("60"), "line 1");             /* documents are objects or arrays */
 	expect_invalid(DOC(""), "line 1, column 1");
 	expect_invalid(DOC("{\"a\": [1, 2}"), "line 1, column 12");
+	/* Jansson quotes the input near the mistake, here a backslash and a newline: the
+	 * message must stay one line (found by fuzz_sequence). */
+	expect_invalid(DOC("{\"a\": \"b\\\n \"}"), "near '\"b\\?'");
+	expect_invalid(DOC("{\"a\": \"b\\\t\"}"), "near '\"b\\?'");
 }
 
 /* Where a person finds the mistake: the line, and the column of the character the parser

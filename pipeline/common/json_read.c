@@ -11,12 +11,19 @@
 #include <unistd.h>
 
 /* Jansson counts a column from 0 before the first character of a line has been read, and
- * names the character it stopped at; a person's editor counts from 1. */
+ * names the character it stopped at; a person's editor counts from 1. Its text quotes the
+ * input near the mistake, which may hold a newline or other control characters: they are
+ * shown as '?' so that the message stays one line (as every error message is). */
 static void describe(const json_error_t *parse, char *error, size_t error_size)
 {
 	int line = parse->line > 0 ? parse->line : 1;
 	int column = parse->column > 0 ? parse->column : 1;
 	snprintf(error, error_size, "line %d, column %d: %s", line, column, parse->text);
+	for (unsigned char *p = (unsigned char *)error; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			*p = '?';
+		}
+	}
 }
 
 int uhd_json_load(const char *text, size_t length, json_t **out, char *error, size_t error_size)
