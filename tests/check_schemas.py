@@ -222,6 +222,11 @@ def make_outputs(r, samples):
                                  "--min-psnr", "99", "--max-diff", "0", "--metrics", "all",
                                  "--diff-dir", "diffs", "--report-json", "check-fail.json"],
                   expect=(1,)))
+    # The YUV domain: the same clip on both sides, compared on its decoded planes
+    # (an infinite PSNR is written as null).
+    add("check yuv domain", "check.schema.json", "uhdpipe check", "check-yuv.json",
+        r.run("check yuv", ["check", sdr, "--ref", sdr, "--domain", "yuv", "--frames", "2",
+                            "--exact", "--report-json", "check-yuv.json"]))
     if refs_ok and pattern_ok:
         suite = {"entries": [
             {"name": "png-vs-pattern", "input": "pattern-frames/frame-000000.png",

@@ -3,7 +3,10 @@
  * The decode-ahead queue hands out exactly the frames the source decodes, in
  * its order, whatever the consumer's pace (back-pressure at every depth),
  * reports the end of the clip, and can be stopped mid-clip without leaking
- * (the sanitizer build runs this too).
+ * (the sanitizer build runs this too). What decoding logs is told when its
+ * frame is taken: a damaged clip's error once, when the caller reaches it, and
+ * not at all when the caller stops before (check decodes both its inputs ahead:
+ * the same damaged clip on both sides must not print the error twice).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,10 +135,88 @@ static void test_bad_depth(void)
 	uhd_source_destroy(&src);
 }
 
+static int damage_errors;
+
+static void count_damage(void *opaque, enum uhd_log_level level, const char *message)
+{
+	(void)opaque;
+	damage_errors += level == UHD_LOG_ERROR && strstr(message, "damaged") != NULL;
+}
+
+/* topleft_420p10.mkv with 64 bytes inverted at 60% of the file: FFV1's slice
+ * checksums fail at frame 2, which strict decoding refuses. */
+static void write_damaged_copy(const char *path)
+{
+	char source[4096];
+	const char *dir = getenv("SAMPLES");
+	snprintf(source, sizeof(source), "%s/topleft_420p10.mkv", dir ? dir : "samples");
+	FILE *in = fopen(source, "rb");
+	CHECK(in != NULL, "open %s", source);
+	static uint8_t data[16 << 20];
+	size_t n = in ? fread(data, 1, sizeof(data), in) : 0;
+	if (in) {
+		fclose(in);
+	}
+	for (size_t i = n * 6 / 10; i < n * 6 / 10 + 64 && i < n; i++) {
+		data[i] ^= 0xff;
+	}
+	FILE *out = fopen(path, "wb");
+	CHECK(out && fwrite(data, 1, n, out) == n, "write %s", path);
+	if (out) {
+		fclose(out);
+	}
+}
+
+/* Takes `frames` frames, then the next call; returns that call's result. */
+static int take(struct uhd_prefetch *p, int frames, int *errors_before_last)
+{
+	const struct uhd_frame *frame;
+	for (int i = 0; i < frames; i++) {
+		CHECK(uhd_prefetch_next(p, &frame, NULL) == 0, "frame %d decodes", i);
+	}
+	*errors_before_last = damage_errors;
+	return uhd_prefetch_next(p, &frame, NULL);
+}
+
+static void test_error_told_at_its_frame(void)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/uhd-prefetch-damaged-%d.mkv",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	write_damaged_copy(path);
+	uhd_log_set_callback(count_damage, NULL, UHD_LOG_INFO);
+	struct uhd_source *src = NULL;
+	CHECK(uhd_source_open(path, NULL, &src) == 0, "open %s", path);
+	struct uhd_prefetch *p = NULL;
+	CHECK(src && uhd_prefetch_start(src, 2, -1, &p) == 0, "start");
+	usleep(500 * 1000); /* the thread decodes frames 0, 1 and fails at 2 */
+	int before = -1;
+	int ret = p ? take(p, 2, &before) : 0;
+	CHECK(before == 0, "the error was told before its frame: %d messages", before);
+	CHECK(ret < 0 && damage_errors == 1, "frame 2: error %d told %d times (want once)", ret,
+	      damage_errors);
+	uhd_prefetch_stop(&p);
+	uhd_source_destroy(&src);
+
+	damage_errors = 0;
+	CHECK(uhd_source_open(path, NULL, &src) == 0, "open %s again", path);
+	CHECK(src && uhd_prefetch_start(src, 2, -1, &p) == 0, "start again");
+	usleep(500 * 1000);
+	const struct uhd_frame *frame;
+	CHECK(p && uhd_prefetch_next(p, &frame, NULL) == 0, "frame 0 decodes");
+	uhd_prefetch_stop(&p);
+	CHECK(damage_errors == 0, "stopped before frame 2, the error was told %d times",
+	      damage_errors);
+	uhd_source_destroy(&src);
+	uhd_log_set_callback(NULL, NULL, UHD_LOG_INFO);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_same_frames("topleft_420p10.mkv");
 	test_same_frames("sdr_1080p_h264.mp4");
 	test_bad_depth();
+	test_error_told_at_its_frame();
 	return test_finish("test_prefetch");
 }

@@ -41,10 +41,21 @@ struct uhd_thresholds {
 #define UHD_CHECK_DEFAULT_METRICS                                                                  \
 	(UHD_METRIC_PSNR | UHD_METRIC_SSIM | UHD_METRIC_DELTAITP | UHD_METRIC_DIFF)
 
+/* Where the metrics are computed. */
+enum uhd_check_domain {
+	/* Both sides rendered to full-range R'G'B' as `play` renders them (any inputs,
+	 * every metric). */
+	UHD_CHECK_DOMAIN_RGB = 0,
+	/* The decoded Y'CbCr planes of two clips of the same format and colour
+	 * description, as decoded, with no conversion: PSNR per plane, --exact. */
+	UHD_CHECK_DOMAIN_YUV,
+};
+
 struct uhd_check_params {
-	const char *input; /* clip, PNG or reference folder (required) */
-	const char *ref;   /* clip, PNG or reference folder (required) */
-	unsigned metrics;  /* default UHD_CHECK_DEFAULT_METRICS */
+	const char *input;            /* clip, PNG or reference folder (required) */
+	const char *ref;              /* clip, PNG or reference folder (required) */
+	unsigned metrics;             /* default UHD_CHECK_DEFAULT_METRICS */
+	enum uhd_check_domain domain; /* default UHD_CHECK_DOMAIN_RGB */
 	struct uhd_thresholds thresholds;
 	/* enum uhd_metric bits of thresholds set explicitly (--exact counts as
 	 * diff): their metrics are computed whatever `metrics` says (default 0). */

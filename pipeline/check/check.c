@@ -17,6 +17,7 @@
 #include "../common/paths.h"
 #include "../engine/run.h"
 #include "check_run.h"
+#include "check_yuv.h"
 #include "uhdpipe/context.h"
 
 struct check_state {
@@ -25,6 +26,7 @@ struct check_state {
 	struct uhd_run base; /* the context, the first failure, the validation count */
 	struct uhd_frames *input, *ref;
 	struct uhd_comparer *comparer;
+	struct uhd_plane_comparer *plane_comparer; /* --domain yuv */
 	struct check_report *report;
 	int comparer_width, comparer_height, comparer_bits; /* the comparer's geometry */
 };
@@ -57,8 +59,14 @@ static void mismatch(struct check_state *st, const char *fmt, ...)
 static struct uhd_render_options resolve_options(const struct uhd_check_params *p,
                                                  const struct uhd_frames *ref)
 {
-	struct uhd_render_options o = {
-	        .convert = p->convert, .start = p->start, .frames = p->frames, .rotate = p->rotate};
+	/* Each clip decodes a frame ahead on a thread of its own: the two decodes overlap each
+	 * other and the comparison of the frame before. */
+	struct uhd_render_options o = {.convert = p->convert,
+	                               .start = p->start,
+	                               .frames = p->frames,
+	                               .rotate = p->rotate,
+	                               .decode_ahead = 1,
+	                               .decoded_planes = p->domain == UHD_CHECK_DOMAIN_YUV};
 	if (ref && ref->has_recorded_options) {
 		const struct uhd_render_options *r = &ref->recorded;
 		if (!p->size_given) {
@@ -153,6 +161,11 @@ static int open_inputs(struct check_state *st)
 		            "opening the input failed");
 	}
 	st->report->input_kind = st->input->impl->kind;
+	char why[512];
+	if (p->domain == UHD_CHECK_DOMAIN_YUV &&
+	    !check_yuv_same_format(st->input, st->ref, why, sizeof(why))) {
+		mismatch(st, "%s", why);
+	}
 	return 0;
 }
 
@@ -365,6 +378,57 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	return written < 0 ? written : ret;
 }
 
+/* --domain yuv: the pair's planes, compared as decoded. */
+static int compare_planes(struct check_state *st, const struct uhd_frame_meta *in_meta,
+                          const struct uhd_frame_meta *ref_meta, double render_ms)
+{
+	struct uhd_planes in, ref;
+	int ret = check_yuv_planes(st->input, &in);
+	ret = ret ? ret : check_yuv_planes(st->ref, &ref);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_INPUT, ret, "a decoded frame's planes cannot be read");
+	}
+	if (!st->plane_comparer) {
+		ret = uhd_plane_comparer_create(st->base.context, &ref, &st->plane_comparer);
+		if (ret < 0) {
+			return fail(st, UHD_STAGE_GPU, ret, "setting up the GPU comparison failed");
+		}
+	}
+	struct check_frame f = {.index = in_meta->index,
+	                        .input_frame = in_meta->decoded_index,
+	                        .ref_frame = ref_meta->decoded_index,
+	                        .input_pts = in_meta->pts,
+	                        .ref_pts = ref_meta->pts,
+	                        .render_ms = render_ms};
+	double t0 = uhd_now_ms();
+	struct uhd_plane_metrics m;
+	ret = uhd_plane_comparer_run(st->plane_comparer, &ref, &in, &m);
+	if (ret < 0) {
+		return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
+		            "comparing a frame's planes on the GPU failed (did the stream "
+		            "change format mid-way?)");
+	}
+	st->report->psnr_peak = m.peak;
+	f.metrics.computed = UHD_METRIC_PSNR;
+	for (int c = 0; c < 3; c++) {
+		f.metrics.mse[c] = m.mse[c];
+		f.metrics.psnr[c] = m.psnr[c];
+	}
+	f.metrics.psnr_avg = m.psnr_avg;
+	f.metrics.gpu_ms = m.gpu_ms;
+	f.psnr_611 = m.psnr_avg_611;
+	f.input_checksum = uhd_planes_checksum(&in);
+	f.ref_checksum = uhd_planes_checksum(&ref);
+	f.checksum_match = f.input_checksum == f.ref_checksum;
+	f.compare_ms = uhd_now_ms() - t0;
+	f.failures = judge(&st->params->thresholds, &f);
+	if (f.failures) {
+		note_failure(st, &f);
+	}
+	st->result->frames_compared++;
+	return add_frame(st->report, &f);
+}
+
 static void show_progress(const struct check_state *st, double start_ms, bool last)
 {
 	double seconds = (uhd_now_ms() - start_ms) / 1e3;
@@ -425,6 +489,13 @@ static int frame_loop(struct check_state *st)
 		if (ret != 0) {
 			break;
 		}
+		if (p->domain == UHD_CHECK_DOMAIN_YUV) {
+			ret = compare_planes(st, &in_meta, &ref_meta, uhd_now_ms() - t0);
+			if (p->progress) {
+				show_progress(st, start_ms, false);
+			}
+			continue;
+		}
 		if (!same_geometry(st, &in_meta, in, &ref_meta, ref)) {
 			ret = 2;
 			break;
@@ -448,6 +519,7 @@ static int frame_loop(struct check_state *st)
 static void close_state(struct check_state *st)
 {
 	uhd_comparer_destroy(&st->comparer);
+	uhd_plane_comparer_destroy(&st->plane_comparer);
 	uhd_frames_close(&st->input);
 	uhd_frames_close(&st->ref);
 	st->result->validation_messages = uhd_run_end(&st->base);
@@ -462,11 +534,20 @@ void uhd_check_report_finish(struct check_report *report)
 int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_result *result,
                       struct check_report *report)
 {
-	/* A threshold set explicitly always has its metric computed. */
 	struct uhd_check_params *params = &report->resolved;
 	memset(report, 0, sizeof(*report));
 	*params = *given;
+	/* The YUV domain computes PSNR: the default list means that there. */
+	bool yuv = params->domain == UHD_CHECK_DOMAIN_YUV;
+	if (yuv && params->metrics == UHD_CHECK_DEFAULT_METRICS) {
+		params->metrics = UHD_METRIC_PSNR;
+	}
+	char why[512];
+	int refused = yuv ? check_yuv_refusal(params, why, sizeof(why)) : 0;
+	/* A threshold set explicitly always has its metric computed (--exact is a
+	 * checksum of the planes in the YUV domain, not diff). */
 	params->metrics |= params->thresholds_given;
+	params->metrics &= yuv ? UHD_METRIC_PSNR : UHD_METRIC_ALL;
 	struct check_state st = {.params = params, .result = result, .report = report};
 	uhd_run_begin(&st.base, params->cancel);
 	memset(result, 0, sizeof(*result));
@@ -474,8 +555,11 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 	report->device = "";
 	report->input_kind = uhd_frames_kind_of(params->input)->kind;
 	report->ref_kind = uhd_frames_kind_of(params->ref)->kind;
-	int ret = open_inputs(&st);
-	if (ret == 0 && check_counts(&st)) {
+	if (refused) {
+		uhd_error("%s", why);
+	}
+	int ret = refused ? fail(&st, UHD_STAGE_INPUT, refused, why) : open_inputs(&st);
+	if (ret == 0 && !report->mismatch && check_counts(&st)) {
 		ret = frame_loop(&st);
 	}
 	if (ret == 0 && !report->mismatch && result->frames_compared == 0) {

@@ -54,15 +54,22 @@ int uhd_check_failure_lines(const struct check_report *report, const struct chec
 	return n;
 }
 
-static void write_frame_metrics(struct uhd_json *json, const struct uhd_metrics *m)
+static void write_frame_metrics(struct uhd_json *json, const struct check_report *report,
+                                const struct check_frame *f)
 {
+	const struct uhd_metrics *m = &f->metrics;
+	bool yuv = report->params->domain == UHD_CHECK_DOMAIN_YUV;
 	if (m->computed & UHD_METRIC_PSNR) {
-		static const char *names[3] = {"r", "g", "b"};
+		static const char *rgb[3] = {"r", "g", "b"}, *planes[3] = {"y", "cb", "cr"};
+		const char *const *names = yuv ? planes : rgb;
 		uhd_json_object_begin(json, "psnr");
 		for (int c = 0; c < 3; c++) {
 			uhd_json_double(json, names[c], m->psnr[c]);
 		}
 		uhd_json_double(json, "average", m->psnr_avg);
+		if (yuv) {
+			uhd_json_double(json, "average_611", f->psnr_611);
+		}
 		uhd_json_object_end(json);
 		uhd_json_object_begin(json, "mse");
 		for (int c = 0; c < 3; c++) {
@@ -138,7 +145,7 @@ static void write_frame(struct uhd_json *json, const struct check_report *report
 	uhd_json_string(json, "checksum_xxh3", hex);
 	snprintf(hex, sizeof(hex), "%016" PRIx64, f->ref_checksum);
 	uhd_json_string(json, "ref_checksum_xxh3", hex);
-	write_frame_metrics(json, &f->metrics);
+	write_frame_metrics(json, report, f);
 	if (f->has_diff_images) {
 		write_diff_images(json, report, f);
 	}
@@ -219,6 +226,10 @@ static void write_header(struct uhd_json *json, const struct check_report *repor
 	              : uhd_json_null(json, "error");
 	report->mismatch ? uhd_json_string(json, "mismatch", report->mismatch)
 	                 : uhd_json_null(json, "mismatch");
+	bool yuv = p->domain == UHD_CHECK_DOMAIN_YUV;
+	uhd_json_string(json, "domain", yuv ? "yuv" : "rgb");
+	yuv && report->psnr_peak > 0 ? uhd_json_double(json, "psnr_peak", report->psnr_peak)
+	                             : uhd_json_null(json, "psnr_peak");
 	uhd_json_object_begin(json, "input");
 	uhd_json_string(json, "path", p->input);
 	uhd_json_string(json, "kind", report->input_kind);

@@ -20,7 +20,8 @@ struct check_frame {
 	int64_t index;                  /* of the pair, from 0 */
 	int64_t input_frame, ref_frame; /* each input's own number (after --start) */
 	int64_t input_pts, ref_pts;
-	struct uhd_metrics metrics;
+	struct uhd_metrics metrics; /* --domain yuv: psnr and mse of Y, Cb, Cr */
+	double psnr_611;            /* --domain yuv: (6 Y + Cb + Cr) / 8 of the PSNRs */
 	bool checksum_match;
 	uint64_t input_checksum, ref_checksum;
 	unsigned failures;    /* enum check_failure bits */
@@ -36,6 +37,7 @@ struct check_report {
 	struct uhd_check_params resolved;      /* the params as run (metrics completed) */
 	struct uhd_render_options options;     /* as resolved */
 	const char *input_kind, *ref_kind;
+	double psnr_peak; /* --domain yuv: the codes' peak, 2^bits - 1 (0 until known) */
 	const char *device;
 	struct check_frame *frames;
 	int64_t frame_count, frame_capacity;

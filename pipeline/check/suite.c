@@ -120,6 +120,12 @@ static const char *apply_render(const json_t *o, struct uhd_check_params *p)
 		}
 		p->scaler_given = true;
 	}
+	if (uhd_json_get_string(o, "domain", &text)) {
+		if (strcmp(text, "rgb") != 0 && strcmp(text, "yuv") != 0) {
+			return "domain is not rgb or yuv";
+		}
+		p->domain = text[0] == 'y' ? UHD_CHECK_DOMAIN_YUV : UHD_CHECK_DOMAIN_RGB;
+	}
 	if (json_object_get(o, "start")) {
 		if (!uhd_json_get_int(o, "start", &value) || value < 0) {
 			return "start is not a whole number >= 0";

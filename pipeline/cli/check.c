@@ -24,9 +24,17 @@ static const char check_help[] =
         "\n"
         "  --ref REF             the reference: clip, PNG, reference folder or\n"
         "                        pattern:SPEC (required)\n"
+        "  --domain rgb|yuv      where metrics are computed (default rgb): rgb renders\n"
+        "                        both sides to full-range R'G'B' as 'play' does (any\n"
+        "                        inputs, every metric); yuv compares two clips of the\n"
+        "                        same format and colour description on their decoded\n"
+        "                        Y'CbCr planes, unconverted: PSNR per plane and\n"
+        "                        --exact only (docs/quality.md)\n"
         "  --metrics LIST        psnr,ssim,msssim,deltaitp,diff or all\n"
-        "                        (default psnr,ssim,deltaitp,diff)\n"
-        "  --min-psnr DB         average PSNR of R, G, B (default 45)\n"
+        "                        (default psnr,ssim,deltaitp,diff; psnr with --domain\n"
+        "                        yuv)\n"
+        "  --min-psnr DB         average PSNR of R, G, B; with --domain yuv, of all the\n"
+        "                        Y, Cb and Cr samples, as ffmpeg's psnr (default 45)\n"
         "  --min-ssim X          SSIM of luma (default 0.99)\n"
         "  --min-msssim X        MS-SSIM of luma (default 0.99)\n"
         "  --max-deltaitp X      mean deltaE ITP, BT.2124 (default 0.5)\n"
@@ -56,6 +64,7 @@ static const char check_help[] =
 enum {
 	OPT_REF = UHD_OPT_COMMAND,
 	OPT_METRICS,
+	OPT_DOMAIN,
 	OPT_MIN_PSNR,
 	OPT_MIN_SSIM,
 	OPT_MIN_MSSSIM,
@@ -165,6 +174,13 @@ static int command_option(int opt, const char *arg, struct check_cli *cli,
 			                           arg);
 		}
 		return 0;
+	case OPT_DOMAIN:
+		if (strcmp(arg, "rgb") != 0 && strcmp(arg, "yuv") != 0) {
+			return uhd_cli_usage_error("check", "--domain is rgb or yuv, got '%s'",
+			                           arg);
+		}
+		p->domain = arg[0] == 'y' ? UHD_CHECK_DOMAIN_YUV : UHD_CHECK_DOMAIN_RGB;
+		return 0;
 	case OPT_EXACT:
 		p->thresholds.exact = true;
 		p->thresholds_given |= UHD_METRIC_DIFF;
@@ -203,6 +219,7 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 	static const struct option options[] = {
 	        {"ref", required_argument, NULL, OPT_REF},
 	        {"metrics", required_argument, NULL, OPT_METRICS},
+	        {"domain", required_argument, NULL, OPT_DOMAIN},
 	        {"min-psnr", required_argument, NULL, OPT_MIN_PSNR},
 	        {"min-ssim", required_argument, NULL, OPT_MIN_SSIM},
 	        {"min-msssim", required_argument, NULL, OPT_MIN_MSSSIM},
@@ -243,7 +260,10 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 		}
 	}
 	apply_render(p, &render);
-	p->metrics |= explicit_metrics ? explicit_metrics : UHD_CHECK_DEFAULT_METRICS;
+	/* The YUV domain computes PSNR only: its default list. */
+	unsigned default_metrics =
+	        p->domain == UHD_CHECK_DOMAIN_YUV ? UHD_METRIC_PSNR : UHD_CHECK_DEFAULT_METRICS;
+	p->metrics |= explicit_metrics ? explicit_metrics : default_metrics;
 	if (cli->suite) {
 		if (optind != argc || p->ref) {
 			return uhd_cli_usage_error("check", "--suite takes no INPUT or --ref");

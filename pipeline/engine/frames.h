@@ -27,6 +27,9 @@ struct uhd_render_options {
 	 * UHD_PREFETCH_MAX_DEPTH (0: decoded when asked for; a damaged clip's
 	 * error then surfaces no earlier than its frame). */
 	int decode_ahead;
+	/* Clips: hand out each decoded frame as it is (uhd_frames.decoded_frame, no
+	 * image), unconverted: check --domain yuv. */
+	bool decoded_planes;
 	double image_duration; /* still images (play): seconds each */
 };
 
@@ -90,6 +93,10 @@ struct uhd_frames {
 	/* The frame this input is compared with, set before each next() (NULL
 	 * once the other side has ended): a pattern reference takes its format. */
 	const struct uhd_image *like;
+	/* With uhd_render_options.decoded_planes: the frame next() gave (valid until the
+	 * next call) and its colour description. */
+	const struct uhd_frame *decoded_frame;
+	struct uhd_colour decoded_colour;
 };
 
 extern const struct uhd_frames_impl uhd_frames_clip;

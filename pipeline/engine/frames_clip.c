@@ -67,6 +67,9 @@ static int clip_start(struct uhd_frames *frames, struct uhd_context *ctx,
 	struct clip_frames *clip = frames->priv;
 	struct uhd_convert_params *c = &clip->options.convert;
 	*c = *convert;
+	if (clip->options.decoded_planes) {
+		return 0; /* nothing converts */
+	}
 	c->orientation = frames->orientation;
 	if (c->frames_in_flight <= 0) {
 		c->frames_in_flight = uhd_context_limits(ctx)->cpu ? 1 : 2;
@@ -170,6 +173,47 @@ static int receive_oldest(struct uhd_frames *frames, const struct uhd_image **im
 	return 0;
 }
 
+/* The next decoded frame past --start, unconverted (decoded_planes). */
+static int next_decoded(struct uhd_frames *frames, const struct uhd_image **image,
+                        struct uhd_frame_meta *meta)
+{
+	struct clip_frames *clip = frames->priv;
+	const struct uhd_render_options *o = &clip->options;
+	*image = NULL;
+	frames->decoded_frame = NULL;
+	for (;;) {
+		if (clip->taking_done || (o->frames >= 0 && clip->submitted >= o->frames)) {
+			clip_stop(frames);
+			return clip->input_error ? clip->input_error : 1;
+		}
+		const struct uhd_frame *frame;
+		struct uhd_prefetched decoded;
+		int ret = decode_one(clip, &frame, &decoded);
+		if (ret != 0) {
+			clip->input_error = ret < 0 ? ret : 0;
+			clip_stop(frames);
+			return ret;
+		}
+		int64_t decoded_index = frames->decoded++;
+		if (decoded_index < o->start) {
+			continue;
+		}
+		struct uhd_frame_damage damage = uhd_frame_get_damage(frame);
+		*meta = (struct uhd_frame_meta){
+		        .index = clip->submitted++,
+		        .pts = uhd_frame_pts(frame),
+		        .decoded_index = decoded_index,
+		        .time_s = decoded.time_s,
+		        .decode_ms = decoded.decode_ms,
+		        .decode_errors = damage.decode_errors,
+		        .corrupt = damage.corrupt,
+		};
+		uhd_frame_colour(frame, clip->source, &frames->decoded_colour);
+		frames->decoded_frame = frame;
+		return 0;
+	}
+}
+
 static int clip_next(struct uhd_frames *frames, const struct uhd_image **image,
                      struct uhd_frame_meta *meta)
 {
@@ -184,6 +228,9 @@ static int clip_next(struct uhd_frames *frames, const struct uhd_image **image,
 		}
 	}
 	clip->started = true;
+	if (o->decoded_planes) {
+		return next_decoded(frames, image, meta);
+	}
 	for (;;) {
 		int in_flight = uhd_converter_in_flight(clip->converter);
 		if (clip->taking_done || in_flight == clip->options.convert.frames_in_flight) {

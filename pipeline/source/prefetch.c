@@ -15,6 +15,7 @@
 struct slot {
 	struct uhd_frame frame; /* frame.av holds its own reference */
 	struct uhd_prefetched info;
+	struct uhd_log_record log; /* what decoding it logged: told when it is taken */
 };
 
 struct uhd_prefetch {
@@ -30,6 +31,10 @@ struct uhd_prefetch {
 	bool stopping;
 	bool ended; /* the thread stopped: `status` says why */
 	int status; /* 1 end of clip, or a negative error */
+	/* The thread's messages since its last frame; at the end, those that go with
+	 * `status` (told when the caller gets it). */
+	struct uhd_log_record log;
+	bool status_told;
 };
 
 /* Waits for a free slot; false when asked to stop. */
@@ -67,6 +72,10 @@ static int queue_frame(struct uhd_prefetch *p, const struct uhd_frame *frame, do
 	slot->frame.damage = frame->damage;
 	slot->info.decode_ms = decode_ms;
 	slot->info.time_s = uhd_frame_time_s(frame, p->source);
+	/* The slot's record was told and emptied when it was taken: swap the buffers. */
+	struct uhd_log_record told = slot->log;
+	slot->log = p->log;
+	p->log = told;
 	pthread_mutex_lock(&p->lock);
 	p->count++;
 	pthread_cond_broadcast(&p->changed);
@@ -77,6 +86,7 @@ static int queue_frame(struct uhd_prefetch *p, const struct uhd_frame *frame, do
 static void *decode_thread(void *arg)
 {
 	struct uhd_prefetch *p = arg;
+	uhd_log_keep(&p->log);
 	for (int64_t n = 0;; n++) {
 		if (p->limit >= 0 && n >= p->limit) {
 			finish(p, 1);
@@ -103,7 +113,9 @@ static void free_slots(struct uhd_prefetch *p)
 {
 	for (int i = 0; i < p->capacity; i++) {
 		av_frame_free(&p->slots[i].frame.av);
+		uhd_log_record_free(&p->slots[i].log);
 	}
+	uhd_log_record_free(&p->log);
 }
 
 int uhd_prefetch_start(struct uhd_source *src, int depth, int64_t limit, struct uhd_prefetch **out)
@@ -164,6 +176,7 @@ int uhd_prefetch_next(struct uhd_prefetch *p, const struct uhd_frame **frame,
 		pthread_cond_wait(&p->changed, &p->lock);
 	}
 	int ret = 0;
+	struct uhd_log_record *told = NULL;
 	if (p->count > 0) {
 		struct slot *slot = &p->slots[p->head];
 		*frame = &slot->frame;
@@ -173,10 +186,17 @@ int uhd_prefetch_next(struct uhd_prefetch *p, const struct uhd_frame **frame,
 		p->head = (p->head + 1) % p->capacity;
 		p->count--;
 		p->caller_holds = true;
+		told = &slot->log;
 	} else {
 		ret = p->status;
+		told = p->status_told ? NULL : &p->log; /* the thread has ended: ours */
+		p->status_told = true;
 	}
 	pthread_mutex_unlock(&p->lock);
+	/* The slot is the caller's until the next call, the ended thread's record ours. */
+	if (told) {
+		uhd_log_replay(told);
+	}
 	return ret;
 }
 

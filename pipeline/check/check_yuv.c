@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `check --domain yuv`: what it takes (two clips of the same format and colour
+ * description, metrics it computes on planes) and the decoded frames as planes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_yuv.h"
+#include "uhdpipe/colour.h"
+
+int check_yuv_refusal(const struct uhd_check_params *p, char *why, size_t size)
+{
+	const char *sides[2][2] = {{"INPUT", p->input}, {"REF", p->ref}};
+	for (int i = 0; i < 2; i++) {
+		if (uhd_frames_kind_of(sides[i][1]) != &uhd_frames_clip) {
+			snprintf(why, size,
+			         "--domain yuv compares the decoded planes of two clips, and %s "
+			         "'%s' "
+			         "is %s; use --domain rgb",
+			         sides[i][0], sides[i][1],
+			         uhd_frames_kind_of(sides[i][1]) == &uhd_frames_image
+			                 ? "a PNG"
+			                 : "not a clip (a reference folder or a pattern)");
+			return -ENOTSUP;
+		}
+	}
+	/* --exact counts as diff among the thresholds given; here it is a checksum. */
+	unsigned asked = p->metrics | p->thresholds_given;
+	if (p->thresholds.exact && p->thresholds.max_diff < 0 && !(p->metrics & UHD_METRIC_DIFF)) {
+		asked &= ~(unsigned)UHD_METRIC_DIFF;
+	}
+	if (asked & ~(unsigned)UHD_METRIC_PSNR) {
+		snprintf(
+		        why, size,
+		        "--domain yuv computes psnr (per plane) and --exact; ask for ssim, msssim, "
+		        "deltaitp and diff with --domain rgb");
+		return -ENOTSUP;
+	}
+	if (p->size_given || p->scaler_given || p->rotate) {
+		snprintf(why, size,
+		         "--domain yuv compares the planes as decoded: --size, --scaler and "
+		         "--rotate need --domain rgb");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static void describe(const struct uhd_stream_info *s, char *out, size_t size)
+{
+	snprintf(out, size, "%dx%d %d-bit 4:%s", s->width, s->height, s->bit_depth,
+	         s->log2_chroma_w == 0   ? "4:4"
+	         : s->log2_chroma_h == 0 ? "2:2"
+	                                 : "2:0");
+}
+
+static void describe_colour(const struct uhd_colour *c, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s/%s/%s", uhd_primaries_name(c->primaries),
+	         uhd_transfer_name(c->transfer), uhd_matrix_name(c->matrix),
+	         uhd_range_name(c->range));
+}
+
+bool check_yuv_same_format(const struct uhd_frames *input, const struct uhd_frames *ref, char *why,
+                           size_t size)
+{
+	const struct uhd_stream_info *a = input->info, *b = ref->info;
+	char x[96], y[96];
+	describe(a, x, sizeof(x));
+	describe(b, y, sizeof(y));
+	if (strcmp(x, y) != 0) {
+		snprintf(why, size,
+		         "pixel format differs: INPUT is %s (%s), REF is %s (%s); compare them "
+		         "with --domain rgb",
+		         x, a->pixel_format, y, b->pixel_format);
+		return false;
+	}
+	const struct uhd_colour *c = &a->colour, *d = &b->colour;
+	if (c->primaries != d->primaries || c->transfer != d->transfer || c->matrix != d->matrix ||
+	    c->range != d->range) {
+		describe_colour(c, x, sizeof(x));
+		describe_colour(d, y, sizeof(y));
+		snprintf(why, size,
+		         "colour description differs: INPUT %s vs REF %s "
+		         "(primaries/transfer/matrix/range); the same codes mean different "
+		         "colours, compare them with --domain rgb",
+		         x, y);
+		return false;
+	}
+	return true;
+}
+
+int check_yuv_planes(const struct uhd_frames *frames, struct uhd_planes *out)
+{
+	const struct uhd_stream_info *info = frames->info;
+	*out = (struct uhd_planes){
+	        .count = 3,
+	        .bits = info->bit_depth,
+	        .bytes = info->bit_depth > 8 ? 2 : 1,
+	        .shift = info->sample_shift,
+	};
+	for (int p = 0; p < 3; p++) {
+		ptrdiff_t stride;
+		int ret = uhd_frame_plane(frames->decoded_frame, p, &out->data[p], &stride,
+		                          &out->width[p], &out->height[p]);
+		if (ret < 0 || stride <= 0) {
+			return ret < 0 ? ret : -ENOTSUP;
+		}
+		out->stride[p] = stride;
+		out->step[p] = p > 0 && info->chroma_interleaved ? 2 : 1;
+	}
+	return 0;
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/* Exact sums of squared differences of decoded planes on the GPU (plane_compare.h). */
+#include "plane_compare.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
+
+#include "../common/clock.h"
+#include "../vk/vk.h"
+#include "plane_sse.comp.h"
+
+#define TEXEL_BYTES  16u   /* R32G32B32A32_UINT */
+#define GROUP_TEXELS 1024u /* texels per workgroup: 64 invocations x 16 */
+
+struct plane_push {
+	uint32_t texels, partial_base;
+};
+
+struct uhd_plane_comparer {
+	struct uhd_context *ctx;
+	struct uhd_planes shape;
+	VkDeviceSize offsets[3];        /* of each plane in the upload buffers */
+	struct uhd_vk_buffer upload[2]; /* ref, test: all planes, rows tightly packed */
+	VkBufferView views[2][3];
+	struct uhd_vk_buffer sums;
+	uint32_t texels[3], groups[3], partial_base[3], partials;
+	struct uhd_vk_compute pass;
+	VkDescriptorPool pool;
+	VkDescriptorSet sets[3];
+	VkCommandPool command_pool;
+	VkCommandBuffer commands;
+	VkFence fence;
+};
+
+static const VkDescriptorType bindings[3] = {
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+};
+
+static bool same_shape(const struct uhd_planes *a, const struct uhd_planes *b)
+{
+	if (a->count != b->count || a->bits != b->bits || a->bytes != b->bytes) {
+		return false;
+	}
+	for (int p = 0; p < a->count; p++) {
+		if (a->width[p] != b->width[p] || a->height[p] != b->height[p]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool valid_shape(const struct uhd_planes *s)
+{
+	if ((s->count != 1 && s->count != 3) || s->bits < 8 || s->bits > 16 ||
+	    s->bytes != (s->bits > 8 ? 2 : 1) || s->shift < 0 ||
+	    s->bits + s->shift > 8 * s->bytes) {
+		return false;
+	}
+	for (int p = 0; p < s->count; p++) {
+		if (s->width[p] < 1 || s->height[p] < 1 || s->width[p] > 65536 ||
+		    s->height[p] > 65535 ||
+		    (s->step[p] != 0 && s->step[p] != 1 && s->step[p] != 2)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Row y of plane p as plain samples (no interleaving, no shift) into out. */
+static void plain_row(const struct uhd_planes *s, int p, int y, uint8_t *out)
+{
+	const uint8_t *row = s->data[p] + (ptrdiff_t)y * s->stride[p];
+	int step = s->step[p] > 1 ? s->step[p] : 1;
+	if (step == 1 && s->shift == 0) {
+		memcpy(out, row, (size_t)s->width[p] * (size_t)s->bytes);
+		return;
+	}
+	if (s->bytes == 1) {
+		for (int x = 0; x < s->width[p]; x++) {
+			out[x] = (uint8_t)(row[x * step] >> s->shift);
+		}
+		return;
+	}
+	for (int x = 0; x < s->width[p]; x++) {
+		const uint8_t *at = row + 2 * x * step;
+		uint16_t v = (uint16_t)((at[0] | at[1] << 8) >> s->shift);
+		out[2 * x] = (uint8_t)(v & 0xff);
+		out[2 * x + 1] = (uint8_t)(v >> 8);
+	}
+}
+
+uint64_t uhd_planes_checksum(const struct uhd_planes *planes)
+{
+	XXH3_state_t state;
+	XXH3_INITSTATE(&state);
+	XXH3_64bits_reset(&state);
+	uint8_t *scratch = malloc((size_t)planes->width[0] * (size_t)planes->bytes);
+	for (int p = 0; p < planes->count && scratch; p++) {
+		size_t row_bytes = (size_t)planes->width[p] * (size_t)planes->bytes;
+		for (int y = 0; y < planes->height[p]; y++) {
+			plain_row(planes, p, y, scratch);
+			XXH3_64bits_update(&state, scratch, row_bytes);
+		}
+	}
+	free(scratch);
+	return XXH3_64bits_digest(&state);
+}
+
+/* Plane offsets in the upload buffers (each plane zero-padded to whole texels,
+ * the same in both pictures so the padding adds nothing) and the views over them. */
+static int create_buffers(struct uhd_plane_comparer *c)
+{
+	const struct uhd_planes *s = &c->shape;
+	VkDeviceSize align = c->ctx->vk_limits.minTexelBufferOffsetAlignment;
+	align = align < TEXEL_BYTES ? TEXEL_BYTES : align;
+	VkDeviceSize size = 0;
+	c->partials = 0;
+	for (int p = 0; p < s->count; p++) {
+		VkDeviceSize bytes = (VkDeviceSize)s->width[p] * s->height[p] * s->bytes;
+		c->offsets[p] = size;
+		c->texels[p] = (uint32_t)((bytes + TEXEL_BYTES - 1) / TEXEL_BYTES);
+		c->groups[p] = (c->texels[p] + GROUP_TEXELS - 1) / GROUP_TEXELS;
+		if (c->groups[p] > c->ctx->vk_limits.maxComputeWorkGroupCount[0]) {
+			return -ERANGE;
+		}
+		c->partial_base[p] = c->partials;
+		c->partials += c->groups[p];
+		size += (VkDeviceSize)c->texels[p] * TEXEL_BYTES;
+		size = (size + align - 1) / align * align;
+	}
+	for (int side = 0; side < 2; side++) {
+		int ret = uhd_vk_buffer_create(c->ctx, size, UHD_VK_BUFFER_UPLOAD, "decoded planes",
+		                               &c->upload[side]);
+		if (ret == 0) {
+			memset(c->upload[side].mapped, 0, size); /* the padding stays zero */
+		}
+		for (int p = 0; ret == 0 && p < s->count; p++) {
+			ret = uhd_vk_view_create_range(c->ctx, &c->upload[side], c->offsets[p],
+			                               (VkDeviceSize)c->texels[p] * TEXEL_BYTES,
+			                               VK_FORMAT_R32G32B32A32_UINT, TEXEL_BYTES,
+			                               &c->views[side][p]);
+		}
+		if (ret < 0) {
+			return ret;
+		}
+	}
+	return uhd_vk_buffer_create(c->ctx, (VkDeviceSize)c->partials * 8, UHD_VK_BUFFER_READBACK,
+	                            "plane sums", &c->sums);
+}
+
+static int create_sets(struct uhd_plane_comparer *c)
+{
+	uint32_t values[2] = {(uint32_t)c->shape.bytes, (uint32_t)c->shape.bits};
+	struct uhd_vk_spec spec = {2, values};
+	int ret = uhd_vk_compute_create_typed(c->ctx, plane_sse_comp, sizeof(plane_sse_comp),
+	                                      bindings, 3, sizeof(struct plane_push), &spec,
+	                                      &c->pass);
+	if (ret < 0) {
+		return ret;
+	}
+	VkDescriptorPoolSize sizes[2] = {
+	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 6},
+	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3},
+	};
+	VkDescriptorPoolCreateInfo pool_info = {
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+	        .maxSets = 3,
+	        .poolSizeCount = 2,
+	        .pPoolSizes = sizes,
+	};
+	VK_CHECK(vkCreateDescriptorPool(c->ctx->device, &pool_info, NULL, &c->pool));
+	uhd_vk_count_object(1);
+	VkDescriptorSetLayout layouts[3] = {c->pass.set_layout, c->pass.set_layout,
+	                                    c->pass.set_layout};
+	VkDescriptorSetAllocateInfo alloc = {
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+	        .descriptorPool = c->pool,
+	        .descriptorSetCount = (uint32_t)c->shape.count,
+	        .pSetLayouts = layouts,
+	};
+	VK_CHECK(vkAllocateDescriptorSets(c->ctx->device, &alloc, c->sets));
+	for (int p = 0; p < c->shape.count; p++) {
+		struct uhd_vk_binding b[3] = {
+		        {.view = c->views[0][p]},
+		        {.view = c->views[1][p]},
+		        {.buffer = uhd_vk_whole(&c->sums)},
+		};
+		uhd_vk_write_bindings(c->ctx, &c->pass, c->sets[p], b);
+	}
+	return 0;
+fail:
+	return ret;
+}
+
+/* Host writes -> one pass per plane -> host reads; the same every run. */
+static int record(struct uhd_plane_comparer *c)
+{
+	int ret = uhd_vk_commands_create(c->ctx, 0, &c->command_pool, &c->commands, &c->fence);
+	if (ret < 0) {
+		return ret;
+	}
+	VkCommandBuffer cmd = c->commands;
+	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
+	const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, compute,
+	               VK_ACCESS_SHADER_READ_BIT);
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->pass.pipeline);
+	for (int p = 0; p < c->shape.count; p++) {
+		struct plane_push push = {c->texels[p], c->partial_base[p]};
+		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->pass.layout, 0, 1,
+		                        &c->sets[p], 0, NULL);
+		vkCmdPushConstants(cmd, c->pass.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
+		                   sizeof(push), &push);
+		vkCmdDispatch(cmd, c->groups[p], 1, 1);
+	}
+	uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+	               VK_ACCESS_HOST_READ_BIT);
+	VK_CHECK(vkEndCommandBuffer(cmd));
+	return 0;
+fail:
+	return ret;
+}
+
+int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like,
+                              struct uhd_plane_comparer **out)
+{
+	*out = NULL;
+	if (!valid_shape(like)) {
+		return -EINVAL;
+	}
+	struct uhd_plane_comparer *c = calloc(1, sizeof(*c));
+	if (!c) {
+		return -ENOMEM;
+	}
+	c->ctx = ctx;
+	c->shape = *like;
+	int ret = create_buffers(c);
+	ret = ret ? ret : create_sets(c);
+	ret = ret ? ret : record(c);
+	if (ret < 0) {
+		uhd_plane_comparer_destroy(&c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer)
+{
+	struct uhd_plane_comparer *c = *comparer;
+	if (!c) {
+		return;
+	}
+	VkDevice device = c->ctx->device;
+	if (c->fence) {
+		vkDestroyFence(device, c->fence, NULL);
+		uhd_vk_count_object(-1);
+	}
+	if (c->command_pool) {
+		vkDestroyCommandPool(device, c->command_pool, NULL);
+		uhd_vk_count_object(-1);
+	}
+	if (c->pool) {
+		vkDestroyDescriptorPool(device, c->pool, NULL);
+		uhd_vk_count_object(-1);
+	}
+	uhd_vk_compute_destroy(c->ctx, &c->pass);
+	for (int side = 0; side < 2; side++) {
+		for (int p = 0; p < 3; p++) {
+			uhd_vk_view_destroy(c->ctx, &c->views[side][p]);
+		}
+		uhd_vk_buffer_destroy(c->ctx, &c->upload[side]);
+	}
+	uhd_vk_buffer_destroy(c->ctx, &c->sums);
+	free(c);
+	*comparer = NULL;
+}
+
+static int upload(struct uhd_plane_comparer *c, int side, const struct uhd_planes *planes)
+{
+	uint8_t *base = c->upload[side].mapped;
+	for (int p = 0; p < planes->count; p++) {
+		size_t row_bytes = (size_t)planes->width[p] * (size_t)planes->bytes;
+		for (int y = 0; y < planes->height[p]; y++) {
+			plain_row(planes, p, y, base + c->offsets[p] + (size_t)y * row_bytes);
+		}
+	}
+	return uhd_vk_buffer_flush(c->ctx, &c->upload[side]);
+}
+
+static double psnr_of(double mse, double peak)
+{
+	return mse > 0 ? 10.0 * log10(peak * peak / mse) : INFINITY;
+}
+
+/* Adds up the workgroups' sums into the metrics. */
+static void finish(const struct uhd_plane_comparer *c, struct uhd_plane_metrics *m)
+{
+	const uint32_t *words = c->sums.mapped;
+	const struct uhd_planes *s = &c->shape;
+	m->count = s->count;
+	m->peak = (double)((1u << s->bits) - 1u);
+	uint64_t total_sse = 0, total_samples = 0;
+	for (int p = 0; p < s->count; p++) {
+		uint64_t sse = 0;
+		uint32_t end = c->partial_base[p] + c->groups[p];
+		for (uint32_t i = c->partial_base[p]; i < end; i++) {
+			sse += (uint64_t)words[2 * i] | (uint64_t)words[2 * i + 1] << 32;
+		}
+		m->sse[p] = sse;
+		m->samples[p] = (uint64_t)s->width[p] * (uint64_t)s->height[p];
+		m->mse[p] = (double)sse / (double)m->samples[p];
+		m->psnr[p] = psnr_of(m->mse[p], m->peak);
+		total_sse += sse;
+		total_samples += m->samples[p];
+	}
+	m->psnr_avg = psnr_of((double)total_sse / (double)total_samples, m->peak);
+	m->psnr_avg_611 =
+	        s->count == 3 ? (6 * m->psnr[0] + m->psnr[1] + m->psnr[2]) / 8 : m->psnr[0];
+}
+
+int uhd_plane_comparer_run(struct uhd_plane_comparer *c, const struct uhd_planes *ref,
+                           const struct uhd_planes *test, struct uhd_plane_metrics *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!same_shape(ref, &c->shape) || !same_shape(test, &c->shape)) {
+		return -EINVAL;
+	}
+	double t0 = uhd_now_ms();
+	int ret = upload(c, 0, ref);
+	ret = ret ? ret : upload(c, 1, test);
+	ret = ret ? ret : uhd_vk_submit_wait(c->ctx, c->commands, c->fence);
+	ret = ret ? ret : uhd_vk_buffer_invalidate(c->ctx, &c->sums);
+	if (ret < 0) {
+		return ret;
+	}
+	finish(c, out);
+	out->gpu_ms = uhd_now_ms() - t0;
+	return 0;
+}

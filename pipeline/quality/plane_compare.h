@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Metrics on decoded planes (`check --domain yuv`): two pictures' Y, Cb and Cr
+ * planes compared as the decoder gave them, with no conversion pass. The sums
+ * of squared differences are exact (64-bit integers on the GPU), so PSNR is
+ * what ffmpeg's psnr filter computes on the same planes, up to the last digit
+ * of a double.
+ */
+#ifndef UHD_INTERNAL_PLANE_COMPARE_H
+#define UHD_INTERNAL_PLANE_COMPARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uhdpipe/context.h"
+
+/* One picture's planes where the decoder left them. */
+struct uhd_planes {
+	int count;               /* 1 (luma only) or 3 */
+	int width[3], height[3]; /* samples */
+	int bits;                /* significant bits a sample: 8..16 */
+	int bytes;               /* 1, or 2 (little-endian words) */
+	const uint8_t *data[3];
+	ptrdiff_t stride[3]; /* bytes between rows (positive) */
+	/* Samples of a plane are every `step` samples (2 for interleaved Cb/Cr), and sit
+	 * `shift` bits up in their word (6 for P010). */
+	int step[3];
+	int shift;
+};
+
+struct uhd_plane_metrics {
+	int count;
+	uint64_t sse[3];     /* sums of squared differences, code values squared */
+	uint64_t samples[3]; /* per plane */
+	double mse[3];
+	double psnr[3]; /* dB, 10 log10(peak^2 / mse); INFINITY when equal */
+	/* ffmpeg's psnr filter: the MSE of all samples of all planes (the planes' MSE
+	 * weighted by their sample counts), in dB. */
+	double psnr_avg;
+	/* (6 Y + Cb + Cr) / 8 of the planes' PSNR, as codec comparisons report it
+	 * (INFINITY when a plane is equal); the luma PSNR for one plane. */
+	double psnr_avg_611;
+	double peak;   /* 2^bits - 1 */
+	double gpu_ms; /* upload, passes and read-back */
+};
+
+struct uhd_plane_comparer;
+
+/* For pictures shaped like `like` (its data unused). -EINVAL for a bad shape,
+ * -ERANGE when a plane is over the device's texel-buffer limit, -ENOMEM. */
+int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like,
+                              struct uhd_plane_comparer **out);
+void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer);
+
+/* Compares test with ref (both of the comparer's shape; -EINVAL otherwise). */
+int uhd_plane_comparer_run(struct uhd_plane_comparer *comparer, const struct uhd_planes *ref,
+                           const struct uhd_planes *test, struct uhd_plane_metrics *out);
+
+/* XXH3-64 of the planes' samples in order, row by row, as 1- or 2-byte little-endian
+ * values without shift or interleaving: equal for equal decoded pictures. */
+uint64_t uhd_planes_checksum(const struct uhd_planes *planes);
+
+#endif
