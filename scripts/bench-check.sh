@@ -3,7 +3,8 @@
 # Side-by-side timing of `uhdpipe check` and ffmpeg's psnr/ssim filters on the
 # same pair of clips, in one run (these machines are noisy: compare ratios
 # from the same run only). Default pair: the 8K HDR10 sample and its CRF 30
-# re-encode. Usage: scripts/bench-check.sh [TEST REF [FRAMES]]
+# re-encode. Both domains of check (--domain rgb with every metric, --domain yuv).
+# Usage: scripts/bench-check.sh [TEST REF [FRAMES]]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 test_clip="${1:-$root/samples/hdr10_8k_hevc_crf30.mkv}"
@@ -39,6 +40,10 @@ report="$work/check.json"
 t_check=$(seconds "$uhdpipe" check "$test_clip" --ref "$ref_clip" --frames "$frames" \
     --metrics psnr,ssim,deltaitp --min-psnr off --min-ssim off --max-deltaitp off \
     --max-deltaitp-p99 off --report-json "$report" -q)
+t_yuv_psnr=$(seconds "$uhdpipe" check "$test_clip" --ref "$ref_clip" --frames "$frames" \
+    --domain yuv --metrics psnr --min-psnr off -q)
+t_yuv_both=$(seconds "$uhdpipe" check "$test_clip" --ref "$ref_clip" --frames "$frames" \
+    --domain yuv --metrics psnr,ssim --min-psnr off --min-ssim off -q)
 compare_s=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(f['ms']['compare'] for f in d['frames']) / 1e3)" "$report")
 
 row "ffmpeg decode both clips" "$t_decode"
@@ -47,5 +52,10 @@ row "ffmpeg ssim (YUV 4:2:0 10-bit)" "$t_ssim"
 row "ffmpeg psnr + ssim" "$t_both"
 row "uhdpipe check psnr,ssim,deltaitp (whole run)" "$t_check"
 row "uhdpipe check: metrics only (GPU + upload)" "$compare_s"
-printf 'ratio uhdpipe check / ffmpeg psnr+ssim (whole runs, fps): %.3f\n' \
-    "$(awk -v a="$t_both" -v b="$t_check" "BEGIN { print a / b }")"
+row "uhdpipe check --domain yuv psnr" "$t_yuv_psnr"
+row "uhdpipe check --domain yuv psnr,ssim" "$t_yuv_both"
+ratio() { awk -v a="$1" -v b="$2" "BEGIN { printf \"%.3f\", a / b }"; }
+echo "ratios (fps of uhdpipe / fps of ffmpeg, whole runs):"
+echo "  check psnr,ssim,deltaitp (rgb) vs ffmpeg psnr+ssim: $(ratio "$t_both" "$t_check")"
+echo "  check --domain yuv psnr vs ffmpeg psnr:             $(ratio "$t_psnr" "$t_yuv_psnr")"
+echo "  check --domain yuv psnr,ssim vs ffmpeg psnr+ssim:   $(ratio "$t_both" "$t_yuv_both")"

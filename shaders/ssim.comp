@@ -5,7 +5,9 @@
 // window's top-left corner is a pixel of the "valid" grid (image size minus
 // 10); the workgroup writes the sums of SSIM and of the contrast-structure
 // term over its tile. Luma comes from the packed R'G'B' images at scale 0,
-// or from float planes at MS-SSIM scales.
+// from float planes at MS-SSIM scales, or from a decoded luma plane's code
+// values (check --domain yuv: R8_UINT or R16_UINT texels, scaled by
+// pc.code_scale = 1 / peak).
 //
 // Each invocation filters runs of 8 outputs, so every sample it reads from
 // shared memory feeds up to 8 outputs held in registers: on CPU Vulkan
@@ -26,6 +28,7 @@ layout(constant_id = 4) const float W2 = 0.0;
 layout(constant_id = 5) const float W3 = 0.0;
 layout(constant_id = 6) const float W4 = 0.0;
 layout(constant_id = 7) const float W5 = 0.0;
+layout(constant_id = 8) const bool PLANE_INPUT = false;
 
 const uint TILE = 16u, SPAN = 26u; // 16 windows need 16 + 10 samples
 const int RUN = 8;                  // outputs filtered together by one invocation
@@ -51,6 +54,10 @@ vec2 luma_pair(uint x, uint y)
 	if (FLOAT_INPUT) {
 		uint i = (y - pc.row_base) * pc.stride + x;
 		return load_float_pair(i);
+	}
+	if (PLANE_INPUT) {
+		int i = int((y - pc.row_base) * pc.stride + x);
+		return vec2(texelFetch(ref_texels, i).r, texelFetch(test_texels, i).r) * pc.code_scale;
 	}
 	vec3 k = luma_coefficients();
 	return vec2(dot(signal_of(load_ref_rgb(x, y, SAMPLE_BYTES)), k),

@@ -40,6 +40,8 @@ struct uhd_thresholds {
 
 #define UHD_CHECK_DEFAULT_METRICS                                                                  \
 	(UHD_METRIC_PSNR | UHD_METRIC_SSIM | UHD_METRIC_DELTAITP | UHD_METRIC_DIFF)
+/* What UHD_CHECK_DOMAIN_YUV computes, and what the default list means there. */
+#define UHD_CHECK_YUV_METRICS (UHD_METRIC_PSNR | UHD_METRIC_SSIM)
 
 /* Where the metrics are computed. */
 enum uhd_check_domain {
@@ -47,7 +49,8 @@ enum uhd_check_domain {
 	 * every metric). */
 	UHD_CHECK_DOMAIN_RGB = 0,
 	/* The decoded Y'CbCr planes of two clips of the same format and colour
-	 * description, as decoded, with no conversion: PSNR per plane, --exact. */
+	 * description, as decoded, with no conversion: PSNR per plane, SSIM of luma,
+	 * --exact. */
 	UHD_CHECK_DOMAIN_YUV,
 };
 

@@ -389,9 +389,17 @@ static int compare_planes(struct check_state *st, const struct uhd_frame_meta *i
 		return fail(st, UHD_STAGE_INPUT, ret, "a decoded frame's planes cannot be read");
 	}
 	if (!st->plane_comparer) {
-		ret = uhd_plane_comparer_create(st->base.context, &ref, &st->plane_comparer);
+		bool ssim = st->params->metrics & UHD_METRIC_SSIM;
+		ret = uhd_plane_comparer_create(st->base.context, &ref, ssim, &st->plane_comparer);
 		if (ret < 0) {
-			return fail(st, UHD_STAGE_GPU, ret, "setting up the GPU comparison failed");
+			if (ret == -EINVAL) {
+				uhd_error("the luma plane is %dx%d: SSIM needs at least 11x11 "
+				          "samples "
+				          "(leave ssim out of --metrics)",
+				          ref.width[0], ref.height[0]);
+			}
+			return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
+			            "setting up the GPU comparison failed");
 		}
 	}
 	struct check_frame f = {.index = in_meta->index,
@@ -409,7 +417,8 @@ static int compare_planes(struct check_state *st, const struct uhd_frame_meta *i
 		            "change format mid-way?)");
 	}
 	st->report->psnr_peak = m.peak;
-	f.metrics.computed = UHD_METRIC_PSNR;
+	f.metrics.computed = st->params->metrics & (UHD_METRIC_PSNR | UHD_METRIC_SSIM);
+	f.metrics.ssim = m.ssim;
 	for (int c = 0; c < 3; c++) {
 		f.metrics.mse[c] = m.mse[c];
 		f.metrics.psnr[c] = m.psnr[c];
@@ -537,17 +546,17 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 	struct uhd_check_params *params = &report->resolved;
 	memset(report, 0, sizeof(*report));
 	*params = *given;
-	/* The YUV domain computes PSNR: the default list means that there. */
+	/* The YUV domain computes PSNR and SSIM: the default list means those there. */
 	bool yuv = params->domain == UHD_CHECK_DOMAIN_YUV;
 	if (yuv && params->metrics == UHD_CHECK_DEFAULT_METRICS) {
-		params->metrics = UHD_METRIC_PSNR;
+		params->metrics = UHD_CHECK_YUV_METRICS;
 	}
 	char why[512];
 	int refused = yuv ? check_yuv_refusal(params, why, sizeof(why)) : 0;
 	/* A threshold set explicitly always has its metric computed (--exact is a
 	 * checksum of the planes in the YUV domain, not diff). */
 	params->metrics |= params->thresholds_given;
-	params->metrics &= yuv ? UHD_METRIC_PSNR : UHD_METRIC_ALL;
+	params->metrics &= yuv ? UHD_CHECK_YUV_METRICS : UHD_METRIC_ALL;
 	struct check_state st = {.params = params, .result = result, .report = report};
 	uhd_run_begin(&st.base, params->cancel);
 	memset(result, 0, sizeof(*result));

@@ -31,11 +31,11 @@ int check_yuv_refusal(const struct uhd_check_params *p, char *why, size_t size)
 	if (p->thresholds.exact && p->thresholds.max_diff < 0 && !(p->metrics & UHD_METRIC_DIFF)) {
 		asked &= ~(unsigned)UHD_METRIC_DIFF;
 	}
-	if (asked & ~(unsigned)UHD_METRIC_PSNR) {
-		snprintf(
-		        why, size,
-		        "--domain yuv computes psnr (per plane) and --exact; ask for ssim, msssim, "
-		        "deltaitp and diff with --domain rgb");
+	if (asked & ~(unsigned)UHD_CHECK_YUV_METRICS) {
+		snprintf(why, size,
+		         "--domain yuv computes psnr (per plane), ssim (of luma) and --exact; ask "
+		         "for "
+		         "msssim, deltaitp and diff with --domain rgb");
 		return -ENOTSUP;
 	}
 	if (p->size_given || p->scaler_given || p->rotate) {

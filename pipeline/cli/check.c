@@ -28,14 +28,15 @@ static const char check_help[] =
         "                        both sides to full-range R'G'B' as 'play' does (any\n"
         "                        inputs, every metric); yuv compares two clips of the\n"
         "                        same format and colour description on their decoded\n"
-        "                        Y'CbCr planes, unconverted: PSNR per plane and\n"
-        "                        --exact only (docs/quality.md)\n"
+        "                        Y'CbCr planes, unconverted: PSNR per plane, SSIM of\n"
+        "                        luma and --exact (docs/quality.md)\n"
         "  --metrics LIST        psnr,ssim,msssim,deltaitp,diff or all\n"
-        "                        (default psnr,ssim,deltaitp,diff; psnr with --domain\n"
-        "                        yuv)\n"
+        "                        (default psnr,ssim,deltaitp,diff; psnr,ssim with\n"
+        "                        --domain yuv)\n"
         "  --min-psnr DB         average PSNR of R, G, B; with --domain yuv, of all the\n"
         "                        Y, Cb and Cr samples, as ffmpeg's psnr (default 45)\n"
-        "  --min-ssim X          SSIM of luma (default 0.99)\n"
+        "  --min-ssim X          SSIM of luma (with --domain yuv: of the Y' plane's\n"
+        "                        codes) (default 0.99)\n"
         "  --min-msssim X        MS-SSIM of luma (default 0.99)\n"
         "  --max-deltaitp X      mean deltaE ITP, BT.2124 (default 0.5)\n"
         "  --max-deltaitp-p99 X  99th percentile of deltaE ITP (default 2)\n"
@@ -260,9 +261,9 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 		}
 	}
 	apply_render(p, &render);
-	/* The YUV domain computes PSNR only: its default list. */
-	unsigned default_metrics =
-	        p->domain == UHD_CHECK_DOMAIN_YUV ? UHD_METRIC_PSNR : UHD_CHECK_DEFAULT_METRICS;
+	/* The YUV domain computes PSNR and SSIM: its default list. */
+	unsigned default_metrics = p->domain == UHD_CHECK_DOMAIN_YUV ? UHD_CHECK_YUV_METRICS
+	                                                             : UHD_CHECK_DEFAULT_METRICS;
 	p->metrics |= explicit_metrics ? explicit_metrics : default_metrics;
 	if (cli->suite) {
 		if (optind != argc || p->ref) {

@@ -169,7 +169,7 @@ static int create_buffers(struct uhd_comparer *cmp)
 }
 
 /* The normalised 11-tap Gaussian (sigma 1.5) of offsets 0..5, as float bits. */
-static void gaussian_weights(uint32_t out[6])
+void uhd_ssim_gaussian_weights(uint32_t out[6])
 {
 	double w[6], sum = 0;
 	for (int d = 0; d < 6; d++) {
@@ -192,6 +192,14 @@ static const VkDescriptorType binding_types[UHD_COMPARE_BINDINGS] = {
 #undef STORAGE
 #undef TEXELS
 
+int uhd_ssim_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *spec,
+                             const VkDescriptorType *types, uint32_t binding_count,
+                             struct uhd_vk_compute *out)
+{
+	return uhd_vk_compute_create_typed(ctx, ssim_comp, sizeof(ssim_comp), types, binding_count,
+	                                   sizeof(struct uhd_metrics_push), spec, out);
+}
+
 static int make_pipe(struct uhd_comparer *cmp, enum comparer_pipeline pipe, const uint32_t *code,
                      size_t size, const uint32_t *spec, uint32_t spec_count)
 {
@@ -206,7 +214,7 @@ static int create_pipelines(struct uhd_comparer *cmp)
 	uint32_t bytes = cmp->params.bits / 8;
 	uint32_t itp = wants(cmp, UHD_METRIC_DELTAITP);
 	uint32_t ssim_spec[8] = {bytes, 0};
-	gaussian_weights(ssim_spec + 2);
+	uhd_ssim_gaussian_weights(ssim_spec + 2);
 	int ret = 0;
 	/* The pixel pass also gives the per-tile errors that locate the worst region. */
 	if (wants(cmp, UHD_METRIC_PSNR | UHD_METRIC_DIFF | UHD_METRIC_DELTAITP) ||

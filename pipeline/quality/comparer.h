@@ -90,6 +90,13 @@ struct uhd_comparer {
 
 /* Records the metric passes for images of this colour (comparer_run.c). */
 int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colour);
+/* The normalised 11-tap Gaussian (sigma 1.5) of offsets 0..5, as float bits:
+ * ssim.comp's specialisation constants 2..7. */
+void uhd_ssim_gaussian_weights(uint32_t out[6]);
+/* A pipeline of ssim.comp (whose SPIR-V lives in comparer.c) with these bindings. */
+int uhd_ssim_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *spec,
+                             const VkDescriptorType *types, uint32_t binding_count,
+                             struct uhd_vk_compute *out);
 
 /* Shared by the metric run and the heat-map run (comparer_run.c). */
 struct uhd_metrics_push uhd_comparer_colour_push(const struct uhd_comparer *cmp,

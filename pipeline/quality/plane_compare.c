@@ -12,10 +12,12 @@
 
 #include "../common/clock.h"
 #include "../vk/vk.h"
+#include "comparer.h"
 #include "plane_sse.comp.h"
 
 #define TEXEL_BYTES  16u   /* R32G32B32A32_UINT */
 #define GROUP_TEXELS 1024u /* texels per workgroup: 64 invocations x 16 */
+#define SSIM_TILE    16u   /* ssim.comp: windows per tile side */
 
 struct plane_push {
 	uint32_t texels, partial_base;
@@ -32,14 +34,23 @@ struct uhd_plane_comparer {
 	struct uhd_vk_compute pass;
 	VkDescriptorPool pool;
 	VkDescriptorSet sets[3];
+	/* Luma SSIM: the luma planes as samples, a (ssim, cs) sum per tile. */
+	bool ssim;
+	VkBufferView luma_views[2];
+	struct uhd_vk_buffer ssim_sums;
+	uint32_t ssim_tiles_x, ssim_tiles_y;
+	struct uhd_vk_compute ssim_pass;
+	VkDescriptorSet ssim_set;
 	VkCommandPool command_pool;
 	VkCommandBuffer commands;
 	VkFence fence;
 };
 
-static const VkDescriptorType bindings[3] = {
+/* plane_sse.comp uses bindings 0-2; ssim.comp 0, 1 and 3 (metrics_common.glsl). */
+static const VkDescriptorType bindings[4] = {
         VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
         VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+        VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
         VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
 };
 
@@ -113,6 +124,28 @@ uint64_t uhd_planes_checksum(const struct uhd_planes *planes)
 	return XXH3_64bits_digest(&state);
 }
 
+/* The luma planes viewed sample by sample, and a (ssim, cs) sum per tile of
+ * 16x16 window positions. */
+static int create_ssim_buffers(struct uhd_plane_comparer *c)
+{
+	const struct uhd_planes *s = &c->shape;
+	VkFormat format = s->bytes == 2 ? VK_FORMAT_R16_UINT : VK_FORMAT_R8_UINT;
+	VkDeviceSize range = (VkDeviceSize)s->width[0] * s->height[0] * s->bytes;
+	for (int side = 0; side < 2; side++) {
+		int ret =
+		        uhd_vk_view_create_range(c->ctx, &c->upload[side], c->offsets[0], range,
+		                                 format, (uint32_t)s->bytes, &c->luma_views[side]);
+		if (ret < 0) {
+			return ret;
+		}
+	}
+	c->ssim_tiles_x = ((uint32_t)s->width[0] - 10 + SSIM_TILE - 1) / SSIM_TILE;
+	c->ssim_tiles_y = ((uint32_t)s->height[0] - 10 + SSIM_TILE - 1) / SSIM_TILE;
+	VkDeviceSize tiles = (VkDeviceSize)c->ssim_tiles_x * c->ssim_tiles_y;
+	return uhd_vk_buffer_create(c->ctx, tiles * 2 * sizeof(float), UHD_VK_BUFFER_READBACK,
+	                            "luma SSIM sums", &c->ssim_sums);
+}
+
 /* Plane offsets in the upload buffers (each plane zero-padded to whole texels,
  * the same in both pictures so the padding adds nothing) and the views over them. */
 static int create_buffers(struct uhd_plane_comparer *c)
@@ -151,8 +184,39 @@ static int create_buffers(struct uhd_plane_comparer *c)
 			return ret;
 		}
 	}
-	return uhd_vk_buffer_create(c->ctx, (VkDeviceSize)c->partials * 8, UHD_VK_BUFFER_READBACK,
-	                            "plane sums", &c->sums);
+	int ret = uhd_vk_buffer_create(c->ctx, (VkDeviceSize)c->partials * 8,
+	                               UHD_VK_BUFFER_READBACK, "plane sums", &c->sums);
+	return ret ? ret : c->ssim ? create_ssim_buffers(c) : 0;
+}
+
+/* ssim.comp specialised for luma codes, and its set. */
+static int create_ssim_set(struct uhd_plane_comparer *c)
+{
+	uint32_t values[9] = {(uint32_t)c->shape.bytes, 0};
+	uhd_ssim_gaussian_weights(values + 2);
+	values[8] = 1; /* PLANE_INPUT */
+	struct uhd_vk_spec spec = {9, values};
+	int ret = uhd_ssim_pipeline_create(c->ctx, &spec, bindings, 4, &c->ssim_pass);
+	if (ret < 0) {
+		return ret;
+	}
+	VkDescriptorSetAllocateInfo alloc = {
+	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+	        .descriptorPool = c->pool,
+	        .descriptorSetCount = 1,
+	        .pSetLayouts = &c->ssim_pass.set_layout,
+	};
+	VK_CHECK(vkAllocateDescriptorSets(c->ctx->device, &alloc, &c->ssim_set));
+	struct uhd_vk_binding b[4] = {
+	        {.view = c->luma_views[0]},
+	        {.view = c->luma_views[1]},
+	        {.buffer = uhd_vk_whole(&c->sums)},
+	        {.buffer = uhd_vk_whole(&c->ssim_sums)},
+	};
+	uhd_vk_write_bindings(c->ctx, &c->ssim_pass, c->ssim_set, b);
+	return 0;
+fail:
+	return ret;
 }
 
 static int create_sets(struct uhd_plane_comparer *c)
@@ -166,12 +230,12 @@ static int create_sets(struct uhd_plane_comparer *c)
 		return ret;
 	}
 	VkDescriptorPoolSize sizes[2] = {
-	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 6},
-	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 3},
+	        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 8},
+	        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 5},
 	};
 	VkDescriptorPoolCreateInfo pool_info = {
 	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-	        .maxSets = 3,
+	        .maxSets = 4,
 	        .poolSizeCount = 2,
 	        .pPoolSizes = sizes,
 	};
@@ -194,9 +258,32 @@ static int create_sets(struct uhd_plane_comparer *c)
 		};
 		uhd_vk_write_bindings(c->ctx, &c->pass, c->sets[p], b);
 	}
-	return 0;
+	return c->ssim ? create_ssim_set(c) : 0;
 fail:
 	return ret;
+}
+
+/* One pass over the luma planes' valid window positions, as one band. */
+static void record_ssim(const struct uhd_plane_comparer *c, VkCommandBuffer cmd)
+{
+	const struct uhd_planes *s = &c->shape;
+	struct uhd_metrics_push push = {
+	        .width = (uint32_t)s->width[0],
+	        .height = (uint32_t)s->height[0],
+	        .first_row = 0,
+	        .rows = (uint32_t)s->height[0] - 10,
+	        .row_base = 0,
+	        .stride = (uint32_t)s->width[0],
+	        .groups_x = c->ssim_tiles_x,
+	        .partial_base = 0,
+	        .code_scale = (float)(1.0 / ((1u << s->bits) - 1u)),
+	};
+	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->ssim_pass.pipeline);
+	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->ssim_pass.layout, 0, 1,
+	                        &c->ssim_set, 0, NULL);
+	vkCmdPushConstants(cmd, c->ssim_pass.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push),
+	                   &push);
+	vkCmdDispatch(cmd, c->ssim_tiles_x, c->ssim_tiles_y, 1);
 }
 
 /* Host writes -> one pass per plane -> host reads; the same every run. */
@@ -221,6 +308,9 @@ static int record(struct uhd_plane_comparer *c)
 		                   sizeof(push), &push);
 		vkCmdDispatch(cmd, c->groups[p], 1, 1);
 	}
+	if (c->ssim) {
+		record_ssim(c, cmd);
+	}
 	uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
 	               VK_ACCESS_HOST_READ_BIT);
 	VK_CHECK(vkEndCommandBuffer(cmd));
@@ -229,11 +319,11 @@ fail:
 	return ret;
 }
 
-int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like,
+int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like, bool ssim,
                               struct uhd_plane_comparer **out)
 {
 	*out = NULL;
-	if (!valid_shape(like)) {
+	if (!valid_shape(like) || (ssim && (like->width[0] < 11 || like->height[0] < 11))) {
 		return -EINVAL;
 	}
 	struct uhd_plane_comparer *c = calloc(1, sizeof(*c));
@@ -242,6 +332,7 @@ int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *
 	}
 	c->ctx = ctx;
 	c->shape = *like;
+	c->ssim = ssim;
 	int ret = create_buffers(c);
 	ret = ret ? ret : create_sets(c);
 	ret = ret ? ret : record(c);
@@ -273,6 +364,10 @@ void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer)
 		uhd_vk_count_object(-1);
 	}
 	uhd_vk_compute_destroy(c->ctx, &c->pass);
+	uhd_vk_compute_destroy(c->ctx, &c->ssim_pass);
+	uhd_vk_view_destroy(c->ctx, &c->luma_views[0]);
+	uhd_vk_view_destroy(c->ctx, &c->luma_views[1]);
+	uhd_vk_buffer_destroy(c->ctx, &c->ssim_sums);
 	for (int side = 0; side < 2; side++) {
 		for (int p = 0; p < 3; p++) {
 			uhd_vk_view_destroy(c->ctx, &c->views[side][p]);
@@ -325,6 +420,15 @@ static void finish(const struct uhd_plane_comparer *c, struct uhd_plane_metrics 
 	m->psnr_avg = psnr_of((double)total_sse / (double)total_samples, m->peak);
 	m->psnr_avg_611 =
 	        s->count == 3 ? (6 * m->psnr[0] + m->psnr[1] + m->psnr[2]) / 8 : m->psnr[0];
+	m->ssim = NAN;
+	if (c->ssim) {
+		const float *tiles = c->ssim_sums.mapped;
+		double sum = 0;
+		for (uint32_t i = 0; i < c->ssim_tiles_x * c->ssim_tiles_y; i++) {
+			sum += tiles[2 * i];
+		}
+		m->ssim = sum / ((double)(s->width[0] - 10) * (double)(s->height[0] - 10));
+	}
 }
 
 int uhd_plane_comparer_run(struct uhd_plane_comparer *c, const struct uhd_planes *ref,
@@ -339,6 +443,7 @@ int uhd_plane_comparer_run(struct uhd_plane_comparer *c, const struct uhd_planes
 	ret = ret ? ret : upload(c, 1, test);
 	ret = ret ? ret : uhd_vk_submit_wait(c->ctx, c->commands, c->fence);
 	ret = ret ? ret : uhd_vk_buffer_invalidate(c->ctx, &c->sums);
+	ret = ret || !c->ssim ? ret : uhd_vk_buffer_invalidate(c->ctx, &c->ssim_sums);
 	if (ret < 0) {
 		return ret;
 	}

@@ -9,6 +9,7 @@
 #ifndef UHD_INTERNAL_PLANE_COMPARE_H
 #define UHD_INTERNAL_PLANE_COMPARE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,15 +41,20 @@ struct uhd_plane_metrics {
 	/* (6 Y + Cb + Cr) / 8 of the planes' PSNR, as codec comparisons report it
 	 * (INFINITY when a plane is equal); the luma PSNR for one plane. */
 	double psnr_avg_611;
+	/* SSIM of the luma plane's codes (peak as the dynamic range, 11x11 Gaussian
+	 * window, sigma 1.5, the windows inside the plane), when asked; else NAN. */
+	double ssim;
 	double peak;   /* 2^bits - 1 */
 	double gpu_ms; /* upload, passes and read-back */
 };
 
 struct uhd_plane_comparer;
 
-/* For pictures shaped like `like` (its data unused). -EINVAL for a bad shape,
- * -ERANGE when a plane is over the device's texel-buffer limit, -ENOMEM. */
-int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like,
+/* For pictures shaped like `like` (its data unused), computing PSNR and, when
+ * `ssim`, the luma SSIM. -EINVAL for a bad shape (or a luma plane under 11x11
+ * with ssim), -ERANGE when a plane is over the device's texel-buffer limit,
+ * -ENOMEM. */
+int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like, bool ssim,
                               struct uhd_plane_comparer **out);
 void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer);
 
