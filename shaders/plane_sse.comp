@@ -13,8 +13,6 @@
 layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 
 layout(constant_id = 0) const uint SAMPLE_BYTES = 2u;
-// Significant bits (8..16).
-layout(constant_id = 1) const uint BITS = 10u;
 
 // The plane as R32G32B32A32_UINT texels.
 layout(binding = 0) uniform usamplerBuffer ref_plane;
@@ -55,9 +53,9 @@ void main()
 	uint lid = gl_LocalInvocationIndex;
 	// Neighbouring invocations read neighbouring texels.
 	uint first = gl_WorkGroupID.x * RUN * 64u + lid;
-	// Up to 12 bits, the RUN * 8 squares (< 2^24 each) add up in 32 bits (8-bit
-	// samples: RUN * 16 squares < 2^16); 16-bit ones go to 64 bits a word at a
-	// time (two squares < 2^33: the carry is taken care of by adding them apart).
+	// 8-bit samples: RUN * 16 squares (< 2^16 each) add up in 32 bits. 16-bit
+	// words go to 64 bits a square at a time, whatever the depth: a 10-bit stream
+	// may still carry junk high bits, and ffmpeg counts them as they are.
 	uvec2 sum = uvec2(0u);
 	uint small = 0u;
 	[[unroll]] for (uint k = 0u; k < RUN; k++) {
@@ -66,7 +64,7 @@ void main()
 			uvec4 a = texelFetch(ref_plane, int(t));
 			uvec4 b = texelFetch(test_plane, int(t));
 			[[unroll]] for (int w = 0; w < 4; w++) {
-				if (BITS <= 12u) {
+				if (SAMPLE_BYTES == 1u) {
 					small += word_squares(a[w], b[w]);
 				} else {
 					uint lo = uint(abs(int(a[w] & 0xffffu) - int(b[w] & 0xffffu)));

@@ -23,7 +23,9 @@ and the sample whose frame 2 alone was blurred (the other frames identical):
   2^bits-1; domain is "yuv"; frames carry their input_frame / ref_frame;
 - a range, matrix, pixel format, bit depth or size that differs is refused as a
   mismatch (exit 1, one error naming what differs); a PNG with --domain yuv is
-  refused as unsupported input (exit 4) with a message naming --domain.
+  refused as unsupported input (exit 4) with a message naming --domain;
+- --exact (checksums of the planes) names the planes that differ, passes the same
+  clip, and --diff-dir is refused (exit 4).
 
 usage: e2e_check_yuv.py [UHDPIPE [SAMPLES]]   (defaults: $UHDPIPE, $SAMPLES)
        e2e_check_yuv.py --self-test [SAMPLES] (ffmpeg against the exact values only)
@@ -393,6 +395,42 @@ def refusals(uhdpipe, work):
         sys.stdout.flush()
 
 
+def run_exact(uhdpipe, work, name, test, ref, extra=()):
+    report = os.path.join(work, f"exact_{name}.json")
+    run = subprocess.run([uhdpipe, "check", test, "--ref", ref, "--domain", "yuv",
+                          "--metrics", "psnr", "--min-psnr", "off", "--exact",
+                          "--report-json", report, "-q", *extra],
+                         capture_output=True, text=True, timeout=120)
+    try:
+        with open(report) as text:
+            return run, json.load(text)
+    except (OSError, ValueError):
+        return run, None
+
+
+def exact_cases(uhdpipe, work):
+    """--exact compares checksums of the planes: the failure names the planes
+    that differ (no pixel numbers, which this domain does not find); the same
+    clip passes; --diff-dir (images of R'G'B' renders) is refused."""
+    ref = os.path.join(work, "ref_420p10.mkv")
+    for name, planes in (("420p10", "Y Cb Cr"), ("420p10_luma_blurred", "Y")):
+        where, test = f"--exact {name}", os.path.join(work, f"test_{name}.mkv")
+        run, report = run_exact(uhdpipe, work, name, test, os.path.join(work, f"ref_{name}.mkv"))
+        lines = report["frames"][0]["failures"] if report and report.get("frames") else []
+        check(run.returncode == 1 and len(lines) == 1 and
+              lines[0].endswith(f"(--exact); planes that differ: {planes}"),
+              f"{where}: exit {run.returncode} (want 1), failure lines {lines}")
+    run, report = run_exact(uhdpipe, work, "same", ref, ref)
+    check(run.returncode == 0 and report and all(f["checksum_match"] for f in report["frames"]),
+          f"--exact same clip: exit {run.returncode} (want 0): {run.stderr.strip()!r}")
+    run, _ = run_exact(uhdpipe, work, "diffdir", ref, ref,
+                       ["--diff-dir", os.path.join(work, "diffs")])
+    check(run.returncode == 4 and "--diff-dir" in run.stderr,
+          f"--diff-dir with --domain yuv: exit {run.returncode} (want 4): "
+          f"{run.stderr.strip()!r}")
+    print(f"{'ok' if not failures else 'see above'}: --exact and --diff-dir cases")
+
+
 def print_largest():
     for kind, (diff, ratio, where) in sorted(largest.items()):
         print(f"nearest the tolerance, {kind}: |diff| {diff:.3g} ({ratio:.2f} of the "
@@ -419,6 +457,7 @@ def main():
         sample_pair(uhdpipe, work, samples)
         if uhdpipe is not None:
             refusals(uhdpipe, work)
+            exact_cases(uhdpipe, work)
     print_largest()
     print(f"e2e_check_yuv: {counts['checks']} checks, {len(failures)} failed")
     return 1 if failures else 0

@@ -47,7 +47,7 @@ static void expect_invalid(const char *text, size_t length, const char *fragment
 	CHECK(strstr(error, fragment), "'%.*s': error '%s' lacks '%s'", (int)length, text, error,
 	      fragment);
 	for (const char *p = error; *p; p++) {
-		CHECK((unsigned char)*p >= 0x20,
+		CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p != 0x7f,
 		      "'%.*s': error '%s' holds control character 0x%02x", (int)length, text, error,
 		      (unsigned char)*p);
 	}

@@ -55,10 +55,9 @@ enum uhd_check_domain {
 };
 
 struct uhd_check_params {
-	const char *input;            /* clip, PNG or reference folder (required) */
-	const char *ref;              /* clip, PNG or reference folder (required) */
-	unsigned metrics;             /* default UHD_CHECK_DEFAULT_METRICS */
-	enum uhd_check_domain domain; /* default UHD_CHECK_DOMAIN_RGB */
+	const char *input; /* clip, PNG or reference folder (required) */
+	const char *ref;   /* clip, PNG or reference folder (required) */
+	unsigned metrics;  /* default UHD_CHECK_DEFAULT_METRICS */
 	struct uhd_thresholds thresholds;
 	/* enum uhd_metric bits of thresholds set explicitly (--exact counts as
 	 * diff): their metrics are computed whatever `metrics` says (default 0). */
@@ -81,6 +80,9 @@ struct uhd_check_params {
 	const char *suite_name; /* JUnit testsuite name (default: INPUT vs REF) */
 	bool progress;
 	volatile sig_atomic_t *cancel;
+	/* Where metrics are computed (default UHD_CHECK_DOMAIN_RGB). With YUV the
+	 * default `metrics` list means UHD_CHECK_YUV_METRICS. */
+	enum uhd_check_domain domain;
 };
 
 #define UHD_CHECK_DEFAULTS                                                                         \

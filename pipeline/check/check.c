@@ -378,56 +378,97 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 	return written < 0 ? written : ret;
 }
 
+/* --domain yuv: the comparer, made for the first pair's planes. */
+static int make_plane_comparer(struct check_state *st, const struct uhd_planes *like)
+{
+	bool ssim = st->params->metrics & UHD_METRIC_SSIM;
+	if (ssim && (like->width[0] < 11 || like->height[0] < 11)) {
+		uhd_error("the luma plane is %dx%d: SSIM needs at least 11x11 samples (leave ssim "
+		          "out of --metrics)",
+		          like->width[0], like->height[0]);
+		return fail(st, UHD_STAGE_INPUT, -EINVAL, "setting up the GPU comparison failed");
+	}
+	int ret = uhd_plane_comparer_create(st->base.context, like, ssim, &st->plane_comparer);
+	if (ret == -ERANGE) {
+		uhd_error("a %dx%d plane is over the Vulkan device's limits for one pass "
+		          "(maxTexelBufferElements, maxComputeWorkGroupCount); compare with "
+		          "--domain rgb",
+		          like->width[0], like->height[0]);
+	}
+	return ret < 0 ? fail(st, UHD_STAGE_GPU, ret, "setting up the GPU comparison failed") : 0;
+}
+
+/* --domain yuv: the frames' own colour descriptions, which a stream may change. */
+static bool same_frame_colour(struct check_state *st, const struct check_frame *f)
+{
+	const struct uhd_colour *a = &st->input->decoded_colour, *b = &st->ref->decoded_colour;
+	if (a->primaries == b->primaries && a->transfer == b->transfer && a->matrix == b->matrix &&
+	    a->range == b->range) {
+		return true;
+	}
+	char name[64];
+	name_frame(f->input_frame, f->ref_frame, name, sizeof(name));
+	mismatch(st,
+	         "%s: colour description differs: INPUT %s/%s/%s/%s vs REF %s/%s/%s/%s "
+	         "(primaries/transfer/matrix/range); the same codes mean different colours, "
+	         "compare them with --domain rgb",
+	         name, uhd_primaries_name(a->primaries), uhd_transfer_name(a->transfer),
+	         uhd_matrix_name(a->matrix), uhd_range_name(a->range),
+	         uhd_primaries_name(b->primaries), uhd_transfer_name(b->transfer),
+	         uhd_matrix_name(b->matrix), uhd_range_name(b->range));
+	return false;
+}
+
+static void take_plane_metrics(struct check_frame *f, const struct uhd_plane_metrics *m,
+                               unsigned metrics)
+{
+	f->metrics.computed = metrics & UHD_CHECK_YUV_METRICS;
+	f->metrics.ssim = m->ssim;
+	for (int c = 0; c < 3; c++) {
+		f->metrics.mse[c] = m->mse[c];
+		f->metrics.psnr[c] = m->psnr[c];
+	}
+	f->metrics.psnr_avg = m->psnr_avg;
+	f->metrics.gpu_ms = m->gpu_ms;
+	f->psnr_611 = m->psnr_avg_611;
+}
+
 /* --domain yuv: the pair's planes, compared as decoded. */
 static int compare_planes(struct check_state *st, const struct uhd_frame_meta *in_meta,
                           const struct uhd_frame_meta *ref_meta, double render_ms)
 {
-	struct uhd_planes in, ref;
-	int ret = check_yuv_planes(st->input, &in);
-	ret = ret ? ret : check_yuv_planes(st->ref, &ref);
-	if (ret < 0) {
-		return fail(st, UHD_STAGE_INPUT, ret, "a decoded frame's planes cannot be read");
-	}
-	if (!st->plane_comparer) {
-		bool ssim = st->params->metrics & UHD_METRIC_SSIM;
-		ret = uhd_plane_comparer_create(st->base.context, &ref, ssim, &st->plane_comparer);
-		if (ret < 0) {
-			if (ret == -EINVAL) {
-				uhd_error("the luma plane is %dx%d: SSIM needs at least 11x11 "
-				          "samples "
-				          "(leave ssim out of --metrics)",
-				          ref.width[0], ref.height[0]);
-			}
-			return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
-			            "setting up the GPU comparison failed");
-		}
-	}
 	struct check_frame f = {.index = in_meta->index,
 	                        .input_frame = in_meta->decoded_index,
 	                        .ref_frame = ref_meta->decoded_index,
 	                        .input_pts = in_meta->pts,
 	                        .ref_pts = ref_meta->pts,
 	                        .render_ms = render_ms};
+	if (!same_frame_colour(st, &f)) {
+		return 1;
+	}
+	struct uhd_planes in, ref;
+	int ret = check_yuv_planes(st->input, &in);
+	ret = ret ? ret : check_yuv_planes(st->ref, &ref);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_INPUT, ret, "a decoded frame's planes cannot be read");
+	}
+	if (!st->plane_comparer && (ret = make_plane_comparer(st, &ref)) < 0) {
+		return ret;
+	}
 	double t0 = uhd_now_ms();
 	struct uhd_plane_metrics m;
 	ret = uhd_plane_comparer_run(st->plane_comparer, &ref, &in, &m);
 	if (ret < 0) {
 		return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
-		            "comparing a frame's planes on the GPU failed (did the stream "
-		            "change format mid-way?)");
+		            "comparing a frame's planes on the GPU failed");
 	}
 	st->report->psnr_peak = m.peak;
-	f.metrics.computed = st->params->metrics & (UHD_METRIC_PSNR | UHD_METRIC_SSIM);
-	f.metrics.ssim = m.ssim;
-	for (int c = 0; c < 3; c++) {
-		f.metrics.mse[c] = m.mse[c];
-		f.metrics.psnr[c] = m.psnr[c];
+	take_plane_metrics(&f, &m, st->params->metrics);
+	ret = uhd_planes_checksum(&in, &f.input_checksum);
+	ret = ret ? ret : uhd_planes_checksum(&ref, &f.ref_checksum);
+	if (ret < 0) {
+		return fail(st, UHD_STAGE_INPUT, ret, "checksumming a frame's planes failed");
 	}
-	f.metrics.psnr_avg = m.psnr_avg;
-	f.metrics.gpu_ms = m.gpu_ms;
-	f.psnr_611 = m.psnr_avg_611;
-	f.input_checksum = uhd_planes_checksum(&in);
-	f.ref_checksum = uhd_planes_checksum(&ref);
 	f.checksum_match = f.input_checksum == f.ref_checksum;
 	f.compare_ms = uhd_now_ms() - t0;
 	f.failures = judge(&st->params->thresholds, &f);

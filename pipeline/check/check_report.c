@@ -43,7 +43,13 @@ int uhd_check_failure_lines(const struct check_report *report, const struct chec
 		         " (%" PRIu64 " pixels differ)",
 		         m->max_diff, m->max_diff_x, m->max_diff_y, t->max_diff, m->diff_pixels);
 	}
-	if (f->failures & FAIL_EXACT) {
+	if ((f->failures & FAIL_EXACT) && report->params->domain == UHD_CHECK_DOMAIN_YUV) {
+		snprintf(lines[n++], 160,
+		         "checksum %016" PRIx64 " differs from the reference's %016" PRIx64
+		         " (--exact); planes that differ:%s%s%s",
+		         f->input_checksum, f->ref_checksum, m->mse[0] > 0 ? " Y" : "",
+		         m->mse[1] > 0 ? " Cb" : "", m->mse[2] > 0 ? " Cr" : "");
+	} else if (f->failures & FAIL_EXACT) {
 		snprintf(lines[n++], 160,
 		         "checksum %016" PRIx64 " differs from the reference's %016" PRIx64
 		         " (--exact); %" PRIu64 " pixels differ, the first largest difference "

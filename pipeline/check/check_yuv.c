@@ -38,10 +38,10 @@ int check_yuv_refusal(const struct uhd_check_params *p, char *why, size_t size)
 		         "msssim, deltaitp and diff with --domain rgb");
 		return -ENOTSUP;
 	}
-	if (p->size_given || p->scaler_given || p->rotate) {
+	if (p->size_given || p->scaler_given || p->rotate || p->diff_dir) {
 		snprintf(why, size,
-		         "--domain yuv compares the planes as decoded: --size, --scaler and "
-		         "--rotate need --domain rgb");
+		         "--domain yuv compares the planes as decoded: --size, --scaler, --rotate "
+		         "and --diff-dir need --domain rgb");
 		return -ENOTSUP;
 	}
 	return 0;
@@ -71,8 +71,8 @@ bool check_yuv_same_format(const struct uhd_frames *input, const struct uhd_fram
 	describe(b, y, sizeof(y));
 	if (strcmp(x, y) != 0) {
 		snprintf(why, size,
-		         "pixel format differs: INPUT is %s (%s), REF is %s (%s); compare them "
-		         "with --domain rgb",
+		         "size or pixel format differs: INPUT is %s (%s), REF is %s (%s); compare "
+		         "them with --domain rgb",
 		         x, a->pixel_format, y, b->pixel_format);
 		return false;
 	}

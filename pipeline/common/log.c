@@ -30,7 +30,7 @@ static const char *level_prefix(enum uhd_log_level level)
 
 static void write_message(enum uhd_log_level level, const char *message);
 
-/* -ENOMEM (the message is then written at once) or 0. */
+/* 0, or -1 when out of memory (the message is then written at once). */
 static int keep(struct uhd_log_record *record, enum uhd_log_level level, const char *message)
 {
 	size_t size = strlen(message) + 2;

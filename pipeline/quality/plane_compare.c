@@ -107,13 +107,16 @@ static void plain_row(const struct uhd_planes *s, int p, int y, uint8_t *out)
 	}
 }
 
-uint64_t uhd_planes_checksum(const struct uhd_planes *planes)
+int uhd_planes_checksum(const struct uhd_planes *planes, uint64_t *out)
 {
 	XXH3_state_t state;
 	XXH3_INITSTATE(&state);
 	XXH3_64bits_reset(&state);
 	uint8_t *scratch = malloc((size_t)planes->width[0] * (size_t)planes->bytes);
-	for (int p = 0; p < planes->count && scratch; p++) {
+	if (!scratch) {
+		return -ENOMEM;
+	}
+	for (int p = 0; p < planes->count; p++) {
 		size_t row_bytes = (size_t)planes->width[p] * (size_t)planes->bytes;
 		for (int y = 0; y < planes->height[p]; y++) {
 			plain_row(planes, p, y, scratch);
@@ -121,7 +124,8 @@ uint64_t uhd_planes_checksum(const struct uhd_planes *planes)
 		}
 	}
 	free(scratch);
-	return XXH3_64bits_digest(&state);
+	*out = XXH3_64bits_digest(&state);
+	return 0;
 }
 
 /* The luma planes viewed sample by sample, and a (ssim, cs) sum per tile of
@@ -221,8 +225,8 @@ fail:
 
 static int create_sets(struct uhd_plane_comparer *c)
 {
-	uint32_t values[2] = {(uint32_t)c->shape.bytes, (uint32_t)c->shape.bits};
-	struct uhd_vk_spec spec = {2, values};
+	uint32_t values[1] = {(uint32_t)c->shape.bytes};
+	struct uhd_vk_spec spec = {1, values};
 	int ret = uhd_vk_compute_create_typed(c->ctx, plane_sse_comp, sizeof(plane_sse_comp),
 	                                      bindings, 3, sizeof(struct plane_push), &spec,
 	                                      &c->pass);

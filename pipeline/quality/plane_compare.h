@@ -63,7 +63,8 @@ int uhd_plane_comparer_run(struct uhd_plane_comparer *comparer, const struct uhd
                            const struct uhd_planes *test, struct uhd_plane_metrics *out);
 
 /* XXH3-64 of the planes' samples in order, row by row, as 1- or 2-byte little-endian
- * values without shift or interleaving: equal for equal decoded pictures. */
-uint64_t uhd_planes_checksum(const struct uhd_planes *planes);
+ * values without shift or interleaving: equal for equal decoded pictures. 0 or
+ * -ENOMEM. */
+int uhd_planes_checksum(const struct uhd_planes *planes, uint64_t *out);
 
 #endif
