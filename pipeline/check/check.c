@@ -345,16 +345,23 @@ static bool same_colour(struct check_state *st, const struct uhd_image *in,
 	return false;
 }
 
+/* A pair's record before its metrics: each input's own numbers and times. */
+static struct check_frame pair_frame(const struct uhd_frame_meta *in_meta,
+                                     const struct uhd_frame_meta *ref_meta, double render_ms)
+{
+	return (struct check_frame){.index = in_meta->index,
+	                            .input_frame = in_meta->decoded_index,
+	                            .ref_frame = ref_meta->decoded_index,
+	                            .input_pts = in_meta->pts,
+	                            .ref_pts = ref_meta->pts,
+	                            .render_ms = render_ms};
+}
+
 static int compare_pair(struct check_state *st, const struct uhd_image *in,
                         const struct uhd_frame_meta *in_meta, const struct uhd_image *ref,
                         const struct uhd_frame_meta *ref_meta, double render_ms)
 {
-	struct check_frame f = {.index = in_meta->index,
-	                        .input_frame = in_meta->decoded_index,
-	                        .ref_frame = ref_meta->decoded_index,
-	                        .input_pts = in_meta->pts,
-	                        .ref_pts = ref_meta->pts,
-	                        .render_ms = render_ms};
+	struct check_frame f = pair_frame(in_meta, ref_meta, render_ms);
 	if (!same_colour(st, in, ref, &f)) {
 		return 1;
 	}
@@ -437,12 +444,7 @@ static void take_plane_metrics(struct check_frame *f, const struct uhd_plane_met
 static int compare_planes(struct check_state *st, const struct uhd_frame_meta *in_meta,
                           const struct uhd_frame_meta *ref_meta, double render_ms)
 {
-	struct check_frame f = {.index = in_meta->index,
-	                        .input_frame = in_meta->decoded_index,
-	                        .ref_frame = ref_meta->decoded_index,
-	                        .input_pts = in_meta->pts,
-	                        .ref_pts = ref_meta->pts,
-	                        .render_ms = render_ms};
+	struct check_frame f = pair_frame(in_meta, ref_meta, render_ms);
 	if (!same_frame_colour(st, &f)) {
 		return 1;
 	}

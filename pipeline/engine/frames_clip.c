@@ -106,6 +106,23 @@ static int decode_one(struct clip_frames *clip, const struct uhd_frame **frame,
 	return ret;
 }
 
+/* What the caller learns of a decoded frame: its numbers, timing and damage. */
+static struct uhd_frame_meta meta_of(const struct uhd_frame *frame,
+                                     const struct uhd_prefetched *decoded, int64_t index,
+                                     int64_t decoded_index)
+{
+	struct uhd_frame_damage damage = uhd_frame_get_damage(frame);
+	return (struct uhd_frame_meta){
+	        .index = index,
+	        .pts = uhd_frame_pts(frame),
+	        .decoded_index = decoded_index,
+	        .time_s = decoded->time_s,
+	        .decode_ms = decoded->decode_ms,
+	        .decode_errors = damage.decode_errors,
+	        .corrupt = damage.corrupt,
+	};
+}
+
 /* Takes the next decoded frame and queues its conversion, unless --start
  * skips it; the end or a decoding error ends the taking. */
 static int take_decoded(struct uhd_frames *frames)
@@ -131,16 +148,7 @@ static int take_decoded(struct uhd_frames *frames)
 	int in_flight = uhd_converter_in_flight(clip->converter);
 	struct on_gpu *slot =
 	        &clip->on_gpu[(clip->on_gpu_first + in_flight) % UHD_CONVERT_MAX_IN_FLIGHT];
-	struct uhd_frame_damage damage = uhd_frame_get_damage(frame);
-	slot->meta = (struct uhd_frame_meta){
-	        .index = clip->submitted,
-	        .pts = uhd_frame_pts(frame),
-	        .decoded_index = decoded_index,
-	        .time_s = decoded.time_s,
-	        .decode_ms = decoded.decode_ms,
-	        .decode_errors = damage.decode_errors,
-	        .corrupt = damage.corrupt,
-	};
+	slot->meta = meta_of(frame, &decoded, clip->submitted, decoded_index);
 	uhd_frame_colour(frame, clip->source, &slot->colour);
 	ret = uhd_converter_submit(clip->converter, frame);
 	if (ret < 0) {
@@ -198,16 +206,7 @@ static int next_decoded(struct uhd_frames *frames, const struct uhd_image **imag
 		if (decoded_index < o->start) {
 			continue;
 		}
-		struct uhd_frame_damage damage = uhd_frame_get_damage(frame);
-		*meta = (struct uhd_frame_meta){
-		        .index = clip->submitted++,
-		        .pts = uhd_frame_pts(frame),
-		        .decoded_index = decoded_index,
-		        .time_s = decoded.time_s,
-		        .decode_ms = decoded.decode_ms,
-		        .decode_errors = damage.decode_errors,
-		        .corrupt = damage.corrupt,
-		};
+		*meta = meta_of(frame, &decoded, clip->submitted++, decoded_index);
 		uhd_frame_colour(frame, clip->source, &frames->decoded_colour);
 		frames->decoded_frame = frame;
 		return 0;
