@@ -282,6 +282,44 @@ def suites_and_shards(work, refs):
     check("line 2" in proc.stderr, f"a malformed suite names the line: {proc.stderr.strip()}")
 
 
+def suite_shares_gpu(work):
+    """A suite runs all its entries on one Vulkan context and hands an entry the
+    comparer of the entry before when it fits (same size, depth, metrics, domain):
+    each entry's numbers must still be those of the same check run alone, through
+    changes of size, metric list and domain and back."""
+    blur, clip = sample("topleft_420p10_blur2.mkv"), sample("topleft_420p10.mkv")
+    shift, ref16 = os.path.join(work, "shift16.png"), os.path.join(work, "ref16.png")
+    entries = [
+        {"name": "png", "input": shift, "ref": ref16, "metrics": "psnr,ssim,diff"},
+        {"name": "png-again", "input": shift, "ref": ref16, "metrics": "psnr,ssim,diff"},
+        {"name": "png-psnr", "input": shift, "ref": ref16, "metrics": "psnr"},
+        {"name": "yuv", "input": blur, "ref": clip, "frames": 3},
+        {"name": "yuv-again", "input": blur, "ref": clip, "start": 1, "frames": 2},
+        {"name": "rgb-small", "input": blur, "ref": clip, "frames": 3, "size": "320x180",
+         "metrics": "psnr,ssim,diff"},
+        {"name": "png-last", "input": shift, "ref": ref16, "metrics": "psnr,ssim,diff"},
+    ]
+    suite, report = os.path.join(work, "gpu-suite.json"), os.path.join(work, "gpu-suite-out.json")
+    json.dump({"entries": entries}, open(suite, "w"))
+    proc = run("check", "--suite", suite, "--report-json", report, "--loglevel", "verbose", "-q")
+    opened = proc.stderr.count("debug: Vulkan device:")
+    check(opened == 1, f"a suite of {len(entries)} entries opens one Vulkan device: {opened}")
+    by_name = {e["name"]: e["check"] for e in json.load(open(report))["entries"]}
+    for e in entries:
+        alone = os.path.join(work, f"alone-{e['name']}.json")
+        args = ["check", e["input"], "--ref", e["ref"], "--report-json", alone, "-q"]
+        for key in ("metrics", "frames", "start", "size"):
+            if key in e:
+                args += [f"--{key}", str(e[key])]
+        run(*args)
+        strip = ("ms", "compare_ms", "render_ms", "gpu_ms")
+        frames = [[{k: v for k, v in f.items() if k not in strip} for f in r["frames"]]
+                  for r in (by_name[e["name"]], json.load(open(alone)))]
+        check(frames[0] == frames[1] and len(frames[0]) > 0,
+              f"suite entry {e['name']} ({by_name[e['name']]['domain']}): the numbers of the "
+              f"same check alone ({len(frames[0])} frames)")
+
+
 def edge_cases(work, refs):
     # --start/--frames pick among a reference folder's recorded frames.
     report = os.path.join(work, "window.json")
@@ -444,6 +482,7 @@ def main():
         mismatches_fail(work, refs)
         diff_images(work, refs)
         suites_and_shards(work, refs)
+        suite_shares_gpu(work)
         edge_cases(work, refs)
         broken_refs_refused(work, refs)
         usage_errors()

@@ -25,7 +25,11 @@ and the sample whose frame 2 alone was blurred (the other frames identical):
   mismatch (exit 1, one error naming what differs); a PNG with --domain yuv is
   refused as unsupported input (exit 4) with a message naming --domain;
 - --exact (checksums of the planes) names the planes that differ, passes the same
-  clip, and --diff-dir is refused (exit 4).
+  clip, and --diff-dir is refused (exit 4);
+- without --domain (auto), a pair of the same format and colour description runs in
+  the yuv domain with --domain yuv's numbers; every pair refused above, a PNG, a
+  metric or option that needs R'G'B' runs in rgb; the report's domain_reason says
+  why, and a run that failed before its inputs were open says "auto".
 
 usage: e2e_check_yuv.py [UHDPIPE [SAMPLES]]   (defaults: $UHDPIPE, $SAMPLES)
        e2e_check_yuv.py --self-test [SAMPLES] (ffmpeg against the exact values only)
@@ -431,6 +435,58 @@ def exact_cases(uhdpipe, work):
     print(f"{'ok' if not failures else 'see above'}: --exact and --diff-dir cases")
 
 
+# --domain auto (the default): INPUT and REF (refusal_clips' names, "test"/"ref":
+# the 4:2:0 10-bit pair), extra options, the domain and what its reason must say.
+AUTO_CASES = [("test", "ref", [], "yuv", r"same size, pixel format and colour description"),
+              ("range_pc", "ref", [], "rgb", r"colour description differs.*full.*limited"),
+              ("matrix_170m", "ref", [], "rgb", r"colour description differs.*smpte170m"),
+              ("422p10", "ref", [], "rgb", r"pixel format differs.*4:2:2.*4:2:0"),
+              ("420p8", "ref", [], "rgb", r"pixel format differs.*\byuv420p\b"),
+              ("320x180", "ref", [], "rgb", r"size or pixel format differs.*320x180"),
+              ("png", "ref", [], "rgb", r"INPUT .* is a PNG"),
+              ("test", "png", [], "rgb", r"REF .* is a PNG"),
+              ("test", "ref", ["--metrics", "psnr,deltaitp"], "rgb", r"metric other than"),
+              ("test", "ref", ["--max-diff", "4"], "rgb", r"metric other than"),
+              ("test", "ref", ["--size", "160x90"], "rgb", r"--size"),
+              ("test", "ref", ["--domain", "rgb"], "rgb", r"^asked for$"),
+              ("test", "ref", ["--domain", "yuv"], "yuv", r"^asked for$"),
+              ("missing", "ref", [], "auto", r"not chosen")]
+
+
+def auto_cases(uhdpipe, work):
+    """Without --domain, two clips of the same format and colour description
+    compare on their planes (the default metric list meaning psnr,ssim there,
+    the numbers those of --domain yuv); anything else, or a metric or option
+    that needs R'G'B', goes to the rgb domain; the report says why."""
+    clips = refusal_clips(work)
+    clips.update(ref=os.path.join(work, "ref_420p10.mkv"),
+                 test=os.path.join(work, "test_420p10.mkv"),
+                 missing=os.path.join(work, "no_such_clip.mkv"))
+    for i, (test, ref, extra, domain, reason) in enumerate(AUTO_CASES):
+        where = f"auto: INPUT {test} vs REF {ref} {' '.join(extra)}".rstrip()
+        report_path = os.path.join(work, f"auto_{i}.json")
+        run = subprocess.run([uhdpipe, "check", clips[test], "--ref", clips[ref],
+                              "--frames", "2", "--report-json", report_path, "-q", *extra],
+                             capture_output=True, text=True, timeout=120)
+        try:
+            with open(report_path) as text:
+                report = json.load(text)
+        except (OSError, ValueError):
+            check(False, f"{where}: no report (exit {run.returncode}): {run.stderr.strip()!r}")
+            continue
+        got, why = report.get("domain"), report.get("domain_reason", "")
+        check(got == domain and re.search(reason, why) is not None,
+              f"{where}: domain {got!r} ({why!r}), want {domain!r} ({reason})")
+        if got == "yuv" and not extra:
+            check(report["metrics"] == ["psnr", "ssim"],
+                  f"{where}: the default list means psnr,ssim: {report['metrics']}")
+            explicit = json.load(open(os.path.join(work, "report_420p10.json")))
+            pairs = zip(report["frames"], explicit["frames"])
+            check(all(a["psnr"] == b["psnr"] for a, b in pairs),
+                  f"{where}: PSNRs equal those of --domain yuv")
+    print(f"{'ok' if not failures else 'see above'}: --domain auto, {len(AUTO_CASES)} cases")
+
+
 def print_largest():
     for kind, (diff, ratio, where) in sorted(largest.items()):
         print(f"nearest the tolerance, {kind}: |diff| {diff:.3g} ({ratio:.2f} of the "
@@ -458,6 +514,7 @@ def main():
         if uhdpipe is not None:
             refusals(uhdpipe, work)
             exact_cases(uhdpipe, work)
+            auto_cases(uhdpipe, work)
     print_largest()
     print(f"e2e_check_yuv: {counts['checks']} checks, {len(failures)} failed")
     return 1 if failures else 0

@@ -52,7 +52,15 @@ enum uhd_check_domain {
 	 * description, as decoded, with no conversion: PSNR per plane, SSIM of luma,
 	 * --exact. */
 	UHD_CHECK_DOMAIN_YUV,
+	/* YUV when both inputs are clips of the same size, pixel format and colour
+	 * description and nothing asked needs R'G'B' (a metric other than psnr and
+	 * ssim, --size, --scaler, --rotate, --diff-dir); else RGB. The report says
+	 * which ran and why. */
+	UHD_CHECK_DOMAIN_AUTO,
 };
+
+/* "rgb", "yuv" or "auto": 0, or -EINVAL for another name. */
+UHD_API int uhd_check_domain_from_name(const char *name, enum uhd_check_domain *domain);
 
 struct uhd_check_params {
 	const char *input; /* clip, PNG or reference folder (required) */
@@ -80,8 +88,9 @@ struct uhd_check_params {
 	const char *suite_name; /* JUnit testsuite name (default: INPUT vs REF) */
 	bool progress;
 	volatile sig_atomic_t *cancel;
-	/* Where metrics are computed (default UHD_CHECK_DOMAIN_RGB). With YUV the
-	 * default `metrics` list means UHD_CHECK_YUV_METRICS. */
+	/* Where metrics are computed (default UHD_CHECK_DOMAIN_AUTO; a zeroed
+	 * struct means RGB). Where YUV runs, the default `metrics` list means
+	 * UHD_CHECK_YUV_METRICS. */
 	enum uhd_check_domain domain;
 };
 
@@ -89,7 +98,8 @@ struct uhd_check_params {
 	((struct uhd_check_params){.metrics = UHD_CHECK_DEFAULT_METRICS,                           \
 	                           .thresholds = UHD_THRESHOLDS_DEFAULTS,                          \
 	                           .convert = UHD_CONVERT_DEFAULTS,                                \
-	                           .frames = -1})
+	                           .frames = -1,                                                   \
+	                           .domain = UHD_CHECK_DOMAIN_AUTO})
 
 struct uhd_check_result {
 	bool passed; /* every frame within the thresholds, counts and sizes equal */
@@ -100,6 +110,9 @@ struct uhd_check_result {
 	unsigned validation_messages;
 	char device[256];
 	char message[512]; /* the first failure, for people */
+	/* Where the metrics were computed: RGB or YUV (AUTO resolved), and why. */
+	enum uhd_check_domain domain;
+	char domain_reason[512];
 };
 
 /* Returns 0 when the comparison ran to its end (passed or not: see

@@ -25,10 +25,9 @@ struct check_state {
 	struct uhd_check_result *result;
 	struct uhd_run base; /* the context, the first failure, the validation count */
 	struct uhd_frames *input, *ref;
-	struct uhd_comparer *comparer;
-	struct uhd_plane_comparer *plane_comparer; /* --domain yuv */
+	/* The context and comparers: the caller's to keep, or own_gpu. */
+	struct check_gpu *gpu, own_gpu;
 	struct check_report *report;
-	int comparer_width, comparer_height, comparer_bits; /* the comparer's geometry */
 };
 
 /* The first failure is the run's (uhd_run_fail); the result and the report
@@ -66,7 +65,8 @@ static struct uhd_render_options resolve_options(const struct uhd_check_params *
 	                               .frames = p->frames,
 	                               .rotate = p->rotate,
 	                               .decode_ahead = 1,
-	                               .decoded_planes = p->domain == UHD_CHECK_DOMAIN_YUV};
+	                               /* AUTO: until choose_domain says otherwise */
+	                               .decoded_planes = p->domain != UHD_CHECK_DOMAIN_RGB};
 	if (ref && ref->has_recorded_options) {
 		const struct uhd_render_options *r = &ref->recorded;
 		if (!p->size_given) {
@@ -127,20 +127,68 @@ static int refuse_undisplayable(const struct uhd_frames *frames)
 	return -ENOTSUP;
 }
 
+/* One side: a clip whose domain is still to be chosen is only probed (started
+ * by choose_domain once its planes are known). */
+static int open_side(struct check_state *st, const char *path,
+                     const struct uhd_render_options *options, struct uhd_frames **out,
+                     bool *gpu_failed)
+{
+	if (st->params->domain != UHD_CHECK_DOMAIN_AUTO) {
+		return uhd_frames_open(path, st->base.context, options, out, gpu_failed);
+	}
+	*gpu_failed = false;
+	return uhd_frames_probe(&uhd_frames_clip, path, options, out);
+}
+
+static void set_domain(struct check_state *st, enum uhd_check_domain domain, const char *why)
+{
+	st->report->resolved.domain = domain;
+	st->report->options.decoded_planes = domain == UHD_CHECK_DOMAIN_YUV;
+	snprintf(st->report->domain_reason, sizeof(st->report->domain_reason), "%s", why);
+}
+
+/* --domain auto with two clips: their planes when they mean the same colours,
+ * else R'G'B'; then both start rendering (or not) accordingly. */
+static int choose_domain(struct check_state *st)
+{
+	char why[256];
+	bool same = check_yuv_same_format(st->input, st->ref, false, why, sizeof(why));
+	set_domain(st, same ? UHD_CHECK_DOMAIN_YUV : UHD_CHECK_DOMAIN_RGB,
+	           same ? "both inputs are clips of the same size, pixel format and colour "
+	                  "description"
+	                : why);
+	check_resolve_metrics(&st->report->resolved);
+	struct uhd_frames *sides[2] = {st->ref, st->input};
+	for (int i = 0; i < 2; i++) {
+		uhd_frames_keep_planes(sides[i], same);
+		int ret =
+		        uhd_frames_start(sides[i], st->base.context, &st->report->options.convert);
+		if (ret < 0) {
+			return fail(st, sides[i]->gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
+			            i ? "opening the input failed"
+			              : "opening the reference failed");
+		}
+	}
+	return 0;
+}
+
 static int open_inputs(struct check_state *st)
 {
 	const struct uhd_check_params *p = st->params;
-	int ret = uhd_run_open_context(&st->base, p->device, p->validation);
-	if (ret < 0) {
+	int ret = 0;
+	if (st->gpu->context) {
+		st->base.context = st->gpu->context;
+	} else if ((ret = uhd_run_open_context(&st->base, p->device, p->validation)) < 0) {
 		return fail(st, UHD_STAGE_GPU, ret, "no usable Vulkan device");
 	}
+	st->gpu->context = st->base.context;
 	snprintf(st->report->device_name, sizeof(st->report->device_name), "%s",
 	         uhd_context_limits(st->base.context)->name);
 	st->report->device = st->report->device_name;
 	snprintf(st->result->device, sizeof(st->result->device), "%s", st->report->device);
 	struct uhd_render_options first = resolve_options(p, NULL);
 	bool gpu_failed = false;
-	ret = uhd_frames_open(p->ref, st->base.context, &first, &st->ref, &gpu_failed);
+	ret = open_side(st, p->ref, &first, &st->ref, &gpu_failed);
 	ret = ret ? ret : refuse_undisplayable(st->ref);
 	if (ret < 0) {
 		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
@@ -153,17 +201,19 @@ static int open_inputs(struct check_state *st)
 		return fail(st, UHD_STAGE_INPUT, ret,
 		            "the reference folder lacks the frames asked for");
 	}
-	ret = uhd_frames_open(p->input, st->base.context, &st->report->options, &st->input,
-	                      &gpu_failed);
+	ret = open_side(st, p->input, &st->report->options, &st->input, &gpu_failed);
 	ret = ret ? ret : refuse_undisplayable(st->input);
 	if (ret < 0) {
 		return fail(st, gpu_failed ? UHD_STAGE_GPU : UHD_STAGE_INPUT, ret,
 		            "opening the input failed");
 	}
 	st->report->input_kind = st->input->impl->kind;
+	if (p->domain == UHD_CHECK_DOMAIN_AUTO) {
+		return choose_domain(st);
+	}
 	char why[512];
 	if (p->domain == UHD_CHECK_DOMAIN_YUV &&
-	    !check_yuv_same_format(st->input, st->ref, why, sizeof(why))) {
+	    !check_yuv_same_format(st->input, st->ref, true, why, sizeof(why))) {
 		mismatch(st, "%s", why);
 	}
 	return 0;
@@ -216,24 +266,32 @@ static bool same_geometry(struct check_state *st, const struct uhd_frame_meta *i
 	return false;
 }
 
+/* Whether the comparer there (the first frame's, or an earlier run's) takes these
+ * frames with the metrics this run computes. */
 static bool comparer_fits(const struct check_state *st, const struct uhd_image *image)
 {
-	return st->comparer && st->comparer_width == image->width &&
-	       st->comparer_height == image->height && st->comparer_bits == image->bits;
+	const struct check_gpu *g = st->gpu;
+	return g->comparer && g->width == image->width && g->height == image->height &&
+	       g->bits == image->bits && g->metrics == st->params->metrics &&
+	       g->diff_images == (st->params->diff_dir != NULL);
 }
 
 static int make_comparer(struct check_state *st, const struct uhd_image *image)
 {
-	st->comparer_width = image->width;
-	st->comparer_height = image->height;
-	st->comparer_bits = image->bits;
+	struct check_gpu *g = st->gpu;
+	uhd_comparer_destroy(&g->comparer);
+	g->width = image->width;
+	g->height = image->height;
+	g->bits = image->bits;
+	g->metrics = st->params->metrics;
+	g->diff_images = st->params->diff_dir != NULL;
 	struct uhd_compare_params cp = UHD_COMPARE_DEFAULTS;
 	cp.width = image->width;
 	cp.height = image->height;
 	cp.bits = image->bits;
-	cp.metrics = st->params->metrics;
-	cp.diff_images = st->params->diff_dir != NULL;
-	int ret = uhd_comparer_create(st->base.context, &cp, &st->comparer);
+	cp.metrics = g->metrics;
+	cp.diff_images = g->diff_images;
+	int ret = uhd_comparer_create(st->base.context, &cp, &g->comparer);
 	if (ret < 0) {
 		return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
 		            "setting up the GPU comparison failed");
@@ -310,7 +368,7 @@ static int write_diff_images(struct check_state *st, struct check_frame *f,
 		          strerror(-ret));
 	}
 	ret = ret ? ret
-	          : uhd_comparer_write_diff_images(st->comparer, ref, in, &f->metrics,
+	          : uhd_comparer_write_diff_images(st->gpu->comparer, ref, in, &f->metrics,
 	                                           st->params->diff_dir, f->input_frame, &out);
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_OUTPUT, ret, "writing the diff images failed");
@@ -366,7 +424,7 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 		return 1;
 	}
 	double t0 = uhd_now_ms();
-	int ret = uhd_comparer_run(st->comparer, ref, in, &f.metrics);
+	int ret = uhd_comparer_run(st->gpu->comparer, ref, in, &f.metrics);
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_GPU, ret, "comparing a frame on the GPU failed");
 	}
@@ -395,7 +453,8 @@ static int make_plane_comparer(struct check_state *st, const struct uhd_planes *
 		          like->width[0], like->height[0]);
 		return fail(st, UHD_STAGE_INPUT, -EINVAL, "setting up the GPU comparison failed");
 	}
-	int ret = uhd_plane_comparer_create(st->base.context, like, ssim, &st->plane_comparer);
+	uhd_plane_comparer_destroy(&st->gpu->plane_comparer);
+	int ret = uhd_plane_comparer_create(st->base.context, like, ssim, &st->gpu->plane_comparer);
 	if (ret == -ERANGE) {
 		uhd_error("a %dx%d plane is over the Vulkan device's limits for one pass "
 		          "(maxTexelBufferElements, maxComputeWorkGroupCount); compare with "
@@ -454,12 +513,14 @@ static int compare_planes(struct check_state *st, const struct uhd_frame_meta *i
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_INPUT, ret, "a decoded frame's planes cannot be read");
 	}
-	if (!st->plane_comparer && (ret = make_plane_comparer(st, &ref)) < 0) {
+	bool ssim = st->params->metrics & UHD_METRIC_SSIM;
+	if (!uhd_plane_comparer_fits(st->gpu->plane_comparer, &ref, ssim) &&
+	    (ret = make_plane_comparer(st, &ref)) < 0) {
 		return ret;
 	}
 	double t0 = uhd_now_ms();
 	struct uhd_plane_metrics m;
-	ret = uhd_plane_comparer_run(st->plane_comparer, &ref, &in, &m);
+	ret = uhd_plane_comparer_run(st->gpu->plane_comparer, &ref, &in, &m);
 	if (ret < 0) {
 		return fail(st, ret == -EINVAL ? UHD_STAGE_INPUT : UHD_STAGE_GPU, ret,
 		            "comparing a frame's planes on the GPU failed");
@@ -553,7 +614,6 @@ static int frame_loop(struct check_state *st)
 			break;
 		}
 		if (!comparer_fits(st, ref)) { /* the first frame, or the size changed */
-			uhd_comparer_destroy(&st->comparer);
 			ret = make_comparer(st, ref);
 		}
 		ret = ret ? ret : compare_pair(st, in, &in_meta, ref, &ref_meta, uhd_now_ms() - t0);
@@ -568,12 +628,24 @@ static int frame_loop(struct check_state *st)
 	return ret < 0 ? ret : 0;
 }
 
+void check_gpu_finish(struct check_gpu *gpu)
+{
+	uhd_comparer_destroy(&gpu->comparer);
+	uhd_plane_comparer_destroy(&gpu->plane_comparer);
+	uhd_context_destroy(&gpu->context);
+	*gpu = (struct check_gpu){0};
+}
+
+/* The caller's gpu keeps the context and comparers for its next run, unless
+ * the GPU failed in this one (a lost device is not one to go on with). */
 static void close_state(struct check_state *st)
 {
-	uhd_comparer_destroy(&st->comparer);
-	uhd_plane_comparer_destroy(&st->plane_comparer);
 	uhd_frames_close(&st->input);
 	uhd_frames_close(&st->ref);
+	if (st->gpu == &st->own_gpu || st->base.failed_stage == UHD_STAGE_GPU) {
+		check_gpu_finish(st->gpu);
+	}
+	st->base.context = NULL; /* destroyed above, or kept */
 	st->result->validation_messages = uhd_run_end(&st->base);
 }
 
@@ -583,26 +655,77 @@ void uhd_check_report_finish(struct check_report *report)
 	memset(report, 0, sizeof(*report));
 }
 
+int uhd_check_domain_from_name(const char *name, enum uhd_check_domain *domain)
+{
+	static const char *const names[] = {
+	        [UHD_CHECK_DOMAIN_RGB] = "rgb",
+	        [UHD_CHECK_DOMAIN_YUV] = "yuv",
+	        [UHD_CHECK_DOMAIN_AUTO] = "auto",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*domain = (enum uhd_check_domain)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void check_resolve_metrics(struct uhd_check_params *p)
+{
+	/* The YUV domain computes PSNR and SSIM: the default list means those there. */
+	bool yuv = p->domain == UHD_CHECK_DOMAIN_YUV;
+	if (yuv && p->metrics == UHD_CHECK_DEFAULT_METRICS) {
+		p->metrics = UHD_CHECK_YUV_METRICS;
+	}
+	/* A threshold set explicitly always has its metric computed (--exact is a
+	 * checksum of the planes in the YUV domain, not diff). */
+	p->metrics |= p->thresholds_given;
+	p->metrics &= yuv ? UHD_CHECK_YUV_METRICS : UHD_METRIC_ALL;
+}
+
+/* The domain as far as the params tell, before anything is opened: an explicit
+ * one (a refusal when YUV cannot take them), or AUTO's choice of R'G'B' when
+ * they rule the planes out. AUTO that stays is chosen by open_inputs. */
+static int settle_domain(struct check_report *report, char *why, size_t size)
+{
+	struct uhd_check_params *p = &report->resolved;
+	if (p->domain == UHD_CHECK_DOMAIN_RGB) {
+		snprintf(report->domain_reason, sizeof(report->domain_reason), "asked for");
+		return 0;
+	}
+	struct uhd_check_params as_yuv = *p;
+	if (as_yuv.metrics == UHD_CHECK_DEFAULT_METRICS) {
+		as_yuv.metrics = UHD_CHECK_YUV_METRICS;
+	}
+	bool asked = p->domain == UHD_CHECK_DOMAIN_YUV;
+	int refused = check_yuv_refusal(&as_yuv, asked, why, size);
+	if (asked || refused) {
+		snprintf(report->domain_reason, sizeof(report->domain_reason), "%s",
+		         asked ? "asked for" : why);
+	}
+	if (refused && !asked) {
+		p->domain = UHD_CHECK_DOMAIN_RGB;
+		return 0;
+	}
+	return refused;
+}
+
 int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_result *result,
-                      struct check_report *report)
+                      struct check_report *report, struct check_gpu *gpu)
 {
 	struct uhd_check_params *params = &report->resolved;
 	memset(report, 0, sizeof(*report));
-	*params = *given;
-	/* The YUV domain computes PSNR and SSIM: the default list means those there. */
-	bool yuv = params->domain == UHD_CHECK_DOMAIN_YUV;
-	if (yuv && params->metrics == UHD_CHECK_DEFAULT_METRICS) {
-		params->metrics = UHD_CHECK_YUV_METRICS;
-	}
-	char why[512];
-	int refused = yuv ? check_yuv_refusal(params, why, sizeof(why)) : 0;
-	/* A threshold set explicitly always has its metric computed (--exact is a
-	 * checksum of the planes in the YUV domain, not diff). */
-	params->metrics |= params->thresholds_given;
-	params->metrics &= yuv ? UHD_CHECK_YUV_METRICS : UHD_METRIC_ALL;
-	struct check_state st = {.params = params, .result = result, .report = report};
-	uhd_run_begin(&st.base, params->cancel);
 	memset(result, 0, sizeof(*result));
+	*params = *given;
+	char why[512];
+	int refused = settle_domain(report, why, sizeof(why));
+	if (params->domain != UHD_CHECK_DOMAIN_AUTO) {
+		check_resolve_metrics(params);
+	}
+	struct check_state st = {.params = params, .result = result, .report = report};
+	st.gpu = gpu ? gpu : &st.own_gpu;
+	uhd_run_begin(&st.base, params->cancel);
 	report->params = params;
 	report->device = "";
 	report->input_kind = uhd_frames_kind_of(params->input)->kind;
@@ -611,6 +734,11 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 		uhd_error("%s", why);
 	}
 	int ret = refused ? fail(&st, UHD_STAGE_INPUT, refused, why) : open_inputs(&st);
+	if (params->domain == UHD_CHECK_DOMAIN_AUTO) { /* the inputs failed to open */
+		snprintf(report->domain_reason, sizeof(report->domain_reason),
+		         "not chosen: the run failed before both inputs were open");
+		check_resolve_metrics(params);
+	}
 	if (ret == 0 && !report->mismatch && check_counts(&st)) {
 		ret = frame_loop(&st);
 	}
@@ -628,6 +756,8 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 	}
 	result->seconds = report->seconds;
 	result->fps = result->seconds > 0 ? result->frames_compared / result->seconds : 0;
+	result->domain = params->domain;
+	snprintf(result->domain_reason, sizeof(result->domain_reason), "%s", report->domain_reason);
 	close_state(&st);
 	return ret;
 }
@@ -635,7 +765,7 @@ int uhd_check_execute(const struct uhd_check_params *given, struct uhd_check_res
 int uhd_check_run(const struct uhd_check_params *params, struct uhd_check_result *result)
 {
 	struct check_report report;
-	int ret = uhd_check_execute(params, result, &report);
+	int ret = uhd_check_execute(params, result, &report, NULL);
 	int written = 0;
 	if (params->report_path) {
 		written = uhd_check_report_write_json(&report, params->report_path);

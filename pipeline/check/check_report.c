@@ -233,7 +233,11 @@ static void write_header(struct uhd_json *json, const struct check_report *repor
 	report->mismatch ? uhd_json_string(json, "mismatch", report->mismatch)
 	                 : uhd_json_null(json, "mismatch");
 	bool yuv = p->domain == UHD_CHECK_DOMAIN_YUV;
-	uhd_json_string(json, "domain", yuv ? "yuv" : "rgb");
+	uhd_json_string(json, "domain",
+	                yuv                                  ? "yuv"
+	                : p->domain == UHD_CHECK_DOMAIN_AUTO ? "auto"
+	                                                     : "rgb");
+	uhd_json_string(json, "domain_reason", report->domain_reason);
 	yuv && report->psnr_peak > 0 ? uhd_json_double(json, "psnr_peak", report->psnr_peak)
 	                             : uhd_json_null(json, "psnr_peak");
 	uhd_json_object_begin(json, "input");

@@ -47,16 +47,38 @@ struct check_report {
 	/* A failure of the whole comparison (count or size mismatch), or NULL. */
 	const char *mismatch;
 	const char *error; /* the run failed, or NULL */
+	/* Why the metrics were computed in resolved.domain (AUTO until chosen). */
+	char domain_reason[512];
 	/* Storage of the strings above: a report outlives its run. */
 	char mismatch_text[512], error_text[512], device_name[256];
 };
 
+/* The GPU side of check runs: a Vulkan context and the comparers (with their
+ * pipelines, which CPU drivers compile on first use) of the last frames
+ * compared. A suite keeps one for all its entries, so that an entry of the
+ * same geometry as the one before pays for neither. */
+struct check_gpu {
+	struct uhd_context *context;
+	struct uhd_comparer *comparer;
+	int width, height, bits; /* what comparer was made for */
+	unsigned metrics;
+	bool diff_images;
+	struct uhd_plane_comparer *plane_comparer;
+};
+
+/* Destroys what gpu holds (it may be reused afterwards, empty). */
+void check_gpu_finish(struct check_gpu *gpu);
+
 /* Runs one comparison into report (the caller frees it with
  * uhd_check_report_finish) without writing any file. Same returns as
- * uhd_check_run. */
+ * uhd_check_run. gpu: what earlier runs left to reuse, and where this one
+ * leaves its own (NULL: a context of its own, destroyed at the end). */
 int uhd_check_execute(const struct uhd_check_params *params, struct uhd_check_result *result,
-                      struct check_report *report);
+                      struct check_report *report, struct check_gpu *gpu);
 void uhd_check_report_finish(struct check_report *report);
+/* The metric list as run in params->domain: the YUV domain's default list, the
+ * metrics of thresholds given added, and only what the domain computes. */
+void check_resolve_metrics(struct uhd_check_params *params);
 
 /* The report as one JSON object (the body of --report-json). */
 struct uhd_json;

@@ -10,38 +10,52 @@
 #include "check_yuv.h"
 #include "uhdpipe/colour.h"
 
-int check_yuv_refusal(const struct uhd_check_params *p, char *why, size_t size)
+static const char *kind_words(const char *path)
 {
-	const char *sides[2][2] = {{"INPUT", p->input}, {"REF", p->ref}};
-	for (int i = 0; i < 2; i++) {
-		if (uhd_frames_kind_of(sides[i][1]) != &uhd_frames_clip) {
-			snprintf(why, size,
-			         "--domain yuv compares the decoded planes of two clips, and %s "
-			         "'%s' "
-			         "is %s; use --domain rgb",
-			         sides[i][0], sides[i][1],
-			         uhd_frames_kind_of(sides[i][1]) == &uhd_frames_image
-			                 ? "a PNG"
-			                 : "not a clip (a reference folder or a pattern)");
-			return -ENOTSUP;
-		}
-	}
-	/* --exact counts as diff among the thresholds given; here it is a checksum. */
+	const struct uhd_frames_impl *kind = uhd_frames_kind_of(path);
+	return kind == &uhd_frames_image ? "a PNG" : "not a clip (a reference folder or a pattern)";
+}
+
+/* --exact counts as diff among the thresholds given; here it is a checksum. */
+static unsigned metrics_asked(const struct uhd_check_params *p)
+{
 	unsigned asked = p->metrics | p->thresholds_given;
 	if (p->thresholds.exact && p->thresholds.max_diff < 0 && !(p->metrics & UHD_METRIC_DIFF)) {
 		asked &= ~(unsigned)UHD_METRIC_DIFF;
 	}
-	if (asked & ~(unsigned)UHD_CHECK_YUV_METRICS) {
+	return asked;
+}
+
+int check_yuv_refusal(const struct uhd_check_params *p, bool asked, char *why, size_t size)
+{
+	const char *sides[2][2] = {{"INPUT", p->input}, {"REF", p->ref}};
+	for (int i = 0; i < 2; i++) {
+		if (uhd_frames_kind_of(sides[i][1]) == &uhd_frames_clip) {
+			continue;
+		}
 		snprintf(why, size,
-		         "--domain yuv computes psnr (per plane), ssim (of luma) and --exact; ask "
-		         "for "
-		         "msssim, deltaitp and diff with --domain rgb");
+		         asked ? "--domain yuv compares the decoded planes of two clips, and %s "
+		                 "'%s' is %s; use --domain rgb"
+		               : "%s '%s' is %s: only two clips compare on their planes",
+		         sides[i][0], sides[i][1], kind_words(sides[i][1]));
+		return -ENOTSUP;
+	}
+	if (metrics_asked(p) & ~(unsigned)UHD_CHECK_YUV_METRICS) {
+		snprintf(
+		        why, size,
+		        asked ? "--domain yuv computes psnr (per plane), ssim (of luma) and "
+		                "--exact; "
+		                "ask for msssim, deltaitp and diff with --domain rgb"
+		              : "a metric other than psnr and ssim was asked for (msssim, deltaitp "
+		                "and diff are computed on R'G'B')");
 		return -ENOTSUP;
 	}
 	if (p->size_given || p->scaler_given || p->rotate || p->diff_dir) {
 		snprintf(why, size,
-		         "--domain yuv compares the planes as decoded: --size, --scaler, --rotate "
-		         "and --diff-dir need --domain rgb");
+		         asked ? "--domain yuv compares the planes as decoded: --size, --scaler, "
+		                 "--rotate and --diff-dir need --domain rgb"
+		               : "--size, --scaler, --rotate or --diff-dir was given (they work "
+		                 "on rendered R'G'B')");
 		return -ENOTSUP;
 	}
 	return 0;
@@ -62,18 +76,18 @@ static void describe_colour(const struct uhd_colour *c, char *out, size_t size)
 	         uhd_range_name(c->range));
 }
 
-bool check_yuv_same_format(const struct uhd_frames *input, const struct uhd_frames *ref, char *why,
-                           size_t size)
+bool check_yuv_same_format(const struct uhd_frames *input, const struct uhd_frames *ref, bool asked,
+                           char *why, size_t size)
 {
+	const char *advice = asked ? "; compare them with --domain rgb" : "";
 	const struct uhd_stream_info *a = input->info, *b = ref->info;
 	char x[96], y[96];
 	describe(a, x, sizeof(x));
 	describe(b, y, sizeof(y));
 	if (strcmp(x, y) != 0) {
 		snprintf(why, size,
-		         "size or pixel format differs: INPUT is %s (%s), REF is %s (%s); compare "
-		         "them with --domain rgb",
-		         x, a->pixel_format, y, b->pixel_format);
+		         "size or pixel format differs: INPUT is %s (%s), REF is %s (%s)%s", x,
+		         a->pixel_format, y, b->pixel_format, advice);
 		return false;
 	}
 	const struct uhd_colour *c = &a->colour, *d = &b->colour;
@@ -83,9 +97,9 @@ bool check_yuv_same_format(const struct uhd_frames *input, const struct uhd_fram
 		describe_colour(d, y, sizeof(y));
 		snprintf(why, size,
 		         "colour description differs: INPUT %s vs REF %s "
-		         "(primaries/transfer/matrix/range); the same codes mean different "
-		         "colours, compare them with --domain rgb",
-		         x, y);
+		         "(primaries/transfer/matrix/range), so the same codes mean different "
+		         "colours%s",
+		         x, y, advice);
 		return false;
 	}
 	return true;

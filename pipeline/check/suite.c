@@ -121,10 +121,9 @@ static const char *apply_render(const json_t *o, struct uhd_check_params *p)
 		p->scaler_given = true;
 	}
 	if (uhd_json_get_string(o, "domain", &text)) {
-		if (strcmp(text, "rgb") != 0 && strcmp(text, "yuv") != 0) {
-			return "domain is not rgb or yuv";
+		if (uhd_check_domain_from_name(text, &p->domain) < 0) {
+			return "domain is not auto, rgb or yuv";
 		}
-		p->domain = text[0] == 'y' ? UHD_CHECK_DOMAIN_YUV : UHD_CHECK_DOMAIN_RGB;
 	}
 	if (json_object_get(o, "start")) {
 		if (!uhd_json_get_int(o, "start", &value) || value < 0) {
@@ -236,10 +235,10 @@ static void note(struct uhd_suite_result *r, const char *name, const char *text)
 	}
 }
 
-static void run_entry(struct suite_entry *e, struct uhd_suite_result *r)
+static void run_entry(struct suite_entry *e, struct uhd_suite_result *r, struct check_gpu *gpu)
 {
 	struct uhd_check_result result;
-	int ret = uhd_check_execute(&e->params, &result, &e->report);
+	int ret = uhd_check_execute(&e->params, &result, &e->report, gpu);
 	e->ran = true;
 	r->run++;
 	r->validation_messages += result.validation_messages;
@@ -338,16 +337,19 @@ int uhd_suite_run(const struct uhd_suite_params *sp, struct uhd_suite_result *r)
 	for (size_t i = (size_t)sp->shard_index; i < count; i += (size_t)sp->shard_count) {
 		r->entries++;
 	}
+	/* One Vulkan context, and the comparers of the entry before, for all entries. */
+	struct check_gpu gpu = {0};
 	for (size_t i = (size_t)sp->shard_index; i < count; i += (size_t)sp->shard_count) {
 		if (sp->base.cancel && *sp->base.cancel) {
 			r->interrupted = true;
 			break;
 		}
-		run_entry(&entries[i], r);
+		run_entry(&entries[i], r, &gpu);
 		if (r->interrupted) {
 			break;
 		}
 	}
+	check_gpu_finish(&gpu);
 	int written = sp->report_path ? write_json(sp, r, entries, count) : 0;
 	int junit = sp->junit_path ? write_junit(sp, entries, count) : 0;
 	written = written ? written : junit;

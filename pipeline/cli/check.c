@@ -24,18 +24,19 @@ static const char check_help[] =
         "\n"
         "  --ref REF             the reference: clip, PNG, reference folder or\n"
         "                        pattern:SPEC (required)\n"
-        "  --domain rgb|yuv      where metrics are computed (default rgb): rgb renders\n"
+        "  --domain auto|rgb|yuv where metrics are computed (default auto): rgb renders\n"
         "                        both sides to full-range R'G'B' as 'play' does (any\n"
         "                        inputs, every metric); yuv compares two clips of the\n"
         "                        same format and colour description on their decoded\n"
         "                        Y'CbCr planes, unconverted: PSNR per plane, SSIM of\n"
-        "                        luma and --exact (docs/quality.md)\n"
+        "                        luma and --exact (docs/quality.md); auto is yuv for\n"
+        "                        two such clips unless a metric or option needs rgb\n"
         "  --metrics LIST        psnr,ssim,msssim,deltaitp,diff or all\n"
-        "                        (default psnr,ssim,deltaitp,diff; psnr,ssim with\n"
-        "                        --domain yuv)\n"
-        "  --min-psnr DB         average PSNR of R, G, B; with --domain yuv, of all the\n"
+        "                        (default psnr,ssim,deltaitp,diff; psnr,ssim in the\n"
+        "                        yuv domain)\n"
+        "  --min-psnr DB         average PSNR of R, G, B; in the yuv domain, of all the\n"
         "                        Y, Cb and Cr samples, as ffmpeg's psnr (default 45)\n"
-        "  --min-ssim X          SSIM of luma (with --domain yuv: of the Y' plane's\n"
+        "  --min-ssim X          SSIM of luma (in the yuv domain: of the Y' plane's\n"
         "                        codes) (default 0.99)\n"
         "  --min-msssim X        MS-SSIM of luma (default 0.99)\n"
         "  --max-deltaitp X      mean deltaE ITP, BT.2124 (default 0.5)\n"
@@ -176,11 +177,10 @@ static int command_option(int opt, const char *arg, struct check_cli *cli,
 		}
 		return 0;
 	case OPT_DOMAIN:
-		if (strcmp(arg, "rgb") != 0 && strcmp(arg, "yuv") != 0) {
-			return uhd_cli_usage_error("check", "--domain is rgb or yuv, got '%s'",
-			                           arg);
+		if (uhd_check_domain_from_name(arg, &p->domain) < 0) {
+			return uhd_cli_usage_error("check",
+			                           "--domain is auto, rgb or yuv, got '%s'", arg);
 		}
-		p->domain = arg[0] == 'y' ? UHD_CHECK_DOMAIN_YUV : UHD_CHECK_DOMAIN_RGB;
 		return 0;
 	case OPT_EXACT:
 		p->thresholds.exact = true;
@@ -261,10 +261,8 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 		}
 	}
 	apply_render(p, &render);
-	/* The YUV domain computes PSNR and SSIM: its default list. */
-	unsigned default_metrics = p->domain == UHD_CHECK_DOMAIN_YUV ? UHD_CHECK_YUV_METRICS
-	                                                             : UHD_CHECK_DEFAULT_METRICS;
-	p->metrics |= explicit_metrics ? explicit_metrics : default_metrics;
+	/* The default list: the run takes it to mean the chosen domain's. */
+	p->metrics |= explicit_metrics ? explicit_metrics : UHD_CHECK_DEFAULT_METRICS;
 	if (cli->suite) {
 		if (optind != argc || p->ref) {
 			return uhd_cli_usage_error("check", "--suite takes no INPUT or --ref");
@@ -293,9 +291,11 @@ static void print_summary(const struct uhd_check_params *p, const struct uhd_che
 	if (ret == -EINTR) {
 		printf("interrupted after %lld %s\n", done, uhd_plural(done, "frame", "frames"));
 	} else if (r->passed) {
-		printf("passed: %lld %s of %s %s %s (%.2f fps, Vulkan device %s)\n", done,
+		printf("passed: %lld %s of %s %s %s (%s, %.2f fps, Vulkan device %s)\n", done,
 		       uhd_plural(done, "frame", "frames"), p->input,
-		       uhd_plural(done, "matches", "match"), p->ref, r->fps, r->device);
+		       uhd_plural(done, "matches", "match"), p->ref,
+		       r->domain == UHD_CHECK_DOMAIN_YUV ? "decoded Y'CbCr planes" : "R'G'B'",
+		       r->fps, r->device);
 	} else if (r->frames_failed == 0) {
 		/* Not a frame that failed: the comparison itself (counts, sizes, colour). */
 		printf("FAILED: %s\n", r->message);

@@ -126,6 +126,9 @@ int uhd_frames_probe(const struct uhd_frames_impl *impl, const char *path,
                      const struct uhd_render_options *options, struct uhd_frames **out);
 int uhd_frames_start(struct uhd_frames *frames, struct uhd_context *ctx,
                      const struct uhd_convert_params *convert);
+/* Clips, between probe and start: hand out decoded frames unconverted or not
+ * (uhd_render_options.decoded_planes), once the caller knows which it needs. */
+void uhd_frames_keep_planes(struct uhd_frames *frames, bool keep);
 /* 0 and a frame, 1 at the end, negative on error (the input's, or the GPU's
  * when frames->gpu_failed). After the input fails to decode, the frames
  * already on the GPU come out first, then the error. */

@@ -80,6 +80,14 @@ static int clip_start(struct uhd_frames *frames, struct uhd_context *ctx,
 	return ret;
 }
 
+void uhd_frames_keep_planes(struct uhd_frames *frames, bool keep)
+{
+	if (frames->impl == &uhd_frames_clip) {
+		struct clip_frames *clip = frames->priv;
+		clip->options.decoded_planes = keep;
+	}
+}
+
 static void clip_stop(struct uhd_frames *frames)
 {
 	struct clip_frames *clip = frames->priv;

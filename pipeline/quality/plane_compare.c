@@ -67,6 +67,12 @@ static bool same_shape(const struct uhd_planes *a, const struct uhd_planes *b)
 	return true;
 }
 
+bool uhd_plane_comparer_fits(const struct uhd_plane_comparer *comparer,
+                             const struct uhd_planes *like, bool ssim)
+{
+	return comparer && comparer->ssim == ssim && same_shape(&comparer->shape, like);
+}
+
 static bool valid_shape(const struct uhd_planes *s)
 {
 	if ((s->count != 1 && s->count != 3) || s->bits < 8 || s->bits > 16 ||

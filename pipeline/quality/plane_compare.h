@@ -57,6 +57,10 @@ struct uhd_plane_comparer;
 int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like, bool ssim,
                               struct uhd_plane_comparer **out);
 void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer);
+/* Whether comparer (may be NULL) takes pictures shaped like `like`, with or
+ * without the luma SSIM as `ssim` says: a caller keeps it for the next run. */
+bool uhd_plane_comparer_fits(const struct uhd_plane_comparer *comparer,
+                             const struct uhd_planes *like, bool ssim);
 
 /* Compares test with ref (both of the comparer's shape; -EINVAL otherwise). */
 int uhd_plane_comparer_run(struct uhd_plane_comparer *comparer, const struct uhd_planes *ref,
