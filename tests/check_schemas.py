@@ -33,6 +33,9 @@ import sys
 import tempfile
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hdr10plus_sei  # noqa: E402  (HDR10+ clips: Debian's x265 cannot write them)
+
 try:
     import jsonschema
     from jsonschema.exceptions import best_match
@@ -205,6 +208,22 @@ def make_outputs(r, samples):
         add("info PNG", "info.schema.json", "uhdpipe info", "info-png.json",
             r.run("info PNG", ["info", "--json", os.path.join("play-frames", "frame-000000.png")],
                   stdout_to="info-png.json"))
+    # HDR10+ per frame: two windows, tone mapping and a saturation weight.
+    hdr10plus = os.path.join(r.work, "hdr10plus.mkv")
+    window = dict(maxscl=[100, 200, 300], average_maxrgb=150, distribution=[(50, 60)],
+                  fraction_bright_pixels=3, knee=(10, 20), anchors=[1, 2], saturation=9,
+                  geometry=dict(upper_left_x=0, upper_left_y=0, lower_right_x=100,
+                                lower_right_y=50, center_x=50, center_y=25, rotation_angle=0,
+                                semimajor_internal=10, semimajor_external=20,
+                                semiminor_external=10, overlap_process_option=0))
+    hdr10plus_sei.write_clip(hdr10plus, [dict(application_version=1,
+                                              targeted_system_display_maximum_luminance=500,
+                                              windows=[window, window])] * 2)
+    add("info HDR10+", "info.schema.json", "uhdpipe info", "info-hdr10plus.json",
+        r.run("info HDR10+", ["info", "--json", hdr10plus], stdout_to="info-hdr10plus.json"))
+    add("play HDR10+", "play.schema.json", "uhdpipe play", "play-hdr10plus.json",
+        r.run("play HDR10+", ["play", hdr10plus, "-o", "null", "--report",
+                              "play-hdr10plus.json"]))
     add("play unopened input", "play.schema.json", "uhdpipe play", "play-missing.json",
         r.run("play missing", ["play", "missing.mkv", "-o", "null", "--report",
                                "play-missing.json"], expect=(3,)))

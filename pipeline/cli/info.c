@@ -7,6 +7,7 @@
 #include "../common/json.h"
 #include "cli.h"
 #include "engine/frames.h"
+#include "source/hdr10plus.h"
 #include "uhdpipe/uhdpipe.h"
 
 static const char info_help[] =
@@ -20,7 +21,9 @@ static const char info_help[] =
         "unset tags), HDR10 static metadata (SMPTE ST 2086 mastering display,\n"
         "MaxCLL/MaxFALL; malformed values are repaired and said), and whether HDR10+\n"
         "or Dolby Vision metadata is present (seen on the stream or its first frame),\n"
-        "with the Dolby Vision profile, level and base-layer compatibility.\n"
+        "with the first frame's HDR10+ values (SMPTE ST 2094-40; play --report lists\n"
+        "every frame's) and the Dolby Vision profile, level and base-layer\n"
+        "compatibility.\n"
         "INPUT may also be a PNG (or a folder of them, as play takes it): its size, bit\n"
         "depth and the colour its cICP, mDCv and cLLi chunks give (without cICP: BT.709\n"
         "SDR, as uhdpipe reads it). '-' reads a clip from stdin (its frames are then not\n"
@@ -67,7 +70,24 @@ static void print_dolby_vision(const struct uhd_stream_info *info)
 	                         : "not displayable without a Dolby Vision decoder");
 }
 
-static void print_text(const char *path, const struct uhd_stream_info *info)
+/* With the first frame's values, in a line: what a tone mapper would aim at. */
+static void print_hdr10plus(const struct uhd_stream_info *info, const struct uhd_hdr10plus *m)
+{
+	if (!m) {
+		printf("HDR10+:        %s\n", info->has_hdr10plus ? "yes" : "no");
+		return;
+	}
+	const struct uhd_hdr10plus_window *w = &m->window[0];
+	printf("HDR10+:        yes; frame 0: targeted display %.0f cd/m2, maxscl "
+	       "%.5f/%.5f/%.5f, average maxRGB %.5f, %d %s%s\n",
+	       m->targeted_system_display_maximum_luminance, w->maxscl[0], w->maxscl[1],
+	       w->maxscl[2], w->average_maxrgb, m->windows,
+	       uhd_plural(m->windows, "window", "windows"),
+	       w->tone_mapping ? ", Bezier tone mapping" : "");
+}
+
+static void print_text(const char *path, const struct uhd_stream_info *info,
+                       const struct uhd_hdr10plus *hdr10plus)
 {
 	const struct uhd_colour *c = &info->colour;
 	printf("file:          %s\n", path);
@@ -123,11 +143,13 @@ static void print_text(const char *path, const struct uhd_stream_info *info)
 	if (info->hdr_metadata_repaired[0]) {
 		printf("repaired:      %s\n", info->hdr_metadata_repaired);
 	}
-	printf("HDR10+:        %s\n", info->has_hdr10plus ? "yes" : "no");
+	print_hdr10plus(info, hdr10plus);
 	print_dolby_vision(info);
 }
 
-static void describe(const char *path, const struct uhd_stream_info *info, bool json)
+/* hdr10plus: the first frame's HDR10+ metadata (clips; NULL when none). */
+static void describe(const char *path, const struct uhd_stream_info *info,
+                     const struct uhd_hdr10plus *hdr10plus, bool json)
 {
 	if (json) {
 		struct uhd_json writer;
@@ -135,9 +157,10 @@ static void describe(const char *path, const struct uhd_stream_info *info, bool 
 		uhd_json_object_begin(&writer, NULL);
 		uhd_json_header(&writer, "uhdpipe info");
 		uhd_json_stream_info_fields(&writer, path, info);
+		uhd_json_hdr10plus(&writer, "hdr10plus_first_frame", hdr10plus);
 		uhd_json_object_end(&writer);
 	} else {
-		print_text(path, info);
+		print_text(path, info, hdr10plus);
 	}
 }
 
@@ -156,7 +179,7 @@ static int describe_images(const char *path, bool json)
 	if (ret < 0) {
 		return exit_for_error(ret);
 	}
-	describe(path, frames->info, json);
+	describe(path, frames->info, NULL, json);
 	uhd_frames_close(&frames);
 	return UHD_EXIT_OK;
 }
@@ -180,8 +203,13 @@ int uhd_cli_info(int argc, char **argv)
 	if (ret < 0) {
 		return exit_for_error(ret);
 	}
+	/* The frame the open decoded (given again by the next call, not a new one). */
+	const struct uhd_frame *first = NULL;
+	struct uhd_hdr10plus hdr10plus;
+	bool has_hdr10plus = uhd_source_next_frame(source, &first) == 0 &&
+	                     uhd_frame_hdr10plus(first, &hdr10plus);
 	uhd_source_count_frames(source);
-	describe(path, uhd_source_info(source), json);
+	describe(path, uhd_source_info(source), has_hdr10plus ? &hdr10plus : NULL, json);
 	uhd_source_destroy(&source);
 	return UHD_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../common/checksum.h"
+#include "../source/hdr10plus.h"
 #include "uhdpipe/convert.h"
 #include "uhdpipe/source.h"
 
@@ -48,6 +49,8 @@ struct uhd_frame_meta {
 	bool corrupt;      /* the picture may be wrong (uhd_frame_damage) */
 	bool zero_copy;    /* the GPU read the decoded planes in place */
 	double decode_ms, upload_ms, gpu_ms;
+	bool has_hdr10plus; /* the frame's own ST 2094-40 metadata, when it has some */
+	struct uhd_hdr10plus hdr10plus;
 };
 
 struct uhd_frames;

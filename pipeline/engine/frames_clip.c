@@ -120,7 +120,7 @@ static struct uhd_frame_meta meta_of(const struct uhd_frame *frame,
                                      int64_t decoded_index)
 {
 	struct uhd_frame_damage damage = uhd_frame_get_damage(frame);
-	return (struct uhd_frame_meta){
+	struct uhd_frame_meta meta = {
 	        .index = index,
 	        .pts = uhd_frame_pts(frame),
 	        .decoded_index = decoded_index,
@@ -129,6 +129,8 @@ static struct uhd_frame_meta meta_of(const struct uhd_frame *frame,
 	        .decode_errors = damage.decode_errors,
 	        .corrupt = damage.corrupt,
 	};
+	meta.has_hdr10plus = uhd_frame_hdr10plus(frame, &meta.hdr10plus);
+	return meta;
 }
 
 /* Takes the next decoded frame and queues its conversion, unless --start

@@ -253,7 +253,8 @@ static int present_frame(struct play_run *run, const struct uhd_image *image,
 		return fail(run, output_stage(run), ret, text);
 	}
 	run->presented++;
-	return uhd_play_report_add(&run->report, &record);
+	return uhd_play_report_add(&run->report, &record,
+	                           meta->has_hdr10plus ? &meta->hdr10plus : NULL);
 }
 
 static int input_failed(struct play_run *run, int ret)
@@ -345,7 +346,7 @@ static void close_run(struct play_run *run)
 	uhd_presenter_destroy(&run->presenter);
 	uhd_frames_close(&run->input); /* the converter, before the context goes */
 	run->result->validation_messages = uhd_run_end(&run->base);
-	free(run->report.frames);
+	uhd_play_report_free(&run->report);
 }
 
 int uhd_play_run(const struct uhd_play_params *params, struct uhd_play_result *result)

@@ -16,19 +16,39 @@
 #include "../present/presenter.h"
 #include "play_report.h"
 
-int uhd_play_report_add(struct uhd_play_report *report, const struct uhd_frame_record *record)
+int uhd_play_report_add(struct uhd_play_report *report, const struct uhd_frame_record *record,
+                        const struct uhd_hdr10plus *hdr10plus)
 {
+	struct uhd_hdr10plus *copy = NULL;
+	if (hdr10plus && !(copy = malloc(sizeof(*copy)))) {
+		return -ENOMEM;
+	}
+	if (copy) {
+		*copy = *hdr10plus;
+	}
 	if (report->frame_count == report->frame_capacity) {
 		int64_t capacity = report->frame_capacity ? report->frame_capacity * 2 : 64;
 		void *frames = realloc(report->frames, (size_t)capacity * sizeof(*record));
 		if (!frames) {
+			free(copy);
 			return -ENOMEM;
 		}
 		report->frames = frames;
 		report->frame_capacity = capacity;
 	}
-	report->frames[report->frame_count++] = *record;
+	report->frames[report->frame_count] = *record;
+	report->frames[report->frame_count++].hdr10plus = copy;
 	return 0;
+}
+
+void uhd_play_report_free(struct uhd_play_report *report)
+{
+	for (int64_t i = 0; i < report->frame_count; i++) {
+		free(report->frames[i].hdr10plus);
+	}
+	free(report->frames);
+	report->frames = NULL;
+	report->frame_count = report->frame_capacity = 0;
 }
 
 static void write_options(struct uhd_json *json, const struct uhd_play_report *report)
@@ -68,6 +88,7 @@ static void write_frame(struct uhd_json *json, const struct uhd_frame_record *f,
 	uhd_json_string(json, "checksum_xxh3", checksum);
 	uhd_json_int(json, "decode_errors", f->decode_errors);
 	uhd_json_bool(json, "corrupt", f->corrupt);
+	uhd_json_hdr10plus(json, "hdr10plus", f->hdr10plus);
 	if (refs) {
 		char file[32];
 		snprintf(file, sizeof(file), "frame-%06lld.png", (long long)f->index);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../source/hdr10plus.h"
 #include "uhdpipe/play.h"
 #include "uhdpipe/present.h"
 #include "uhdpipe/source.h"
@@ -20,6 +21,7 @@ struct uhd_frame_record {
 	bool corrupt;      /* the picture may be wrong (uhd_frame_damage) */
 	bool zero_copy;    /* the GPU read the decoded planes in place */
 	double decode_ms, upload_ms, gpu_ms, checksum_ms, present_ms;
+	struct uhd_hdr10plus *hdr10plus; /* the frame's HDR10+ metadata (owned), or NULL */
 };
 
 struct uhd_play_report {
@@ -42,7 +44,11 @@ struct uhd_play_report {
 	const char *error; /* NULL when the run succeeded */
 };
 
-int uhd_play_report_add(struct uhd_play_report *report, const struct uhd_frame_record *record);
+/* Adds record, with a copy of hdr10plus when not NULL. */
+int uhd_play_report_add(struct uhd_play_report *report, const struct uhd_frame_record *record,
+                        const struct uhd_hdr10plus *hdr10plus);
+/* Frees the frame records. */
+void uhd_play_report_free(struct uhd_play_report *report);
 /* Writes atomically: temporary file, then rename. */
 int uhd_play_report_write(const struct uhd_play_report *report, const char *path);
 
