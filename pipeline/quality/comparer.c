@@ -20,9 +20,10 @@
 #define ROW_ALIGN   256 /* >= every device's minStorageBufferOffsetAlignment */
 #define SSIM_HALO   10  /* rows below a band that its 11x11 windows reach */
 #define SSIM_WINDOW 11
-#define SSIM_TILE   16 /* window columns and rows per SSIM workgroup (ssim.comp) */
-#define BAND_ALIGN  32 /* band rows: whole pixel-pass and SSIM tiles, even for MS-SSIM */
+#define BAND_ALIGN  128 /* band rows: whole pixel-pass and SSIM tiles, even for MS-SSIM */
 #define MSSSIM_MIN  (16 * (SSIM_WINDOW - 1) + 1) /* 161: scale 4 still holds a window */
+
+_Static_assert(BAND_ALIGN % UHD_SSIM_STRIP == 0, "a band must start on an SSIM strip");
 
 static size_t align_up(size_t value, size_t alignment)
 {
@@ -91,14 +92,14 @@ static void plan_scales(struct uhd_comparer *cmp)
 	cmp->scale_count = wants(cmp, UHD_METRIC_MSSSIM) ? UHD_MSSSIM_SCALES
 	                   : wants(cmp, UHD_METRIC_SSIM) ? 1
 	                                                 : 0;
-	uint32_t base = 0;
+	uint32_t base = 0, group_columns = uhd_ssim_group_columns(cmp->ctx);
 	int w = cmp->params.width, h = cmp->params.height;
 	for (int s = 0; s < UHD_MSSSIM_SCALES; s++) {
 		cmp->scale_width[s] = w;
 		cmp->scale_height[s] = h;
-		cmp->ssim_tiles_x[s] = w > 10 ? div_up((uint32_t)w - 10, 16) : 0;
-		cmp->ssim_tiles[s] =
-		        cmp->ssim_tiles_x[s] * (h > 10 ? div_up((uint32_t)h - 10, 16) : 0);
+		cmp->ssim_tiles_x[s] = w > 10 ? div_up((uint32_t)w - 10, group_columns) : 0;
+		cmp->ssim_tiles[s] = cmp->ssim_tiles_x[s] * UHD_SSIM_GROUP_SIZE *
+		                     (h > 10 ? div_up((uint32_t)h - 10, UHD_SSIM_STRIP) : 0);
 		cmp->ssim_base[s] = base;
 		if (s < cmp->scale_count) {
 			base += cmp->ssim_tiles[s];
@@ -168,8 +169,24 @@ static int create_buffers(struct uhd_comparer *cmp)
 	return ret;
 }
 
+/* Test hook: UHD_SSIM_COLUMNS=1..8 picks the layout of another kind of device
+ * (a GPU's 2 on lavapipe), so that the suite runs it. */
+static uint32_t ssim_invocation_columns(const struct uhd_context *ctx)
+{
+	const char *forced = getenv("UHD_SSIM_COLUMNS");
+	if (forced && forced[0] >= '1' && forced[0] <= '8' && !forced[1]) {
+		return (uint32_t)(forced[0] - '0');
+	}
+	return uhd_context_limits(ctx)->cpu ? 8 : 2;
+}
+
+uint32_t uhd_ssim_group_columns(const struct uhd_context *ctx)
+{
+	return UHD_SSIM_GROUP_SIZE * ssim_invocation_columns(ctx);
+}
+
 /* The normalised 11-tap Gaussian (sigma 1.5) of offsets 0..5, as float bits. */
-void uhd_ssim_gaussian_weights(uint32_t out[6])
+static void gaussian_weights(uint32_t out[6])
 {
 	double w[6], sum = 0;
 	for (int d = 0; d < 6; d++) {
@@ -192,6 +209,16 @@ static const VkDescriptorType binding_types[UHD_COMPARE_BINDINGS] = {
 #undef STORAGE
 #undef TEXELS
 
+void uhd_ssim_spec(const struct uhd_context *ctx, uint32_t sample_bytes, bool float_input,
+                   bool plane_input, uint32_t out[UHD_SSIM_SPEC_COUNT])
+{
+	out[0] = sample_bytes;
+	out[1] = float_input;
+	gaussian_weights(out + 2);
+	out[8] = plane_input;
+	out[9] = ssim_invocation_columns(ctx);
+}
+
 int uhd_ssim_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *spec,
                              const VkDescriptorType *types, uint32_t binding_count,
                              struct uhd_vk_compute *out)
@@ -213,8 +240,8 @@ static int create_pipelines(struct uhd_comparer *cmp)
 {
 	uint32_t bytes = cmp->params.bits / 8;
 	uint32_t itp = wants(cmp, UHD_METRIC_DELTAITP);
-	uint32_t ssim_spec[8] = {bytes, 0};
-	uhd_ssim_gaussian_weights(ssim_spec + 2);
+	uint32_t ssim_spec[UHD_SSIM_SPEC_COUNT];
+	uhd_ssim_spec(cmp->ctx, bytes, false, false, ssim_spec);
 	int ret = 0;
 	/* The pixel pass also gives the per-tile errors that locate the worst region. */
 	if (wants(cmp, UHD_METRIC_PSNR | UHD_METRIC_DIFF | UHD_METRIC_DELTAITP) ||
@@ -243,15 +270,17 @@ static int create_pipelines(struct uhd_comparer *cmp)
 	}
 	if (ret == 0 && cmp->scale_count > 0) {
 		uint32_t reduce[1] = {1};
-		ret = make_pipe(cmp, PIPE_SSIM_PACKED, ssim_comp, sizeof(ssim_comp), ssim_spec, 8);
+		ret = make_pipe(cmp, PIPE_SSIM_PACKED, ssim_comp, sizeof(ssim_comp), ssim_spec,
+		                UHD_SSIM_SPEC_COUNT);
 		ret = ret ? ret
 		          : make_pipe(cmp, PIPE_REDUCE_SSIM, reduce_comp, sizeof(reduce_comp),
 		                      reduce, 1);
 	}
 	if (ret == 0 && cmp->scale_count > 1) {
 		uint32_t down_packed[2] = {bytes, 0}, down_float[2] = {2, 1};
-		ssim_spec[1] = 1;
-		ret = make_pipe(cmp, PIPE_SSIM_FLOAT, ssim_comp, sizeof(ssim_comp), ssim_spec, 8);
+		ssim_spec[1] = 1; /* FLOAT_INPUT */
+		ret = make_pipe(cmp, PIPE_SSIM_FLOAT, ssim_comp, sizeof(ssim_comp), ssim_spec,
+		                UHD_SSIM_SPEC_COUNT);
 		ret = ret ? ret
 		          : make_pipe(cmp, PIPE_DOWN_PACKED, downsample_comp,
 		                      sizeof(downsample_comp), down_packed, 2);

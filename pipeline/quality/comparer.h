@@ -60,8 +60,8 @@ struct uhd_comparer {
 	int scale_width[UHD_MSSSIM_SCALES], scale_height[UHD_MSSSIM_SCALES];
 	int scale_count; /* SSIM scales computed: 0, 1 or 5 */
 	uint32_t ssim_tiles_x[UHD_MSSSIM_SCALES], ssim_base[UHD_MSSSIM_SCALES];
-	uint32_t ssim_tiles[UHD_MSSSIM_SCALES];
-	uint32_t ssim_records; /* all scales */
+	uint32_t ssim_tiles[UHD_MSSSIM_SCALES]; /* (ssim, cs) records of a scale */
+	uint32_t ssim_records;                  /* all scales */
 	uint32_t pixel_groups_x, pixel_groups;
 
 	struct uhd_vk_buffer images[2]; /* ref, test */
@@ -90,9 +90,22 @@ struct uhd_comparer {
 
 /* Records the metric passes for images of this colour (comparer_run.c). */
 int uhd_comparer_record(struct uhd_comparer *cmp, const struct uhd_colour *colour);
-/* The normalised 11-tap Gaussian (sigma 1.5) of offsets 0..5, as float bits:
- * ssim.comp's specialisation constants 2..7. */
-void uhd_ssim_gaussian_weights(uint32_t out[6]);
+/* ssim.comp's workgroup: a strip of window positions uhd_ssim_group_columns()
+ * wide and UHD_SSIM_STRIP tall; each of its UHD_SSIM_GROUP_SIZE invocations
+ * writes one (ssim, cs) record, workgroup by workgroup in row-major order.
+ * Bands start on whole strips. */
+#define UHD_SSIM_GROUP_SIZE 64u
+#define UHD_SSIM_STRIP      128u
+#define UHD_SSIM_SPEC_COUNT 10u
+/* Window columns of a workgroup on this device: 8 per invocation on a CPU
+ * driver, 2 on a GPU (see ssim.comp's COLS). */
+uint32_t uhd_ssim_group_columns(const struct uhd_context *ctx);
+/* ssim.comp's specialisation constants: sample bytes, the input (packed
+ * R'G'B', float planes or a decoded plane's codes), the normalised 11-tap
+ * Gaussian (sigma 1.5) of offsets 0..5 as float bits, the columns per
+ * invocation. */
+void uhd_ssim_spec(const struct uhd_context *ctx, uint32_t sample_bytes, bool float_input,
+                   bool plane_input, uint32_t out[UHD_SSIM_SPEC_COUNT]);
 /* A pipeline of ssim.comp (whose SPIR-V lives in comparer.c) with these bindings. */
 int uhd_ssim_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *spec,
                              const VkDescriptorType *types, uint32_t binding_count,

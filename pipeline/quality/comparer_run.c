@@ -92,7 +92,7 @@ static void record_bands(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
 			p.groups_x = cmp->ssim_tiles_x[0];
 			p.partial_base = cmp->ssim_base[0];
 			uhd_comparer_dispatch(cmp, cmd, PIPE_SSIM_PACKED, cmp->band_sets[b], &p,
-			                      cmp->ssim_tiles_x[0], div_up(p.rows, 16));
+			                      cmp->ssim_tiles_x[0], div_up(p.rows, UHD_SSIM_STRIP));
 		}
 		if (cmp->scale_count > 1 && first / 2 < down_h) {
 			p.first_row = first / 2;
@@ -118,7 +118,7 @@ static void record_scales(const struct uhd_comparer *cmp, VkCommandBuffer cmd,
 		p.groups_x = cmp->ssim_tiles_x[s];
 		p.partial_base = cmp->ssim_base[s];
 		uhd_comparer_dispatch(cmp, cmd, PIPE_SSIM_FLOAT, cmp->scale_sets[s], &p,
-		                      cmp->ssim_tiles_x[s], div_up(p.rows, 16));
+		                      cmp->ssim_tiles_x[s], div_up(p.rows, UHD_SSIM_STRIP));
 		if (s + 1 < cmp->scale_count) {
 			p.rows = div_up(p.height, 2);
 			uhd_comparer_dispatch(cmp, cmd, PIPE_DOWN_FLOAT, cmp->scale_sets[s], &p,

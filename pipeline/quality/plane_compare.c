@@ -17,7 +17,6 @@
 
 #define TEXEL_BYTES  16u   /* R32G32B32A32_UINT */
 #define GROUP_TEXELS 1024u /* texels per workgroup: 64 invocations x 16 */
-#define SSIM_TILE    16u   /* ssim.comp: windows per tile side */
 
 struct plane_push {
 	uint32_t texels, partial_base;
@@ -34,7 +33,7 @@ struct uhd_plane_comparer {
 	struct uhd_vk_compute pass;
 	VkDescriptorPool pool;
 	VkDescriptorSet sets[3];
-	/* Luma SSIM: the luma planes as samples, a (ssim, cs) sum per tile. */
+	/* Luma SSIM: the luma planes as samples, a (ssim, cs) sum per invocation. */
 	bool ssim;
 	VkBufferView luma_views[2];
 	struct uhd_vk_buffer ssim_sums;
@@ -134,8 +133,8 @@ int uhd_planes_checksum(const struct uhd_planes *planes, uint64_t *out)
 	return 0;
 }
 
-/* The luma planes viewed sample by sample, and a (ssim, cs) sum per tile of
- * 16x16 window positions. */
+/* The luma planes viewed sample by sample, and a (ssim, cs) sum per ssim.comp
+ * invocation. */
 static int create_ssim_buffers(struct uhd_plane_comparer *c)
 {
 	const struct uhd_planes *s = &c->shape;
@@ -149,10 +148,12 @@ static int create_ssim_buffers(struct uhd_plane_comparer *c)
 			return ret;
 		}
 	}
-	c->ssim_tiles_x = ((uint32_t)s->width[0] - 10 + SSIM_TILE - 1) / SSIM_TILE;
-	c->ssim_tiles_y = ((uint32_t)s->height[0] - 10 + SSIM_TILE - 1) / SSIM_TILE;
-	VkDeviceSize tiles = (VkDeviceSize)c->ssim_tiles_x * c->ssim_tiles_y;
-	return uhd_vk_buffer_create(c->ctx, tiles * 2 * sizeof(float), UHD_VK_BUFFER_READBACK,
+	uint32_t group_columns = uhd_ssim_group_columns(c->ctx);
+	c->ssim_tiles_x = ((uint32_t)s->width[0] - 10 + group_columns - 1) / group_columns;
+	c->ssim_tiles_y = ((uint32_t)s->height[0] - 10 + UHD_SSIM_STRIP - 1) / UHD_SSIM_STRIP;
+	VkDeviceSize records =
+	        (VkDeviceSize)c->ssim_tiles_x * c->ssim_tiles_y * UHD_SSIM_GROUP_SIZE;
+	return uhd_vk_buffer_create(c->ctx, records * 2 * sizeof(float), UHD_VK_BUFFER_READBACK,
 	                            "luma SSIM sums", &c->ssim_sums);
 }
 
@@ -202,10 +203,9 @@ static int create_buffers(struct uhd_plane_comparer *c)
 /* ssim.comp specialised for luma codes, and its set. */
 static int create_ssim_set(struct uhd_plane_comparer *c)
 {
-	uint32_t values[9] = {(uint32_t)c->shape.bytes, 0};
-	uhd_ssim_gaussian_weights(values + 2);
-	values[8] = 1; /* PLANE_INPUT */
-	struct uhd_vk_spec spec = {9, values};
+	uint32_t values[UHD_SSIM_SPEC_COUNT];
+	uhd_ssim_spec(c->ctx, (uint32_t)c->shape.bytes, false, true, values);
+	struct uhd_vk_spec spec = {UHD_SSIM_SPEC_COUNT, values};
 	int ret = uhd_ssim_pipeline_create(c->ctx, &spec, bindings, 4, &c->ssim_pass);
 	if (ret < 0) {
 		return ret;
@@ -432,10 +432,11 @@ static void finish(const struct uhd_plane_comparer *c, struct uhd_plane_metrics 
 	        s->count == 3 ? (6 * m->psnr[0] + m->psnr[1] + m->psnr[2]) / 8 : m->psnr[0];
 	m->ssim = NAN;
 	if (c->ssim) {
-		const float *tiles = c->ssim_sums.mapped;
+		const float *records = c->ssim_sums.mapped;
+		uint32_t count = c->ssim_tiles_x * c->ssim_tiles_y * UHD_SSIM_GROUP_SIZE;
 		double sum = 0;
-		for (uint32_t i = 0; i < c->ssim_tiles_x * c->ssim_tiles_y; i++) {
-			sum += tiles[2 * i];
+		for (uint32_t i = 0; i < count; i++) {
+			sum += records[2 * i];
 		}
 		m->ssim = sum / ((double)(s->width[0] - 10) * (double)(s->height[0] - 10));
 	}
