@@ -36,6 +36,12 @@ sharp edges), 5 frames each, odd and even sizes:
   sample_blur2      (samples/topleft_420p10_blur2.mkv against topleft_420p10.mkv:
                      1280x720 4:2:0 10-bit, frame 2 blurred, frames 0, 1, 3 identical)
 
+MS-SSIM (five scales, the 2x2 means of each scale's signals making the next,
+odd sizes repeating their last row/column; contrast-structure terms of scales
+0-3, SSIM of scale 4, Wang et al. 2003's weights) is compared with a float64
+model written here, on the pairs whose luma is at least 161x161; a smaller one
+asked for msssim is an input error (exit 3) that says the minimum.
+
 Checks:
 - per frame, the report's "ssim" equals skimage's within SSIM_TOL (the GPU's
   sums are float32); identical frames give 1 within the same; the report's
@@ -105,6 +111,13 @@ SSIM_TOL = 5e-6
 # SSIM_TOL, far less than the gap to the next frame (> 4 times it, checked).
 MIN_SSIM_MARGIN = 2e-5
 MODEL_TOL = 1e-9     # the float64 model against skimage (measured 1.03e-14)
+# MS-SSIM (luma, five scales, 2x2 means between them) against the float64 model
+# below: the GPU keeps the smaller scales' planes in float32. Largest measured
+# (as SSIM_TOL's): 8.4e-7 (420p10_testsrc2 frame 4); 2.5 times that. Leaving the
+# 2x2 means unscaled by the peak moves the values by 1.2e-2 and more.
+MSSSIM_TOL = 2e-6
+MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+MSSSIM_MIN = 161     # scale 4 (1/16) must still hold an 11x11 window
 UHD_REL = 5e-10      # uhdpipe's %.10g
 LUMA_709 = (0.2126, 0.7152, 0.0722)
 
@@ -307,6 +320,39 @@ def model_ssim(ref, test, bits):
     return float(s.mean())
 
 
+def terms(x, y, taps):
+    """Mean SSIM and mean contrast-structure term of x, y (signals 0..1, L = 1)."""
+    c1, c2 = 0.01 ** 2, 0.03 ** 2
+    mx, my = window_means(x, taps), window_means(y, taps)
+    vx = window_means(x * x, taps) - mx * mx
+    vy = window_means(y * y, taps) - my * my
+    cxy = window_means(x * y, taps) - mx * my
+    cs = (2 * cxy + c2) / (vx + vy + c2)
+    return float(((2 * mx * my + c1) / (mx * mx + my * my + c1) * cs).mean()), float(cs.mean())
+
+
+def half(img):
+    """The next scale: 2x2 means, the last row/column repeated for odd sizes."""
+    h, w = img.shape
+    padded = np.pad(img, ((0, h % 2), (0, w % 2)), mode="edge")
+    return (padded[0::2, 0::2] + padded[1::2, 0::2] + padded[0::2, 1::2] +
+            padded[1::2, 1::2]) / 4
+
+
+def model_msssim(ref, test, bits):
+    """MS-SSIM (Wang, Simoncelli, Bovik 2003) of the codes / (2^bits - 1): the
+    contrast-structure terms of scales 0-3 and the SSIM of scale 4, weighted;
+    a negative term counts as 0."""
+    x, y = ref.astype(np.float64) / ((1 << bits) - 1), test.astype(np.float64) / ((1 << bits) - 1)
+    taps, product = gaussian_taps(), 1.0
+    for scale, weight in enumerate(MSSSIM_WEIGHTS):
+        ssim, cs = terms(x, y, taps)
+        term = ssim if scale == len(MSSSIM_WEIGHTS) - 1 else cs
+        product *= max(term, 0.0) ** weight
+        x, y = half(x), half(y)
+    return product
+
+
 def reference_values(where, test_frames, ref_frames, bits):
     """Per frame skimage's SSIM of the luma planes (test against ref), checked
     against the model; also the exact luma MSE."""
@@ -316,7 +362,13 @@ def reference_values(where, test_frames, ref_frames, bits):
         close(f"harness: {where} frame {i}", "model vs skimage", model_ssim(r[0], t[0], bits),
               sk, MODEL_TOL)
         d = (t[0] - r[0]).astype(np.int64)
-        values.append({"ssim": sk, "mse_y": int((d * d).sum()) / d.size})
+        value = {"ssim": sk, "mse_y": int((d * d).sum()) / d.size}
+        if min(r[0].shape) >= MSSSIM_MIN:
+            value["msssim"] = model_msssim(r[0], t[0], bits)
+            close(f"harness: {where} frame {i}", "msssim model scale 0 vs skimage",
+                  terms(r[0] / ((1 << bits) - 1.0), t[0] / ((1 << bits) - 1.0),
+                        gaussian_taps())[0], sk, MODEL_TOL)
+        values.append(value)
     return values
 
 
@@ -369,6 +421,9 @@ def compare_report(where, report, values, bits):
                 close(at, "ssim of identical frames", got, 1.0, SSIM_TOL)
             close(at, "luma mse vs exact", number(row["mse"]["y"]), want["mse_y"], 1e-12,
                   UHD_REL)
+            if "msssim" in want:
+                close(at, "msssim vs model", number(row["msssim"]), want["msssim"],
+                      MSSSIM_TOL)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             check(False, f"{at}: cannot compare ({error!r}); the frame is "
                          f"{json.dumps(row)[:400]}")
@@ -405,13 +460,22 @@ def run_pair(uhdpipe, work, name, test, ref, pix_fmt, size, frames, written=None
                                       f"{16 << (bits - 8)} (lowest {low})")
     values = reference_values(where, test_frames, ref_frames, bits)
     if uhdpipe is not None:
+        msssim = min(size) >= MSSSIM_MIN
         run, report = uhdpipe_check(uhdpipe, work, name, test, ref,
-                                    ["--metrics", "psnr,ssim", "--min-psnr", "off",
-                                     "--min-ssim", "off"])
+                                    ["--metrics", "psnr,ssim,msssim" if msssim else "psnr,ssim",
+                                     "--min-psnr", "off", "--min-ssim", "off",
+                                     "--min-msssim", "off"])
         if check(run.returncode == 0 and report is not None,
                  f"{where}: uhdpipe check exited {run.returncode} (want 0), report "
                  f"{'written' if report else 'missing'}: {run.stderr.strip()[-600:]}"):
             compare_report(where, report, values, bits)
+    if uhdpipe is not None and min(size) < MSSSIM_MIN:
+        run, _ = uhdpipe_check(uhdpipe, work, f"{name}_msssim", test, ref,
+                               ["--metrics", "msssim"])
+        check(run.returncode == 3 and f"MS-SSIM needs at least {MSSSIM_MIN}x{MSSSIM_MIN}"
+              in run.stderr, f"{where}: --metrics msssim on a plane under {MSSSIM_MIN} "
+                             f"samples: exit {run.returncode} (want 3), "
+                             f"{run.stderr.strip()[-300:]!r}")
     shown = ", ".join(f"{v['ssim']:.6f}" for v in values)
     print(f"{'ok  ' if len(failures) == before else 'FAIL'} {where}: {len(values)} frames, "
           f"SSIM (skimage) {shown}")

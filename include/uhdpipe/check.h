@@ -41,7 +41,9 @@ struct uhd_thresholds {
 #define UHD_CHECK_DEFAULT_METRICS                                                                  \
 	(UHD_METRIC_PSNR | UHD_METRIC_SSIM | UHD_METRIC_DELTAITP | UHD_METRIC_DIFF)
 /* What UHD_CHECK_DOMAIN_YUV computes, and what the default list means there. */
-#define UHD_CHECK_YUV_METRICS (UHD_METRIC_PSNR | UHD_METRIC_SSIM)
+#define UHD_CHECK_YUV_METRICS (UHD_METRIC_PSNR | UHD_METRIC_SSIM | UHD_METRIC_MSSSIM)
+/* What the default metric list means in the YUV domain. */
+#define UHD_CHECK_YUV_DEFAULT_METRICS (UHD_METRIC_PSNR | UHD_METRIC_SSIM)
 
 /* Where the metrics are computed. */
 enum uhd_check_domain {
@@ -49,8 +51,8 @@ enum uhd_check_domain {
 	 * every metric). */
 	UHD_CHECK_DOMAIN_RGB = 0,
 	/* The decoded Y'CbCr planes of two clips of the same format and colour
-	 * description, as decoded, with no conversion: PSNR per plane, SSIM of luma,
-	 * --exact. */
+	 * description, as decoded, with no conversion: PSNR per plane, SSIM and
+	 * MS-SSIM of luma, --exact. */
 	UHD_CHECK_DOMAIN_YUV,
 	/* YUV when both inputs are clips of the same size, pixel format and colour
 	 * description and nothing asked needs R'G'B' (a metric other than psnr and
@@ -90,7 +92,7 @@ struct uhd_check_params {
 	volatile sig_atomic_t *cancel;
 	/* Where metrics are computed (default UHD_CHECK_DOMAIN_AUTO; a zeroed
 	 * struct means RGB). Where YUV runs, the default `metrics` list means
-	 * UHD_CHECK_YUV_METRICS. */
+	 * UHD_CHECK_YUV_DEFAULT_METRICS. */
 	enum uhd_check_domain domain;
 };
 

@@ -446,15 +446,18 @@ static int compare_pair(struct check_state *st, const struct uhd_image *in,
 /* --domain yuv: the comparer, made for the first pair's planes. */
 static int make_plane_comparer(struct check_state *st, const struct uhd_planes *like)
 {
-	bool ssim = st->params->metrics & UHD_METRIC_SSIM;
-	if (ssim && (like->width[0] < 11 || like->height[0] < 11)) {
-		uhd_error("the luma plane is %dx%d: SSIM needs at least 11x11 samples (leave ssim "
-		          "out of --metrics)",
-		          like->width[0], like->height[0]);
+	unsigned luma = st->params->metrics & (UHD_METRIC_SSIM | UHD_METRIC_MSSSIM);
+	bool msssim = luma & UHD_METRIC_MSSSIM;
+	int least = msssim ? 161 : 11; /* MS-SSIM's scale 4 still holds a window */
+	if (luma && (like->width[0] < least || like->height[0] < least)) {
+		uhd_error("the luma plane is %dx%d: %s needs at least %dx%d samples (leave it out "
+		          "of --metrics)",
+		          like->width[0], like->height[0], msssim ? "MS-SSIM" : "SSIM", least,
+		          least);
 		return fail(st, UHD_STAGE_INPUT, -EINVAL, "setting up the GPU comparison failed");
 	}
 	uhd_plane_comparer_destroy(&st->gpu->plane_comparer);
-	int ret = uhd_plane_comparer_create(st->base.context, like, ssim, &st->gpu->plane_comparer);
+	int ret = uhd_plane_comparer_create(st->base.context, like, luma, &st->gpu->plane_comparer);
 	if (ret == -ERANGE) {
 		uhd_error("a %dx%d plane is over the Vulkan device's limits for one pass "
 		          "(maxTexelBufferElements, maxComputeWorkGroupCount); compare with "
@@ -490,6 +493,7 @@ static void take_plane_metrics(struct check_frame *f, const struct uhd_plane_met
 {
 	f->metrics.computed = metrics & UHD_CHECK_YUV_METRICS;
 	f->metrics.ssim = m->ssim;
+	f->metrics.msssim = m->msssim;
 	for (int c = 0; c < 3; c++) {
 		f->metrics.mse[c] = m->mse[c];
 		f->metrics.psnr[c] = m->psnr[c];
@@ -513,8 +517,8 @@ static int compare_planes(struct check_state *st, const struct uhd_frame_meta *i
 	if (ret < 0) {
 		return fail(st, UHD_STAGE_INPUT, ret, "a decoded frame's planes cannot be read");
 	}
-	bool ssim = st->params->metrics & UHD_METRIC_SSIM;
-	if (!uhd_plane_comparer_fits(st->gpu->plane_comparer, &ref, ssim) &&
+	if (!uhd_plane_comparer_fits(st->gpu->plane_comparer, &ref,
+	                             st->params->metrics & (UHD_METRIC_SSIM | UHD_METRIC_MSSSIM)) &&
 	    (ret = make_plane_comparer(st, &ref)) < 0) {
 		return ret;
 	}
@@ -676,7 +680,7 @@ void check_resolve_metrics(struct uhd_check_params *p)
 	/* The YUV domain computes PSNR and SSIM: the default list means those there. */
 	bool yuv = p->domain == UHD_CHECK_DOMAIN_YUV;
 	if (yuv && p->metrics == UHD_CHECK_DEFAULT_METRICS) {
-		p->metrics = UHD_CHECK_YUV_METRICS;
+		p->metrics = UHD_CHECK_YUV_DEFAULT_METRICS;
 	}
 	/* A threshold set explicitly always has its metric computed (--exact is a
 	 * checksum of the planes in the YUV domain, not diff). */
@@ -696,7 +700,7 @@ static int settle_domain(struct check_report *report, char *why, size_t size)
 	}
 	struct uhd_check_params as_yuv = *p;
 	if (as_yuv.metrics == UHD_CHECK_DEFAULT_METRICS) {
-		as_yuv.metrics = UHD_CHECK_YUV_METRICS;
+		as_yuv.metrics = UHD_CHECK_YUV_DEFAULT_METRICS;
 	}
 	bool asked = p->domain == UHD_CHECK_DOMAIN_YUV;
 	int refused = check_yuv_refusal(&as_yuv, asked, why, size);

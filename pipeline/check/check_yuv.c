@@ -43,11 +43,9 @@ int check_yuv_refusal(const struct uhd_check_params *p, bool asked, char *why, s
 	if (metrics_asked(p) & ~(unsigned)UHD_CHECK_YUV_METRICS) {
 		snprintf(
 		        why, size,
-		        asked ? "--domain yuv computes psnr (per plane), ssim (of luma) and "
-		                "--exact; "
-		                "ask for msssim, deltaitp and diff with --domain rgb"
-		              : "a metric other than psnr and ssim was asked for (msssim, deltaitp "
-		                "and diff are computed on R'G'B')");
+		        asked ? "--domain yuv computes psnr (per plane), ssim and msssim (of luma) "
+		                "and --exact; ask for deltaitp and diff with --domain rgb"
+		              : "deltaitp or diff was asked for (they are computed on R'G'B')");
 		return -ENOTSUP;
 	}
 	if (p->size_given || p->scaler_given || p->rotate || p->diff_dir) {

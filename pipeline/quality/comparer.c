@@ -227,6 +227,15 @@ int uhd_ssim_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *
 	                                   sizeof(struct uhd_metrics_push), spec, out);
 }
 
+int uhd_downsample_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *spec,
+                                   const VkDescriptorType *types, uint32_t binding_count,
+                                   struct uhd_vk_compute *out)
+{
+	return uhd_vk_compute_create_typed(ctx, downsample_comp, sizeof(downsample_comp), types,
+	                                   binding_count, sizeof(struct uhd_metrics_push), spec,
+	                                   out);
+}
+
 static int make_pipe(struct uhd_comparer *cmp, enum comparer_pipeline pipe, const uint32_t *code,
                      size_t size, const uint32_t *spec, uint32_t spec_count)
 {

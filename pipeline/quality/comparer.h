@@ -110,6 +110,12 @@ void uhd_ssim_spec(const struct uhd_context *ctx, uint32_t sample_bytes, bool fl
 int uhd_ssim_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *spec,
                              const VkDescriptorType *types, uint32_t binding_count,
                              struct uhd_vk_compute *out);
+/* The same for downsample.comp (spec: SAMPLE_BYTES, FLOAT_INPUT, PLANE_INPUT). */
+int uhd_downsample_pipeline_create(struct uhd_context *ctx, const struct uhd_vk_spec *spec,
+                                   const VkDescriptorType *types, uint32_t binding_count,
+                                   struct uhd_vk_compute *out);
+/* MS-SSIM's exponents of scales 0..4 (Wang, Simoncelli, Bovik 2003). */
+extern const double uhd_msssim_weights[UHD_MSSSIM_SCALES];
 
 /* Shared by the metric run and the heat-map run (comparer_run.c). */
 struct uhd_metrics_push uhd_comparer_colour_push(const struct uhd_comparer *cmp,

@@ -11,7 +11,7 @@
 #include "comparer.h"
 #include "itp_matrix.h"
 
-static const double msssim_weights[UHD_MSSSIM_SCALES] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
+const double uhd_msssim_weights[UHD_MSSSIM_SCALES] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
 
 static uint32_t div_up(uint32_t value, uint32_t divisor)
 {
@@ -329,7 +329,7 @@ static void read_ssim_metrics(const struct uhd_comparer *cmp, const uint32_t *st
 	double product = 1;
 	for (int s = 0; s < UHD_MSSSIM_SCALES; s++) {
 		double term = scale_mean(cmp, stats, s, s + 1 < UHD_MSSSIM_SCALES ? 1 : 0);
-		product *= pow(term > 0 ? term : 0, msssim_weights[s]);
+		product *= pow(term > 0 ? term : 0, uhd_msssim_weights[s]);
 	}
 	m->msssim = product;
 	m->computed |= UHD_METRIC_MSSSIM;

@@ -14,6 +14,7 @@
 #include "../vk/vk.h"
 #include "comparer.h"
 #include "plane_sse.comp.h"
+#include "plane_ssim.h"
 
 #define TEXEL_BYTES  16u   /* R32G32B32A32_UINT */
 #define GROUP_TEXELS 1024u /* texels per workgroup: 64 invocations x 16 */
@@ -33,13 +34,9 @@ struct uhd_plane_comparer {
 	struct uhd_vk_compute pass;
 	VkDescriptorPool pool;
 	VkDescriptorSet sets[3];
-	/* Luma SSIM: the luma planes as samples, a (ssim, cs) sum per invocation. */
-	bool ssim;
-	VkBufferView luma_views[2];
-	struct uhd_vk_buffer ssim_sums;
-	uint32_t ssim_tiles_x, ssim_tiles_y;
-	struct uhd_vk_compute ssim_pass;
-	VkDescriptorSet ssim_set;
+	/* Luma SSIM (1 scale) and MS-SSIM (UHD_MSSSIM_SCALES), or 0 for neither. */
+	int ssim_scales;
+	struct plane_ssim luma;
 	VkCommandPool command_pool;
 	VkCommandBuffer commands;
 	VkFence fence;
@@ -66,10 +63,17 @@ static bool same_shape(const struct uhd_planes *a, const struct uhd_planes *b)
 	return true;
 }
 
-bool uhd_plane_comparer_fits(const struct uhd_plane_comparer *comparer,
-                             const struct uhd_planes *like, bool ssim)
+/* Luma SSIM scales the metrics need: MS-SSIM's five (SSIM is their first), one, none. */
+static int luma_scales(unsigned luma)
 {
-	return comparer && comparer->ssim == ssim && same_shape(&comparer->shape, like);
+	return (luma & UHD_METRIC_MSSSIM) ? UHD_MSSSIM_SCALES : (luma & UHD_METRIC_SSIM) ? 1 : 0;
+}
+
+bool uhd_plane_comparer_fits(const struct uhd_plane_comparer *comparer,
+                             const struct uhd_planes *like, unsigned luma)
+{
+	return comparer && comparer->ssim_scales == luma_scales(luma) &&
+	       same_shape(&comparer->shape, like);
 }
 
 static bool valid_shape(const struct uhd_planes *s)
@@ -133,30 +137,6 @@ int uhd_planes_checksum(const struct uhd_planes *planes, uint64_t *out)
 	return 0;
 }
 
-/* The luma planes viewed sample by sample, and a (ssim, cs) sum per ssim.comp
- * invocation. */
-static int create_ssim_buffers(struct uhd_plane_comparer *c)
-{
-	const struct uhd_planes *s = &c->shape;
-	VkFormat format = s->bytes == 2 ? VK_FORMAT_R16_UINT : VK_FORMAT_R8_UINT;
-	VkDeviceSize range = (VkDeviceSize)s->width[0] * s->height[0] * s->bytes;
-	for (int side = 0; side < 2; side++) {
-		int ret =
-		        uhd_vk_view_create_range(c->ctx, &c->upload[side], c->offsets[0], range,
-		                                 format, (uint32_t)s->bytes, &c->luma_views[side]);
-		if (ret < 0) {
-			return ret;
-		}
-	}
-	uint32_t group_columns = uhd_ssim_group_columns(c->ctx);
-	c->ssim_tiles_x = ((uint32_t)s->width[0] - 10 + group_columns - 1) / group_columns;
-	c->ssim_tiles_y = ((uint32_t)s->height[0] - 10 + UHD_SSIM_STRIP - 1) / UHD_SSIM_STRIP;
-	VkDeviceSize records =
-	        (VkDeviceSize)c->ssim_tiles_x * c->ssim_tiles_y * UHD_SSIM_GROUP_SIZE;
-	return uhd_vk_buffer_create(c->ctx, records * 2 * sizeof(float), UHD_VK_BUFFER_READBACK,
-	                            "luma SSIM sums", &c->ssim_sums);
-}
-
 /* Plane offsets in the upload buffers (each plane zero-padded to whole texels,
  * the same in both pictures so the padding adds nothing) and the views over them. */
 static int create_buffers(struct uhd_plane_comparer *c)
@@ -197,35 +177,6 @@ static int create_buffers(struct uhd_plane_comparer *c)
 	}
 	int ret = uhd_vk_buffer_create(c->ctx, (VkDeviceSize)c->partials * 8,
 	                               UHD_VK_BUFFER_READBACK, "plane sums", &c->sums);
-	return ret ? ret : c->ssim ? create_ssim_buffers(c) : 0;
-}
-
-/* ssim.comp specialised for luma codes, and its set. */
-static int create_ssim_set(struct uhd_plane_comparer *c)
-{
-	uint32_t values[UHD_SSIM_SPEC_COUNT];
-	uhd_ssim_spec(c->ctx, (uint32_t)c->shape.bytes, false, true, values);
-	struct uhd_vk_spec spec = {UHD_SSIM_SPEC_COUNT, values};
-	int ret = uhd_ssim_pipeline_create(c->ctx, &spec, bindings, 4, &c->ssim_pass);
-	if (ret < 0) {
-		return ret;
-	}
-	VkDescriptorSetAllocateInfo alloc = {
-	        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-	        .descriptorPool = c->pool,
-	        .descriptorSetCount = 1,
-	        .pSetLayouts = &c->ssim_pass.set_layout,
-	};
-	VK_CHECK(vkAllocateDescriptorSets(c->ctx->device, &alloc, &c->ssim_set));
-	struct uhd_vk_binding b[4] = {
-	        {.view = c->luma_views[0]},
-	        {.view = c->luma_views[1]},
-	        {.buffer = uhd_vk_whole(&c->sums)},
-	        {.buffer = uhd_vk_whole(&c->ssim_sums)},
-	};
-	uhd_vk_write_bindings(c->ctx, &c->ssim_pass, c->ssim_set, b);
-	return 0;
-fail:
 	return ret;
 }
 
@@ -268,32 +219,11 @@ static int create_sets(struct uhd_plane_comparer *c)
 		};
 		uhd_vk_write_bindings(c->ctx, &c->pass, c->sets[p], b);
 	}
-	return c->ssim ? create_ssim_set(c) : 0;
+	return c->ssim_scales ? plane_ssim_create(&c->luma, c->ctx, c->upload, c->offsets[0],
+	                                          &c->shape, c->ssim_scales)
+	                      : 0;
 fail:
 	return ret;
-}
-
-/* One pass over the luma planes' valid window positions, as one band. */
-static void record_ssim(const struct uhd_plane_comparer *c, VkCommandBuffer cmd)
-{
-	const struct uhd_planes *s = &c->shape;
-	struct uhd_metrics_push push = {
-	        .width = (uint32_t)s->width[0],
-	        .height = (uint32_t)s->height[0],
-	        .first_row = 0,
-	        .rows = (uint32_t)s->height[0] - 10,
-	        .row_base = 0,
-	        .stride = (uint32_t)s->width[0],
-	        .groups_x = c->ssim_tiles_x,
-	        .partial_base = 0,
-	        .code_scale = (float)(1.0 / ((1u << s->bits) - 1u)),
-	};
-	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->ssim_pass.pipeline);
-	vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->ssim_pass.layout, 0, 1,
-	                        &c->ssim_set, 0, NULL);
-	vkCmdPushConstants(cmd, c->ssim_pass.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push),
-	                   &push);
-	vkCmdDispatch(cmd, c->ssim_tiles_x, c->ssim_tiles_y, 1);
 }
 
 /* Host writes -> one pass per plane -> host reads; the same every run. */
@@ -318,8 +248,8 @@ static int record(struct uhd_plane_comparer *c)
 		                   sizeof(push), &push);
 		vkCmdDispatch(cmd, c->groups[p], 1, 1);
 	}
-	if (c->ssim) {
-		record_ssim(c, cmd);
+	if (c->ssim_scales) {
+		plane_ssim_record(&c->luma, cmd);
 	}
 	uhd_vk_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
 	               VK_ACCESS_HOST_READ_BIT);
@@ -329,11 +259,13 @@ fail:
 	return ret;
 }
 
-int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like, bool ssim,
+int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like, unsigned luma,
                               struct uhd_plane_comparer **out)
 {
 	*out = NULL;
-	if (!valid_shape(like) || (ssim && (like->width[0] < 11 || like->height[0] < 11))) {
+	int ssim_scales = luma_scales(luma);
+	int least = ssim_scales > 1 ? 161 : ssim_scales ? 11 : 1;
+	if (!valid_shape(like) || like->width[0] < least || like->height[0] < least) {
 		return -EINVAL;
 	}
 	struct uhd_plane_comparer *c = calloc(1, sizeof(*c));
@@ -342,7 +274,7 @@ int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *
 	}
 	c->ctx = ctx;
 	c->shape = *like;
-	c->ssim = ssim;
+	c->ssim_scales = ssim_scales;
 	int ret = create_buffers(c);
 	ret = ret ? ret : create_sets(c);
 	ret = ret ? ret : record(c);
@@ -374,10 +306,7 @@ void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer)
 		uhd_vk_count_object(-1);
 	}
 	uhd_vk_compute_destroy(c->ctx, &c->pass);
-	uhd_vk_compute_destroy(c->ctx, &c->ssim_pass);
-	uhd_vk_view_destroy(c->ctx, &c->luma_views[0]);
-	uhd_vk_view_destroy(c->ctx, &c->luma_views[1]);
-	uhd_vk_buffer_destroy(c->ctx, &c->ssim_sums);
+	plane_ssim_destroy(&c->luma);
 	for (int side = 0; side < 2; side++) {
 		for (int p = 0; p < 3; p++) {
 			uhd_vk_view_destroy(c->ctx, &c->views[side][p]);
@@ -430,16 +359,6 @@ static void finish(const struct uhd_plane_comparer *c, struct uhd_plane_metrics 
 	m->psnr_avg = psnr_of((double)total_sse / (double)total_samples, m->peak);
 	m->psnr_avg_611 =
 	        s->count == 3 ? (6 * m->psnr[0] + m->psnr[1] + m->psnr[2]) / 8 : m->psnr[0];
-	m->ssim = NAN;
-	if (c->ssim) {
-		const float *records = c->ssim_sums.mapped;
-		uint32_t count = c->ssim_tiles_x * c->ssim_tiles_y * UHD_SSIM_GROUP_SIZE;
-		double sum = 0;
-		for (uint32_t i = 0; i < count; i++) {
-			sum += records[2 * i];
-		}
-		m->ssim = sum / ((double)(s->width[0] - 10) * (double)(s->height[0] - 10));
-	}
 }
 
 int uhd_plane_comparer_run(struct uhd_plane_comparer *c, const struct uhd_planes *ref,
@@ -454,11 +373,14 @@ int uhd_plane_comparer_run(struct uhd_plane_comparer *c, const struct uhd_planes
 	ret = ret ? ret : upload(c, 1, test);
 	ret = ret ? ret : uhd_vk_submit_wait(c->ctx, c->commands, c->fence);
 	ret = ret ? ret : uhd_vk_buffer_invalidate(c->ctx, &c->sums);
-	ret = ret || !c->ssim ? ret : uhd_vk_buffer_invalidate(c->ctx, &c->ssim_sums);
 	if (ret < 0) {
 		return ret;
 	}
 	finish(c, out);
+	out->ssim = out->msssim = NAN;
+	if (c->ssim_scales && (ret = plane_ssim_read(&c->luma, &out->ssim, &out->msssim)) < 0) {
+		return ret;
+	}
 	out->gpu_ms = uhd_now_ms() - t0;
 	return 0;
 }

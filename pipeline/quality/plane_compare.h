@@ -42,25 +42,27 @@ struct uhd_plane_metrics {
 	 * (INFINITY when a plane is equal); the luma PSNR for one plane. */
 	double psnr_avg_611;
 	/* SSIM of the luma plane's codes (peak as the dynamic range, 11x11 Gaussian
-	 * window, sigma 1.5, the windows inside the plane), when asked; else NAN. */
-	double ssim;
+	 * window, sigma 1.5, the windows inside the plane), when asked; else NAN.
+	 * MS-SSIM of the same over five scales, when asked; else NAN. */
+	double ssim, msssim;
 	double peak;   /* 2^bits - 1 */
 	double gpu_ms; /* upload, passes and read-back */
 };
 
 struct uhd_plane_comparer;
 
-/* For pictures shaped like `like` (its data unused), computing PSNR and, when
- * `ssim`, the luma SSIM. -EINVAL for a bad shape (or a luma plane under 11x11
- * with ssim), -ERANGE when a plane is over the device's texel-buffer limit,
+/* For pictures shaped like `like` (its data unused), computing PSNR and the
+ * luma metrics asked for (UHD_METRIC_SSIM, UHD_METRIC_MSSSIM bits of `luma`).
+ * -EINVAL for a bad shape (or a luma plane under 11x11 for SSIM, 161x161 for
+ * MS-SSIM), -ERANGE when a plane is over the device's texel-buffer limit,
  * -ENOMEM. */
-int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like, bool ssim,
+int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *like, unsigned luma,
                               struct uhd_plane_comparer **out);
 void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer);
-/* Whether comparer (may be NULL) takes pictures shaped like `like`, with or
- * without the luma SSIM as `ssim` says: a caller keeps it for the next run. */
+/* Whether comparer (may be NULL) takes pictures shaped like `like` and computes
+ * the same luma metrics: a caller keeps it for the next run. */
 bool uhd_plane_comparer_fits(const struct uhd_plane_comparer *comparer,
-                             const struct uhd_planes *like, bool ssim);
+                             const struct uhd_planes *like, unsigned luma);
 
 /* Compares test with ref (both of the comparer's shape; -EINVAL otherwise). */
 int uhd_plane_comparer_run(struct uhd_plane_comparer *comparer, const struct uhd_planes *ref,
