@@ -26,6 +26,9 @@ and the sample whose frame 2 alone was blurred (the other frames identical):
   refused as unsupported input (exit 4) with a message naming --domain;
 - --exact (checksums of the planes) names the planes that differ, passes the same
   clip, and --diff-dir is refused (exit 4);
+- frames pair by index in both domains: frames 0-4 of a moving clip against its
+  frames 1-5 fail --exact at every pair, each reported as (n, n); 4 frames against
+  5 is a count mismatch; a size change mid-stream is refused at its frame (exit 4);
 - without --domain (auto), a pair of the same format and colour description runs in
   the yuv domain with --domain yuv's numbers; every pair refused above, a PNG, a
   metric or option that needs R'G'B' runs in rgb; the report's domain_reason says
@@ -435,6 +438,72 @@ def exact_cases(uhdpipe, work):
     print(f"{'ok' if not failures else 'see above'}: --exact and --diff-dir cases")
 
 
+def trimmed(source, path, first, count):
+    """Frames first .. first + count - 1 of source, losslessly (FFV1), tags kept."""
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", source, "-vf",
+                    f"trim=start_frame={first}:end_frame={first + count},setpts=PTS-STARTPTS",
+                    "-c:v", "ffv1", "-color_primaries", "bt709", "-color_trc", "bt709",
+                    "-colorspace", "bt709", "-color_range", "tv", path],
+                   check=True, timeout=120)
+    return path
+
+
+def pairing_cases(uhdpipe, work):
+    """Frames are paired by index, in both domains: INPUT's frames 0-4 against
+    REF's 1-5 of the same moving clip (frame n of one equals frame n+1 of the
+    other) fails every frame --exact and reports each pair as (n, n); a clip one
+    frame shorter is a count mismatch."""
+    longer = os.path.join(work, "pairing_source.mkv")
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    f"testsrc2=size={SIZE[0]}x{SIZE[1]}:rate=25,format=yuv420p10le",
+                    "-frames:v", str(FRAMES + 1), "-c:v", "ffv1", "-color_primaries", "bt709",
+                    "-color_trc", "bt709", "-colorspace", "bt709", "-color_range", "tv",
+                    longer], check=True, timeout=120)
+    early = trimmed(longer, os.path.join(work, "pairing_early.mkv"), 0, FRAMES)
+    late = trimmed(longer, os.path.join(work, "pairing_late.mkv"), 1, FRAMES)
+    short = trimmed(longer, os.path.join(work, "pairing_short.mkv"), 0, FRAMES - 1)
+    for domain in ("yuv", "rgb"):
+        where = f"pairing ({domain}): INPUT frames 0-4 vs REF frames 1-5"
+        report = os.path.join(work, f"pairing_{domain}.json")
+        run = subprocess.run([uhdpipe, "check", early, "--ref", late, "--domain", domain,
+                              "--exact", "--report-json", report, "-q"],
+                             capture_output=True, text=True, timeout=120)
+        frames = json.load(open(report)).get("frames", []) if os.path.exists(report) else []
+        check(run.returncode == 1 and len(frames) == FRAMES and
+              all(not f["passed"] and not f["checksum_match"] and
+                  (f["input_frame"], f["ref_frame"]) == (i, i) for i, f in enumerate(frames)),
+              f"{where}: exit {run.returncode} (want 1), every pair (n, n) failing --exact: "
+              f"{[(f['input_frame'], f['ref_frame'], f['passed']) for f in frames]}")
+        run = subprocess.run([uhdpipe, "check", short, "--ref", early, "--domain", domain,
+                              "-q"], capture_output=True, text=True, timeout=120)
+        check(run.returncode == 1 and "frame count differs" in run.stderr,
+              f"pairing ({domain}): 4 frames against 5: exit {run.returncode} (want 1), "
+              f"{run.stderr.strip()!r}")
+    # A size change mid-stream (two H.264 streams of different sizes, one after the
+    # other) is refused where it happens, once, in both domains.
+    parts = []
+    for size in ("320x180", "256x144"):
+        parts.append(os.path.join(work, f"part_{size}.h264"))
+        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+                        f"testsrc2=size={size}:rate=25", "-frames:v", "3", "-pix_fmt",
+                        "yuv420p", "-c:v", "libx264", "-bsf:v", "h264_mp4toannexb", "-f",
+                        "h264", parts[-1]], check=True, timeout=120)
+    changing = os.path.join(work, "size_change.h264")
+    with open(changing, "wb") as out:
+        for part in parts:
+            out.write(open(part, "rb").read())
+    for domain in ("yuv", "rgb"):
+        run = subprocess.run([uhdpipe, "check", changing, "--ref", changing, "--domain",
+                              domain, "-q"], capture_output=True, text=True, timeout=120)
+        errors = [line for line in run.stderr.splitlines() if "error" in line]
+        check(run.returncode == 4 and len(errors) == 1 and
+              "frame 3 is 256x144" in errors[0] and "starts as 320x180" in errors[0],
+              f"size change mid-stream ({domain}): exit {run.returncode} (want 4), one error "
+              f"naming frame 3: {errors}")
+    print(f"{'ok' if not failures else 'see above'}: pairing by index, count mismatch, "
+          f"size change")
+
+
 # --domain auto (the default): INPUT and REF (refusal_clips' names, "test"/"ref":
 # the 4:2:0 10-bit pair), extra options, the domain and what its reason must say.
 AUTO_CASES = [("test", "ref", [], "yuv", r"same size, pixel format and colour description"),
@@ -515,6 +584,7 @@ def main():
             refusals(uhdpipe, work)
             exact_cases(uhdpipe, work)
             auto_cases(uhdpipe, work)
+            pairing_cases(uhdpipe, work)
     print_largest()
     print(f"e2e_check_yuv: {counts['checks']} checks, {len(failures)} failed")
     return 1 if failures else 0
