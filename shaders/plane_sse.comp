@@ -2,11 +2,14 @@
 #version 450
 // Sum of squared differences between two decoded planes, exactly: code values
 // as the decoder gave them (8-bit, or 16-bit little-endian words holding up to
-// 16 significant bits), no conversion. A plane's rows lie back to back, so the
-// sum runs over it as one flat array, read 16 bytes a texel (8 or 16 samples:
-// a CPU driver fetches a texel as cheaply as one sample), zero-padded to whole
-// texels in both pictures. A workgroup writes its 64-bit sum as (low, high);
-// the CPU adds the workgroups' sums.
+// 16 significant bits), no conversion. Read 16 bytes a texel (8 or 16 samples:
+// a CPU driver fetches a texel as cheaply as one sample), row by row: each
+// workgroup row (gl_WorkGroupID.y) is a row of the plane, at its own stride in
+// each picture, so that the decoder's buffers are read where they lie; bytes
+// past the samples in a row's last texel (the decoder's padding) are masked
+// out. A plane copied with its rows back to back is one long row, zero-padded
+// to whole texels in both pictures. A workgroup writes its 64-bit sum as (low,
+// high); the CPU adds the workgroups' sums.
 
 #extension GL_EXT_control_flow_attributes : require
 
@@ -20,8 +23,10 @@ layout(binding = 1) uniform usamplerBuffer test_plane;
 layout(std430, binding = 2) writeonly buffer Sums { uvec2 sums[]; };
 
 layout(push_constant) uniform Push {
-	uint texels;       // in the plane
-	uint partial_base; // first record of this plane
+	uint row_texels;             // texels of a row that hold samples
+	uint ref_stride, test_stride; // texels from one row to the next
+	uint tail_bytes;             // bytes of samples in a row's last texel (1..16)
+	uint partial_base;           // first record of this plane
 } pc;
 
 const uint RUN = 16u; // texels an invocation sums
@@ -48,9 +53,20 @@ uint word_squares(uint a, uint b)
 	return s;
 }
 
+// Keeps the first `bytes` bytes of a texel (little-endian words), zeroes the rest.
+uvec4 keep_bytes(uvec4 texel, uint bytes)
+{
+	[[unroll]] for (int w = 0; w < 4; w++) {
+		uint n = uint(clamp(int(bytes) - 4 * w, 0, 4));
+		texel[w] &= n == 4u ? 0xffffffffu : (1u << (8u * n)) - 1u;
+	}
+	return texel;
+}
+
 void main()
 {
 	uint lid = gl_LocalInvocationIndex;
+	uint row = gl_WorkGroupID.y;
 	// Neighbouring invocations read neighbouring texels.
 	uint first = gl_WorkGroupID.x * RUN * 64u + lid;
 	// 8-bit samples: RUN * 16 squares (< 2^16 each) add up in 32 bits. 16-bit
@@ -60,9 +76,13 @@ void main()
 	uint small = 0u;
 	[[unroll]] for (uint k = 0u; k < RUN; k++) {
 		uint t = first + k * 64u;
-		if (t < pc.texels) {
-			uvec4 a = texelFetch(ref_plane, int(t));
-			uvec4 b = texelFetch(test_plane, int(t));
+		if (t < pc.row_texels) {
+			uvec4 a = texelFetch(ref_plane, int(row * pc.ref_stride + t));
+			uvec4 b = texelFetch(test_plane, int(row * pc.test_stride + t));
+			if (t == pc.row_texels - 1u && pc.tail_bytes < 16u) {
+				a = keep_bytes(a, pc.tail_bytes);
+				b = keep_bytes(b, pc.tail_bytes);
+			}
 			[[unroll]] for (int w = 0; w < 4; w++) {
 				if (SAMPLE_BYTES == 1u) {
 					small += word_squares(a[w], b[w]);
@@ -84,6 +104,6 @@ void main()
 		barrier();
 	}
 	if (lid == 0u) {
-		sums[pc.partial_base + gl_WorkGroupID.x] = s_sum[0];
+		sums[pc.partial_base + row * gl_NumWorkGroups.x + gl_WorkGroupID.x] = s_sum[0];
 	}
 }

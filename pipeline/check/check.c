@@ -531,6 +531,10 @@ static int compare_planes(struct check_state *st, const struct uhd_frame_meta *i
 	}
 	st->report->psnr_peak = m.peak;
 	take_plane_metrics(&f, &m, st->params->metrics);
+	if (st->result->frames_compared == 0) {
+		uhd_debug("the first pair's planes were %s",
+		          m.zero_copy ? "read where the decoder left them" : "copied for the GPU");
+	}
 	ret = uhd_planes_checksum(&in, &f.input_checksum);
 	ret = ret ? ret : uhd_planes_checksum(&ref, &f.ref_checksum);
 	if (ret < 0) {

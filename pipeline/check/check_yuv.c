@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../source/frame.h"
 #include "check_yuv.h"
 #include "uhdpipe/colour.h"
 
@@ -121,6 +122,10 @@ int check_yuv_planes(const struct uhd_frames *frames, struct uhd_planes *out)
 		}
 		out->stride[p] = stride;
 		out->step[p] = p > 0 && info->chroma_interleaved ? 2 : 1;
+		if (uhd_frame_plane_block(frames->decoded_frame, p, &out->block[p],
+		                          &out->block_size[p]) < 0) {
+			out->block[p] = NULL; /* copied */
+		}
 	}
 	return 0;
 }

@@ -13,14 +13,16 @@
 #include "../common/clock.h"
 #include "../vk/vk.h"
 #include "comparer.h"
+#include "plane_import.h"
 #include "plane_sse.comp.h"
 #include "plane_ssim.h"
 
 #define TEXEL_BYTES  16u   /* R32G32B32A32_UINT */
 #define GROUP_TEXELS 1024u /* texels per workgroup: 64 invocations x 16 */
 
+/* plane_sse.comp's push constants: a plane as rows of texels. */
 struct plane_push {
-	uint32_t texels, partial_base;
+	uint32_t row_texels, ref_stride, test_stride, tail_bytes, partial_base;
 };
 
 struct uhd_plane_comparer {
@@ -31,6 +33,12 @@ struct uhd_plane_comparer {
 	VkBufferView views[2][3];
 	struct uhd_vk_buffer sums;
 	uint32_t texels[3], groups[3], partial_base[3], partials;
+	/* This run: both pictures read in place (imported) or copied, each plane's
+	 * rows and workgroups per row. */
+	struct plane_import imported[2];
+	bool zero_copy;
+	struct plane_push push[3];
+	uint32_t groups_x[3], rows[3];
 	struct uhd_vk_compute pass;
 	VkDescriptorPool pool;
 	VkDescriptorSet sets[3];
@@ -154,8 +162,14 @@ static int create_buffers(struct uhd_plane_comparer *c)
 		if (c->groups[p] > c->ctx->vk_limits.maxComputeWorkGroupCount[0]) {
 			return -ERANGE;
 		}
+		/* Records for the copied plane (one long row) or the imported one (each
+		 * row on its own workgroups), whichever needs more. */
+		uint32_t row_texels =
+		        ((uint32_t)(s->width[p] * s->bytes) + TEXEL_BYTES - 1) / TEXEL_BYTES;
+		uint32_t per_row = (row_texels + GROUP_TEXELS - 1) / GROUP_TEXELS;
+		uint32_t rows_records = per_row * (uint32_t)s->height[p];
 		c->partial_base[p] = c->partials;
-		c->partials += c->groups[p];
+		c->partials += c->groups[p] > rows_records ? c->groups[p] : rows_records;
 		size += (VkDeviceSize)c->texels[p] * TEXEL_BYTES;
 		size = (size + align - 1) / align * align;
 	}
@@ -210,15 +224,7 @@ static int create_sets(struct uhd_plane_comparer *c)
 	        .descriptorSetCount = (uint32_t)c->shape.count,
 	        .pSetLayouts = layouts,
 	};
-	VK_CHECK(vkAllocateDescriptorSets(c->ctx->device, &alloc, c->sets));
-	for (int p = 0; p < c->shape.count; p++) {
-		struct uhd_vk_binding b[3] = {
-		        {.view = c->views[0][p]},
-		        {.view = c->views[1][p]},
-		        {.buffer = uhd_vk_whole(&c->sums)},
-		};
-		uhd_vk_write_bindings(c->ctx, &c->pass, c->sets[p], b);
-	}
+	VK_CHECK(vkAllocateDescriptorSets(c->ctx->device, &alloc, c->sets)); /* written per run */
 	return c->ssim_scales ? plane_ssim_create(&c->luma, c->ctx, c->upload, c->offsets[0],
 	                                          &c->shape, c->ssim_scales)
 	                      : 0;
@@ -226,27 +232,27 @@ fail:
 	return ret;
 }
 
-/* Host writes -> one pass per plane -> host reads; the same every run. */
+/* Host writes -> one pass per plane -> host reads, for this run's pictures. */
 static int record(struct uhd_plane_comparer *c)
 {
-	int ret = uhd_vk_commands_create(c->ctx, 0, &c->command_pool, &c->commands, &c->fence);
-	if (ret < 0) {
-		return ret;
-	}
+	int ret = 0;
 	VkCommandBuffer cmd = c->commands;
-	VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+	VK_CHECK(vkResetCommandPool(c->ctx->device, c->command_pool, 0));
+	VkCommandBufferBeginInfo begin = {
+	        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+	        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+	};
 	VK_CHECK(vkBeginCommandBuffer(cmd, &begin));
 	const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
 	uhd_vk_barrier(cmd, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_WRITE_BIT, compute,
 	               VK_ACCESS_SHADER_READ_BIT);
 	vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->pass.pipeline);
 	for (int p = 0; p < c->shape.count; p++) {
-		struct plane_push push = {c->texels[p], c->partial_base[p]};
 		vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, c->pass.layout, 0, 1,
 		                        &c->sets[p], 0, NULL);
 		vkCmdPushConstants(cmd, c->pass.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0,
-		                   sizeof(push), &push);
-		vkCmdDispatch(cmd, c->groups[p], 1, 1);
+		                   sizeof(c->push[p]), &c->push[p]);
+		vkCmdDispatch(cmd, c->groups_x[p], c->rows[p], 1);
 	}
 	if (c->ssim_scales) {
 		plane_ssim_record(&c->luma, cmd);
@@ -277,7 +283,7 @@ int uhd_plane_comparer_create(struct uhd_context *ctx, const struct uhd_planes *
 	c->ssim_scales = ssim_scales;
 	int ret = create_buffers(c);
 	ret = ret ? ret : create_sets(c);
-	ret = ret ? ret : record(c);
+	ret = ret ? ret : uhd_vk_commands_create(ctx, 0, &c->command_pool, &c->commands, &c->fence);
 	if (ret < 0) {
 		uhd_plane_comparer_destroy(&c);
 		return ret;
@@ -307,6 +313,8 @@ void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer)
 	}
 	uhd_vk_compute_destroy(c->ctx, &c->pass);
 	plane_ssim_destroy(&c->luma);
+	plane_import_release(c->ctx, &c->imported[0]);
+	plane_import_release(c->ctx, &c->imported[1]);
 	for (int side = 0; side < 2; side++) {
 		for (int p = 0; p < 3; p++) {
 			uhd_vk_view_destroy(c->ctx, &c->views[side][p]);
@@ -330,6 +338,33 @@ static int upload(struct uhd_plane_comparer *c, int side, const struct uhd_plane
 	return uhd_vk_buffer_flush(c->ctx, &c->upload[side]);
 }
 
+/* Plane p's set and push: the imported pictures row by row, or the copied ones
+ * as one long row of texels. */
+static void bind_plane(struct uhd_plane_comparer *c, int p, const struct uhd_planes *ref)
+{
+	const struct plane_import *in = c->imported;
+	struct uhd_vk_binding b[3] = {
+	        {.view = c->zero_copy ? in[0].views[p] : c->views[0][p]},
+	        {.view = c->zero_copy ? in[1].views[p] : c->views[1][p]},
+	        {.buffer = uhd_vk_whole(&c->sums)},
+	};
+	uhd_vk_write_bindings(c->ctx, &c->pass, c->sets[p], b);
+	uint32_t row_bytes = (uint32_t)(ref->width[p] * ref->bytes);
+	uint32_t row_texels = (row_bytes + TEXEL_BYTES - 1) / TEXEL_BYTES;
+	if (c->zero_copy) {
+		c->push[p] = (struct plane_push){
+		        row_texels, in[0].stride_texels[p], in[1].stride_texels[p],
+		        row_bytes - TEXEL_BYTES * (row_texels - 1), c->partial_base[p]};
+		c->groups_x[p] = (row_texels + GROUP_TEXELS - 1) / GROUP_TEXELS;
+		c->rows[p] = (uint32_t)ref->height[p];
+	} else {
+		c->push[p] =
+		        (struct plane_push){c->texels[p], 0, 0, TEXEL_BYTES, c->partial_base[p]};
+		c->groups_x[p] = c->groups[p];
+		c->rows[p] = 1;
+	}
+}
+
 static double psnr_of(double mse, double peak)
 {
 	return mse > 0 ? 10.0 * log10(peak * peak / mse) : INFINITY;
@@ -345,7 +380,7 @@ static void finish(const struct uhd_plane_comparer *c, struct uhd_plane_metrics 
 	uint64_t total_sse = 0, total_samples = 0;
 	for (int p = 0; p < s->count; p++) {
 		uint64_t sse = 0;
-		uint32_t end = c->partial_base[p] + c->groups[p];
+		uint32_t end = c->partial_base[p] + c->groups_x[p] * c->rows[p];
 		for (uint32_t i = c->partial_base[p]; i < end; i++) {
 			sse += (uint64_t)words[2 * i] | (uint64_t)words[2 * i + 1] << 32;
 		}
@@ -361,6 +396,41 @@ static void finish(const struct uhd_plane_comparer *c, struct uhd_plane_metrics 
 	        s->count == 3 ? (6 * m->psnr[0] + m->psnr[1] + m->psnr[2]) / 8 : m->psnr[0];
 }
 
+/* Reads both pictures in place when both can be imported (and, for SSIM, their
+ * luma rows are as far apart), so that no copy is made; else copies them into
+ * the upload buffers. Either way the sets, pushes and commands follow. */
+static int take_pictures(struct uhd_plane_comparer *c, const struct uhd_planes *ref,
+                         const struct uhd_planes *test)
+{
+	const struct uhd_planes *sides[2] = {ref, test};
+	c->zero_copy = plane_importable(c->ctx, ref) && plane_importable(c->ctx, test) &&
+	               (!c->ssim_scales || ref->stride[0] == test->stride[0]);
+	for (int side = 0; c->zero_copy && side < 2; side++) {
+		int ret = plane_import(c->ctx, sides[side], c->ssim_scales > 0, &c->imported[side]);
+		if (ret == -ENOMEM) {
+			return ret;
+		}
+		c->zero_copy = ret == 0;
+	}
+	if (!c->zero_copy) {
+		plane_import_release(c->ctx, &c->imported[0]);
+		int ret = upload(c, 0, ref);
+		ret = ret ? ret : upload(c, 1, test);
+		if (ret < 0) {
+			return ret;
+		}
+	}
+	for (int p = 0; p < c->shape.count; p++) {
+		bind_plane(c, p, ref);
+	}
+	if (c->ssim_scales) {
+		plane_ssim_bind_luma(&c->luma, c->zero_copy ? c->imported[0].luma : VK_NULL_HANDLE,
+		                     c->zero_copy ? c->imported[1].luma : VK_NULL_HANDLE,
+		                     c->imported[0].luma_stride);
+	}
+	return record(c);
+}
+
 int uhd_plane_comparer_run(struct uhd_plane_comparer *c, const struct uhd_planes *ref,
                            const struct uhd_planes *test, struct uhd_plane_metrics *out)
 {
@@ -369,14 +439,17 @@ int uhd_plane_comparer_run(struct uhd_plane_comparer *c, const struct uhd_planes
 		return -EINVAL;
 	}
 	double t0 = uhd_now_ms();
-	int ret = upload(c, 0, ref);
-	ret = ret ? ret : upload(c, 1, test);
+	int ret = take_pictures(c, ref, test);
 	ret = ret ? ret : uhd_vk_submit_wait(c->ctx, c->commands, c->fence);
 	ret = ret ? ret : uhd_vk_buffer_invalidate(c->ctx, &c->sums);
+	for (int side = 0; side < 2; side++) {
+		plane_import_release(c->ctx, &c->imported[side]); /* the GPU is done with them */
+	}
 	if (ret < 0) {
 		return ret;
 	}
 	finish(c, out);
+	out->zero_copy = c->zero_copy;
 	out->ssim = out->msssim = NAN;
 	if (c->ssim_scales && (ret = plane_ssim_read(&c->luma, &out->ssim, &out->msssim)) < 0) {
 		return ret;

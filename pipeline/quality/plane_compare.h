@@ -27,6 +27,10 @@ struct uhd_planes {
 	 * `shift` bits up in their word (6 for P010). */
 	int step[3];
 	int shift;
+	/* The block of memory (a decoder buffer) each plane lies in, or NULL: planes
+	 * in page-aligned blocks are read by the GPU where they are (zero copy). */
+	const uint8_t *block[3];
+	size_t block_size[3];
 };
 
 struct uhd_plane_metrics {
@@ -45,8 +49,9 @@ struct uhd_plane_metrics {
 	 * window, sigma 1.5, the windows inside the plane), when asked; else NAN.
 	 * MS-SSIM of the same over five scales, when asked; else NAN. */
 	double ssim, msssim;
-	double peak;   /* 2^bits - 1 */
-	double gpu_ms; /* upload, passes and read-back */
+	double peak;    /* 2^bits - 1 */
+	double gpu_ms;  /* upload, passes and read-back */
+	bool zero_copy; /* both pictures were read where the decoder left them */
 };
 
 struct uhd_plane_comparer;

@@ -91,14 +91,14 @@ static int create_pipelines(struct plane_ssim *ps, int bytes)
 	                                            BINDINGS, &ps->down_floats);
 }
 
-/* Scale s's set: its planes in, the next scale's planes out (the sums stand in
- * for bindings the passes do not use). */
-static void write_set(struct plane_ssim *ps, int s)
+/* Scale s's set: its planes in (scale 0: ref and test, given), the next scale's
+ * planes out (the sums stand in for bindings the passes do not use). */
+static void write_set(struct plane_ssim *ps, int s, VkBufferView ref, VkBufferView test)
 {
 	VkDescriptorBufferInfo sums = uhd_vk_whole(&ps->sums);
 	struct uhd_vk_binding b[BINDINGS] = {
-	        {.view = s ? ps->down_views[s][0] : ps->luma_views[0]},
-	        {.view = s ? ps->down_views[s][1] : ps->luma_views[1]},
+	        {.view = s ? ps->down_views[s][0] : ref},
+	        {.view = s ? ps->down_views[s][1] : test},
 	        {.buffer = sums},
 	        {.buffer = sums},
 	        {.buffer = sums},
@@ -136,7 +136,7 @@ static int create_sets(struct plane_ssim *ps)
 	};
 	VK_CHECK(vkAllocateDescriptorSets(ps->ctx->device, &alloc, ps->sets));
 	for (int s = 0; s < ps->scales; s++) {
-		write_set(ps, s);
+		write_set(ps, s, ps->luma_views[0], ps->luma_views[1]);
 	}
 	return 0;
 fail:
@@ -157,6 +157,7 @@ int plane_ssim_create(struct plane_ssim *ps, struct uhd_context *ctx,
 	ps->scales = scales;
 	ps->code_scale = (float)(1.0 / ((1u << shape->bits) - 1u));
 	plan_scales(ps, shape);
+	ps->luma_stride = (uint32_t)ps->width[0];
 	int ret = create_buffers(ps, upload, luma_offset, shape->bytes);
 	ret = ret ? ret : create_pipelines(ps, shape->bytes);
 	ret = ret ? ret : create_sets(ps);
@@ -164,6 +165,14 @@ int plane_ssim_create(struct plane_ssim *ps, struct uhd_context *ctx,
 		plane_ssim_destroy(ps);
 	}
 	return ret;
+}
+
+void plane_ssim_bind_luma(struct plane_ssim *ps, VkBufferView ref, VkBufferView test,
+                          uint32_t stride)
+{
+	bool uploaded = ref == VK_NULL_HANDLE;
+	write_set(ps, 0, uploaded ? ps->luma_views[0] : ref, uploaded ? ps->luma_views[1] : test);
+	ps->luma_stride = uploaded ? (uint32_t)ps->width[0] : stride;
 }
 
 static void dispatch(const struct uhd_vk_compute *pass, VkCommandBuffer cmd, VkDescriptorSet set,
@@ -184,7 +193,7 @@ void plane_ssim_record(const struct plane_ssim *ps, VkCommandBuffer cmd)
 		        .width = (uint32_t)ps->width[s],
 		        .height = (uint32_t)ps->height[s],
 		        .rows = (uint32_t)ps->height[s] - 10,
-		        .stride = (uint32_t)ps->width[s],
+		        .stride = s ? (uint32_t)ps->width[s] : ps->luma_stride,
 		        .groups_x = ps->tiles_x[s],
 		        .partial_base = ps->base[s],
 		        .code_scale = ps->code_scale,

@@ -20,6 +20,7 @@ struct plane_ssim {
 	uint32_t base[UHD_MSSSIM_SCALES], records; /* (ssim, cs) records */
 	float code_scale;
 	VkBufferView luma_views[2]; /* ref, test: the uploaded luma codes */
+	uint32_t luma_stride;       /* samples between the bound luma planes' rows */
 	/* Scales 1..4: float luma planes, ref and test. */
 	struct uhd_vk_buffer down[UHD_MSSSIM_SCALES][2];
 	VkBufferView down_views[UHD_MSSSIM_SCALES][2];
@@ -35,6 +36,10 @@ struct plane_ssim {
 int plane_ssim_create(struct plane_ssim *ps, struct uhd_context *ctx,
                       const struct uhd_vk_buffer upload[2], VkDeviceSize luma_offset,
                       const struct uhd_planes *shape, int scales);
+/* Reads the luma planes from these views (rows `stride` samples apart) instead of
+ * the upload buffers, or (NULL views) from the upload buffers again; record again. */
+void plane_ssim_bind_luma(struct plane_ssim *ps, VkBufferView ref, VkBufferView test,
+                          uint32_t stride);
 /* Records every scale's passes (after the upload's barrier, before the read-back's). */
 void plane_ssim_record(const struct plane_ssim *ps, VkCommandBuffer cmd);
 /* After the commands ran: SSIM, and MS-SSIM (NAN with one scale). */

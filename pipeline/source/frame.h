@@ -12,4 +12,10 @@ struct uhd_frame {
 	struct uhd_frame_damage damage; /* filled by lenient sources */
 };
 
+/* The block of memory (the decoder's buffer) that holds plane `plane` (as
+ * uhd_frame_plane numbers them): its start and size, for reading the plane
+ * where it lies. -ENOENT when the frame has no such buffer. */
+int uhd_frame_plane_block(const struct uhd_frame *frame, int plane, const uint8_t **base,
+                          size_t *size);
+
 #endif

@@ -930,6 +930,22 @@ int uhd_frame_plane(const struct uhd_frame *frame, int plane, const uint8_t **da
 	return 0;
 }
 
+int uhd_frame_plane_block(const struct uhd_frame *frame, int plane, const uint8_t **base,
+                          size_t *size)
+{
+	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(frame->av->format);
+	if (plane < 0 || plane > 2 || !desc) {
+		return -EINVAL;
+	}
+	AVBufferRef *buffer = av_frame_get_plane_buffer(frame->av, desc->comp[plane].plane);
+	if (!buffer) {
+		return -ENOENT;
+	}
+	*base = buffer->data;
+	*size = buffer->size;
+	return 0;
+}
+
 int64_t uhd_frame_pts(const struct uhd_frame *frame)
 {
 	return frame->av->best_effort_timestamp;
