@@ -28,9 +28,12 @@ struct plane_push {
 struct uhd_plane_comparer {
 	struct uhd_context *ctx;
 	struct uhd_planes shape;
-	VkDeviceSize offsets[3];        /* of each plane in the upload buffers */
-	struct uhd_vk_buffer upload[2]; /* ref, test: all planes, rows tightly packed */
-	VkBufferView views[2][3];
+	VkDeviceSize offsets[3]; /* of each plane in the upload buffers */
+	/* Made for the first pair that is copied: ref, test, all planes, rows tightly
+	 * packed; plane views and luma sample views. */
+	struct uhd_vk_buffer upload[2];
+	VkDeviceSize upload_size;
+	VkBufferView views[2][3], luma_views[2];
 	struct uhd_vk_buffer sums;
 	uint32_t texels[3], groups[3], partial_base[3], partials;
 	/* This run: both pictures read in place (imported) or copied, each plane's
@@ -146,7 +149,7 @@ int uhd_planes_checksum(const struct uhd_planes *planes, uint64_t *out)
 }
 
 /* Plane offsets in the upload buffers (each plane zero-padded to whole texels,
- * the same in both pictures so the padding adds nothing) and the views over them. */
+ * the same in both pictures so the padding adds nothing) and the sums. */
 static int create_buffers(struct uhd_plane_comparer *c)
 {
 	const struct uhd_planes *s = &c->shape;
@@ -173,22 +176,7 @@ static int create_buffers(struct uhd_plane_comparer *c)
 		size += (VkDeviceSize)c->texels[p] * TEXEL_BYTES;
 		size = (size + align - 1) / align * align;
 	}
-	for (int side = 0; side < 2; side++) {
-		int ret = uhd_vk_buffer_create(c->ctx, size, UHD_VK_BUFFER_UPLOAD, "decoded planes",
-		                               &c->upload[side]);
-		if (ret == 0) {
-			memset(c->upload[side].mapped, 0, size); /* the padding stays zero */
-		}
-		for (int p = 0; ret == 0 && p < s->count; p++) {
-			ret = uhd_vk_view_create_range(c->ctx, &c->upload[side], c->offsets[p],
-			                               (VkDeviceSize)c->texels[p] * TEXEL_BYTES,
-			                               VK_FORMAT_R32G32B32A32_UINT, TEXEL_BYTES,
-			                               &c->views[side][p]);
-		}
-		if (ret < 0) {
-			return ret;
-		}
-	}
+	c->upload_size = size;
 	int ret = uhd_vk_buffer_create(c->ctx, (VkDeviceSize)c->partials * 8,
 	                               UHD_VK_BUFFER_READBACK, "plane sums", &c->sums);
 	return ret;
@@ -225,9 +213,7 @@ static int create_sets(struct uhd_plane_comparer *c)
 	        .pSetLayouts = layouts,
 	};
 	VK_CHECK(vkAllocateDescriptorSets(c->ctx->device, &alloc, c->sets)); /* written per run */
-	return c->ssim_scales ? plane_ssim_create(&c->luma, c->ctx, c->upload, c->offsets[0],
-	                                          &c->shape, c->ssim_scales)
-	                      : 0;
+	return c->ssim_scales ? plane_ssim_create(&c->luma, c->ctx, &c->shape, c->ssim_scales) : 0;
 fail:
 	return ret;
 }
@@ -319,11 +305,44 @@ void uhd_plane_comparer_destroy(struct uhd_plane_comparer **comparer)
 		for (int p = 0; p < 3; p++) {
 			uhd_vk_view_destroy(c->ctx, &c->views[side][p]);
 		}
+		uhd_vk_view_destroy(c->ctx, &c->luma_views[side]);
 		uhd_vk_buffer_destroy(c->ctx, &c->upload[side]);
 	}
 	uhd_vk_buffer_destroy(c->ctx, &c->sums);
 	free(c);
 	*comparer = NULL;
+}
+
+/* The upload buffers and their views, for the first pair that must be copied. */
+static int ensure_upload(struct uhd_plane_comparer *c)
+{
+	const struct uhd_planes *s = &c->shape;
+	VkFormat luma = s->bytes == 2 ? VK_FORMAT_R16_UINT : VK_FORMAT_R8_UINT;
+	VkDeviceSize luma_range = (VkDeviceSize)s->width[0] * (VkDeviceSize)s->height[0] * s->bytes;
+	int ret = 0;
+	for (int side = 0; ret == 0 && side < 2; side++) {
+		if (c->upload[side].buffer) {
+			continue; /* made for an earlier pair */
+		}
+		ret = uhd_vk_buffer_create(c->ctx, c->upload_size, UHD_VK_BUFFER_UPLOAD,
+		                           "decoded planes", &c->upload[side]);
+		if (ret == 0) {
+			memset(c->upload[side].mapped, 0,
+			       c->upload_size); /* the padding stays zero */
+		}
+		for (int p = 0; ret == 0 && p < s->count; p++) {
+			ret = uhd_vk_view_create_range(c->ctx, &c->upload[side], c->offsets[p],
+			                               (VkDeviceSize)c->texels[p] * TEXEL_BYTES,
+			                               VK_FORMAT_R32G32B32A32_UINT, TEXEL_BYTES,
+			                               &c->views[side][p]);
+		}
+		ret = ret || !c->ssim_scales
+		              ? ret
+		              : uhd_vk_view_create_range(c->ctx, &c->upload[side], c->offsets[0],
+		                                         luma_range, luma, (uint32_t)s->bytes,
+		                                         &c->luma_views[side]);
+	}
+	return ret;
 }
 
 static int upload(struct uhd_plane_comparer *c, int side, const struct uhd_planes *planes)
@@ -414,7 +433,8 @@ static int take_pictures(struct uhd_plane_comparer *c, const struct uhd_planes *
 	}
 	if (!c->zero_copy) {
 		plane_import_release(c->ctx, &c->imported[0]);
-		int ret = upload(c, 0, ref);
+		int ret = ensure_upload(c);
+		ret = ret ? ret : upload(c, 0, ref);
 		ret = ret ? ret : upload(c, 1, test);
 		if (ret < 0) {
 			return ret;
@@ -424,9 +444,11 @@ static int take_pictures(struct uhd_plane_comparer *c, const struct uhd_planes *
 		bind_plane(c, p, ref);
 	}
 	if (c->ssim_scales) {
-		plane_ssim_bind_luma(&c->luma, c->zero_copy ? c->imported[0].luma : VK_NULL_HANDLE,
-		                     c->zero_copy ? c->imported[1].luma : VK_NULL_HANDLE,
-		                     c->imported[0].luma_stride);
+		const struct plane_import *in = c->imported;
+		plane_ssim_bind_luma(&c->luma, c->zero_copy ? in[0].luma : c->luma_views[0],
+		                     c->zero_copy ? in[1].luma : c->luma_views[1],
+		                     c->zero_copy ? in[0].luma_stride
+		                                  : (uint32_t)c->shape.width[0]);
 	}
 	return record(c);
 }

@@ -41,16 +41,9 @@ static void plan_scales(struct plane_ssim *ps, const struct uhd_planes *shape)
 	}
 }
 
-static int create_buffers(struct plane_ssim *ps, const struct uhd_vk_buffer upload[2],
-                          VkDeviceSize luma_offset, int bytes)
+static int create_buffers(struct plane_ssim *ps)
 {
-	VkFormat format = bytes == 2 ? VK_FORMAT_R16_UINT : VK_FORMAT_R8_UINT;
-	VkDeviceSize range = (VkDeviceSize)ps->width[0] * (VkDeviceSize)ps->height[0] * bytes;
 	int ret = 0;
-	for (int side = 0; ret == 0 && side < 2; side++) {
-		ret = uhd_vk_view_create_range(ps->ctx, &upload[side], luma_offset, range, format,
-		                               (uint32_t)bytes, &ps->luma_views[side]);
-	}
 	for (int s = 1; ret == 0 && s < ps->scales; s++) {
 		VkDeviceSize size = (VkDeviceSize)ps->width[s] * (VkDeviceSize)ps->height[s] * 4;
 		for (int side = 0; ret == 0 && side < 2; side++) {
@@ -135,8 +128,8 @@ static int create_sets(struct plane_ssim *ps)
 	        .pSetLayouts = layouts,
 	};
 	VK_CHECK(vkAllocateDescriptorSets(ps->ctx->device, &alloc, ps->sets));
-	for (int s = 0; s < ps->scales; s++) {
-		write_set(ps, s, ps->luma_views[0], ps->luma_views[1]);
+	for (int s = 1; s < ps->scales; s++) { /* scale 0 when the pictures are bound */
+		write_set(ps, s, VK_NULL_HANDLE, VK_NULL_HANDLE);
 	}
 	return 0;
 fail:
@@ -144,7 +137,6 @@ fail:
 }
 
 int plane_ssim_create(struct plane_ssim *ps, struct uhd_context *ctx,
-                      const struct uhd_vk_buffer upload[2], VkDeviceSize luma_offset,
                       const struct uhd_planes *shape, int scales)
 {
 	memset(ps, 0, sizeof(*ps));
@@ -158,7 +150,7 @@ int plane_ssim_create(struct plane_ssim *ps, struct uhd_context *ctx,
 	ps->code_scale = (float)(1.0 / ((1u << shape->bits) - 1u));
 	plan_scales(ps, shape);
 	ps->luma_stride = (uint32_t)ps->width[0];
-	int ret = create_buffers(ps, upload, luma_offset, shape->bytes);
+	int ret = create_buffers(ps);
 	ret = ret ? ret : create_pipelines(ps, shape->bytes);
 	ret = ret ? ret : create_sets(ps);
 	if (ret < 0) {
@@ -170,9 +162,8 @@ int plane_ssim_create(struct plane_ssim *ps, struct uhd_context *ctx,
 void plane_ssim_bind_luma(struct plane_ssim *ps, VkBufferView ref, VkBufferView test,
                           uint32_t stride)
 {
-	bool uploaded = ref == VK_NULL_HANDLE;
-	write_set(ps, 0, uploaded ? ps->luma_views[0] : ref, uploaded ? ps->luma_views[1] : test);
-	ps->luma_stride = uploaded ? (uint32_t)ps->width[0] : stride;
+	write_set(ps, 0, ref, test);
+	ps->luma_stride = stride;
 }
 
 static void dispatch(const struct uhd_vk_compute *pass, VkCommandBuffer cmd, VkDescriptorSet set,
@@ -257,7 +248,6 @@ void plane_ssim_destroy(struct plane_ssim *ps)
 	uhd_vk_compute_destroy(ps->ctx, &ps->down_codes);
 	uhd_vk_compute_destroy(ps->ctx, &ps->down_floats);
 	for (int side = 0; side < 2; side++) {
-		uhd_vk_view_destroy(ps->ctx, &ps->luma_views[side]);
 		for (int s = 0; s < UHD_MSSSIM_SCALES; s++) {
 			uhd_vk_view_destroy(ps->ctx, &ps->down_views[s][side]);
 			uhd_vk_buffer_destroy(ps->ctx, &ps->down[s][side]);

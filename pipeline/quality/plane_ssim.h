@@ -19,8 +19,7 @@ struct plane_ssim {
 	uint32_t tiles_x[UHD_MSSSIM_SCALES], tiles_y[UHD_MSSSIM_SCALES];
 	uint32_t base[UHD_MSSSIM_SCALES], records; /* (ssim, cs) records */
 	float code_scale;
-	VkBufferView luma_views[2]; /* ref, test: the uploaded luma codes */
-	uint32_t luma_stride;       /* samples between the bound luma planes' rows */
+	uint32_t luma_stride; /* samples between the bound luma planes' rows */
 	/* Scales 1..4: float luma planes, ref and test. */
 	struct uhd_vk_buffer down[UHD_MSSSIM_SCALES][2];
 	VkBufferView down_views[UHD_MSSSIM_SCALES][2];
@@ -30,14 +29,12 @@ struct plane_ssim {
 	VkDescriptorSet sets[UHD_MSSSIM_SCALES];
 };
 
-/* For luma planes of `shape` (plane 0) found in upload[0] (ref) and upload[1]
- * (test) at luma_offset, rows back to back. scales: 1 or UHD_MSSSIM_SCALES.
+/* For luma planes shaped like `shape`'s plane 0. scales: 1 or UHD_MSSSIM_SCALES.
  * -EINVAL when the plane is under 11x11 (161x161 for MS-SSIM). */
 int plane_ssim_create(struct plane_ssim *ps, struct uhd_context *ctx,
-                      const struct uhd_vk_buffer upload[2], VkDeviceSize luma_offset,
                       const struct uhd_planes *shape, int scales);
-/* Reads the luma planes from these views (rows `stride` samples apart) instead of
- * the upload buffers, or (NULL views) from the upload buffers again; record again. */
+/* The luma planes to read, as sample views with rows `stride` samples apart;
+ * before each recording. */
 void plane_ssim_bind_luma(struct plane_ssim *ps, VkBufferView ref, VkBufferView test,
                           uint32_t stride);
 /* Records every scale's passes (after the upload's barrier, before the read-back's). */
