@@ -516,6 +516,9 @@ AUTO_CASES = [("test", "ref", [], "yuv", r"same size, pixel format and colour de
               ("test", "png", [], "rgb", r"REF .* is a PNG"),
               ("test", "ref", ["--metrics", "psnr,deltaitp"], "rgb", r"deltaitp or diff"),
               ("test", "ref", ["--max-diff", "4"], "rgb", r"deltaitp or diff"),
+              # the default list spelt out is a choice, not the default
+              ("test", "ref", ["--metrics", "psnr,ssim,deltaitp,diff"], "rgb",
+               r"deltaitp or diff"),
               ("test", "ref", ["--size", "160x90"], "rgb", r"--size"),
               ("test", "ref", ["--domain", "rgb"], "rgb", r"^asked for$"),
               ("test", "ref", ["--domain", "yuv"], "yuv", r"^asked for$"),

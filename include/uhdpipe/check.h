@@ -94,6 +94,10 @@ struct uhd_check_params {
 	 * struct means RGB). Where YUV runs, the default `metrics` list means
 	 * UHD_CHECK_YUV_DEFAULT_METRICS. */
 	enum uhd_check_domain domain;
+	/* `metrics` was chosen, not left at its default (default false): a list
+	 * that names deltaitp or diff then keeps them (and AUTO takes RGB), even
+	 * when it equals UHD_CHECK_DEFAULT_METRICS. */
+	bool metrics_given;
 };
 
 #define UHD_CHECK_DEFAULTS                                                                         \

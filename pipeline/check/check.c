@@ -679,11 +679,17 @@ int uhd_check_domain_from_name(const char *name, enum uhd_check_domain *domain)
 	return -EINVAL;
 }
 
+/* The metric list was left at its default, which each domain reads as its own. */
+static bool default_list(const struct uhd_check_params *p)
+{
+	return !p->metrics_given && p->metrics == UHD_CHECK_DEFAULT_METRICS;
+}
+
 void check_resolve_metrics(struct uhd_check_params *p)
 {
 	/* The YUV domain computes PSNR and SSIM: the default list means those there. */
 	bool yuv = p->domain == UHD_CHECK_DOMAIN_YUV;
-	if (yuv && p->metrics == UHD_CHECK_DEFAULT_METRICS) {
+	if (yuv && default_list(p)) {
 		p->metrics = UHD_CHECK_YUV_DEFAULT_METRICS;
 	}
 	/* A threshold set explicitly always has its metric computed (--exact is a
@@ -703,7 +709,7 @@ static int settle_domain(struct check_report *report, char *why, size_t size)
 		return 0;
 	}
 	struct uhd_check_params as_yuv = *p;
-	if (as_yuv.metrics == UHD_CHECK_DEFAULT_METRICS) {
+	if (default_list(p)) {
 		as_yuv.metrics = UHD_CHECK_YUV_DEFAULT_METRICS;
 	}
 	bool asked = p->domain == UHD_CHECK_DOMAIN_YUV;

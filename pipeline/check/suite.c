@@ -54,7 +54,6 @@ static bool get_threshold(const json_t *object, const char *key, double *out)
 	return uhd_json_get_number(object, key, out);
 }
 
-/* Thresholds and metrics of a "defaults" object or an entry. */
 /* Thresholds and metrics of a "defaults" object or an entry. A "metrics" list
  * replaces the one before; a threshold set (not "off") has its metric
  * computed whatever the list says, as on the command line. */
@@ -75,9 +74,13 @@ static const char *apply_thresholds(const json_t *o, struct uhd_check_params *p)
 	};
 	struct uhd_thresholds *t = &p->thresholds;
 	const char *metrics, *bad;
-	if (uhd_json_get_string(o, "metrics", &metrics) &&
-	    uhd_metrics_from_names(metrics, &p->metrics, &bad) < 0) {
-		return "metrics names an unknown metric (psnr, ssim, msssim, deltaitp, diff, all)";
+	if (uhd_json_get_string(o, "metrics", &metrics)) {
+		if (uhd_metrics_from_names(metrics, &p->metrics, &bad) < 0) {
+			return "metrics names an unknown metric (psnr, ssim, msssim, deltaitp, "
+			       "diff, "
+			       "all)";
+		}
+		p->metrics_given = true;
 	}
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		double *value = (double *)((char *)t + table[i].offset);

@@ -265,6 +265,7 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 	apply_render(p, &render);
 	/* The default list: the run takes it to mean the chosen domain's. */
 	p->metrics |= explicit_metrics ? explicit_metrics : UHD_CHECK_DEFAULT_METRICS;
+	p->metrics_given = explicit_metrics != 0;
 	if (cli->suite) {
 		if (optind != argc || p->ref) {
 			return uhd_cli_usage_error("check", "--suite takes no INPUT or --ref");

@@ -253,8 +253,10 @@ static int present_frame(struct play_run *run, const struct uhd_image *image,
 		return fail(run, output_stage(run), ret, text);
 	}
 	run->presented++;
+	/* HDR10+ values (1.2 KB a frame) are kept only for a report that lists them. */
+	bool listed = run->params->report_path || run->params->reference_set;
 	return uhd_play_report_add(&run->report, &record,
-	                           meta->has_hdr10plus ? &meta->hdr10plus : NULL);
+	                           listed && meta->has_hdr10plus ? &meta->hdr10plus : NULL);
 }
 
 static int input_failed(struct play_run *run, int ret)

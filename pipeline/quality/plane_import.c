@@ -58,8 +58,14 @@ int plane_import(struct uhd_context *ctx, const struct uhd_planes *planes, bool 
 			ret = uhd_vk_buffer_import(ctx, (void *)planes->block[p],
 			                           planes->block_size[p], &out->buffers[p]);
 		}
+		/* The views end with the plane's last texel, not the block. */
 		VkDeviceSize offset = (VkDeviceSize)(planes->data[p] - planes->block[p]);
-		VkDeviceSize range = (planes->block_size[p] - offset) / TEXEL_BYTES * TEXEL_BYTES;
+		VkDeviceSize row_bytes =
+		        (VkDeviceSize)planes->width[p] * (VkDeviceSize)planes->bytes;
+		VkDeviceSize rows =
+		        (VkDeviceSize)planes->stride[p] * (VkDeviceSize)(planes->height[p] - 1);
+		VkDeviceSize range =
+		        rows + (row_bytes + TEXEL_BYTES - 1) / TEXEL_BYTES * TEXEL_BYTES;
 		ret = ret ? ret
 		          : uhd_vk_view_create_range(ctx, &out->buffers[owner], offset, range,
 		                                     VK_FORMAT_R32G32B32A32_UINT, TEXEL_BYTES,
@@ -68,8 +74,7 @@ int plane_import(struct uhd_context *ctx, const struct uhd_planes *planes, bool 
 		if (ret == 0 && luma && p == 0) {
 			VkFormat format =
 			        planes->bytes == 2 ? VK_FORMAT_R16_UINT : VK_FORMAT_R8_UINT;
-			range = (planes->block_size[0] - offset) / (VkDeviceSize)planes->bytes *
-			        (VkDeviceSize)planes->bytes;
+			range = rows + row_bytes;
 			ret = uhd_vk_view_create_range(ctx, &out->buffers[0], offset, range, format,
 			                               (uint32_t)planes->bytes, &out->luma);
 			out->luma_stride = (uint32_t)(planes->stride[0] / planes->bytes);
