@@ -48,6 +48,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_cli import run_check  # noqa: E402
+
 SIZE = (322, 182)
 FRAMES = 5
 # pixel format: (bits, log2 chroma width, log2 chroma height)
@@ -219,15 +222,9 @@ def harness_checks(where, ff, exact):
 
 def uhdpipe_check(uhdpipe, work, name, test, ref):
     """Returns (the finished process, the report or None)."""
-    report = os.path.join(work, f"report_{name}.json")
-    run = subprocess.run([uhdpipe, "check", test, "--ref", ref, "--domain", "yuv",
-                          "--metrics", "psnr", "--min-psnr", "off", "--report-json", report,
-                          "-q"], capture_output=True, text=True, timeout=120)
-    try:
-        with open(report) as text:
-            return run, json.load(text)
-    except (OSError, ValueError):
-        return run, None
+    return run_check(uhdpipe, os.path.join(work, f"report_{name}.json"),
+                     [test, "--ref", ref, "--domain", "yuv", "--metrics", "psnr",
+                      "--min-psnr", "off"])
 
 
 def number(value, null_is_inf):
@@ -403,16 +400,9 @@ def refusals(uhdpipe, work):
 
 
 def run_exact(uhdpipe, work, name, test, ref, extra=()):
-    report = os.path.join(work, f"exact_{name}.json")
-    run = subprocess.run([uhdpipe, "check", test, "--ref", ref, "--domain", "yuv",
-                          "--metrics", "psnr", "--min-psnr", "off", "--exact",
-                          "--report-json", report, "-q", *extra],
-                         capture_output=True, text=True, timeout=120)
-    try:
-        with open(report) as text:
-            return run, json.load(text)
-    except (OSError, ValueError):
-        return run, None
+    return run_check(uhdpipe, os.path.join(work, f"exact_{name}.json"),
+                     [test, "--ref", ref, "--domain", "yuv", "--metrics", "psnr",
+                      "--min-psnr", "off", "--exact", *extra])
 
 
 def exact_cases(uhdpipe, work):
@@ -536,14 +526,9 @@ def auto_cases(uhdpipe, work):
                  missing=os.path.join(work, "no_such_clip.mkv"))
     for i, (test, ref, extra, domain, reason) in enumerate(AUTO_CASES):
         where = f"auto: INPUT {test} vs REF {ref} {' '.join(extra)}".rstrip()
-        report_path = os.path.join(work, f"auto_{i}.json")
-        run = subprocess.run([uhdpipe, "check", clips[test], "--ref", clips[ref],
-                              "--frames", "2", "--report-json", report_path, "-q", *extra],
-                             capture_output=True, text=True, timeout=120)
-        try:
-            with open(report_path) as text:
-                report = json.load(text)
-        except (OSError, ValueError):
+        run, report = run_check(uhdpipe, os.path.join(work, f"auto_{i}.json"),
+                                [clips[test], "--ref", clips[ref], "--frames", "2", *extra])
+        if report is None:
             check(False, f"{where}: no report (exit {run.returncode}): {run.stderr.strip()!r}")
             continue
         got, why = report.get("domain"), report.get("domain_reason", "")

@@ -76,6 +76,11 @@ except ImportError as error:
     print(f"SKIP: numpy and scikit-image are needed ({error})")
     sys.exit(77)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ssim_model  # noqa: E402  (the float64 SSIM/MS-SSIM model, shared with e2e_peers)
+from ssim_model import gaussian_taps, window_means  # noqa: E402
+from check_cli import run_check  # noqa: E402
+
 FRAMES = 5
 # pixel format: (bits, log2 chroma width, log2 chroma height)
 FORMATS = {"yuv420p": (8, 1, 1), "yuv420p10le": (10, 1, 1), "yuv422p10le": (10, 1, 0),
@@ -116,7 +121,6 @@ MODEL_TOL = 1e-9     # the float64 model against skimage (measured 1.03e-14)
 # (as SSIM_TOL's): 8.4e-7 (420p10_testsrc2 frame 4); 2.5 times that. Leaving the
 # 2x2 means unscaled by the peak moves the values by 1.2e-2 and more.
 MSSSIM_TOL = 2e-6
-MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 MSSSIM_MIN = 161     # scale 4 (1/16) must still hold an 11x11 window
 UHD_REL = 5e-10      # uhdpipe's %.10g
 LUMA_709 = (0.2126, 0.7152, 0.0722)
@@ -291,20 +295,6 @@ def skimage_ssim(ref, test, bits):
                                        data_range=(1 << bits) - 1))
 
 
-def gaussian_taps(sigma=1.5, radius=5):
-    k = np.arange(-radius, radius + 1, dtype=np.float64)
-    g = np.exp(-k * k / (2 * sigma * sigma))
-    return g / g.sum()
-
-
-def window_means(img, taps):
-    """Gaussian-weighted mean of every 11x11 window lying inside img."""
-    n = len(taps)
-    h, w = img.shape
-    cols = sum(taps[i] * img[i:h - n + 1 + i, :] for i in range(n))
-    return sum(taps[i] * cols[:, i:w - n + 1 + i] for i in range(n))
-
-
 def model_ssim(ref, test, bits):
     """The definition in the docstring, float64, with no border handling at all."""
     x, y = ref.astype(np.float64), test.astype(np.float64)
@@ -320,37 +310,10 @@ def model_ssim(ref, test, bits):
     return float(s.mean())
 
 
-def terms(x, y, taps):
-    """Mean SSIM and mean contrast-structure term of x, y (signals 0..1, L = 1)."""
-    c1, c2 = 0.01 ** 2, 0.03 ** 2
-    mx, my = window_means(x, taps), window_means(y, taps)
-    vx = window_means(x * x, taps) - mx * mx
-    vy = window_means(y * y, taps) - my * my
-    cxy = window_means(x * y, taps) - mx * my
-    cs = (2 * cxy + c2) / (vx + vy + c2)
-    return float(((2 * mx * my + c1) / (mx * mx + my * my + c1) * cs).mean()), float(cs.mean())
-
-
-def half(img):
-    """The next scale: 2x2 means, the last row/column repeated for odd sizes."""
-    h, w = img.shape
-    padded = np.pad(img, ((0, h % 2), (0, w % 2)), mode="edge")
-    return (padded[0::2, 0::2] + padded[1::2, 0::2] + padded[0::2, 1::2] +
-            padded[1::2, 1::2]) / 4
-
-
-def model_msssim(ref, test, bits):
-    """MS-SSIM (Wang, Simoncelli, Bovik 2003) of the codes / (2^bits - 1): the
-    contrast-structure terms of scales 0-3 and the SSIM of scale 4, weighted;
-    a negative term counts as 0."""
-    x, y = ref.astype(np.float64) / ((1 << bits) - 1), test.astype(np.float64) / ((1 << bits) - 1)
-    taps, product = gaussian_taps(), 1.0
-    for scale, weight in enumerate(MSSSIM_WEIGHTS):
-        ssim, cs = terms(x, y, taps)
-        term = ssim if scale == len(MSSSIM_WEIGHTS) - 1 else cs
-        product *= max(term, 0.0) ** weight
-        x, y = half(x), half(y)
-    return product
+def msssim_and_first_ssim(ref, test, bits):
+    """ssim_model's MS-SSIM and scale-0 SSIM of the codes / (2^bits - 1)."""
+    peak = (1 << bits) - 1
+    return ssim_model.model_msssim(ref.astype(np.float64) / peak, test.astype(np.float64) / peak)
 
 
 def reference_values(where, test_frames, ref_frames, bits):
@@ -364,10 +327,9 @@ def reference_values(where, test_frames, ref_frames, bits):
         d = (t[0] - r[0]).astype(np.int64)
         value = {"ssim": sk, "mse_y": int((d * d).sum()) / d.size}
         if min(r[0].shape) >= MSSSIM_MIN:
-            value["msssim"] = model_msssim(r[0], t[0], bits)
-            close(f"harness: {where} frame {i}", "msssim model scale 0 vs skimage",
-                  terms(r[0] / ((1 << bits) - 1.0), t[0] / ((1 << bits) - 1.0),
-                        gaussian_taps())[0], sk, MODEL_TOL)
+            value["msssim"], first = msssim_and_first_ssim(r[0], t[0], bits)
+            close(f"harness: {where} frame {i}", "msssim model scale 0 vs skimage", first, sk,
+                  MODEL_TOL)
         values.append(value)
     return values
 
@@ -376,17 +338,8 @@ def reference_values(where, test_frames, ref_frames, bits):
 
 def uhdpipe_check(uhdpipe, work, name, test, ref, options):
     """Returns (the finished process, the report or None)."""
-    report = os.path.join(work, f"report_{name}.json")
-    if os.path.exists(report):
-        os.unlink(report)
-    run = subprocess.run([uhdpipe, "check", test, "--ref", ref, "--domain", "yuv", *options,
-                          "--report-json", report, "-q"],
-                         capture_output=True, text=True, timeout=120)
-    try:
-        with open(report) as text:
-            return run, json.load(text)
-    except (OSError, ValueError):
-        return run, None
+    return run_check(uhdpipe, os.path.join(work, f"report_{name}.json"),
+                     [test, "--ref", ref, "--domain", "yuv", *options])
 
 
 def number(value):

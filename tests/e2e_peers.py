@@ -44,6 +44,9 @@ except ImportError as error:
     print(f"SKIP: numpy and scikit-image are needed ({error})")
     sys.exit(77)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ssim_model import model_msssim  # noqa: E402
+
 LUMA = {"bt709": (0.2126, 0.7152, 0.0722),   # BT.709 Table item 3.2 / 3.3
         "bt2020": (0.2627, 0.6780, 0.0593)}  # BT.2020 Table 4 (non-constant luminance)
 CICP = {"pq": (9, 16), "hlg": (9, 18)}      # H.273: BT.2020 primaries; PQ, HLG
@@ -61,7 +64,6 @@ FLOAT32_REL = 2.0 ** -23
 SSIM_TOL = 2e-5
 MSSSIM_TOL = 1e-5
 MODEL_SELF_TOL = 1e-9
-MSSSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 METRICS = "psnr,ssim,msssim"
 
 # Pixel formats ffmpeg's psnr filter may work in for our PNGs such that it sees
@@ -239,59 +241,7 @@ def ffmpeg_psnr(work, pair, test_png, ref_png):
     return mse, psnr, formats
 
 
-# --- Independent MS-SSIM model (float64) ------------------------------------
-
-def gaussian_taps(sigma=1.5, radius=5):
-    k = np.arange(-radius, radius + 1, dtype=np.float64)
-    g = np.exp(-k * k / (2 * sigma * sigma))
-    return g / g.sum()
-
-
-def window_means(img, taps):
-    """Gaussian-weighted mean of every 11x11 window lying inside img."""
-    n = len(taps)
-    h, w = img.shape
-    if h < n or w < n:
-        raise ValueError(f"{w}x{h} holds no {n}x{n} window")
-    cols = sum(taps[i] * img[i:h - n + 1 + i, :] for i in range(n))
-    return sum(taps[i] * cols[:, i:w - n + 1 + i] for i in range(n))
-
-
-def ssim_and_cs(x, y):
-    """Means of the SSIM and contrast-structure maps of luma planes in 0..1."""
-    taps = gaussian_taps()
-    c1, c2 = 0.01 ** 2, 0.03 ** 2
-    mx, my = window_means(x, taps), window_means(y, taps)
-    vx = window_means(x * x, taps) - mx * mx
-    vy = window_means(y * y, taps) - my * my
-    cxy = window_means(x * y, taps) - mx * my
-    cs = (2 * cxy + c2) / (vx + vy + c2)
-    ssim = (2 * mx * my + c1) / (mx * mx + my * my + c1) * cs
-    return float(ssim.mean()), float(cs.mean())
-
-
-def halve(img):
-    """2x2 mean to ceil(n/2), the last row/column repeated for odd sizes."""
-    if img.shape[0] % 2:
-        img = np.vstack([img, img[-1:]])
-    if img.shape[1] % 2:
-        img = np.hstack([img, img[:, -1:]])
-    return 0.25 * (img[0::2, 0::2] + img[1::2, 0::2] + img[0::2, 1::2] + img[1::2, 1::2])
-
-
-def model_msssim(x, y):
-    """Returns (MS-SSIM, scale-1 SSIM) of luma planes in 0..1."""
-    product, first_ssim = 1.0, None
-    for scale, weight in enumerate(MSSSIM_WEIGHTS):
-        if scale:
-            x, y = halve(x), halve(y)
-        ssim, cs = ssim_and_cs(x, y)
-        if first_ssim is None:
-            first_ssim = ssim
-        term = ssim if scale == len(MSSSIM_WEIGHTS) - 1 else cs
-        product *= max(term, 0.0) ** weight
-    return product, first_ssim
-
+# --- Independent MS-SSIM model (float64): tests/ssim_model.py ----------------
 
 def skimage_ssim(pair):
     return float(structural_similarity(pair.luma(pair.ref), pair.luma(pair.test),
