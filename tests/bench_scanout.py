@@ -3,12 +3,13 @@
 """Benchmark (meson test --benchmark bench_scanout; not a pass/fail test): how
 fast frames reach an 8K display on each scanout path, in the vkms guest of
 tests/kms-vm. For cpu-pack-to-dumb, gpu-pack-to-dumb (Debian 12's lavapipe)
-and zero-copy-dumb-to-vulkan (Mesa 25 lavapipe), and -o null beside them: the
+and zero-copy-dumb-to-vulkan and zero-copy-vulkan-to-kms (Mesa 25 lavapipe), and -o null beside them: the
 8K HDR10 sample and an 8K sequence that changes pattern every frame, each in
 xrgb16161616. Prints frames per second, the time to fill one framebuffer
 (mean and max) and the presenting thread's own CPU time per fill.
 
-Usage: bench_scanout.py UHDPIPE SAMPLES WORK [FRAMES]
+Usage: bench_scanout.py UHDPIPE SAMPLES WORK [FRAMES [PATH,PATH...]]
+(the optional list keeps only those rows, by the names printed)
 """
 import json
 import os
@@ -18,6 +19,7 @@ import sys
 
 uhdpipe, samples, work = (os.path.abspath(a) for a in sys.argv[1:4])
 frames = int(sys.argv[4]) if len(sys.argv) > 4 else 6
+only = sys.argv[5].split(",") if len(sys.argv) > 5 else None
 here = os.path.dirname(os.path.abspath(__file__))
 vm = os.path.join(here, "kms-vm")
 job = os.path.join(work, "bench-job")
@@ -27,9 +29,11 @@ SEQUENCE = {"rate": 60, "loop": True, "patterns": [
 
 PATHS = [("cpu-pack-to-dumb", "", "--scanout cpu"),
          ("gpu-pack-to-dumb", "", "--scanout gpu"),
-         ("zero-copy-dumb-to-vulkan", "$M25", "--scanout zero-copy"),
+         ("zero-copy-dumb-to-vulkan", "$M25", "--scanout zero-copy-dumb-to-vulkan"),
+         ("zero-copy-vulkan-to-kms", "$M25", "--scanout zero-copy-vulkan-to-kms"),
          ("-o null (Mesa 22)", "", None),
          ("-o null (Mesa 25)", "$M25", None)]
+PATHS = [p for p in PATHS if only is None or p[0] in only]
 
 
 def inputs():

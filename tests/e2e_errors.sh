@@ -128,7 +128,8 @@ expect 2 "--mode needs WxH" -- pattern ramp -o kms --mode 1920x1080@0
 expect 2 "unknown --format 'rgb565'" -- play "$good" -o kms --format rgb565
 expect 2 "unknown --format 'XR99' .*or their fourccs XR24, XR30" -- pattern ramp -o kms --format XR99
 expect 2 "unknown HDR mode" -- play "$good" -o kms --hdr hdr10
-expect 2 "unknown --scanout 'dmabuf'" -- pattern ramp -o kms --scanout dmabuf
+expect 2 "unknown --scanout 'dmabuf' .*zero-copy-vulkan-to-kms" -- pattern ramp -o kms --scanout dmabuf
+expect 2 "--drop-late and --scanout are for -o kms" -- play "$good" -o null --scanout zero-copy-vulkan-to-kms
 expect 2 "--drop-late and --scanout are for -o kms" -- play "$good" -o null --scanout cpu
 expect 2 "hdr-metadata" -- play "$good" -o kms --hdr-metadata max=0.00001,min=5
 expect 2 "--duration needs seconds" -- play "$good" -o null --duration 0

@@ -170,9 +170,11 @@ time.sleep(600)' "$1" "$2" &
 GUEST_SCENARIOS_A = r"""
 run probe_before $U probe --json
 holder drop holder1.ready
-# Modesets: 4K in 8 and 16 bits, 8K in 10 bits (8 bits in guest B).
+# Modesets: 4K in 8 and 16 bits, 8K in 8 and 10 bits.
 run mode_4k_8888 $U pattern smpte-bars --transfer sdr --size 3840x2160 -o kms --format xrgb8888 --frames 2 --report mode_4k_8888.json
 run probe_after_normal $U probe --json
+# The 8K modeset in 8 bits (the 10-bit one follows).
+run mode_8k_8888 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb8888 --frames 2 --report mode_8k_8888.json
 run mode_4k_16 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb16161616 --frames 2 --report mode_4k_16.json
 # 8K 10-bit PQ, every frame captured (checksums only: an 8K PNG costs tens of
 # seconds under TCG), and the kernel's state read while it runs, once the
@@ -220,10 +222,19 @@ holder drop holder1.ready
 run zc_8k_16 $M25 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb16161616 --frames 2 --capture null --report zc_8k_16.json
 run zc_4k_10 $M25 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb2101010 --frames 2 --capture null --report zc_4k_10.json
 run zc_png $M25 $U play %(png)s -o kms --capture null --report zc_png.json
-# Faults on the zero-copy path: the import refused, a fence that does not
+# The other direction: Vulkan memory exported (lavapipe: through udmabuf, which
+# the harness builds) and imported into vkms as framebuffers.
+run zc_vk_4k_16 $M25 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb16161616 --scanout zero-copy-vulkan-to-kms --frames 2 --capture null --report zc_vk_4k_16.json
+run zc_vk_4k_10 $M25 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb2101010 --scanout zero-copy-vulkan-to-kms --frames 2 --capture null --report zc_vk_4k_10.json
+# Faults on the zero-copy paths: an import refused, a fence that does not
 # signal in time. The run goes on, every capture still equals the picture.
+# The dumb buffers' import refused: the other direction.
 run zc_refused $M25 env UHD_FAULT_DMABUF_IMPORT=2 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb2101010 --scanout zero-copy --frames 2 --capture null --report zc_refused.json
+# Both directions refused: the CPU.
+run zc_both_refused $M25 env UHD_FAULT_DMABUF_IMPORT=1 UHD_FAULT_DMABUF_EXPORT=1 $U pattern ramp --size 1280x720 -o kms --scanout zero-copy --frames 2 --capture null --report zc_both_refused.json
+run zc_prime_refused $M25 env UHD_FAULT_PRIME_IMPORT=2 $U pattern ramp --size 1280x720 -o kms --scanout zero-copy-vulkan-to-kms --frames 2 --capture null --report zc_prime_refused.json
 run zc_fence $M25 env UHD_FAULT_GPU_FENCE=2 $U play $S/topleft_420p10.mkv -o kms --format xrgb16161616 --frames 4 --capture null --report zc_fence.json
+run zc_vk_fence $M25 env UHD_FAULT_GPU_FENCE=2 $U play $S/topleft_420p10.mkv -o kms --format xrgb16161616 --scanout zero-copy-vulkan-to-kms --frames 4 --capture null --report zc_vk_fence.json
 # GPU packing and a copy, on Debian 12's Mesa (asked for: no DMA-BUF import).
 run gpu_4k_16 $U pattern bt2111-bars --size 3840x2160 -o kms --format xrgb16161616 --scanout gpu --frames 2 --capture null --report gpu_4k_16.json
 run hlg_4k $U play $S/hlg_4k_hevc.mkv -o kms --format xrgb2101010 --frames 1 --capture caphlg --report hlg_4k.json
@@ -236,8 +247,6 @@ run capdup_y $U pattern ramp --size 1280x720 -o kms --frames 1 --capture capdup 
 # times, then 4 different frames.
 run crc_same $U pattern ramp --size 1280x720 -o kms --frames 8 --capture crc:crc --report crc_same.json
 run crc_clip $U play $S/topleft_420p10.mkv -o kms --frames 4 --capture crc:crc --report crc_clip.json
-# The 8K modeset in 8 bits (guest A has the 10-bit one).
-run mode_8k_8888 $U pattern bt2111-bars --size 7680x4320 -o kms --format xrgb8888 --frames 2 --report mode_8k_8888.json
 kill $holder_pid; wait $holder_pid 2>/dev/null || true
 """
 
@@ -316,9 +325,14 @@ def check_probe():
           "probe, Debian 12 Mesa: no zero-copy path, and why (%s, %s)"
           % (d.get("scanout_paths"), d.get("no_zero_copy_because")))
     m25 = json.loads(read("probe_mesa25", "out") or "{}").get("drm", {}).get("devices", [{}])[0]
-    check(m25.get("scanout_paths", [None])[0] == "zero-copy-dumb-to-vulkan" and
-          m25.get("no_zero_copy_because") is None,
-          "probe, Mesa 25: zero-copy-dumb-to-vulkan offered (%s)" % m25.get("scanout_paths"))
+    check(m25.get("scanout_paths", [None])[:2] == ["zero-copy-dumb-to-vulkan",
+                                                   "zero-copy-vulkan-to-kms"] and
+          m25.get("no_zero_copy_because") is None and m25.get("zero_copy_refused") == {},
+          "probe, Mesa 25: both zero-copy directions offered (%s)" % m25.get("scanout_paths"))
+    refused = d.get("zero_copy_refused") or {}
+    check("cannot import" in refused.get("zero-copy-dumb-to-vulkan", "") and
+          "cannot export" in refused.get("zero-copy-vulkan-to-kms", ""),
+          "probe, Debian 12 Mesa: why each direction is refused (%s)" % refused)
 
 
 def check_mode(name, width, height, fmt):
@@ -447,11 +461,32 @@ def check_zero_copy():
               "%s: every picture packed where it was rendered, no CPU copy (%s)" % (name, fill))
         if rc(name) != 0:
             print(read(name, "err"))
+    # The other direction: same bytes, from memory Vulkan allocated.
+    for name, want, what in [("zc_vk_4k_16", [want_4k] * 2, "the headless 16-bit 4K pattern"),
+                             ("zc_vk_4k_10", [want_4k] * 2, "the headless 10-bit 4K pattern")]:
+        d = display(name) or {}
+        check(path_of(name) == ("zero-copy-vulkan-to-kms", "") and
+              d.get("path_direction") == "vulkan-memory-exported-to-kms" and
+              d.get("modifier") == "linear",
+              "%s: zero-copy path (Vulkan memory exported, imported into vkms, linear "
+              "modifier named): %s" % (name, path_of(name)))
+        check_capture(name, want, what)
+        frames = (d.get("capture") or {}).get("frames") or [{}]
+        check(all(f.get("compared") for f in frames),
+              "%s: each capture compared with the bytes in the Vulkan memory" % name)
+        fill = d.get("fill") or {}
+        check(fill.get("frames", 0) > 0 and fill.get("pictures_copied") == 0,
+              "%s: no CPU copy of the picture (%s)" % (name, fill))
+        if rc(name) != 0:
+            print(read(name, "err"))
     blob = lambda name: (display(name) or {}).get("hdr", {}).get("kernel_blob")
     check(blob("zc_8k_16") and blob("zc_8k_16") == blob("mode_8k_10"),
           "zero-copy 8K PQ pattern: HDR_OUTPUT_METADATA read back as on the copying path")
     want = host_checksums(["play", os.path.join(samples, "topleft_420p10.mkv")], 4)
     check_capture("zc_fence", want, "the headless frames, across the fence time-out")
+    check_capture("zc_vk_fence", want,
+                  "the headless frames, across the fence time-out (framebuffers on Vulkan "
+                  "memory, then the dumb ones)")
 
 
 def check_scanout_fallbacks():
@@ -465,12 +500,27 @@ def check_scanout_fallbacks():
     check_capture("gpu_4k_16", [pattern_checksum(["bt2111-bars", "--size", "3840x2160"])] * 2,
                   "the headless 16-bit 4K pattern (GPU-packed)")
     path, why = path_of("zc_refused")
-    err = read("zc_refused", "err") or ""
-    check(path == "cpu-pack-to-dumb" and "refused to import" in why and
-          "no zero-copy scanout" in err,
-          "import refused: a warning, the copying path, the reason in the report (%s)" % why)
+    check(path == "zero-copy-vulkan-to-kms" and
+          why.startswith("zero-copy-dumb-to-vulkan: the Vulkan driver refused to import"),
+          "dumb buffers' import refused: the other zero-copy direction, the refusal in the "
+          "report (%s, %s)" % (path, why))
     check_capture("zc_refused", [pattern_checksum(["bt2111-bars", "--size", "3840x2160"])] * 2,
                   "the headless pattern after the refused import")
+    ramp = [pattern_checksum(["ramp", "--size", "1280x720"])] * 2
+    path, why = path_of("zc_both_refused")
+    err = read("zc_both_refused", "err") or ""
+    check(path == "cpu-pack-to-dumb" and "refused to import" in why and
+          "could not export" in why and "no zero-copy scanout" in err,
+          "both directions refused: a warning, the copying path, both reasons in the report "
+          "(%s)" % why)
+    check_capture("zc_both_refused", ramp, "the headless ramp after both refusals")
+    path, why = path_of("zc_prime_refused")
+    err = read("zc_prime_refused", "err") or ""
+    check(path == "cpu-pack-to-dumb" and
+          "vkms refused to import the Vulkan device's memory (PRIME)" in why and
+          "no zero-copy scanout" in err,
+          "vkms refusing the Vulkan memory: a warning, the copying path, the reason (%s)" % why)
+    check_capture("zc_prime_refused", ramp, "the headless ramp after the PRIME refusal")
     d = display("zc_fence") or {}
     cap = d.get("capture") or {}
     path, why = path_of("zc_fence")
@@ -481,6 +531,38 @@ def check_scanout_fallbacks():
     check(cap.get("captured") == 4 and cap.get("mismatched_frames") == 0,
           "fence time-out: all 4 captures equal their frames (nothing torn or stale): %s"
           % {k: cap.get(k) for k in ("captured", "mismatched_frames")})
+    d = display("zc_vk_fence") or {}
+    path, why = path_of("zc_vk_fence")
+    check(rc("zc_vk_fence") == 0 and d.get("path_fallback_frame") == 1 and
+          path == "cpu-pack-to-dumb" and "zero-copy-vulkan-to-kms before" in why,
+          "fence time-out on Vulkan memory at frame 1: CPU packing into the dumb buffers "
+          "from then on (%s, %s)" % (d.get("path_fallback_frame"), why))
+
+
+def check_schemas():
+    """Probe output and reports of both Mesa versions and every scanout path
+    validate against docs/schemas (Debian's python3-jsonschema, as json_schemas)."""
+    schema_dir = os.path.join(os.path.dirname(here), "docs", "schemas")
+    cases = [("probe_before", "out", "probe"), ("probe_mesa25", "out", "probe"),
+             ("zc_8k_16", "json", "pattern"), ("zc_vk_4k_16", "json", "pattern"),
+             ("zc_refused", "json", "pattern"), ("zc_both_refused", "json", "pattern"),
+             ("zc_vk_fence", "json", "play"), ("gpu_4k_16", "json", "pattern")]
+    args = []
+    for name, ext, schema in cases:
+        args += [os.path.join(job, name + "." + ext),
+                 os.path.join(schema_dir, schema + ".schema.json")]
+    script = ("import json, sys, jsonschema\n"
+              "for i in range(1, len(sys.argv), 2):\n"
+              "    try:\n"
+              "        jsonschema.validate(json.load(open(sys.argv[i])), "
+              "json.load(open(sys.argv[i + 1])))\n"
+              "    except Exception as e:\n"
+              "        print('%s: %s' % (sys.argv[i], str(e).splitlines()[0]))\n")
+    result = subprocess.run(["/usr/bin/python3", "-c", script] + args, capture_output=True,
+                            text=True)
+    check(result.returncode == 0 and not result.stdout.strip(),
+          "probe output and scanout-path reports validate against docs/schemas: %s"
+          % (result.stdout.strip() or result.stderr.strip()[-300:] or "all valid"))
 
 
 def check_hlg():
@@ -683,6 +765,7 @@ def main():
     check_hdr10()
     check_zero_copy()
     check_scanout_fallbacks()
+    check_schemas()
     check_hlg()
     check_capture_folder()
     check_crc()

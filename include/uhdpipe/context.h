@@ -58,10 +58,14 @@ struct uhd_device_description {
 	uint32_t max_storage_buffers_per_stage;
 	bool external_memory_host;    /* VK_EXT_external_memory_host */
 	bool external_memory_dma_buf; /* VK_EXT_external_memory_dma_buf */
-	bool drm_format_modifier;     /* VK_EXT_image_drm_format_modifier */
-	bool storage_16bit;           /* storageBuffer16BitAccess */
-	bool float16;                 /* shaderFloat16 */
-	bool int64;                   /* shaderInt64 */
+	/* Storage buffers on DMA-BUFs: imported (made elsewhere, e.g. KMS dumb
+	 * buffers) and exported (the device's own memory, for a display to import);
+	 * false where UHD_DMABUF_IMPORT=0 / UHD_DMABUF_EXPORT=0 turn them off. */
+	bool dma_buf_import, dma_buf_export;
+	bool drm_format_modifier; /* VK_EXT_image_drm_format_modifier */
+	bool storage_16bit;       /* storageBuffer16BitAccess */
+	bool float16;             /* shaderFloat16 */
+	bool int64;               /* shaderInt64 */
 	bool timeline_semaphore;
 	struct uhd_device_limits limits;
 };

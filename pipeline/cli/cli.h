@@ -155,12 +155,15 @@ int uhd_cli_parse_in_flight(const char *command, const char *text, int *frames_i
 	"                        a DIR that holds files needs -y, as png:DIR does\n"               \
 	"  --drop-late           drop frames that would reach the screen after the next\n"         \
 	"                        frame's refresh (default: show every frame, late if need be)\n"   \
-	"  --scanout PATH        auto | zero-copy | gpu | cpu: how frames reach the\n"             \
-	"                        framebuffers (default auto: packed by the GPU straight\n"         \
-	"                        into the display's buffers shared as DMA-BUFs where the\n"        \
-	"                        Vulkan driver imports them; else packed by the GPU and\n"         \
-	"                        copied on a GPU, packed on the CPU on a CPU driver); the\n"       \
-	"                        report's display.path says which ran and why\n"
+	"  --scanout PATH        auto | zero-copy | gpu | cpu, or a zero-copy direction:\n"        \
+	"                        zero-copy-dumb-to-vulkan | zero-copy-vulkan-to-kms; how\n"        \
+	"                        frames reach the framebuffers (default auto: packed by\n"         \
+	"                        the GPU straight into memory the display scans out, the\n"        \
+	"                        dumb buffers imported into Vulkan, else Vulkan memory\n"          \
+	"                        imported into KMS, where the drivers share DMA-BUFs; else\n"      \
+	"                        packed by the GPU and copied on a GPU, packed on the CPU\n"       \
+	"                        on a CPU driver); the report's display.path says which\n"         \
+	"                        ran and why\n"
 
 /* Applies a display option: 0 done, -1 not one of them, else the exit code of
  * a usage error (a malformed value). */

@@ -8,6 +8,19 @@
 #include "present/kms/hdr.h"
 #include "present/kms/pack.h"
 
+static bool valid_scanout(const char *text)
+{
+	static const char *const names[] = {
+	        "auto", "zero-copy", "zero-copy-dumb-to-vulkan", "zero-copy-vulkan-to-kms",
+	        "gpu",  "cpu"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(text, names[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool valid_mode(const char *text)
 {
 	int w, h, used = 0, rate_used = 0;
@@ -42,14 +55,13 @@ static int check_value(const char *command, int opt, const char *arg)
 		                                     "XB30, XR48, XB4H)",
 		                                     arg);
 	case UHD_OPT_SCANOUT:
-		return strcmp(arg, "auto") == 0 || strcmp(arg, "zero-copy") == 0 ||
-		                       strcmp(arg, "gpu") == 0 || strcmp(arg, "cpu") == 0
+		return valid_scanout(arg)
 		               ? 0
-		               : uhd_cli_usage_error(
-		                         command,
-		                         "unknown --scanout '%s' (auto, zero-copy, gpu, "
-		                         "cpu)",
-		                         arg);
+		               : uhd_cli_usage_error(command,
+		                                     "unknown --scanout '%s' (auto, zero-copy, "
+		                                     "zero-copy-dumb-to-vulkan, "
+		                                     "zero-copy-vulkan-to-kms, gpu, cpu)",
+		                                     arg);
 	case UHD_OPT_HDR: return uhd_hdr_mode_parse(arg, &mode) < 0 ? UHD_EXIT_USAGE : 0;
 	case UHD_OPT_HDR_METADATA:
 		return uhd_hdr_metadata_parse(arg, &override) < 0 ? UHD_EXIT_USAGE : 0;

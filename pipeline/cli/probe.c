@@ -63,8 +63,10 @@ static void print_text(const struct uhd_device_description *d)
 	       d->max_compute_invocations, d->max_compute_shared_memory / 1024,
 	       d->limits.max_compute_workgroup_count[0], d->limits.max_compute_workgroup_count[1],
 	       d->limits.max_compute_workgroup_count[2]);
-	printf("  external memory:     host %s, dma-buf %s, DRM format modifiers %s\n",
+	printf("  external memory:     host %s, dma-buf %s (import %s, export %s), DRM format "
+	       "modifiers %s\n",
 	       d->external_memory_host ? "yes" : "no", d->external_memory_dma_buf ? "yes" : "no",
+	       d->dma_buf_import ? "yes" : "no", d->dma_buf_export ? "yes" : "no",
 	       d->drm_format_modifier ? "yes" : "no");
 	printf("  features:            16-bit storage %s, float16 %s, int64 %s, timeline "
 	       "semaphores %s\n",
@@ -100,6 +102,8 @@ static void print_json_device(struct uhd_json *json, const struct uhd_device_des
 	uhd_json_array_end(json);
 	uhd_json_bool(json, "external_memory_host", d->external_memory_host);
 	uhd_json_bool(json, "external_memory_dma_buf", d->external_memory_dma_buf);
+	uhd_json_bool(json, "dma_buf_import", d->dma_buf_import);
+	uhd_json_bool(json, "dma_buf_export", d->dma_buf_export);
 	uhd_json_bool(json, "drm_format_modifier", d->drm_format_modifier);
 	uhd_json_bool(json, "storage_16bit", d->storage_16bit);
 	uhd_json_bool(json, "float16", d->float16);
@@ -350,25 +354,48 @@ static void print_plane_text(const struct uhd_kms_plane *plane)
 }
 
 /* The --scanout paths -o kms can take with this DRM device and the default
- * Vulkan device (NULL: none): why zero-copy is not one of them in why. */
+ * Vulkan device (NULL: none), and why each zero-copy direction is not one. */
 struct scanout_paths {
-	bool zero_copy, gpu;
-	const char *why;
+	bool dumb_to_vulkan, vulkan_to_kms, gpu;
+	const char *why_dumb, *why_vk;
+	char why[256]; /* both reasons, when neither direction is offered */
 };
+
+static const char *direction_missing(const struct uhd_kms_device *device,
+                                     const struct uhd_device_description *vk, bool export)
+{
+	int64_t prime = device->caps[UHD_KMS_CAP_PRIME];
+	if (!vk) {
+		return "no Vulkan device";
+	}
+	if (export) {
+		return !vk->dma_buf_export ? "the Vulkan device cannot export DMA-BUFs"
+		       : prime < 0 || !(prime & DRM_PRIME_CAP_IMPORT)
+		               ? "the DRM device cannot import DMA-BUFs (PRIME)"
+		               : NULL;
+	}
+	return !vk->dma_buf_import ? "the Vulkan device cannot import DMA-BUFs"
+	       : prime < 0 || !(prime & DRM_PRIME_CAP_EXPORT)
+	               ? "the DRM device cannot export its dumb buffers (PRIME)"
+	               : NULL;
+}
 
 static struct scanout_paths scanout_paths(const struct uhd_kms_device *device,
                                           const struct uhd_device_description *vk)
 {
-	int64_t prime = device->caps[UHD_KMS_CAP_PRIME];
 	struct scanout_paths p = {.gpu = vk != NULL};
-	if (!vk) {
-		p.why = "no Vulkan device";
-	} else if (!vk->external_memory_dma_buf) {
-		p.why = "the Vulkan device cannot import DMA-BUFs";
-	} else if (prime < 0 || !(prime & DRM_PRIME_CAP_EXPORT)) {
-		p.why = "the DRM device cannot export its dumb buffers (PRIME)";
-	} else {
-		p.zero_copy = true;
+	p.why_dumb = direction_missing(device, vk, false);
+	p.why_vk = direction_missing(device, vk, true);
+	p.dumb_to_vulkan = !p.why_dumb;
+	p.vulkan_to_kms = !p.why_vk;
+	if (p.why_dumb && p.why_vk) {
+		snprintf(p.why, sizeof(p.why), "%s", p.why_dumb);
+		if (strcmp(p.why_dumb, p.why_vk) != 0) {
+			snprintf(p.why, sizeof(p.why),
+			         "dumb buffers to Vulkan: %s; Vulkan memory to "
+			         "KMS: %s",
+			         p.why_dumb, p.why_vk);
+		}
 	}
 	return p;
 }
@@ -377,10 +404,18 @@ static void print_scanout_paths_text(const struct uhd_kms_device *device,
                                      const struct uhd_device_description *vk)
 {
 	struct scanout_paths p = scanout_paths(device, vk);
-	printf("  %-*s%s%scpu-pack-to-dumb%s%s%s\n", VALUE_COLUMN - 2,
-	       "scanout paths:", p.zero_copy ? "zero-copy-dumb-to-vulkan, " : "",
-	       p.gpu ? "gpu-pack-to-dumb, " : "", p.why ? " (no zero-copy: " : "",
-	       p.why ? p.why : "", p.why ? ")" : "");
+	printf("  %-*s%s%s%scpu-pack-to-dumb", VALUE_COLUMN - 2,
+	       "scanout paths:", p.dumb_to_vulkan ? "zero-copy-dumb-to-vulkan, " : "",
+	       p.vulkan_to_kms ? "zero-copy-vulkan-to-kms, " : "",
+	       p.gpu ? "gpu-pack-to-dumb, " : "");
+	if (p.why[0]) {
+		printf(" (no zero-copy: %s)", p.why);
+	} else if (p.why_dumb || p.why_vk) {
+		printf(" (no %s: %s)",
+		       p.why_dumb ? "zero-copy-dumb-to-vulkan" : "zero-copy-vulkan-to-kms",
+		       p.why_dumb ? p.why_dumb : p.why_vk);
+	}
+	printf("\n");
 }
 
 static void print_drm_device_text(const struct uhd_kms_device *device,
@@ -603,12 +638,18 @@ static void json_drm_device(struct uhd_json *json, const struct uhd_kms_device *
 	json_caps(json, device);
 	struct scanout_paths paths = scanout_paths(device, vk);
 	uhd_json_array_begin(json, "scanout_paths");
-	paths.zero_copy ? uhd_json_string(json, NULL, "zero-copy-dumb-to-vulkan") : (void)0;
+	paths.dumb_to_vulkan ? uhd_json_string(json, NULL, "zero-copy-dumb-to-vulkan") : (void)0;
+	paths.vulkan_to_kms ? uhd_json_string(json, NULL, "zero-copy-vulkan-to-kms") : (void)0;
 	paths.gpu ? uhd_json_string(json, NULL, "gpu-pack-to-dumb") : (void)0;
 	uhd_json_string(json, NULL, "cpu-pack-to-dumb");
 	uhd_json_array_end(json);
-	paths.why ? uhd_json_string(json, "no_zero_copy_because", paths.why)
-	          : uhd_json_null(json, "no_zero_copy_because");
+	paths.why[0] ? uhd_json_string(json, "no_zero_copy_because", paths.why)
+	             : uhd_json_null(json, "no_zero_copy_because");
+	uhd_json_object_begin(json, "zero_copy_refused");
+	paths.why_dumb ? uhd_json_string(json, "zero-copy-dumb-to-vulkan", paths.why_dumb)
+	               : (void)0;
+	paths.why_vk ? uhd_json_string(json, "zero-copy-vulkan-to-kms", paths.why_vk) : (void)0;
+	uhd_json_object_end(json);
 	uhd_json_bool(json, "writeback_connectors", device->writeback);
 	uhd_json_int(json, "min_width", device->min_width);
 	uhd_json_int(json, "min_height", device->min_height);

@@ -7,8 +7,9 @@
 #include "log.h"
 
 static const char *const variables[UHD_FAULT_KINDS] = {
-        "UHD_FAULT_VK_ALLOC",   "UHD_FAULT_WRITE",         "UHD_FAULT_DECODE",
-        "UHD_FAULT_KMS_COMMIT", "UHD_FAULT_DMABUF_IMPORT", "UHD_FAULT_GPU_FENCE"};
+        "UHD_FAULT_VK_ALLOC",      "UHD_FAULT_WRITE",         "UHD_FAULT_DECODE",
+        "UHD_FAULT_KMS_COMMIT",    "UHD_FAULT_DMABUF_IMPORT", "UHD_FAULT_GPU_FENCE",
+        "UHD_FAULT_DMABUF_EXPORT", "UHD_FAULT_PRIME_IMPORT"};
 static long targets[UHD_FAULT_KINDS];
 static long counts[UHD_FAULT_KINDS];
 static pthread_once_t once = PTHREAD_ONCE_INIT;

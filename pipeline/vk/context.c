@@ -261,7 +261,9 @@ static int create_device(struct uhd_context *ctx)
 	}
 	ctx->dmabuf_import = uhd_vk_dmabuf_import_supported(ctx->physical, ctx->dmabuf_missing,
 	                                                    sizeof(ctx->dmabuf_missing));
-	if (ctx->dmabuf_import) {
+	ctx->dmabuf_export = uhd_vk_dmabuf_export_supported(
+	        ctx->physical, ctx->dmabuf_export_missing, sizeof(ctx->dmabuf_export_missing));
+	if (ctx->dmabuf_import || ctx->dmabuf_export) {
 		extensions[count++] = VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME;
 		extensions[count++] = VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME;
 	}
@@ -285,6 +287,11 @@ static int create_device(struct uhd_context *ctx)
 		ctx->get_memory_fd_properties = (PFN_vkGetMemoryFdPropertiesKHR)vkGetDeviceProcAddr(
 		        ctx->device, "vkGetMemoryFdPropertiesKHR");
 		ctx->dmabuf_import = ctx->get_memory_fd_properties != NULL;
+	}
+	if (ctx->dmabuf_export) {
+		ctx->get_memory_fd =
+		        (PFN_vkGetMemoryFdKHR)vkGetDeviceProcAddr(ctx->device, "vkGetMemoryFdKHR");
+		ctx->dmabuf_export = ctx->get_memory_fd != NULL;
 	}
 	return 0;
 fail:

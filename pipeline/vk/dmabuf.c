@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * DMA-BUFs seen by the GPU (VK_EXT_external_memory_dma_buf on top of
- * VK_KHR_external_memory_fd): memory that another device or driver made,
- * such as a KMS dumb buffer exported with PRIME, becomes a Vulkan storage
- * buffer that shaders write in place. Buffers only (linear rows at the
- * exporter's pitch): no image or DRM format modifier is involved, so a device
- * without VK_EXT_image_drm_format_modifier imports them too.
+ * VK_KHR_external_memory_fd), both ways: memory that another device or driver
+ * made, such as a KMS dumb buffer exported with PRIME, becomes a Vulkan storage
+ * buffer that shaders write in place; or the Vulkan driver allocates the
+ * memory and exports it for a KMS device to import as a framebuffer. Buffers
+ * only (linear rows at a pitch the caller chose): no image or DRM format
+ * modifier is involved, so a device without VK_EXT_image_drm_format_modifier
+ * does both.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,20 +22,41 @@
 #define DMABUF_HANDLE VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT
 #define DMABUF_USAGE  VK_BUFFER_USAGE_STORAGE_BUFFER_BIT
 
+/* Why DMA-BUFs cannot go this way (the variable named turns it off); NULL if they can. */
+static const char *missing_support(VkPhysicalDevice device, const char *variable, bool export)
+{
+	const char *env = getenv(variable);
+	if (env && strcmp(env, "0") == 0) {
+		return export ? "UHD_DMABUF_EXPORT=0 turns it off"
+		              : "UHD_DMABUF_IMPORT=0 turns it off";
+	}
+	if (!uhd_vk_has_extension(device, VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME)) {
+		return "the Vulkan device lacks VK_KHR_external_memory_fd";
+	}
+	if (!uhd_vk_has_extension(device, VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME)) {
+		return "the Vulkan device lacks VK_EXT_external_memory_dma_buf";
+	}
+	if (export && !uhd_vk_buffer_exportable(device, DMABUF_USAGE, DMABUF_HANDLE)) {
+		return "the Vulkan device cannot export storage buffers' memory as DMA-BUFs";
+	}
+	if (!export && !uhd_vk_buffer_importable(device, DMABUF_USAGE, DMABUF_HANDLE)) {
+		return "the Vulkan device cannot import DMA-BUFs as storage buffers";
+	}
+	return NULL;
+}
+
+bool uhd_vk_dmabuf_export_supported(VkPhysicalDevice device, char *why, size_t why_size)
+{
+	const char *missing = missing_support(device, "UHD_DMABUF_EXPORT", true);
+	if (why && why_size) {
+		snprintf(why, why_size, "%s", missing ? missing : "");
+	}
+	return missing == NULL;
+}
+
 bool uhd_vk_dmabuf_import_supported(VkPhysicalDevice device, char *why, size_t why_size)
 {
-	const char *env = getenv("UHD_DMABUF_IMPORT");
-	const char *missing = NULL;
-	if (env && strcmp(env, "0") == 0) {
-		missing = "UHD_DMABUF_IMPORT=0 turns it off";
-	} else if (!uhd_vk_has_extension(device, VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME)) {
-		missing = "the Vulkan device lacks VK_KHR_external_memory_fd";
-	} else if (!uhd_vk_has_extension(device, VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME)) {
-		missing = "the Vulkan device lacks VK_EXT_external_memory_dma_buf";
-	}
-	if (!missing && !uhd_vk_buffer_importable(device, DMABUF_USAGE, DMABUF_HANDLE)) {
-		missing = "the Vulkan device cannot import DMA-BUFs as storage buffers";
-	}
+	const char *missing = missing_support(device, "UHD_DMABUF_IMPORT", false);
 	if (why && why_size) {
 		snprintf(why, why_size, "%s", missing ? missing : "");
 	}
@@ -118,4 +141,94 @@ int uhd_vk_buffer_import_dmabuf(struct uhd_context *ctx, int fd, VkDeviceSize si
 fail:
 	uhd_vk_buffer_destroy(ctx, out);
 	return ret;
+}
+
+/* For memory a display scans out: device-local where the GPU writes fast, and
+ * host-visible + coherent where offered, so that the CPU can write a frame
+ * into it when the GPU cannot (and a writeback capture can be compared). */
+static int export_type(const struct uhd_context *ctx, uint32_t allowed)
+{
+	const VkMemoryPropertyFlags visible =
+	        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+	int best = -1, best_score = -1;
+	for (uint32_t i = 0; i < ctx->memory.memoryTypeCount; i++) {
+		VkMemoryPropertyFlags flags = ctx->memory.memoryTypes[i].propertyFlags;
+		if (!(allowed & (1u << i))) {
+			continue;
+		}
+		int score = 2 * ((flags & visible) == visible) +
+		            ((flags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) != 0);
+		if (score > best_score) {
+			best = (int)i;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+static int allocate_exported(struct uhd_context *ctx, const VkMemoryRequirements *req,
+                             struct uhd_vk_buffer *out, bool *mappable)
+{
+	int ret = 0;
+	int type = export_type(ctx, req->memoryTypeBits);
+	if (type < 0) {
+		return -ENOTSUP;
+	}
+	VkMemoryPropertyFlags flags = ctx->memory.memoryTypes[type].propertyFlags;
+	*mappable = (flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
+	            (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+	VkMemoryDedicatedAllocateInfo dedicated = {
+	        .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
+	        .buffer = out->buffer,
+	};
+	VkExportMemoryAllocateInfo export = {
+	        .sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO,
+	        .pNext = &dedicated,
+	        .handleTypes = DMABUF_HANDLE,
+	};
+	VkMemoryAllocateInfo alloc = {
+	        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+	        .pNext = &export,
+	        .allocationSize = req->size,
+	        .memoryTypeIndex = (uint32_t)type,
+	};
+	VK_CHECK(vkAllocateMemory(ctx->device, &alloc, NULL, &out->memory));
+	uhd_vk_count_object(1);
+	return 0;
+fail:
+	return ret;
+}
+
+int uhd_vk_buffer_export_dmabuf(struct uhd_context *ctx, VkDeviceSize size,
+                                struct uhd_vk_buffer *out, int *fd)
+{
+	int ret = 0;
+	memset(out, 0, sizeof(*out));
+	*fd = -1;
+	if (!ctx->dmabuf_export || size == 0 || uhd_fault_hit(UHD_FAULT_DMABUF_EXPORT)) {
+		return -ENOTSUP;
+	}
+	VkMemoryRequirements req;
+	bool mappable = false;
+	ret = uhd_vk_external_buffer_create(ctx, size, DMABUF_USAGE, DMABUF_HANDLE, out, &req);
+	ret = ret ? ret : allocate_exported(ctx, &req, out, &mappable);
+	if (ret < 0) {
+		goto fail;
+	}
+	VK_CHECK(vkBindBufferMemory(ctx->device, out->buffer, out->memory, 0));
+	if (mappable) {
+		VK_CHECK(vkMapMemory(ctx->device, out->memory, 0, VK_WHOLE_SIZE, 0, &out->mapped));
+	}
+	VkMemoryGetFdInfoKHR get = {
+	        .sType = VK_STRUCTURE_TYPE_MEMORY_GET_FD_INFO_KHR,
+	        .memory = out->memory,
+	        .handleType = DMABUF_HANDLE,
+	};
+	VK_CHECK(ctx->get_memory_fd(ctx->device, &get, fd));
+	out->size = size;
+	return 0;
+fail:
+	*fd = -1;
+	uhd_vk_buffer_destroy(ctx, out);
+	return ret == -ENOMEM ? ret : -ENOTSUP;
 }

@@ -16,8 +16,9 @@
 #define IMPORT_HANDLE VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT
 #define IMPORT_USAGE  (VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT)
 
-bool uhd_vk_buffer_importable(VkPhysicalDevice device, VkBufferUsageFlags usage,
-                              VkExternalMemoryHandleTypeFlagBits handle)
+static VkExternalMemoryFeatureFlags external_features(VkPhysicalDevice device,
+                                                      VkBufferUsageFlags usage,
+                                                      VkExternalMemoryHandleTypeFlagBits handle)
 {
 	VkPhysicalDeviceExternalBufferInfo info = {
 	        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_BUFFER_INFO,
@@ -26,8 +27,19 @@ bool uhd_vk_buffer_importable(VkPhysicalDevice device, VkBufferUsageFlags usage,
 	};
 	VkExternalBufferProperties props = {.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES};
 	vkGetPhysicalDeviceExternalBufferProperties(device, &info, &props);
-	return props.externalMemoryProperties.externalMemoryFeatures &
-	       VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT;
+	return props.externalMemoryProperties.externalMemoryFeatures;
+}
+
+bool uhd_vk_buffer_importable(VkPhysicalDevice device, VkBufferUsageFlags usage,
+                              VkExternalMemoryHandleTypeFlagBits handle)
+{
+	return external_features(device, usage, handle) & VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT;
+}
+
+bool uhd_vk_buffer_exportable(VkPhysicalDevice device, VkBufferUsageFlags usage,
+                              VkExternalMemoryHandleTypeFlagBits handle)
+{
+	return external_features(device, usage, handle) & VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT;
 }
 
 int uhd_vk_external_buffer_create(struct uhd_context *ctx, VkDeviceSize size,

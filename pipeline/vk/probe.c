@@ -83,6 +83,8 @@ static void describe(VkPhysicalDevice device, int index, struct uhd_device_descr
 	}
 	d->external_memory_host = uhd_vk_has_extension(device, "VK_EXT_external_memory_host");
 	d->external_memory_dma_buf = uhd_vk_has_extension(device, "VK_EXT_external_memory_dma_buf");
+	d->dma_buf_import = uhd_vk_dmabuf_import_supported(device, NULL, 0);
+	d->dma_buf_export = uhd_vk_dmabuf_export_supported(device, NULL, 0);
 	d->drm_format_modifier = uhd_vk_has_extension(device, "VK_EXT_image_drm_format_modifier");
 	describe_features(device, d);
 	uint32_t family;

@@ -33,6 +33,11 @@ struct uhd_context {
 	bool dmabuf_import;
 	char dmabuf_missing[96];
 	PFN_vkGetMemoryFdPropertiesKHR get_memory_fd_properties;
+	/* The other direction: storage buffers whose memory is exported as DMA-BUFs
+	 * (UHD_DMABUF_EXPORT=0 turns it off); why not, when it is not. */
+	bool dmabuf_export;
+	char dmabuf_export_missing[96];
+	PFN_vkGetMemoryFdKHR get_memory_fd;
 };
 
 const char *uhd_vk_result_name(VkResult result);
@@ -89,6 +94,9 @@ bool uhd_vk_host_import_supported(VkPhysicalDevice device, VkDeviceSize *alignme
  * usage (import.c). */
 bool uhd_vk_buffer_importable(VkPhysicalDevice device, VkBufferUsageFlags usage,
                               VkExternalMemoryHandleTypeFlagBits handle);
+/* Whether the device exports memory of this handle type for buffers of this usage. */
+bool uhd_vk_buffer_exportable(VkPhysicalDevice device, VkBufferUsageFlags usage,
+                              VkExternalMemoryHandleTypeFlagBits handle);
 /* A buffer (no memory yet) that memory of this handle type can be imported
  * into, with its requirements; out->buffer is counted as any created object. */
 int uhd_vk_external_buffer_create(struct uhd_context *ctx, VkDeviceSize size,
@@ -109,6 +117,14 @@ bool uhd_vk_dmabuf_import_supported(VkPhysicalDevice device, char *why, size_t w
  * -ENOTSUP when the context has no DMA-BUF import or the driver refuses it. */
 int uhd_vk_buffer_import_dmabuf(struct uhd_context *ctx, int fd, VkDeviceSize size,
                                 struct uhd_vk_buffer *out);
+/* Whether the device can export storage buffers' memory as DMA-BUFs; why not in why. */
+bool uhd_vk_dmabuf_export_supported(VkPhysicalDevice device, char *why, size_t why_size);
+/* A storage buffer of size bytes on memory of its own, exported: *fd is a new
+ * DMA-BUF descriptor of it (the caller closes it). Mapped (out->mapped) when
+ * the memory type the export allows is host-visible and coherent, else NULL.
+ * -ENOTSUP when the context has no DMA-BUF export or the driver refuses it. */
+int uhd_vk_buffer_export_dmabuf(struct uhd_context *ctx, VkDeviceSize size,
+                                struct uhd_vk_buffer *out, int *fd);
 void uhd_vk_buffer_destroy(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);
 /* For non-coherent memory: makes CPU writes visible / GPU writes readable. */
 int uhd_vk_buffer_flush(struct uhd_context *ctx, struct uhd_vk_buffer *buffer);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../common/fault.h"
 #include "../../common/log.h"
@@ -358,6 +359,32 @@ int uhd_gpu_packer_add_dmabuf(struct uhd_gpu_packer *p, int fd, size_t size, int
 		destroy_target(p->ctx, t);
 		return ret;
 	}
+	*target = p->target_count++;
+	return 0;
+}
+
+int uhd_gpu_packer_add_exported(struct uhd_gpu_packer *p, int *target, int *fd, uint8_t **map)
+{
+	*target = -1;
+	*fd = -1;
+	*map = NULL;
+	if (p->target_count == UHD_GPU_PACK_MAX_TARGETS) {
+		uhd_error("GPU packing: cannot add an exported target (at most %d)",
+		          UHD_GPU_PACK_MAX_TARGETS);
+		return -EINVAL;
+	}
+	struct pack_target *t = &p->targets[p->target_count];
+	int ret = uhd_vk_buffer_export_dmabuf(p->ctx, p->pitch * (size_t)p->height, &t->buffer, fd);
+	ret = ret ? ret : finish_target(p, t);
+	if (ret < 0) {
+		if (*fd >= 0) {
+			close(*fd);
+			*fd = -1;
+		}
+		destroy_target(p->ctx, t);
+		return ret;
+	}
+	*map = t->buffer.mapped;
 	*target = p->target_count++;
 	return 0;
 }

@@ -46,6 +46,14 @@ int uhd_gpu_pack(struct uhd_gpu_packer *packer, const struct uhd_image *in, uint
  * when it is too small or the packer has UHD_GPU_PACK_MAX_TARGETS already. */
 int uhd_gpu_packer_add_dmabuf(struct uhd_gpu_packer *packer, int fd, size_t size, int *target);
 
+/* The other direction: a new target on memory the Vulkan device allocates
+ * (pitch x height bytes), exported as a DMA-BUF for the display to import.
+ * Sets *target, *fd (a new descriptor, the caller closes it) and *map (the
+ * memory mapped for the CPU, or NULL where it is not host-visible and
+ * coherent; valid while the packer lives). -ENOTSUP when the device cannot,
+ * -EINVAL when the packer has UHD_GPU_PACK_MAX_TARGETS already. */
+int uhd_gpu_packer_add_exported(struct uhd_gpu_packer *packer, int *target, int *fd, uint8_t **map);
+
 /* Packs `in` into target and waits up to timeout_ns for the GPU to finish.
  * -ETIMEDOUT when it did not: the pass may still be writing, so call
  * uhd_gpu_packer_wait_all before reading or reusing that target. */

@@ -22,7 +22,9 @@
 #define KMS_BUFFERS   3
 #define KMS_MAX_SAVED 64
 
-/* A dumb buffer with a framebuffer on it, mapped for the CPU. */
+/* A dumb buffer with a framebuffer on it, mapped for the CPU; on the
+ * vulkan-to-kms path also a framebuffer on Vulkan memory of the same pitch,
+ * which is the one shown unless the frame in it was filled on the CPU. */
 struct kms_buffer {
 	uint32_t handle, fb_id, pitch;
 	uint64_t size;
@@ -30,11 +32,33 @@ struct kms_buffer {
 	int64_t frame; /* the frame packed into it, -1 none */
 	int prime_fd;  /* exported as a DMA-BUF (zero-copy), else -1 */
 	int target;    /* the GPU packer's target for it (zero-copy), else -1 */
+	/* zero-copy-vulkan-to-kms: Vulkan memory imported with PRIME; 0 else. */
+	uint32_t vk_handle, vk_fb_id;
+	uint8_t *vk_map; /* that memory mapped for the CPU, or NULL */
+	bool holds_dumb; /* its frame was written into the dumb buffer (CPU) */
 };
 
+/* The framebuffer that shows the buffer's frame, and that frame's bytes for
+ * the CPU (NULL where the memory is not mapped). */
+static inline uint32_t kms_buffer_fb(const struct kms_buffer *b)
+{
+	return b->vk_fb_id && !b->holds_dumb ? b->vk_fb_id : b->fb_id;
+}
+static inline const uint8_t *kms_buffer_pixels(const struct kms_buffer *b)
+{
+	return b->vk_fb_id && !b->holds_dumb ? b->vk_map : b->map;
+}
+
 /* --scanout: what the user allows; the path: what runs. */
-enum kms_scanout { KMS_SCANOUT_AUTO, KMS_SCANOUT_ZERO_COPY, KMS_SCANOUT_GPU, KMS_SCANOUT_CPU };
-enum kms_path { KMS_PATH_CPU, KMS_PATH_GPU, KMS_PATH_ZERO_COPY };
+enum kms_scanout {
+	KMS_SCANOUT_AUTO,
+	KMS_SCANOUT_ZERO_COPY,
+	KMS_SCANOUT_GPU,
+	KMS_SCANOUT_CPU,
+	KMS_SCANOUT_DUMB_TO_VULKAN,
+	KMS_SCANOUT_VULKAN_TO_KMS,
+};
+enum kms_path { KMS_PATH_CPU, KMS_PATH_GPU, KMS_PATH_ZERO_COPY, KMS_PATH_ZERO_COPY_VK };
 
 /* One property value saved for restoring; blobs keep their bytes. */
 struct kms_saved_prop {
@@ -164,6 +188,8 @@ struct kms_presenter {
 	int64_t fallback_frame; /* first frame packed on the CPU after a GPU time-out, -1 */
 	struct uhd_context *context, *own_context;
 	struct uhd_gpu_packer *packer;
+	bool explicit_modifier; /* vulkan-to-kms framebuffers made with DRM_FORMAT_MOD_LINEAR named
+	                         */
 	/* Filling framebuffers: count, wall time and the presenting thread's CPU time. */
 	int64_t fills, cpu_packed_frames; /* the latter: off the GPU path (other depth) */
 	double fill_ms_total, fill_ms_max, fill_cpu_ms_total;

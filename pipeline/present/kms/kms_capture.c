@@ -267,11 +267,15 @@ static void compare_row(struct kms_presenter *kms, int y, struct kms_capture_rec
 {
 	struct kms_capture *cap = &kms->capture;
 	const struct kms_buffer *src = cap->pending_source;
-	const uint8_t *want_row = src->map + (size_t)y * src->pitch;
+	const uint8_t *pixels = kms_buffer_pixels(src);
+	const uint8_t *want_row = pixels ? pixels + (size_t)y * src->pitch : NULL;
 	const uint8_t *got_row = cap->buffer.map + (size_t)y * cap->buffer.pitch;
 	int width = cap->picture.width;
 	uhd_unpack_row16(cap->format, got_row, width, cap->got16);
 	store_row(cap, y);
+	if (!want_row) {
+		return; /* the frame sent is in memory the CPU cannot read: not compared */
+	}
 	/* The same bytes in the same format are the same pixels: the usual case,
 	 * decided without expanding what was sent. */
 	if (cap->format->fourcc == kms->format->fourcc &&
@@ -322,7 +326,10 @@ int kms_capture_collect(struct kms_presenter *kms)
 		return ret;
 	}
 	/* Float scanout is not expanded to 16-bit integers here: not compared. */
-	struct kms_capture_record record = {.frame = frame, .compared = !kms->format->is_float};
+	struct kms_capture_record record = {
+	        .frame = frame,
+	        .compared = !kms->format->is_float && kms_buffer_pixels(cap->pending_source),
+	};
 	for (int y = 0; y < cap->picture.height; y++) {
 		compare_row(kms, y, &record);
 	}

@@ -32,7 +32,7 @@ void kms_add_commit(struct kms_presenter *kms, drmModeAtomicReq *req, struct kms
                     bool modeset)
 {
 	const struct kms_props *p = &kms->props;
-	add(req, kms->plane_id, p->plane_fb_id, buffer->fb_id);
+	add(req, kms->plane_id, p->plane_fb_id, kms_buffer_fb(buffer));
 	if (!modeset) {
 		return;
 	}

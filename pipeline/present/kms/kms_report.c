@@ -175,10 +175,14 @@ static void write_path(struct uhd_json *json, const struct kms_presenter *kms)
 {
 	kms->path_reason[0] ? uhd_json_string(json, "path_reason", kms->path_reason)
 	                    : uhd_json_null(json, "path_reason");
+	/* Both directions share linear rows: the modifier both sides agree on
+	 * (named explicitly to the kernel where it takes modifiers). */
 	if (kms->path == KMS_PATH_ZERO_COPY) {
-		/* Dumb buffers are linear: the modifier both sides agree on. */
 		uhd_json_string(json, "path_direction", "kms-dumb-buffer-exported-to-vulkan");
 		uhd_json_string(json, "modifier", "linear");
+	} else if (kms->path == KMS_PATH_ZERO_COPY_VK) {
+		uhd_json_string(json, "path_direction", "vulkan-memory-exported-to-kms");
+		uhd_json_string(json, "modifier", kms->explicit_modifier ? "linear" : "implicit");
 	}
 	kms->fallback_frame >= 0 ? uhd_json_int(json, "path_fallback_frame", kms->fallback_frame)
 	                         : uhd_json_null(json, "path_fallback_frame");
