@@ -4,9 +4,10 @@
 // rows) into one KMS format, bit for bit what pipeline/kms/pack.c makes on the
 // CPU. One invocation per pixel, writing its whole 32-bit words (4 or 8 bytes
 // a pixel), so no two invocations share a word and the row padding is never
-// touched. The picture is read through an RGBA32UI texel view (past the
-// storage-buffer range that lavapipe's 128 MiB gives an 8K 16-bit picture);
-// the destination is written in bands of rows, each within that range.
+// touched. The picture is read through an R32UI texel view, a word a fetch
+// (past the storage-buffer range that lavapipe's 128 MiB gives an 8K 16-bit
+// picture; an RGBA32UI view and a dynamic pick of the word took 15% longer
+// there); the destination is written in bands of rows, each within that range.
 
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
 
@@ -39,37 +40,56 @@ layout(push_constant) uniform Push {
 	uint last_word;       // the last word the view holds: reads never go past it
 } pc;
 
-// pack.c's bayer8: 8x8 Bayer thresholds in 1/64ths.
-const uint BAYER8[64] = uint[64](
-	0u, 32u, 8u, 40u, 2u, 34u, 10u, 42u, 48u, 16u, 56u, 24u, 50u, 18u, 58u, 26u,
-	12u, 44u, 4u, 36u, 14u, 46u, 6u, 38u, 60u, 28u, 52u, 20u, 62u, 30u, 54u, 22u,
-	3u, 35u, 11u, 43u, 1u, 33u, 9u, 41u, 51u, 19u, 59u, 27u, 49u, 17u, 57u, 25u,
-	15u, 47u, 7u, 39u, 13u, 45u, 5u, 37u, 63u, 31u, 55u, 23u, 61u, 29u, 53u, 21u);
+// pack.c's bayer8 (8x8 Bayer thresholds in 1/64ths), from the bits of x and
+// y rather than a table: a constant array indexed per pixel is copied into
+// each invocation's scratch memory by lavapipe, which made dithered packing
+// about 4x slower than 16-bit packing at 8K. The recursive Bayer matrix puts
+// the bits of x ^ y and of y, interleaved, in reverse order; pack.c's table
+// is the oracle (test_gpu_pack packs a picture with every threshold).
+uint bayer8(uint x, uint y)
+{
+	uint v = (x ^ y) & 7u;
+	y &= 7u;
+	return (v & 1u) << 5 | (y & 1u) << 4 | (v & 2u) << 2 | (y & 2u) << 1 | (v & 4u) >> 1 |
+	       (y & 4u) >> 2;
+}
 
 uint load_word(uint index)
 {
-	return texelFetch(picture, int(index >> 2))[index & 3u];
+	return texelFetch(picture, int(index)).x;
 }
 
 // The pixel's R, G, B as 16-bit samples (8-bit ones replicated, * 257). A
 // pixel spans at most two words: rows start on words, and it is 6 bytes at an
 // even offset or 3 bytes.
+uint swap_bytes16(uint half_word)
+{
+	return (half_word & 0xffu) << 8 | (half_word >> 8 & 0xffu);
+}
+
 uvec3 load_pixel(uint x, uint y)
 {
 	uint offset = y * pc.in_stride + x * PIXEL_BYTES;
 	uint word = offset >> 2;
 	uint low = load_word(word);
 	uint high = load_word(min(word + 1u, pc.last_word));
-	uint bytes[6];
-	for (uint b = 0u; b < PIXEL_BYTES; b++) {
+	if (IN_BITS == 16u) {
+		// 6 bytes at a multiple of 2: R, G, B are the three 16-bit halves from
+		// (offset & 2) on, big-endian. Selects, not a byte array (which
+		// lavapipe keeps in scratch memory).
+		bool odd = (offset & 2u) != 0u;
+		uint r = odd ? low >> 16 : low & 0xffffu;
+		uint g = odd ? high & 0xffffu : low >> 16;
+		uint b = odd ? high >> 16 : high & 0xffffu;
+		return uvec3(swap_bytes16(r), swap_bytes16(g), swap_bytes16(b));
+	}
+	uint bytes[3];
+	for (uint b = 0u; b < 3u; b++) {
 		uint at = (offset & 3u) + b;
 		uint source = at < 4u ? low >> (8u * at) : high >> (8u * (at - 4u));
 		bytes[b] = source & 0xffu;
 	}
-	if (IN_BITS == 8u) {
-		return uvec3(bytes[0], bytes[1], bytes[2]) * 257u;
-	}
-	return uvec3(bytes[0] << 8 | bytes[1], bytes[2] << 8 | bytes[3], bytes[4] << 8 | bytes[5]);
+	return uvec3(bytes[0], bytes[1], bytes[2]) * 257u;
 }
 
 // pack.c's dither(): floor(v * max / 65535 + (t + 0.5) / 64), clamped. In 32
@@ -114,7 +134,7 @@ void main()
 	}
 	uint y = pc.band_first_row + band_row;
 	uvec3 rgb = load_pixel(x, y);
-	uint t = BAYER8[(y & 7u) * 8u + (x & 7u)];
+	uint t = bayer8(x, y);
 	uint at = pc.band_first_word + band_row * pc.pitch_words + x * OUT_WORDS;
 	if (FORMAT == XRGB8888) {
 		packed[at] = reduce(rgb.r, 8u, t) << 16 | reduce(rgb.g, 8u, t) << 8 |

@@ -19,7 +19,10 @@ import subprocess
 import sys
 import tempfile
 
-STAGES = ["decode", "upload", "convert", "upload_convert", "checksum", "metrics", "pipeline"]
+STAGES = ["decode", "upload", "convert", "upload_convert", "checksum", "metrics", "pack_cpu",
+          "pack_gpu_copy", "pack_gpu", "pipeline"]
+PACK_STAGES = {"pack on CPU": "pack_cpu", "pack on GPU + copy": "pack_gpu_copy",
+               "pack on GPU in place": "pack_gpu"}
 PEERS = {"decode-only": "decode", "zscale": "upload_convert", "swscale": "upload_convert",
          "scale_vulkan": "upload_convert", "libplacebo": "upload_convert",
          "psnr+ssim": "metrics"}
@@ -169,6 +172,37 @@ def check_table(stdout, report, peers, failures):
             failures.append(f"pipeline.ratio_vs_decode_only is {got}, want {want}")
 
 
+def check_pack_rows(stdout, report, failures):
+    """The pack stages run in the default format (xrgb16161616), each printed on
+    its row with the JSON's ms per frame."""
+    if report.get("options", {}).get("scanout_format") != "xrgb16161616":
+        failures.append(f"options.scanout_format is {report.get('options', {}).get('scanout_format')!r}, "
+                        "want xrgb16161616 (the default)")
+    for label, key in PACK_STAGES.items():
+        row = re.search(r"^%s\s+[\d.]+ \([\d.]+\.\.[\d.]+\)\s+([\d.]+)" % re.escape(label),
+                        stdout, re.M)
+        ms = report["stages"].get(key, {}).get("ms_per_frame")
+        if not row or not ms or not close(row[1], ms):
+            failures.append(f"table row '{label}' is missing or disagrees with "
+                            f"stages.{key}.ms_per_frame {ms}: {row[0] if row else None}")
+
+
+def check_pack_format_none(uhdpipe, clip, work, failures):
+    """--format none: no pack rows, and the pack stages have no runs in the JSON."""
+    json_path = os.path.join(work, "none.json")
+    run = subprocess.run([uhdpipe, "bench", clip, "--size", "320x180", "--frames", "1",
+                          "--runs", "1", "--format", "none", "--json", json_path],
+                         capture_output=True, text=True, timeout=300)
+    report = json.load(open(json_path)) if run.returncode == 0 else {}
+    stages = report.get("stages", {})
+    if run.returncode != 0 or any(label in run.stdout for label in PACK_STAGES) or \
+            any(stages.get(k, {}).get("seconds") != [] or stages.get(k, {}).get("fps") is not None
+                for k in PACK_STAGES.values()) or \
+            report.get("options", {}).get("scanout_format", "x") is not None:
+        failures.append(f"bench --format none: exit {run.returncode}, pack rows or runs left: "
+                        f"{ {k: stages.get(k) for k in PACK_STAGES.values()} }")
+
+
 def check_usage(uhdpipe, clip, work, failures):
     cases = [
         ("no INPUT", [], 2),
@@ -178,6 +212,7 @@ def check_usage(uhdpipe, clip, work, failures):
         ("--frames 0", [clip, "--frames", "0"], 2),
         ("missing file", [os.path.join(work, "missing.mkv"), "--runs", "1"], 3),
         ("--device nosuch", [clip, "--runs", "1", "--device", "nosuch"], 5),
+        ("--format rgb565", [clip, "--format", "rgb565"], 2),
     ]
     for what, args, code in cases:
         run = subprocess.run([uhdpipe, "bench", *args], capture_output=True, text=True,
@@ -194,6 +229,7 @@ def check_usage(uhdpipe, clip, work, failures):
     if run.returncode != 0 or "Vulkan device: " not in run.stdout:
         failures.append(f"bench --device 0 --validate: exit {run.returncode}, stderr "
                         f"{run.stderr!r}")
+    check_pack_format_none(uhdpipe, clip, work, failures)
     env = dict(os.environ, PATH=os.path.join(work, "empty"))
     run = subprocess.run([uhdpipe, "bench", clip, "--vs-ffmpeg"], capture_output=True,
                          text=True, env=env, timeout=120)
@@ -224,6 +260,7 @@ def main():
         peers = check_report(report, failures)
         check_table(run.stdout, report, peers, failures)
         check_floor(run.stdout, report, failures)
+        check_pack_rows(run.stdout, report, failures)
         leftovers = [n for n in os.listdir(work) if n.startswith("uhdpipe-bench-")]
         if leftovers:
             failures.append(f"temporary folders left behind: {leftovers}")

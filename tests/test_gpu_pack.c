@@ -323,12 +323,16 @@ int main(void)
 	compared += check_size(context, 1, 1, false, &seed);
 	compared += check_size(context, 17, 9, false, &seed);
 	compared += check_size(context, 641, 359, false, &seed);
+	/* Widths of every remainder by 4 (1, 17, 641 and 256 above). */
+	compared += check_size(context, 18, 5, false, &seed);
+	compared += check_size(context, 643, 3, false, &seed);
 	compared += check_size(context, 256, 256, true, &seed);
 	compared += check_large(context, &seed);
 	check_refused(context);
 	CHECK(compared > 0, "no case was compared");
-	CHECK(compared == 4 * 4 * 5 * 2 + 1, "%d cases compared, %d expected", compared,
-	      4 * 4 * 5 * 2 + 1);
+	/* 6 sizes x 4 depths x 5 formats x 2 pitches, and the large one. */
+	CHECK(compared == 6 * 4 * 5 * 2 + 1, "%d cases compared, %d expected", compared,
+	      6 * 4 * 5 * 2 + 1);
 	printf("test_gpu_pack: %d cases compared\n", compared);
 	CHECK(uhd_vulkan_objects_live() == live,
 	      "%ld Vulkan objects live after the packers, %ld "

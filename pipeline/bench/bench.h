@@ -16,6 +16,8 @@
 #include "uhdpipe/quality.h"
 #include "uhdpipe/source.h"
 
+struct uhd_scanout_format;
+
 /* Enough runs for a median; more would only make a benchmark slower to wait for. */
 #define UHD_BENCH_MAX_RUNS 100
 
@@ -33,6 +35,8 @@ struct uhd_bench_params {
 	const char *ffmpeg;       /* path of the ffmpeg program (with vs_ffmpeg) */
 	const char *work_dir;     /* raw frames for the peers (with vs_ffmpeg) */
 	volatile sig_atomic_t *cancel;
+	/* Scanout format of the pack stages (as -o kms would pack into); NULL skips them. */
+	const struct uhd_scanout_format *scanout_format;
 };
 
 enum uhd_bench_stage {
@@ -42,6 +46,12 @@ enum uhd_bench_stage {
 	UHD_BENCH_UPLOAD_CONVERT,
 	UHD_BENCH_CHECKSUM,
 	UHD_BENCH_METRICS,
+	/* Packing converted frames into the scanout format, per -o kms path: on the
+	 * CPU, on the GPU with the rows copied out, and on the GPU into memory it
+	 * owns (the zero-copy paths' work, without a display). */
+	UHD_BENCH_PACK_CPU,
+	UHD_BENCH_PACK_GPU_COPY,
+	UHD_BENCH_PACK_GPU,
 	UHD_BENCH_PIPELINE,
 	UHD_BENCH_STAGES,
 };

@@ -12,10 +12,12 @@
 #include "../common/atomic_file.h"
 #include "../common/json.h"
 #include "../common/log.h"
+#include "../present/kms/pack.h"
 #include "bench.h"
 
 static const char *const stage_keys[UHD_BENCH_STAGES] = {
-        "decode", "upload", "convert", "upload_convert", "checksum", "metrics", "pipeline",
+        "decode",  "upload",   "convert",       "upload_convert", "checksum",
+        "metrics", "pack_cpu", "pack_gpu_copy", "pack_gpu",       "pipeline",
 };
 
 static const char *const stage_labels[UHD_BENCH_STAGES] = {
@@ -25,6 +27,9 @@ static const char *const stage_labels[UHD_BENCH_STAGES] = {
         "upload+convert+scale",
         "checksum/readback",
         "metrics",
+        "pack on CPU",
+        "pack on GPU + copy",
+        "pack on GPU in place",
         "pipeline to null",
 };
 
@@ -167,6 +172,12 @@ static void print_peer_cells(FILE *out, const struct uhd_bench_result *r,
 	        rate(ratio_text, sizeof(ratio_text), ratio));
 }
 
+static bool is_pack_stage(int stage)
+{
+	return stage == UHD_BENCH_PACK_CPU || stage == UHD_BENCH_PACK_GPU_COPY ||
+	       stage == UHD_BENCH_PACK_GPU;
+}
+
 /* Each uhdpipe stage, and beside it the peers that do its work. */
 static void print_rows(FILE *out, const struct uhd_bench_params *p,
                        const struct uhd_bench_result *r)
@@ -179,6 +190,9 @@ static void print_rows(FILE *out, const struct uhd_bench_params *p,
 	                                      UHD_PEER_SCALE_VULKAN, UHD_PEER_LIBPLACEBO, -1},
 	        [UHD_BENCH_CHECKSUM] = {-1},
 	        [UHD_BENCH_METRICS] = {UHD_PEER_PSNR_SSIM, -1},
+	        [UHD_BENCH_PACK_CPU] = {-1},
+	        [UHD_BENCH_PACK_GPU_COPY] = {-1},
+	        [UHD_BENCH_PACK_GPU] = {-1},
 	        [UHD_BENCH_PIPELINE] = {UHD_PEER_DECODE, -1},
 	};
 	int note = 0;
@@ -186,6 +200,9 @@ static void print_rows(FILE *out, const struct uhd_bench_params *p,
 	        "ms/frame", p->vs_ffmpeg ? "peer" : "", p->vs_ffmpeg ? "peer fps (min..max)" : "",
 	        p->vs_ffmpeg ? "ratio" : "");
 	for (int stage = 0; stage < UHD_BENCH_STAGES; stage++) {
+		if (is_pack_stage(stage) && !p->scanout_format) {
+			continue;
+		}
 		struct uhd_bench_summary s = uhd_bench_summarise(&r->stages[stage], r->frames);
 		char range[128], ms[32];
 		format_range(range, sizeof(range), &s);
@@ -278,6 +295,10 @@ void uhd_bench_print_table(FILE *out, const struct uhd_bench_params *p,
 	        uhd_plural(p->runs, "run", "runs"), metrics);
 	fprintf(out, "Vulkan device: %s; %d %s in flight on it\n", r->device, r->frames_in_flight,
 	        uhd_plural(r->frames_in_flight, "frame", "frames"));
+	if (p->scanout_format) {
+		fprintf(out, "pack stages: the converted frames into %s, as -o kms does\n",
+		        p->scanout_format->name);
+	}
 	print_rows(out, p, r);
 	print_notes(out, p, r);
 }
@@ -322,6 +343,8 @@ static void write_header(struct uhd_json *json, const struct uhd_bench_params *p
 	uhd_json_int(json, "runs", p->runs);
 	uhd_json_int(json, "warm_up_runs", 1);
 	uhd_json_bool(json, "vs_ffmpeg", p->vs_ffmpeg);
+	p->scanout_format ? uhd_json_string(json, "scanout_format", p->scanout_format->name)
+	                  : uhd_json_null(json, "scanout_format");
 	uhd_json_object_end(json);
 	uhd_json_int(json, "frames", r->frames);
 	uhd_json_int(json, "output_bits", r->bits);

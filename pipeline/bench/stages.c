@@ -18,8 +18,11 @@
 #include "../common/json_read.h"
 #include "../common/log.h"
 #include "../engine/run.h"
+#include "../present/kms/gpu_pack.h"
 #include "../source/frame.h"
 #include "bench.h"
+
+#define PAGE_BYTES 4096
 
 struct stages {
 	const struct uhd_bench_params *params;
@@ -251,7 +254,11 @@ static int open_gpu(struct stages *st)
 static int keep_image(struct stages *st, int index, const struct uhd_image *image)
 {
 	size_t row = (size_t)image->width * (size_t)image->channels * (size_t)(image->bits / 8);
-	uint8_t *pixels = malloc(row * (size_t)image->height);
+	/* Page-aligned and whole pages, as the converter's images are: the GPU
+	 * packer then reads them in place, as it reads those in a run. */
+	size_t bytes = (row * (size_t)image->height + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES;
+	void *memory = NULL;
+	uint8_t *pixels = posix_memalign(&memory, PAGE_BYTES, bytes) == 0 ? memory : NULL;
 	if (!pixels) {
 		uhd_error("bench: out of memory holding %d converted frames; try fewer --frames",
 		          st->frame_count);
@@ -352,6 +359,74 @@ static int time_metrics(struct stages *st)
 		}
 	}
 	uhd_comparer_destroy(&comparer);
+	return ret < 0 ? fail(st, UHD_STAGE_GPU, ret) : 0;
+}
+
+/* Rows of the scanout format as a KMS dumb buffer would hold them. */
+static size_t pack_pitch(const struct stages *st)
+{
+	size_t row =
+	        (size_t)st->images[0].width * (size_t)st->params->scanout_format->bytes_per_pixel;
+	return (row + 63) / 64 * 64;
+}
+
+static int time_pack_cpu(struct stages *st, uint8_t *dst, size_t pitch)
+{
+	for (int run = -1; run < st->params->runs && !cancelled(st); run++) {
+		double t0 = uhd_now_ms();
+		for (int i = 0; i < st->frame_count; i++) {
+			uhd_pack_image(&st->images[i], st->params->scanout_format, dst, pitch);
+		}
+		if (run >= 0) {
+			add(&st->result->stages[UHD_BENCH_PACK_CPU], (uhd_now_ms() - t0) / 1e3);
+		}
+	}
+	return 0;
+}
+
+/* in_place: into the packer's own buffer, as into a shared framebuffer; else
+ * the rows are copied out into dst too, as gpu-pack-to-dumb does. */
+static int time_pack_gpu(struct stages *st, struct uhd_gpu_packer *packer, uint8_t *dst,
+                         bool in_place)
+{
+	enum uhd_bench_stage stage = in_place ? UHD_BENCH_PACK_GPU : UHD_BENCH_PACK_GPU_COPY;
+	int ret = 0;
+	for (int run = -1; run < st->params->runs && ret == 0 && !cancelled(st); run++) {
+		double t0 = uhd_now_ms();
+		for (int i = 0; i < st->frame_count && ret == 0; i++) {
+			ret = in_place ? uhd_gpu_pack_to(packer, &st->images[i], 0, UINT64_MAX)
+			               : uhd_gpu_pack(packer, &st->images[i], dst);
+		}
+		if (run >= 0 && ret == 0) {
+			add(&st->result->stages[stage], (uhd_now_ms() - t0) / 1e3);
+		}
+	}
+	return ret;
+}
+
+/* The three ways -o kms fills a framebuffer, on the converted frames. */
+static int time_pack(struct stages *st)
+{
+	const struct uhd_scanout_format *format = st->params->scanout_format;
+	if (!format) {
+		return 0;
+	}
+	const struct uhd_image *first = &st->images[0];
+	size_t pitch = pack_pitch(st);
+	uint8_t *dst = malloc(pitch * (size_t)first->height);
+	if (!dst) {
+		return fail(st, UHD_STAGE_GPU, -ENOMEM);
+	}
+	struct uhd_gpu_packer *packer = NULL;
+	int ret = time_pack_cpu(st, dst, pitch);
+	ret = ret ? ret
+	          : uhd_gpu_packer_create(st->base.context, first->width, first->height,
+	                                  first->bits, first->significant_bits, format, pitch,
+	                                  &packer);
+	ret = ret ? ret : time_pack_gpu(st, packer, dst, false);
+	ret = ret ? ret : time_pack_gpu(st, packer, dst, true);
+	uhd_gpu_packer_destroy(&packer);
+	free(dst);
 	return ret < 0 ? fail(st, UHD_STAGE_GPU, ret) : 0;
 }
 
@@ -456,6 +531,7 @@ int uhd_bench_run_stages(const struct uhd_bench_params *params, struct uhd_bench
 	        open_gpu,
 	        time_convert,
 	        release_then_time_metrics,
+	        time_pack,
 	        measure_floor,
 	        write_converted_for_peers,
 	};

@@ -9,22 +9,28 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "present/kms/pack.h"
 #include "cli.h"
 
 static const char bench_help[] =
         "usage: uhdpipe bench INPUT [options]\n"
         "\n"
         "Times each stage alone on the first N decoded frames of INPUT (held in memory):\n"
-        "decode, upload, convert+scale on the GPU, checksum/readback, metrics, and the\n"
-        "whole play pipeline to null; one warm-up run, then --runs runs; prints median\n"
-        "and spread per stage, peak memory and time to first frame.\n"
+        "decode, upload, convert+scale on the GPU, checksum/readback, metrics, packing\n"
+        "into a scanout format (on the CPU, on the GPU + copy, on the GPU in place: the\n"
+        "-o kms paths' work without a display), and the whole play pipeline to null;\n"
+        "one warm-up run, then --runs runs; prints median and spread per stage, peak\n"
+        "memory and time to first frame.\n"
         "\n"
         "  --size WxH            output size (default: the source size)\n"
         "  --scaler NAME         nearest | bilinear | bicubic | lanczos3 (default lanczos3)\n"
         "  --metrics LIST        psnr,ssim,msssim,deltaitp,diff or all (default\n"
         "                        psnr,ssim,deltaitp)\n"
         "  --frames N            frames to time (default 8)\n"
-        "  --runs N              measured runs per stage, 1..100 (default 3)\n" UHD_CLI_HWACCEL_HELP
+        "  --runs N              measured runs per stage, 1..100 (default 3)\n"
+        "  --format FMT          scanout format of the pack stages: xrgb8888,\n"
+        "                        xrgb2101010, xbgr2101010, xrgb16161616, xbgr16161616f, or\n"
+        "                        none to skip them (default xrgb16161616)\n" UHD_CLI_HWACCEL_HELP
                 UHD_CLI_IN_FLIGHT_HELP UHD_CLI_DEVICE_HELP
         "  --vs-ffmpeg           also time the ffmpeg commands that do the same work\n"
         "                        (decode-only, zscale, swscale, scale_vulkan, libplacebo,\n"
@@ -40,6 +46,7 @@ enum {
 	OPT_RUNS,
 	OPT_VS_FFMPEG,
 	OPT_JSON,
+	OPT_FORMAT,
 };
 
 struct bench_options {
@@ -77,6 +84,16 @@ static int apply_option(int opt, const char *arg, struct bench_options *o,
 	case UHD_OPT_FRAMES: return parse_number("--frames", arg, 1, 1000, &p->frames);
 	case OPT_VS_FFMPEG: p->vs_ffmpeg = true; return 0;
 	case OPT_JSON: o->json_path = arg; return 0;
+	case OPT_FORMAT:
+		p->scanout_format =
+		        strcmp(arg, "none") == 0 ? NULL : uhd_scanout_format_by_name(arg);
+		return p->scanout_format || strcmp(arg, "none") == 0
+		               ? 0
+		               : uhd_cli_usage_error(
+		                         "bench",
+		                         "unknown --format '%s' (xrgb8888, xrgb2101010, "
+		                         "xbgr2101010, xrgb16161616, xbgr16161616f, none)",
+		                         arg);
 	case UHD_OPT_HWACCEL: return uhd_cli_parse_hwaccel("bench", arg, &p->hwaccel);
 	case UHD_OPT_IN_FLIGHT: return uhd_cli_parse_in_flight("bench", arg, &p->frames_in_flight);
 	default: return uhd_cli_render_option("bench", opt, arg, render);
@@ -93,6 +110,7 @@ static int parse(int argc, char **argv, struct bench_options *o)
 	        {"runs", required_argument, NULL, OPT_RUNS},
 	        {"vs-ffmpeg", no_argument, NULL, OPT_VS_FFMPEG},
 	        {"json", required_argument, NULL, OPT_JSON},
+	        {"format", required_argument, NULL, OPT_FORMAT},
 	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
 	        {"frames-in-flight", required_argument, NULL, UHD_OPT_IN_FLIGHT},
 	        {"device", required_argument, NULL, UHD_OPT_DEVICE},
@@ -210,6 +228,7 @@ int uhd_cli_bench(int argc, char **argv)
 	        .params = {.metrics = UHD_METRIC_PSNR | UHD_METRIC_SSIM | UHD_METRIC_DELTAITP,
 	                   .frames = 8,
 	                   .runs = 3}};
+	o.params.scanout_format = uhd_scanout_format_by_name("xrgb16161616");
 	int ret = parse(argc, argv, &o);
 	if (ret != 0) {
 		return ret < 0 ? UHD_EXIT_OK : ret;

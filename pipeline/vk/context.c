@@ -287,11 +287,19 @@ static int create_device(struct uhd_context *ctx)
 		ctx->get_memory_fd_properties = (PFN_vkGetMemoryFdPropertiesKHR)vkGetDeviceProcAddr(
 		        ctx->device, "vkGetMemoryFdPropertiesKHR");
 		ctx->dmabuf_import = ctx->get_memory_fd_properties != NULL;
+		if (!ctx->dmabuf_import) {
+			snprintf(ctx->dmabuf_missing, sizeof(ctx->dmabuf_missing), "%s",
+			         "the Vulkan driver has no vkGetMemoryFdPropertiesKHR");
+		}
 	}
 	if (ctx->dmabuf_export) {
 		ctx->get_memory_fd =
 		        (PFN_vkGetMemoryFdKHR)vkGetDeviceProcAddr(ctx->device, "vkGetMemoryFdKHR");
 		ctx->dmabuf_export = ctx->get_memory_fd != NULL;
+		if (!ctx->dmabuf_export) {
+			snprintf(ctx->dmabuf_export_missing, sizeof(ctx->dmabuf_export_missing),
+			         "%s", "the Vulkan driver has no vkGetMemoryFdKHR");
+		}
 	}
 	return 0;
 fail:

@@ -143,40 +143,23 @@ fail:
 	return ret;
 }
 
-/* For memory a display scans out: device-local where the GPU writes fast, and
- * host-visible + coherent where offered, so that the CPU can write a frame
- * into it when the GPU cannot (and a writeback capture can be compared). */
-static int export_type(const struct uhd_context *ctx, uint32_t allowed)
+/* For memory a display scans out: device-local first, where the GPU writes
+ * fast and a display on that GPU scans out; among those, host-visible and
+ * coherent ones first, so that a writeback capture can be compared with it. */
+static int export_score(const struct uhd_context *ctx, uint32_t type)
 {
 	const VkMemoryPropertyFlags visible =
 	        VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-	int best = -1, best_score = -1;
-	for (uint32_t i = 0; i < ctx->memory.memoryTypeCount; i++) {
-		VkMemoryPropertyFlags flags = ctx->memory.memoryTypes[i].propertyFlags;
-		if (!(allowed & (1u << i))) {
-			continue;
-		}
-		int score = 2 * ((flags & visible) == visible) +
-		            ((flags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) != 0);
-		if (score > best_score) {
-			best = (int)i;
-			best_score = score;
-		}
-	}
-	return best;
+	VkMemoryPropertyFlags flags = ctx->memory.memoryTypes[type].propertyFlags;
+	return 2 * ((flags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) != 0) +
+	       ((flags & visible) == visible);
 }
 
+/* Tries the allowed types best first: a full heap (a small BAR window) falls
+ * back to the next. */
 static int allocate_exported(struct uhd_context *ctx, const VkMemoryRequirements *req,
                              struct uhd_vk_buffer *out, bool *mappable)
 {
-	int ret = 0;
-	int type = export_type(ctx, req->memoryTypeBits);
-	if (type < 0) {
-		return -ENOTSUP;
-	}
-	VkMemoryPropertyFlags flags = ctx->memory.memoryTypes[type].propertyFlags;
-	*mappable = (flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
-	            (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
 	VkMemoryDedicatedAllocateInfo dedicated = {
 	        .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
 	        .buffer = out->buffer,
@@ -186,17 +169,42 @@ static int allocate_exported(struct uhd_context *ctx, const VkMemoryRequirements
 	        .pNext = &dedicated,
 	        .handleTypes = DMABUF_HANDLE,
 	};
-	VkMemoryAllocateInfo alloc = {
-	        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-	        .pNext = &export,
-	        .allocationSize = req->size,
-	        .memoryTypeIndex = (uint32_t)type,
-	};
-	VK_CHECK(vkAllocateMemory(ctx->device, &alloc, NULL, &out->memory));
-	uhd_vk_count_object(1);
-	return 0;
-fail:
-	return ret;
+	uint32_t tried = 0;
+	VkResult result = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+	for (;;) {
+		int best = -1;
+		for (uint32_t i = 0; i < ctx->memory.memoryTypeCount; i++) {
+			bool open = (req->memoryTypeBits & ~tried) & (1u << i);
+			if (open && (best < 0 ||
+			             export_score(ctx, i) > export_score(ctx, (uint32_t)best))) {
+				best = (int)i;
+			}
+		}
+		if (best < 0) {
+			uhd_warn(
+			        "no memory type could hold an exportable %.1f MB buffer (last: %s)",
+			        req->size / 1e6, uhd_vk_result_name(result));
+			return -ENOTSUP;
+		}
+		tried |= 1u << best;
+		VkMemoryAllocateInfo alloc = {
+		        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+		        .pNext = &export,
+		        .allocationSize = req->size,
+		        .memoryTypeIndex = (uint32_t)best,
+		};
+		result = vkAllocateMemory(ctx->device, &alloc, NULL, &out->memory);
+		if (result == VK_SUCCESS) {
+			uhd_vk_count_object(1);
+			*mappable = export_score(ctx, (uint32_t)best) & 1;
+			return 0;
+		}
+		if (result != VK_ERROR_OUT_OF_DEVICE_MEMORY &&
+		    result != VK_ERROR_OUT_OF_HOST_MEMORY) {
+			return uhd_vk_report(result, "vkAllocateMemory (exportable)", __FILE__,
+			                     __LINE__);
+		}
+	}
 }
 
 int uhd_vk_buffer_export_dmabuf(struct uhd_context *ctx, VkDeviceSize size,

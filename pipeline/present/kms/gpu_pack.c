@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * GPU packing into scanout formats (gpu_pack.h): the picture is copied into a
- * host-visible buffer that pack.comp reads through an RGBA32UI texel view, and
+ * host-visible buffer that pack.comp reads through an R32UI texel view, and
  * the pass writes a destination laid out with the scanout pitch, in bands of
  * rows that each fit the device's storage-buffer range (lavapipe: 128 MiB, less
  * than an 8K xrgb16161616 frame's 265 MB). Destinations are targets: target 0
  * is a buffer of the packer's own, read back by uhd_gpu_pack; the others are
- * imported DMA-BUFs (framebuffers) that the pass fills in place. Each target's
+ * framebuffers shared as DMA-BUFs (imported, or allocated here and exported)
+ * that the pass fills in place. Each target's
  * command buffer is recorded once; each picture resubmits one.
  */
 #include "gpu_pack.h"
@@ -47,7 +48,7 @@ struct uhd_gpu_packer {
 	const struct uhd_scanout_format *format;
 	size_t pitch, in_row_bytes, in_stride; /* in_stride: rows padded to words */
 	struct uhd_vk_buffer picture;          /* the image's rows, CPU-written */
-	VkBufferView picture_view;             /* RGBA32UI texels, read by pack.comp */
+	VkBufferView picture_view;             /* R32UI texels, read by pack.comp */
 	/* The caller's picture itself, where the device imports host memory: then no
 	 * copy is made (VK_EXT_external_memory_host; released after each pass). */
 	struct uhd_vk_buffer imported;
@@ -149,8 +150,8 @@ static int plan_bands(struct uhd_gpu_packer *p)
 	return 0;
 }
 
-/* The picture's buffer (whole 16-byte texels, so that the view reaches its
- * last row) and its view. */
+/* The picture's buffer (whole words, so that the view reaches its last row)
+ * and its view. */
 static int create_picture(struct uhd_gpu_packer *p)
 {
 	p->in_row_bytes = (size_t)p->width * 3 * (size_t)(p->bits / 8);
@@ -165,13 +166,13 @@ static int create_picture(struct uhd_gpu_packer *p)
 	int ret = uhd_vk_buffer_create(p->ctx, in_bytes, UHD_VK_BUFFER_UPLOAD, "picture to pack",
 	                               &p->picture);
 	ret = ret ? ret
-	          : uhd_vk_view_create(p->ctx, &p->picture, VK_FORMAT_R32G32B32A32_UINT, 16,
+	          : uhd_vk_view_create(p->ctx, &p->picture, VK_FORMAT_R32_UINT, 4,
 	                               &p->picture_view);
 	if (ret == -ERANGE) {
 		uhd_error("GPU packing: the %dx%d picture needs %.1f MB, over the %.1f MB that the "
 		          "device's texel buffers reach (%s); pack it on the CPU",
 		          p->width, p->height, in_bytes / 1e6,
-		          p->ctx->vk_limits.maxTexelBufferElements * 16.0 / 1e6,
+		          p->ctx->vk_limits.maxTexelBufferElements * 4.0 / 1e6,
 		          p->ctx->limits.name);
 	}
 	return ret;
@@ -420,13 +421,13 @@ static bool import_picture(struct uhd_gpu_packer *p, const struct uhd_image *in)
 	        (VkDeviceSize)in->stride * (VkDeviceSize)(p->height - 1) + p->in_row_bytes;
 	VkDeviceSize size = (bytes + align - 1) / align * align;
 	VkDeviceSize view_bytes = (bytes + 15) / 16 * 16;
-	if (size > UINT32_MAX || view_bytes / 16 > p->ctx->vk_limits.maxTexelBufferElements ||
+	if (size > UINT32_MAX || view_bytes / 4 > p->ctx->vk_limits.maxTexelBufferElements ||
 	    /* The pass only reads it: the const goes for the import's sake. */
 	    uhd_vk_buffer_import(p->ctx, (void *)(uintptr_t)in->data, size, &p->imported) < 0) {
 		return false;
 	}
-	if (uhd_vk_view_create_range(p->ctx, &p->imported, 0, view_bytes,
-	                             VK_FORMAT_R32G32B32A32_UINT, 16, &p->imported_view) < 0) {
+	if (uhd_vk_view_create_range(p->ctx, &p->imported, 0, view_bytes, VK_FORMAT_R32_UINT, 4,
+	                             &p->imported_view) < 0) {
 		uhd_vk_buffer_destroy(p->ctx, &p->imported);
 		return false;
 	}

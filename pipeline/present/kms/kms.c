@@ -103,6 +103,10 @@ static int kms_open(void *priv, const char *argument, const struct uhd_presenter
 	kms->capture.pending_frame = -1;
 	kms->crc.fd = -1;
 	kms->fallback_frame = -1;
+	for (int i = 0; i < KMS_BUFFERS; i++) {
+		kms->buffers[i].prime_fd = -1; /* never descriptor 0 before the buffers exist */
+		kms->buffers[i].target = -1;
+	}
 	int ret = parse_options(kms, argument, params);
 	if (ret < 0) {
 		return ret;

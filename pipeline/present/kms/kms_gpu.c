@@ -222,7 +222,8 @@ static void release_exported(struct kms_presenter *kms)
 			drmModeRmFB(kms->dev.fd, b->vk_fb_id);
 		}
 		if (b->vk_handle) {
-			drmCloseBufferHandle(kms->dev.fd, b->vk_handle);
+			struct drm_gem_close close_handle = {.handle = b->vk_handle};
+			drmIoctl(kms->dev.fd, DRM_IOCTL_GEM_CLOSE, &close_handle);
 		}
 		b->vk_fb_id = b->vk_handle = 0;
 		b->vk_map = NULL;
@@ -296,8 +297,10 @@ static int try_direction(struct kms_presenter *kms, const struct uhd_image *imag
 	release_exported(kms);
 	/* The targets made so far are dropped with the packer; a fresh one has none. */
 	uhd_gpu_packer_destroy(&kms->packer);
-	char unused[8];
-	if (make_packer(kms, image, unused, sizeof(unused)) < 0) {
+	char again[128];
+	if (make_packer(kms, image, again, sizeof(again)) < 0) {
+		size_t used = strlen(why);
+		snprintf(why + used, why_size - used, "; then %s", again);
 		return -ENODEV;
 	}
 	return ret;
@@ -338,6 +341,7 @@ void kms_gpu_setup(struct kms_presenter *kms, const struct uhd_image *image)
 		snprintf(reasons + used, sizeof(reasons) - used, "%s%s: %s", used ? "; " : "",
 		         path_names[order[i]], why);
 		if (ret == -ENODEV) {
+			uhd_warn("no GPU packing: %s; packing frames on the CPU", reasons);
 			set_path(kms, KMS_PATH_CPU, reasons);
 			return;
 		}

@@ -324,6 +324,8 @@ void kms_buffer_destroy(struct kms_presenter *kms, struct kms_buffer *b)
 		drmModeDestroyDumbBuffer(kms->dev.fd, b->handle);
 	}
 	memset(b, 0, sizeof(*b));
+	b->prime_fd = -1;
+	b->target = -1;
 }
 
 void kms_release_buffers(struct kms_presenter *kms)
