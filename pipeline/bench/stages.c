@@ -254,9 +254,10 @@ static int open_gpu(struct stages *st)
 static int keep_image(struct stages *st, int index, const struct uhd_image *image)
 {
 	size_t row = (size_t)image->width * (size_t)image->channels * (size_t)(image->bits / 8);
-	/* Page-aligned and whole pages, as the converter's images are: the GPU
-	 * packer then reads them in place, as it reads those in a run. */
-	size_t bytes = (row * (size_t)image->height + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES;
+	/* Page-aligned, whole pages and rows of whole words, as the converter's
+	 * images are: the GPU packer then reads them in place, as in a run. */
+	size_t stride = (row + 3) / 4 * 4;
+	size_t bytes = (stride * (size_t)image->height + PAGE_BYTES - 1) / PAGE_BYTES * PAGE_BYTES;
 	void *memory = NULL;
 	uint8_t *pixels = posix_memalign(&memory, PAGE_BYTES, bytes) == 0 ? memory : NULL;
 	if (!pixels) {
@@ -265,12 +266,12 @@ static int keep_image(struct stages *st, int index, const struct uhd_image *imag
 		return fail(st, UHD_STAGE_GPU, -ENOMEM);
 	}
 	for (int y = 0; y < image->height; y++) {
-		memcpy(pixels + row * (size_t)y, image->data + image->stride * (size_t)y, row);
+		memcpy(pixels + stride * (size_t)y, image->data + image->stride * (size_t)y, row);
 	}
 	st->pixels[index] = pixels;
 	st->images[index] = *image;
 	st->images[index].data = pixels;
-	st->images[index].stride = row;
+	st->images[index].stride = stride;
 	return 0;
 }
 
@@ -419,12 +420,17 @@ static int time_pack(struct stages *st)
 	}
 	struct uhd_gpu_packer *packer = NULL;
 	int ret = time_pack_cpu(st, dst, pitch);
-	ret = ret ? ret
-	          : uhd_gpu_packer_create(st->base.context, first->width, first->height,
-	                                  first->bits, first->significant_bits, format, pitch,
-	                                  &packer);
-	ret = ret ? ret : time_pack_gpu(st, packer, dst, false);
-	ret = ret ? ret : time_pack_gpu(st, packer, dst, true);
+	/* Where the device cannot pack these frames, -o kms packs on the CPU: the
+	 * GPU stages are then n/a (no runs), not a failed bench. */
+	if (ret == 0 &&
+	    uhd_gpu_packer_create(st->base.context, first->width, first->height, first->bits,
+	                          first->significant_bits, format, pitch, &packer) < 0) {
+		uhd_warn("bench: the GPU packer cannot take %dx%d frames in %s on this device; the "
+		         "GPU pack stages are n/a",
+		         first->width, first->height, format->name);
+	}
+	ret = ret || !packer ? ret : time_pack_gpu(st, packer, dst, false);
+	ret = ret || !packer ? ret : time_pack_gpu(st, packer, dst, true);
 	uhd_gpu_packer_destroy(&packer);
 	free(dst);
 	return ret < 0 ? fail(st, UHD_STAGE_GPU, ret) : 0;

@@ -170,7 +170,7 @@ static int allocate_exported(struct uhd_context *ctx, const VkMemoryRequirements
 	        .handleTypes = DMABUF_HANDLE,
 	};
 	uint32_t tried = 0;
-	VkResult result = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+	VkResult result = VK_SUCCESS;
 	for (;;) {
 		int best = -1;
 		for (uint32_t i = 0; i < ctx->memory.memoryTypeCount; i++) {
@@ -180,11 +180,16 @@ static int allocate_exported(struct uhd_context *ctx, const VkMemoryRequirements
 				best = (int)i;
 			}
 		}
+		if (best < 0 && tried == 0) {
+			uhd_warn("no memory type allows an exportable %.1f MB buffer",
+			         req->size / 1e6);
+			return -ENOTSUP;
+		}
 		if (best < 0) {
 			uhd_warn(
 			        "no memory type could hold an exportable %.1f MB buffer (last: %s)",
 			        req->size / 1e6, uhd_vk_result_name(result));
-			return -ENOTSUP;
+			return -ENOMEM;
 		}
 		tried |= 1u << best;
 		VkMemoryAllocateInfo alloc = {
@@ -194,6 +199,9 @@ static int allocate_exported(struct uhd_context *ctx, const VkMemoryRequirements
 		        .memoryTypeIndex = (uint32_t)best,
 		};
 		result = vkAllocateMemory(ctx->device, &alloc, NULL, &out->memory);
+		if (result != VK_SUCCESS) {
+			out->memory = VK_NULL_HANDLE;
+		}
 		if (result == VK_SUCCESS) {
 			uhd_vk_count_object(1);
 			*mappable = export_score(ctx, (uint32_t)best) & 1;

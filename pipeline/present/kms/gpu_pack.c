@@ -420,7 +420,7 @@ static bool import_picture(struct uhd_gpu_packer *p, const struct uhd_image *in)
 	VkDeviceSize bytes =
 	        (VkDeviceSize)in->stride * (VkDeviceSize)(p->height - 1) + p->in_row_bytes;
 	VkDeviceSize size = (bytes + align - 1) / align * align;
-	VkDeviceSize view_bytes = (bytes + 15) / 16 * 16;
+	VkDeviceSize view_bytes = (bytes + 3) / 4 * 4;
 	if (size > UINT32_MAX || view_bytes / 4 > p->ctx->vk_limits.maxTexelBufferElements ||
 	    /* The pass only reads it: the const goes for the import's sake. */
 	    uhd_vk_buffer_import(p->ctx, (void *)(uintptr_t)in->data, size, &p->imported) < 0) {
