@@ -439,47 +439,41 @@ def path_of(name):
     return d.get("path"), d.get("path_reason") or ""
 
 
+def check_zero_copy_run(name, want, what, path, direction, how):
+    """One zero-copy run: its path, direction and linear modifier, every capture
+    compared and equal to the headless checksums, every picture read in place."""
+    d = display(name) or {}
+    check(path_of(name) == (path, "") and d.get("path_direction") == direction and
+          d.get("modifier") == "linear",
+          "%s: zero-copy path (%s, linear): %s" % (name, how, path_of(name)))
+    check_capture(name, want, what)
+    frames = (d.get("capture") or {}).get("frames") or [{}]
+    check(all(f.get("compared") for f in frames),
+          "%s: each capture compared with the bytes of the framebuffer shown" % name)
+    fill = d.get("fill") or {}
+    check(fill.get("frames", 0) > 0 and fill.get("pictures_copied") == 0 and
+          fill.get("pictures_read_in_place") == fill.get("frames"),
+          "%s: every picture packed where it was rendered, no CPU copy (%s)" % (name, fill))
+    if rc(name) != 0:
+        print(read(name, "err"))
+
+
 def check_zero_copy():
-    """Mesa 25's lavapipe imports the dumb buffers: every frame is packed in
+    """Mesa 25's lavapipe shares DMA-BUFs both ways: every frame is packed in
     place, and writeback shows exactly what the headless run renders."""
-    zero_copy = "zero-copy-dumb-to-vulkan"
     want_8k = pattern_checksum(["bt2111-bars", "--size", "7680x4320"])
     want_4k = pattern_checksum(["bt2111-bars", "--size", "3840x2160"])
-    cases = [("zc_8k_16", [want_8k] * 2, "the headless 16-bit 8K pattern"),
-             ("zc_4k_10", [want_4k] * 2, "the headless 10-bit 4K pattern"),
-             ("zc_png", host_checksums(["play", make_png_input()], 1), "the PNG input")]
-    for name, want, what in cases:
-        d = display(name) or {}
-        check(path_of(name) == (zero_copy, "") and d.get("path_direction") ==
-              "kms-dumb-buffer-exported-to-vulkan" and d.get("modifier") == "linear",
-              "%s: zero-copy path (dumb buffers exported, imported into Vulkan, linear): %s"
-              % (name, path_of(name)))
-        check_capture(name, want, what)
-        fill = d.get("fill") or {}
-        check(fill.get("frames", 0) > 0 and fill.get("pictures_copied") == 0 and
-              fill.get("pictures_read_in_place") == fill.get("frames"),
-              "%s: every picture packed where it was rendered, no CPU copy (%s)" % (name, fill))
-        if rc(name) != 0:
-            print(read(name, "err"))
-    # The other direction: same bytes, from memory Vulkan allocated.
-    for name, want, what in [("zc_vk_4k_16", [want_4k] * 2, "the headless 16-bit 4K pattern"),
-                             ("zc_vk_4k_10", [want_4k] * 2, "the headless 10-bit 4K pattern")]:
-        d = display(name) or {}
-        check(path_of(name) == ("zero-copy-vulkan-to-kms", "") and
-              d.get("path_direction") == "vulkan-memory-exported-to-kms" and
-              d.get("modifier") == "linear",
-              "%s: zero-copy path (Vulkan memory exported, imported into vkms, linear "
-              "modifier named): %s" % (name, path_of(name)))
-        check_capture(name, want, what)
-        frames = (d.get("capture") or {}).get("frames") or [{}]
-        check(all(f.get("compared") for f in frames),
-              "%s: each capture compared with the bytes in the Vulkan memory" % name)
-        fill = d.get("fill") or {}
-        check(fill.get("frames", 0) > 0 and fill.get("pictures_copied") == 0 and
-              fill.get("pictures_read_in_place") == fill.get("frames"),
-              "%s: every picture packed where it was rendered, no CPU copy (%s)" % (name, fill))
-        if rc(name) != 0:
-            print(read(name, "err"))
+    dumb = ("zero-copy-dumb-to-vulkan", "kms-dumb-buffer-exported-to-vulkan",
+            "dumb buffers exported, imported into Vulkan")
+    vk = ("zero-copy-vulkan-to-kms", "vulkan-memory-exported-to-kms",
+          "Vulkan memory exported, imported into vkms with the linear modifier named")
+    cases = [("zc_8k_16", [want_8k] * 2, "the headless 16-bit 8K pattern", dumb),
+             ("zc_4k_10", [want_4k] * 2, "the headless 10-bit 4K pattern", dumb),
+             ("zc_png", host_checksums(["play", make_png_input()], 1), "the PNG input", dumb),
+             ("zc_vk_4k_16", [want_4k] * 2, "the headless 16-bit 4K pattern", vk),
+             ("zc_vk_4k_10", [want_4k] * 2, "the headless 10-bit 4K pattern", vk)]
+    for name, want, what, (path, direction, how) in cases:
+        check_zero_copy_run(name, want, what, path, direction, how)
     blob = lambda name: (display(name) or {}).get("hdr", {}).get("kernel_blob")
     check(blob("zc_8k_16") and blob("zc_8k_16") == blob("mode_8k_10"),
           "zero-copy 8K PQ pattern: HDR_OUTPUT_METADATA read back as on the copying path")

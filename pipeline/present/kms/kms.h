@@ -219,6 +219,8 @@ void kms_gpu_release(struct kms_presenter *kms);
  * connectors and HDR signalling too. */
 void kms_add_commit(struct kms_presenter *kms, drmModeAtomicReq *req, struct kms_buffer *buffer,
                     bool modeset);
+/* That modeset with buffer, tried with TEST_ONLY: 0, or -errno as the kernel refused it. */
+int kms_test_modeset(struct kms_presenter *kms, struct kms_buffer *buffer);
 /* Packs image into a free buffer (unless again: the picture on screen is
  * shown again as it is), waits for its vblank and flips to it. */
 int kms_present_frame(struct kms_presenter *kms, const struct uhd_image *image, int64_t frame,

@@ -288,6 +288,20 @@ static struct kms_buffer *free_buffer(struct kms_presenter *kms)
 	return NULL; /* not reached: three buffers, at most two in use */
 }
 
+int kms_test_modeset(struct kms_presenter *kms, struct kms_buffer *buffer)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	if (!req) {
+		return -ENOMEM;
+	}
+	kms_add_commit(kms, req, buffer, true);
+	int ret = drmModeAtomicCommit(
+	        kms->dev.fd, req, DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
+	ret = ret ? -(errno ? errno : EINVAL) : 0;
+	drmModeAtomicFree(req);
+	return ret;
+}
+
 int kms_present_frame(struct kms_presenter *kms, const struct uhd_image *image, int64_t frame,
                       bool again)
 {

@@ -160,19 +160,11 @@ static int import_framebuffer(struct kms_presenter *kms, struct kms_buffer *b, i
  * that refuses such memory or its modifier says so before anything changes. */
 static int test_exported(struct kms_presenter *kms, char *why, size_t why_size)
 {
-	drmModeAtomicReq *req = drmModeAtomicAlloc();
-	if (!req) {
-		return -ENOMEM;
-	}
-	kms_add_commit(kms, req, &kms->buffers[0], true);
-	int ret = drmModeAtomicCommit(
-	        kms->dev.fd, req, DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
-	int err = errno;
-	drmModeAtomicFree(req);
-	if (ret) {
+	int ret = kms_test_modeset(kms, &kms->buffers[0]);
+	if (ret < 0) {
 		snprintf(why, why_size,
 		         "%s's plane refused a framebuffer on the Vulkan device's memory: %s",
-		         kms->dev.driver, strerror(err));
+		         kms->dev.driver, strerror(-ret));
 		return -ENOTSUP;
 	}
 	return 0;

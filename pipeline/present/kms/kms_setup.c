@@ -462,18 +462,11 @@ static int prepare_hdr(struct kms_presenter *kms, const struct uhd_image *image)
  * mode or format the hardware refuses is reported before anything changes. */
 static int test_modeset(struct kms_presenter *kms, const struct uhd_image *image)
 {
-	drmModeAtomicReq *req = drmModeAtomicAlloc();
-	if (!req) {
-		return -ENOMEM;
+	int ret = kms_test_modeset(kms, &kms->buffers[0]);
+	if (ret == 0 || ret == -ENOMEM) {
+		return ret;
 	}
-	kms_add_commit(kms, req, &kms->buffers[0], true);
-	int ret = drmModeAtomicCommit(
-	        kms->dev.fd, req, DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
-	drmModeAtomicFree(req);
-	if (ret == 0) {
-		return 0;
-	}
-	int err = errno;
+	int err = -ret;
 	char offered[256], modes[1024] = "";
 	plane_has_format(kms, 0, offered, sizeof(offered));
 	drmModeConnector *c = drmModeGetConnector(kms->dev.fd, kms->connector_id);
