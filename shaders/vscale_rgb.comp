@@ -17,6 +17,8 @@
 // device's storage-buffer range.
 
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_GOOGLE_include_directive : require
+#include "tonemap.glsl"
 
 layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 
@@ -73,7 +75,7 @@ vec3 to_rgb(vec3 planes)
 	vec3 p = vec3((planes.x - pc.offset0) * pc.scale0, (planes.y - pc.offset12) * pc.scale12,
 		      (planes.z - pc.offset12) * pc.scale12);
 	vec3 rgb = vec3(dot(pc.m0.xyz, p), dot(pc.m1.xyz, p), dot(pc.m2.xyz, p));
-	return clamp(rgb, 0.0, 1.0);
+	return tonemap(clamp(rgb, 0.0, 1.0));
 }
 
 // The packed words of the invocation's four pixels: two 12-byte groups of

@@ -203,6 +203,34 @@ def check_pack_format_none(uhdpipe, clip, work, failures):
                         f"{ {k: stages.get(k) for k in PACK_STAGES.values()} }")
 
 
+def check_tonemap(uhdpipe, report, stdout, work, failures):
+    """Without --target the convert_tonemap stage has no runs and no row; with it
+    (on the PQ sample) it has runs, a row, and tonemap_cost against convert."""
+    idle = report.get("stages", {}).get("convert_tonemap", {})
+    if idle.get("seconds") != [] or idle.get("fps") is not None or \
+            report.get("tonemap_cost", "x") is not None or "convert+tonemap" in stdout or \
+            report.get("options", {}).get("target", "x") is not None:
+        failures.append(f"bench without --target: convert_tonemap {idle}, tonemap_cost "
+                        f"{report.get('tonemap_cost')!r}")
+    pq = os.path.join(os.environ["SAMPLES"], "pq_4k_av1.mkv")
+    json_path = os.path.join(work, "tonemap.json")
+    run = subprocess.run([uhdpipe, "bench", pq, "--size", "480x270", "--frames", "1",
+                          "--runs", "1", "--format", "none", "--metrics", "psnr",
+                          "--target", "sdr:100", "--json", json_path],
+                         capture_output=True, text=True, timeout=300)
+    mapped = json.load(open(json_path)) if run.returncode == 0 else {}
+    stage = mapped.get("stages", {}).get("convert_tonemap", {})
+    plain = mapped.get("stages", {}).get("convert", {}).get("ms_per_frame")
+    cost = mapped.get("tonemap_cost")
+    if run.returncode != 0 or not (stage.get("fps") or 0) > 0 or \
+            mapped.get("options", {}).get("target") != "sdr" or \
+            not isinstance(cost, (int, float)) or \
+            abs((1 + cost) * plain - stage.get("ms_per_frame", 0)) > 1e-6 * plain or \
+            "tone mapping (--target sdr):" not in run.stdout:
+        failures.append(f"bench --target sdr:100: exit {run.returncode}, stage {stage}, cost "
+                        f"{cost!r}, stderr {run.stderr!r}")
+
+
 def check_usage(uhdpipe, clip, work, failures):
     cases = [
         ("no INPUT", [], 2),
@@ -213,6 +241,7 @@ def check_usage(uhdpipe, clip, work, failures):
         ("missing file", [os.path.join(work, "missing.mkv"), "--runs", "1"], 3),
         ("--device nosuch", [clip, "--runs", "1", "--device", "nosuch"], 5),
         ("--format rgb565", [clip, "--format", "rgb565"], 2),
+        ("--target hlg", [clip, "--target", "hlg"], 2),
     ]
     for what, args, code in cases:
         run = subprocess.run([uhdpipe, "bench", *args], capture_output=True, text=True,
@@ -261,6 +290,7 @@ def main():
         check_table(run.stdout, report, peers, failures)
         check_floor(run.stdout, report, failures)
         check_pack_rows(run.stdout, report, failures)
+        check_tonemap(uhdpipe, report, run.stdout, work, failures)
         leftovers = [n for n in os.listdir(work) if n.startswith("uhdpipe-bench-")]
         if leftovers:
             failures.append(f"temporary folders left behind: {leftovers}")

@@ -109,6 +109,40 @@ UHD_API double uhd_hlg_oetf(double scene_linear);
 /* ITU-R BT.2100 HLG inverse OETF: signal 0..1 -> scene linear light 0..1. */
 UHD_API double uhd_hlg_inverse_oetf(double signal);
 
+/* What the output should hold (--target): the stream's code values as they
+ * are (the default, for panels tested against the stream), or a conversion
+ * for a display of a given peak. Methods (docs/tone-mapping.md):
+ *   UHD_TARGET_PQ: PQ -> PQ through the ITU-R BT.2390 EETF, from the
+ *     source's range (mastering display, or MaxCLL) to [0, peak];
+ *   UHD_TARGET_SDR: the same EETF to [0, peak], then BT.2020 -> BT.709 in
+ *     linear light, clipped, then the BT.1886 inverse EOTF (black 0 cd/m2).
+ * Sources other than PQ are passed through with target SDR when already SDR
+ * (a no-op, said once) and refused otherwise (HLG is not converted yet). */
+enum uhd_target_transfer {
+	UHD_TARGET_SOURCE = 0, /* no conversion (default) */
+	UHD_TARGET_PQ = 1,
+	UHD_TARGET_SDR = 2,
+};
+
+/* Where the EETF takes the source's peak from. */
+enum uhd_tonemap_source {
+	UHD_TONEMAP_SOURCE_MASTERING = 0, /* SMPTE ST 2086 max luminance (default) */
+	UHD_TONEMAP_SOURCE_MAXCLL = 1,    /* CTA-861.3 MaxCLL, else the mastering peak */
+};
+
+struct uhd_target {
+	enum uhd_target_transfer transfer; /* default UHD_TARGET_SOURCE */
+	double peak;                       /* cd/m2; 0: 1000 for PQ, 100 for SDR (default 0) */
+	int primaries; /* SDR only: UHD_PRIMARIES_BT709 or BT2020; 0 = BT709 (default 0) */
+	enum uhd_tonemap_source source; /* default UHD_TONEMAP_SOURCE_MASTERING */
+};
+
+/* Parses "pq[:PEAK]", "sdr[:PEAK]" or "source" (PEAK in cd/m2, 1 to 10000);
+ * the other fields are left as they are. 0 or -EINVAL. */
+UHD_API int uhd_target_parse(const char *text, struct uhd_target *target);
+/* "source", "pq", "sdr". */
+UHD_API const char *uhd_target_name(enum uhd_target_transfer transfer);
+
 #ifdef __cplusplus
 }
 #endif

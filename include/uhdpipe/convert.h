@@ -45,14 +45,20 @@ struct uhd_convert_params {
 	 * coded). width and height above are the size after turning: with a
 	 * rotation of 90 or 270 the scaler works at height x width. */
 	struct uhd_orientation orientation;
+	/* The conversion for the display the pictures are for (colour.h; default
+	 * UHD_TARGET_SOURCE: code values untouched). The image's colour then
+	 * describes the target. */
+	struct uhd_target target;
 };
 
 #define UHD_CONVERT_DEFAULTS                                                                       \
-	((struct uhd_convert_params){.width = 0,                                                   \
-	                             .height = 0,                                                  \
-	                             .scaler = UHD_SCALER_LANCZOS3,                                \
-	                             .frames_in_flight = 1,                                        \
-	                             .orientation = {0, false}})
+	((struct uhd_convert_params){                                                              \
+	        .width = 0,                                                                        \
+	        .height = 0,                                                                       \
+	        .scaler = UHD_SCALER_LANCZOS3,                                                     \
+	        .frames_in_flight = 1,                                                             \
+	        .orientation = {0, false},                                                         \
+	        .target = {UHD_TARGET_SOURCE, 0.0, 0, UHD_TONEMAP_SOURCE_MASTERING}})
 
 /* A converted picture. The pixels live in the converter's memory and stay
  * valid until the next uhd_converter_submit(), uhd_converter_process() or

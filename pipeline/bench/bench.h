@@ -37,6 +37,8 @@ struct uhd_bench_params {
 	volatile sig_atomic_t *cancel;
 	/* Scanout format of the pack stages (as -o kms would pack into); NULL skips them. */
 	const struct uhd_scanout_format *scanout_format;
+	/* --target of the convert+scale+tonemap stage; UHD_TARGET_SOURCE skips it. */
+	struct uhd_target tonemap_target;
 };
 
 enum uhd_bench_stage {
@@ -46,6 +48,8 @@ enum uhd_bench_stage {
 	UHD_BENCH_UPLOAD_CONVERT,
 	UHD_BENCH_CHECKSUM,
 	UHD_BENCH_METRICS,
+	/* convert+scale with --target's tone mapping, on the GPU (beside convert). */
+	UHD_BENCH_CONVERT_TONEMAP,
 	/* Packing converted frames into the scanout format, per -o kms path: on the
 	 * CPU, on the GPU with the rows copied out, and on the GPU into memory it
 	 * owns (the zero-copy paths' work, without a display). */

@@ -16,8 +16,8 @@
 #include "bench.h"
 
 static const char *const stage_keys[UHD_BENCH_STAGES] = {
-        "decode",  "upload",   "convert",       "upload_convert", "checksum",
-        "metrics", "pack_cpu", "pack_gpu_copy", "pack_gpu",       "pipeline",
+        "decode",          "upload",   "convert",       "upload_convert", "checksum", "metrics",
+        "convert_tonemap", "pack_cpu", "pack_gpu_copy", "pack_gpu",       "pipeline",
 };
 
 static const char *const stage_labels[UHD_BENCH_STAGES] = {
@@ -27,6 +27,7 @@ static const char *const stage_labels[UHD_BENCH_STAGES] = {
         "upload+convert+scale",
         "checksum/readback",
         "metrics",
+        "convert+tonemap (GPU)",
         "pack on CPU",
         "pack on GPU + copy",
         "pack on GPU in place",
@@ -190,6 +191,7 @@ static void print_rows(FILE *out, const struct uhd_bench_params *p,
 	                                      UHD_PEER_SCALE_VULKAN, UHD_PEER_LIBPLACEBO, -1},
 	        [UHD_BENCH_CHECKSUM] = {-1},
 	        [UHD_BENCH_METRICS] = {UHD_PEER_PSNR_SSIM, -1},
+	        [UHD_BENCH_CONVERT_TONEMAP] = {-1},
 	        [UHD_BENCH_PACK_CPU] = {-1},
 	        [UHD_BENCH_PACK_GPU_COPY] = {-1},
 	        [UHD_BENCH_PACK_GPU] = {-1},
@@ -200,7 +202,9 @@ static void print_rows(FILE *out, const struct uhd_bench_params *p,
 	        "ms/frame", p->vs_ffmpeg ? "peer" : "", p->vs_ffmpeg ? "peer fps (min..max)" : "",
 	        p->vs_ffmpeg ? "ratio" : "");
 	for (int stage = 0; stage < UHD_BENCH_STAGES; stage++) {
-		if (is_pack_stage(stage) && !p->scanout_format) {
+		if ((is_pack_stage(stage) && !p->scanout_format) ||
+		    (stage == UHD_BENCH_CONVERT_TONEMAP &&
+		     p->tonemap_target.transfer == UHD_TARGET_SOURCE)) {
 			continue;
 		}
 		struct uhd_bench_summary s = uhd_bench_summarise(&r->stages[stage], r->frames);
@@ -226,6 +230,18 @@ static double over_floor(const struct uhd_bench_result *r)
 	        uhd_bench_summarise(&r->stages[UHD_BENCH_CONVERT], r->frames);
 	return r->floor.valid && convert.valid && r->floor.floor_ms > 0
 	               ? convert.ms_per_frame / r->floor.floor_ms
+	               : NAN;
+}
+
+/* convert+tonemap's GPU time over convert+scale's, minus one (NAN without both). */
+static double tonemap_cost(const struct uhd_bench_result *r)
+{
+	struct uhd_bench_summary plain =
+	        uhd_bench_summarise(&r->stages[UHD_BENCH_CONVERT], r->frames);
+	struct uhd_bench_summary mapped =
+	        uhd_bench_summarise(&r->stages[UHD_BENCH_CONVERT_TONEMAP], r->frames);
+	return plain.valid && mapped.valid && plain.ms_per_frame > 0
+	               ? mapped.ms_per_frame / plain.ms_per_frame - 1.0
 	               : NAN;
 }
 
@@ -300,6 +316,12 @@ void uhd_bench_print_table(FILE *out, const struct uhd_bench_params *p,
 		        p->scanout_format->name);
 	}
 	print_rows(out, p, r);
+	if (p->tonemap_target.transfer != UHD_TARGET_SOURCE) {
+		double cost = tonemap_cost(r);
+		fprintf(out, "tone mapping (--target %s): %+.1f%% GPU time over convert+scale\n",
+		        uhd_target_name(p->tonemap_target.transfer),
+		        isnan(cost) ? NAN : cost * 100);
+	}
 	print_notes(out, p, r);
 }
 
@@ -345,6 +367,10 @@ static void write_header(struct uhd_json *json, const struct uhd_bench_params *p
 	uhd_json_bool(json, "vs_ffmpeg", p->vs_ffmpeg);
 	p->scanout_format ? uhd_json_string(json, "scanout_format", p->scanout_format->name)
 	                  : uhd_json_null(json, "scanout_format");
+	p->tonemap_target.transfer != UHD_TARGET_SOURCE
+	        ? uhd_json_string(json, "target", uhd_target_name(p->tonemap_target.transfer))
+	        : uhd_json_null(json, "target");
+	uhd_json_double(json, "target_peak", p->tonemap_target.peak);
 	uhd_json_object_end(json);
 	uhd_json_int(json, "frames", r->frames);
 	uhd_json_int(json, "output_bits", r->bits);
@@ -361,6 +387,7 @@ static void write_stages(struct uhd_json *json, const struct uhd_bench_result *r
 		uhd_json_object_end(json);
 	}
 	uhd_json_object_end(json);
+	uhd_json_double(json, "tonemap_cost", tonemap_cost(r));
 	uhd_json_object_begin(json, "pipeline");
 	uhd_json_object_begin(json, "frame_loop");
 	write_summary(json, &r->pipeline_loop, r->frames);

@@ -333,6 +333,41 @@ static int time_convert(struct stages *st)
 	return 0;
 }
 
+/* convert+scale again with --target's tone mapping: a second converter, run
+ * as time_convert runs the first, its GPU time beside theirs. */
+static int time_convert_tonemap(struct stages *st)
+{
+	struct uhd_convert_params convert = st->params->convert;
+	convert.target = st->params->tonemap_target;
+	convert.frames_in_flight = st->result->frames_in_flight;
+	if (convert.target.transfer == UHD_TARGET_SOURCE) {
+		return 0;
+	}
+	struct uhd_converter *conv = NULL;
+	int ret = uhd_converter_create(st->base.context, &st->result->info, &convert, &conv);
+	for (int run = -1; ret == 0 && run < st->params->runs && !cancelled(st); run++) {
+		double gpu = 0;
+		int submitted = 0, received = 0;
+		while (ret == 0 && received < st->frame_count) {
+			if (submitted < st->frame_count &&
+			    uhd_converter_in_flight(conv) < convert.frames_in_flight) {
+				ret = uhd_converter_submit(conv, &st->frames[submitted++]);
+				continue;
+			}
+			struct uhd_image image;
+			struct uhd_convert_timing timing = {0};
+			ret = uhd_converter_receive(conv, &image, &timing);
+			gpu += timing.gpu_ms;
+			received++;
+		}
+		if (ret == 0 && run >= 0) {
+			add(&st->result->stages[UHD_BENCH_CONVERT_TONEMAP], gpu / 1e3);
+		}
+	}
+	uhd_converter_destroy(&conv);
+	return ret < 0 ? fail(st, UHD_STAGE_GPU, ret) : 0;
+}
+
 /* Each converted frame against the next one (the last against the first; a
  * single frame against itself), as `check` compares a render with a reference. */
 static int time_metrics(struct stages *st)
@@ -536,6 +571,7 @@ int uhd_bench_run_stages(const struct uhd_bench_params *params, struct uhd_bench
 	        check_frames,
 	        open_gpu,
 	        time_convert,
+	        time_convert_tonemap,
 	        release_then_time_metrics,
 	        time_pack,
 	        measure_floor,

@@ -30,8 +30,10 @@ static const char bench_help[] =
         "  --runs N              measured runs per stage, 1..100 (default 3)\n"
         "  --format FMT          scanout format of the pack stages: xrgb8888,\n"
         "                        xrgb2101010, xbgr2101010, xrgb16161616, xbgr16161616f, or\n"
-        "                        none to skip them (default xrgb16161616)\n" UHD_CLI_HWACCEL_HELP
-                UHD_CLI_IN_FLIGHT_HELP UHD_CLI_DEVICE_HELP
+        "                        none to skip them (default xrgb16161616)\n"
+        "  --target T[:PEAK]     also time convert+scale with play's --target (pq or\n"
+        "                        sdr; PQ clips), to compare with "
+        "convert+scale\n" UHD_CLI_HWACCEL_HELP UHD_CLI_IN_FLIGHT_HELP UHD_CLI_DEVICE_HELP
         "  --vs-ffmpeg           also time the ffmpeg commands that do the same work\n"
         "                        (decode-only, zscale, swscale, scale_vulkan, libplacebo,\n"
         "                        psnr+ssim) and print the ratios\n"
@@ -47,6 +49,7 @@ enum {
 	OPT_VS_FFMPEG,
 	OPT_JSON,
 	OPT_FORMAT,
+	OPT_TARGET,
 };
 
 struct bench_options {
@@ -94,6 +97,14 @@ static int apply_option(int opt, const char *arg, struct bench_options *o,
 		                         "unknown --format '%s' (xrgb8888, xrgb2101010, "
 		                         "xbgr2101010, xrgb16161616, xbgr16161616f, none)",
 		                         arg);
+	case OPT_TARGET:
+		return uhd_target_parse(arg, &p->tonemap_target) == 0
+		               ? 0
+		               : uhd_cli_usage_error(
+		                         "bench",
+		                         "--target needs pq[:PEAK] or sdr[:PEAK] with PEAK "
+		                         "1 to 10000 cd/m2, got '%s'",
+		                         arg);
 	case UHD_OPT_HWACCEL: return uhd_cli_parse_hwaccel("bench", arg, &p->hwaccel);
 	case UHD_OPT_IN_FLIGHT: return uhd_cli_parse_in_flight("bench", arg, &p->frames_in_flight);
 	default: return uhd_cli_render_option("bench", opt, arg, render);
@@ -111,6 +122,7 @@ static int parse(int argc, char **argv, struct bench_options *o)
 	        {"vs-ffmpeg", no_argument, NULL, OPT_VS_FFMPEG},
 	        {"json", required_argument, NULL, OPT_JSON},
 	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"target", required_argument, NULL, OPT_TARGET},
 	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
 	        {"frames-in-flight", required_argument, NULL, UHD_OPT_IN_FLIGHT},
 	        {"device", required_argument, NULL, UHD_OPT_DEVICE},

@@ -86,6 +86,9 @@ struct uhd_converter {
 	struct uhd_vk_buffer rgb[3]; /* first stage's R'G'B' when two stages */
 	struct uhd_convert_stage stages[2];
 	struct uhd_vk_compute hpass_codes, hpass_float, vpass_packed, vpass_float;
+	/* --target: applied by the last vertical pass, after any scaling. */
+	struct uhd_tonemap_plan tonemap;
+	uint32_t tonemap_spec[UHD_TONEMAP_SPEC_COUNT];
 	VkDescriptorPool pool;
 	int slot_count;
 	struct convert_slot slots[UHD_STAGE_MAX_SLOTS];
@@ -382,12 +385,30 @@ static const VkDescriptorType vscale_bindings[8] = {
         VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,       VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
 };
 
+/* vscale_rgb.comp's constants: the output depth (id 0) and, for the pass that
+ * packs the output, tonemap.glsl's. */
+static struct uhd_vk_spec vscale_spec(const struct uhd_converter *conv, uint32_t out_bits,
+                                      bool tonemaps, uint32_t values[])
+{
+	memset(values, 0, (UHD_TONEMAP_SPEC_FIRST + UHD_TONEMAP_SPEC_COUNT) * sizeof(uint32_t));
+	values[0] = out_bits;
+	if (!tonemaps) {
+		return (struct uhd_vk_spec){1, values};
+	}
+	memcpy(values + UHD_TONEMAP_SPEC_FIRST, conv->tonemap_spec, sizeof(conv->tonemap_spec));
+	return (struct uhd_vk_spec){UHD_TONEMAP_SPEC_FIRST + UHD_TONEMAP_SPEC_COUNT, values};
+}
+
 static int create_pipelines(struct uhd_converter *conv)
 {
 	uint32_t sample_bytes = (uint32_t)conv->sample_bytes, float_bytes = 4;
-	uint32_t out_bits = (uint32_t)conv->out_bits, float_bits = 32;
+	uint32_t packed_values[UHD_TONEMAP_SPEC_FIRST + UHD_TONEMAP_SPEC_COUNT];
+	uint32_t float_values[UHD_TONEMAP_SPEC_FIRST + UHD_TONEMAP_SPEC_COUNT];
 	struct uhd_vk_spec codes = {1, &sample_bytes}, floats = {1, &float_bytes};
-	struct uhd_vk_spec packed = {1, &out_bits}, planes = {1, &float_bits};
+	/* The last pass tone-maps, on the output grid: after any scaling. */
+	struct uhd_vk_spec packed =
+	        vscale_spec(conv, (uint32_t)conv->out_bits, true, packed_values);
+	struct uhd_vk_spec planes = vscale_spec(conv, 32, false, float_values);
 	const VkDescriptorType *htypes = hscale_bindings;
 	int ret = uhd_vk_compute_create_typed(conv->ctx, hscale_comp, sizeof(hscale_comp), htypes,
 	                                      3, 32, &codes, &conv->hpass_codes);
@@ -497,6 +518,7 @@ static int plan_stages(struct uhd_converter *conv, enum uhd_scaler scaler)
 		ret = plan_second_stage(conv, mid_w, mid_h, first, last);
 	}
 	last->vpass = &conv->vpass_packed;
+	last->tonemap_spec = conv->tonemap.mode != UHD_TONEMAP_NONE ? conv->tonemap_spec : NULL;
 	ret = ret ? ret : create_output(conv, last);
 	for (int s = 0; ret == 0 && s < conv->stage_count; s++) {
 		ret = uhd_stage_create(conv->ctx, scaler, &conv->stages[s]);
@@ -701,6 +723,27 @@ static int plan_size(struct uhd_converter *conv, const struct uhd_convert_params
 	return check_size(conv);
 }
 
+/* --target: the plan, its constants, and what the pictures then hold. */
+static int plan_tonemap(struct uhd_converter *conv, const struct uhd_target *target)
+{
+	char why[512];
+	int ret = uhd_tonemap_plan(&conv->info.colour, target, &conv->tonemap, why, sizeof(why));
+	if (ret < 0) {
+		uhd_error("%s", why);
+		return ret;
+	}
+	uhd_tonemap_spec(&conv->tonemap, conv->tonemap_spec);
+	if (conv->tonemap.note[0]) {
+		uhd_warn("%s", conv->tonemap.note);
+	}
+	return 0;
+}
+
+const struct uhd_tonemap_plan *uhd_converter_tonemap(const struct uhd_converter *conv)
+{
+	return &conv->tonemap;
+}
+
 int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_info *info,
                          const struct uhd_convert_params *params, struct uhd_converter **out)
 {
@@ -728,6 +771,7 @@ int uhd_converter_create(struct uhd_context *context, const struct uhd_stream_in
 		          "BT.2020 non-constant luminance (bt2020nc)");
 		ret = -ENOTSUP;
 	}
+	ret = ret ? ret : plan_tonemap(conv, &params->target);
 	ret = ret ? ret : plan_stages(conv, params->scaler);
 	ret = ret ? ret : create_descriptor_sets(conv);
 	ret = ret ? ret : record_commands(conv);
@@ -945,7 +989,7 @@ int uhd_converter_receive(struct uhd_converter *conv, struct uhd_image *image,
 	        .channels = 3,
 	        .stride = conv->stride,
 	        .data = slot->output.mapped,
-	        .colour = conv->info.colour,
+	        .colour = conv->tonemap.output,
 	};
 	image->colour.matrix = UHD_MATRIX_RGB;
 	image->colour.range = UHD_RANGE_FULL;

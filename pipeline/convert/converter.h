@@ -3,6 +3,7 @@
 #ifndef UHD_INTERNAL_CONVERTER_H
 #define UHD_INTERNAL_CONVERTER_H
 
+#include "../colour/tonemap.h"
 #include "filter.h"
 #include "uhdpipe/colour.h"
 
@@ -15,5 +16,9 @@ enum uhd_chroma_siting uhd_siting_or_default(enum uhd_chroma_siting siting);
 
 /* The matrix used when the stream leaves it unspecified. */
 int uhd_matrix_or_default(int matrix, int primaries, int height);
+
+struct uhd_converter;
+/* The --target conversion the converter applies (mode UHD_TONEMAP_NONE when none). */
+const struct uhd_tonemap_plan *uhd_converter_tonemap(const struct uhd_converter *converter);
 
 #endif

@@ -201,7 +201,14 @@ static int setup_vperiodic(struct uhd_context *ctx, struct uhd_convert_stage *st
 	                      (uint32_t)runs[1].step,    (uint32_t)runs[0].period,
 	                      run_offsets(&runs[0]),     (uint32_t)runs[1].period,
 	                      run_offsets(&runs[1])};
-	struct uhd_vk_spec spec = {9, values};
+	uint32_t all[UHD_TONEMAP_SPEC_FIRST + UHD_TONEMAP_SPEC_COUNT] = {0};
+	memcpy(all, values, sizeof(values));
+	if (stage->tonemap_spec) {
+		memcpy(all + UHD_TONEMAP_SPEC_FIRST, stage->tonemap_spec,
+		       UHD_TONEMAP_SPEC_COUNT * sizeof(uint32_t));
+	}
+	struct uhd_vk_spec spec = {
+	        stage->tonemap_spec ? UHD_TONEMAP_SPEC_FIRST + UHD_TONEMAP_SPEC_COUNT : 9, all};
 	int ret = upload_weights(ctx, weights, 2, &stage->vweights);
 	return ret ? ret
 	           : uhd_vk_compute_create_typed(ctx, vscale_periodic_comp,

@@ -8,6 +8,7 @@
 #ifndef UHD_INTERNAL_STAGE_H
 #define UHD_INTERNAL_STAGE_H
 
+#include "../colour/tonemap.h"
 #include "../vk/vk.h"
 #include "filter.h"
 
@@ -66,6 +67,9 @@ struct uhd_convert_stage {
 	struct uhd_vk_buffer *float_outputs[3];
 	const struct uhd_vk_compute *hpass, *vpass;
 	struct uhd_vscale_push push; /* matrix, offsets and scales set by the caller */
+	/* tonemap.glsl's constants for the last stage (NULL: none), given to its
+	 * periodic vertical pass. */
+	const uint32_t *tonemap_spec;
 
 	/* Owned, made by uhd_stage_create. */
 	/* inter_stride x in_height[i] floats: rows of out_width floats, padded to

@@ -11,6 +11,7 @@
 
 #include "../common/clock.h"
 #include "../common/log.h"
+#include "../convert/converter.h"
 #include "../source/orientation.h"
 #include "../source/prefetch.h"
 #include "frames.h"
@@ -181,6 +182,7 @@ static int receive_oldest(struct uhd_frames *frames, const struct uhd_image **im
 	}
 	clip->on_gpu_first = (clip->on_gpu_first + 1) % UHD_CONVERT_MAX_IN_FLIGHT;
 	clip->image.colour = done->colour;
+	uhd_tonemap_output_colour(uhd_converter_tonemap(clip->converter), &clip->image.colour);
 	clip->image.colour.matrix = UHD_MATRIX_RGB;
 	clip->image.colour.range = UHD_RANGE_FULL;
 	*meta = done->meta;

@@ -145,6 +145,11 @@ static int open_images(struct play_run *run)
 		uhd_error("--size does not apply to PNG inputs, which are shown at their own size");
 		return fail(run, UHD_STAGE_INPUT, -EINVAL, "--size with a PNG input");
 	}
+	if (p->convert.target.transfer != UHD_TARGET_SOURCE) {
+		uhd_error("--target converts clips; PNG inputs are shown as they are (leave "
+		          "--target out)");
+		return fail(run, UHD_STAGE_INPUT, -EINVAL, "--target with a PNG input");
+	}
 	struct uhd_render_options o = input_options(run);
 	int ret = uhd_frames_probe(&uhd_frames_images, p->input, &o, &run->input);
 	if (ret < 0) {

@@ -7,7 +7,7 @@
 #include "vk.h"
 
 #define MAX_BINDINGS UHD_VK_MAX_BINDINGS
-#define MAX_SPEC     12
+#define MAX_SPEC     32 /* tonemap.glsl starts at 16 */
 
 static int create_set_layout(struct uhd_context *ctx, const VkDescriptorType *types,
                              uint32_t binding_count, VkDescriptorSetLayout *layout)
@@ -53,7 +53,7 @@ int uhd_vk_compute_create_typed(struct uhd_context *ctx, const uint32_t *spirv, 
 {
 	int ret = 0;
 	memset(out, 0, sizeof(*out));
-	if (binding_count > MAX_BINDINGS) {
+	if (binding_count > MAX_BINDINGS || (spec && spec->count > MAX_SPEC)) {
 		return -EINVAL;
 	}
 	out->binding_count = binding_count;
@@ -85,7 +85,7 @@ int uhd_vk_compute_create_typed(struct uhd_context *ctx, const uint32_t *spirv, 
 
 	VkSpecializationMapEntry entries[MAX_SPEC];
 	uint32_t spec_count = spec ? spec->count : 0;
-	for (uint32_t i = 0; i < spec_count && i < MAX_SPEC; i++) {
+	for (uint32_t i = 0; i < spec_count; i++) {
 		entries[i] = (VkSpecializationMapEntry){
 		        .constantID = i,
 		        .offset = i * 4,

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* The --target plan (tonemap.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hdr_metadata.h"
+#include "primaries.h"
+#include "tonemap.h"
+
+#define DEFAULT_PQ_PEAK  1000.0 /* cd/m2: a common HDR display */
+#define DEFAULT_SDR_PEAK 100.0  /* cd/m2: BT.2035's SDR reference display */
+
+const char *uhd_target_name(enum uhd_target_transfer transfer)
+{
+	switch (transfer) {
+	case UHD_TARGET_PQ: return "pq";
+	case UHD_TARGET_SDR: return "sdr";
+	default: return "source";
+	}
+}
+
+int uhd_target_parse(const char *text, struct uhd_target *target)
+{
+	static const struct {
+		const char *name;
+		enum uhd_target_transfer transfer;
+	} names[] = {{"source", UHD_TARGET_SOURCE}, {"pq", UHD_TARGET_PQ}, {"sdr", UHD_TARGET_SDR}};
+	const char *colon = text ? strchr(text, ':') : NULL;
+	size_t length = text ? (colon ? (size_t)(colon - text) : strlen(text)) : 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (length != strlen(names[i].name) || strncmp(text, names[i].name, length) != 0) {
+			continue;
+		}
+		double peak = 0.0;
+		if (colon) {
+			char *end;
+			peak = strtod(colon + 1, &end);
+			if (end == colon + 1 || *end || !(peak >= 1.0 && peak <= UHD_HDR_PQ_PEAK) ||
+			    names[i].transfer == UHD_TARGET_SOURCE) {
+				return -EINVAL;
+			}
+		}
+		target->transfer = names[i].transfer;
+		target->peak = peak;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The source's luminance range: the mastering display's (or MaxCLL as the
+ * peak when asked and known), else BT.2390's usual assumption of a
+ * 1000 cd/m2 grade. */
+static void source_range(const struct uhd_colour *source, const struct uhd_target *target,
+                         struct uhd_tonemap_plan *plan)
+{
+	plan->source_black = 0.0;
+	plan->source_peak = UHD_HDR_DEFAULT_MAX_LUMINANCE;
+	plan->source_peak_from = "default";
+	char why[160];
+	if (source->has_mastering &&
+	    uhd_hdr_luminance_ok(source->mastering.max_luminance, source->mastering.min_luminance,
+	                         why, sizeof(why))) {
+		plan->source_black = source->mastering.min_luminance;
+		plan->source_peak = source->mastering.max_luminance;
+		plan->source_peak_from = "mastering display";
+	}
+	if (target->source == UHD_TONEMAP_SOURCE_MAXCLL && source->has_content_light &&
+	    source->content_light.max_cll > plan->source_black) {
+		plan->source_peak = source->content_light.max_cll;
+		plan->source_peak_from = "MaxCLL";
+	}
+	if (strcmp(plan->source_peak_from, "default") == 0) {
+		snprintf(plan->note, sizeof(plan->note),
+		         "the stream has no usable mastering display luminance: tone mapping from "
+		         "the default range 0 to %.0f cd/m2",
+		         plan->source_peak);
+	}
+}
+
+/* BT.2390's EETF constants on the normalised PQ scale of the source range. */
+static void eetf_constants(struct uhd_tonemap_plan *plan)
+{
+	plan->pq_black = uhd_pq_inverse_eotf(plan->source_black);
+	plan->pq_range = uhd_pq_inverse_eotf(plan->source_peak) - plan->pq_black;
+	plan->min_lum = (uhd_pq_inverse_eotf(plan->target_black) - plan->pq_black) / plan->pq_range;
+	plan->max_lum = (uhd_pq_inverse_eotf(plan->target_peak) - plan->pq_black) / plan->pq_range;
+	plan->knee_start = fmax(1.5 * plan->max_lum - 0.5, 0.0);
+}
+
+void uhd_tonemap_output_colour(const struct uhd_tonemap_plan *plan, struct uhd_colour *colour)
+{
+	if (plan->mode == UHD_TONEMAP_NONE) {
+		return;
+	}
+	colour->has_content_light = false; /* the graded light levels no longer hold */
+	if (plan->mode == UHD_TONEMAP_PQ_TO_PQ) {
+		if (!colour->has_mastering) {
+			uhd_hdr_default_mastering(&colour->mastering);
+		}
+		colour->has_mastering = true;
+		colour->mastering.max_luminance = fmin(plan->source_peak, plan->target_peak);
+		colour->mastering.min_luminance =
+		        fmax(plan->target_black, UHD_HDR_DEFAULT_MIN_LUMINANCE);
+		return;
+	}
+	colour->has_mastering = false;
+	colour->transfer = UHD_TRANSFER_BT709;
+	colour->primaries = plan->target_primaries;
+}
+
+int uhd_tonemap_plan(const struct uhd_colour *source, const struct uhd_target *target,
+                     struct uhd_tonemap_plan *plan, char *why, size_t why_size)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->output = *source;
+	int primaries = target->primaries ? target->primaries : UHD_PRIMARIES_BT709;
+	if (target->transfer == UHD_TARGET_SOURCE) {
+		return 0;
+	}
+	if (!(target->peak == 0.0 || (target->peak >= 1.0 && target->peak <= UHD_HDR_PQ_PEAK)) ||
+	    (primaries != UHD_PRIMARIES_BT709 && primaries != UHD_PRIMARIES_BT2020)) {
+		snprintf(why, why_size,
+		         "the target peak must be 1 to 10000 cd/m2 and the SDR "
+		         "primaries bt709 or bt2020");
+		return -EINVAL;
+	}
+	bool sdr_source =
+	        source->transfer != UHD_TRANSFER_PQ && source->transfer != UHD_TRANSFER_HLG;
+	if (target->transfer == UHD_TARGET_SDR && sdr_source) {
+		snprintf(plan->note, sizeof(plan->note),
+		         "--target sdr: the stream is already SDR (transfer %s), so its pictures "
+		         "are passed on unchanged",
+		         uhd_transfer_name(source->transfer));
+		return 0;
+	}
+	if (source->transfer != UHD_TRANSFER_PQ) {
+		snprintf(why, why_size,
+		         "--target %s converts PQ streams only; this one's transfer is %s (HLG and "
+		         "SDR sources are not converted yet): leave --target out to pass its code "
+		         "values through",
+		         uhd_target_name(target->transfer), uhd_transfer_name(source->transfer));
+		return -ENOTSUP;
+	}
+	plan->mode =
+	        target->transfer == UHD_TARGET_PQ ? UHD_TONEMAP_PQ_TO_PQ : UHD_TONEMAP_PQ_TO_SDR;
+	plan->target_peak = target->peak > 0.0                   ? target->peak
+	                    : plan->mode == UHD_TONEMAP_PQ_TO_PQ ? DEFAULT_PQ_PEAK
+	                                                         : DEFAULT_SDR_PEAK;
+	plan->target_black = 0.0;
+	source_range(source, target, plan);
+	if (plan->target_peak >= plan->source_peak && plan->note[0] == '\0') {
+		snprintf(plan->note, sizeof(plan->note),
+		         "the target peak %.0f cd/m2 is at or above the source's %.0f (%s): the "
+		         "EETF "
+		         "leaves the highlights as they are",
+		         plan->target_peak, plan->source_peak, plan->source_peak_from);
+	}
+	eetf_constants(plan);
+	int to = plan->mode == UHD_TONEMAP_PQ_TO_SDR ? primaries : source->primaries;
+	uhd_primaries_conversion(source->primaries, to, plan->gamut);
+	plan->target_primaries = to;
+	uhd_tonemap_output_colour(plan, &plan->output);
+	return 0;
+}
+
+static uint32_t float_bits(double value)
+{
+	float f = (float)value;
+	uint32_t bits;
+	memcpy(&bits, &f, sizeof(bits));
+	return bits;
+}
+
+void uhd_tonemap_spec(const struct uhd_tonemap_plan *plan, uint32_t values[UHD_TONEMAP_SPEC_COUNT])
+{
+	values[0] = (uint32_t)plan->mode;
+	values[1] = float_bits(plan->pq_black);
+	values[2] = float_bits(plan->mode ? plan->pq_range : 1.0);
+	values[3] = float_bits(plan->min_lum);
+	values[4] = float_bits(plan->max_lum);
+	values[5] = float_bits(plan->knee_start);
+	values[6] = float_bits(plan->target_peak);
+	for (int i = 0; i < 9; i++) {
+		values[7 + i] = float_bits(plan->mode ? plan->gamut[i / 3][i % 3] : (i % 4 == 0));
+	}
+}
+
+const char *uhd_tonemap_method(const struct uhd_tonemap_plan *plan)
+{
+	switch (plan->mode) {
+	case UHD_TONEMAP_PQ_TO_PQ: return "bt2390-eetf";
+	case UHD_TONEMAP_PQ_TO_SDR: return "bt2390-eetf+linear-clip+bt1886-inverse";
+	default: return "none";
+	}
+}
