@@ -242,6 +242,7 @@ def check_usage(uhdpipe, clip, work, failures):
         ("--device nosuch", [clip, "--runs", "1", "--device", "nosuch"], 5),
         ("--format rgb565", [clip, "--format", "rgb565"], 2),
         ("--target hlg", [clip, "--target", "hlg"], 2),
+        ("--target source", [clip, "--target", "source"], 2),
     ]
     for what, args, code in cases:
         run = subprocess.run([uhdpipe, "bench", *args], capture_output=True, text=True,

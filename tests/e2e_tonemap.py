@@ -12,6 +12,8 @@
 - an SDR clip with `--target sdr`: one warning, and the same pixels as
   without it;
 - an HLG clip: exit 4 (unsupported input) saying HLG is not converted yet;
+- a peak too low for BT.2390's knee on this grade (KS < 0): exit 4 naming the
+  lowest peak it takes;
 - a PNG input: exit 3, saying --target converts clips;
 - malformed values: exit 2 naming the option; `refs --target`: exit 2.
 
@@ -97,12 +99,17 @@ def main():
                 "-o", "null", "--target", "sdr")
         check(r.returncode == 4 and "arib-std-b67" in r.stderr and "HLG" in r.stderr,
               f"HLG clip: exit 4 with the reason (got {r.returncode}: {r.stderr.strip()})")
+        r = run(uhdpipe, "play", pq, "--frames", "1", "-o", "null", "--target", "pq:3")
+        check(r.returncode == 4 and "at least 5.3 cd/m2" in r.stderr,
+              f"pq:3 below BT.2390's range for this grade: exit 4 naming the lowest peak "
+              f"(got {r.returncode}: {r.stderr.strip()})")
         still = os.path.join(work, "sdr", "frame-000000.png")
         r = run(uhdpipe, "play", still, "-o", "null", "--target", "sdr")
         check(r.returncode == 3 and "converts clips" in r.stderr,
               f"PNG input: exit 3 (got {r.returncode}: {r.stderr.strip()})")
         for bad in (["--target", "sdr:0"], ["--target", "hlg"], ["--target", "pq:99999"],
-                    ["--target-primaries", "p3"], ["--tonemap-source", "peak"]):
+                    ["--target-primaries", "p3"], ["--tonemap-source", "peak"],
+                    ["--target", "pq", "--target-primaries", "bt2020"]):
             r = run(uhdpipe, "play", pq, "-o", "null", *bad)
             check(r.returncode == 2 and bad[0] in r.stderr,
                   f"{' '.join(bad)}: exit 2 naming the option (got {r.returncode})")

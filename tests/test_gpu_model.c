@@ -68,7 +68,8 @@ static void apply_target(const struct uhd_stream_info *info, double *rgb, size_t
 
 /* Per output sample, how far INPUT_ERROR 16-bit codes on any one input
  * channel (either way) move the model's output, in 16-bit codes. */
-static double *target_slack(const struct uhd_stream_info *info, const double *input, size_t count)
+static double *target_slack(const struct uhd_stream_info *info, const double *input, size_t count,
+                            double peak)
 {
 	double *slack = calloc(count * 3, sizeof(double));
 	double *base = malloc(count * 3 * sizeof(double));
@@ -84,11 +85,11 @@ static double *target_slack(const struct uhd_stream_info *info, const double *in
 	for (int c = 0; c < 6; c++) {
 		memcpy(moved, input, count * 3 * sizeof(double));
 		for (size_t i = 0; i < count; i++) {
-			moved[i * 3 + c / 2] += (c % 2 ? -INPUT_ERROR : INPUT_ERROR) / 65535.0;
+			moved[i * 3 + c / 2] += (c % 2 ? -INPUT_ERROR : INPUT_ERROR) / peak;
 		}
 		apply_target(info, moved, count);
 		for (size_t i = 0; i < count * 3; i++) {
-			double d = fabs(moved[i] - base[i]) * 65535.0;
+			double d = fabs(moved[i] - base[i]) * peak;
 			slack[i] = d > slack[i] ? d : slack[i];
 		}
 	}
@@ -262,7 +263,9 @@ static void check_scaler(const char *clip, int width, int height, enum uhd_scale
 		double *model = model_convert(&in, width, height, (enum model_kernel)scaler);
 		double *slack = NULL;
 		if (target.transfer != UHD_TARGET_SOURCE) {
-			slack = target_slack(info, model, (size_t)width * height);
+			/* In codes of the output: 16-bit, or 8-bit for 8-bit sources. */
+			double peak = info->bit_depth > 8 ? 65535.0 : 255.0;
+			slack = target_slack(info, model, (size_t)width * height, peak);
 			CHECK(slack != NULL, "memory for the model");
 			apply_target(info, model, (size_t)width * height);
 		}

@@ -109,6 +109,24 @@ static void check_decisions(void)
 	CHECK(uhd_tonemap_plan(&graded, &cll, &plan, why, sizeof(why)) == 0 &&
 	              plan.source_peak == 1500.0 && strcmp(plan.source_peak_from, "MaxCLL") == 0,
 	      "--tonemap-source maxcll takes MaxCLL (1500), got %.0f", plan.source_peak);
+	struct uhd_colour mastered = pq_stream(1000.0, 0);
+	struct uhd_target dim = {UHD_TARGET_PQ, 4.0, 0, UHD_TONEMAP_SOURCE_MASTERING};
+	CHECK(uhd_tonemap_plan(&mastered, &dim, &plan, why, sizeof(why)) == -ENOTSUP &&
+	              strstr(why, "at least 6.0 cd/m2"),
+	      "a peak below BT.2390's range (KS < 0) is refused with the lowest one: %s", why);
+	dim.peak = 6.0;
+	CHECK(uhd_tonemap_plan(&mastered, &dim, &plan, why, sizeof(why)) == 0 &&
+	              plan.knee_start >= 0.0 && plan.knee_start < 1e-3,
+	      "the lowest peak it names is taken (KS %g)", plan.knee_start);
+	struct uhd_colour dci = pq_stream(1000.0, 0);
+	dci.primaries = 11; /* SMPTE RP 431-2, DCI-P3: no chromaticities in uhdpipe */
+	CHECK(uhd_tonemap_plan(&dci, &sdr, &plan, why, sizeof(why)) == -ENOTSUP &&
+	              strstr(why, "chromaticities"),
+	      "SDR from primaries without chromaticities is refused: %s", why);
+	struct uhd_target pq_dci = {UHD_TARGET_PQ, 600.0, 0, UHD_TONEMAP_SOURCE_MASTERING};
+	CHECK(uhd_tonemap_plan(&dci, &pq_dci, &plan, why, sizeof(why)) == 0 &&
+	              plan.output.primaries == 11,
+	      "PQ -> PQ keeps any primaries");
 	struct uhd_target bad = {UHD_TARGET_SDR, 0.0, UHD_PRIMARIES_P3_D65,
 	                         UHD_TONEMAP_SOURCE_MASTERING};
 	CHECK(uhd_tonemap_plan(&graded, &bad, &plan, why, sizeof(why)) == -EINVAL,

@@ -202,9 +202,9 @@ static void print_rows(FILE *out, const struct uhd_bench_params *p,
 	        "ms/frame", p->vs_ffmpeg ? "peer" : "", p->vs_ffmpeg ? "peer fps (min..max)" : "",
 	        p->vs_ffmpeg ? "ratio" : "");
 	for (int stage = 0; stage < UHD_BENCH_STAGES; stage++) {
+		/* convert+tonemap without --target, or n/a (the clip cannot be converted). */
 		if ((is_pack_stage(stage) && !p->scanout_format) ||
-		    (stage == UHD_BENCH_CONVERT_TONEMAP &&
-		     p->tonemap_target.transfer == UHD_TARGET_SOURCE)) {
+		    (stage == UHD_BENCH_CONVERT_TONEMAP && r->stages[stage].count == 0)) {
 			continue;
 		}
 		struct uhd_bench_summary s = uhd_bench_summarise(&r->stages[stage], r->frames);
@@ -318,9 +318,14 @@ void uhd_bench_print_table(FILE *out, const struct uhd_bench_params *p,
 	print_rows(out, p, r);
 	if (p->tonemap_target.transfer != UHD_TARGET_SOURCE) {
 		double cost = tonemap_cost(r);
-		fprintf(out, "tone mapping (--target %s): %+.1f%% GPU time over convert+scale\n",
-		        uhd_target_name(p->tonemap_target.transfer),
-		        isnan(cost) ? NAN : cost * 100);
+		if (isnan(cost)) {
+			fprintf(out, "tone mapping (--target %s): n/a (see the warning)\n",
+			        uhd_target_name(p->tonemap_target.transfer));
+		} else {
+			fprintf(out,
+			        "tone mapping (--target %s): %+.1f%% GPU time over convert+scale\n",
+			        uhd_target_name(p->tonemap_target.transfer), cost * 100);
+		}
 	}
 	print_notes(out, p, r);
 }

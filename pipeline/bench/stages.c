@@ -13,6 +13,7 @@
 
 #include <libavutil/frame.h>
 
+#include "../colour/tonemap.h"
 #include "../common/checksum.h"
 #include "../common/clock.h"
 #include "../common/json_read.h"
@@ -340,7 +341,16 @@ static int time_convert_tonemap(struct stages *st)
 	struct uhd_convert_params convert = st->params->convert;
 	convert.target = st->params->tonemap_target;
 	convert.frames_in_flight = st->result->frames_in_flight;
+	struct uhd_tonemap_plan plan;
+	char why[512] = "";
 	if (convert.target.transfer == UHD_TARGET_SOURCE) {
+		return 0;
+	}
+	/* A clip --target cannot convert leaves the stage n/a, as the pack stages. */
+	if (uhd_tonemap_plan(&st->result->info.colour, &convert.target, &plan, why, sizeof(why)) <
+	            0 ||
+	    plan.mode == UHD_TONEMAP_NONE) {
+		uhd_warn("bench: %s; the convert+tonemap stage is n/a", why[0] ? why : plan.note);
 		return 0;
 	}
 	struct uhd_converter *conv = NULL;

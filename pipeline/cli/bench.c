@@ -98,7 +98,8 @@ static int apply_option(int opt, const char *arg, struct bench_options *o,
 		                         "xbgr2101010, xrgb16161616, xbgr16161616f, none)",
 		                         arg);
 	case OPT_TARGET:
-		return uhd_target_parse(arg, &p->tonemap_target) == 0
+		return uhd_target_parse(arg, &p->tonemap_target) == 0 &&
+		                       p->tonemap_target.transfer != UHD_TARGET_SOURCE
 		               ? 0
 		               : uhd_cli_usage_error(
 		                         "bench",

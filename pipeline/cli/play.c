@@ -17,7 +17,8 @@ static const char play_help[] =
         "clip from stdin (one pass: not counted, and no container that needs seeking).\n"
         "Decodes INPUT and sends every frame through the GPU: Y'CbCr -> R'G'B' with the\n"
         "stream's matrix, range, bit depth and chroma siting, scaled to --size. The\n"
-        "stream's primaries and transfer are kept (PQ stays PQ, HLG stays HLG).\n"
+        "stream's primaries and transfer are kept (PQ stays PQ, HLG stays HLG) unless\n"
+        "--target converts them for another display.\n"
         "png:DIR writes DIR/frame-NNNNNN.png: 16-bit RGB for sources deeper than 8 bits,\n"
         "8-bit for 8-bit sources, with cICP (and mDCV/cLLI for HDR10) chunks.\n"
         "kms shows the frames on a display through DRM/KMS, paced to the clip's frame\n"
@@ -215,6 +216,10 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	int ret = uhd_cli_check_display(command, p->output ? p->output : "null", display_given);
 	if (ret != 0) {
 		return ret;
+	}
+	if (target.primaries && target.transfer != UHD_TARGET_SDR) {
+		return uhd_cli_usage_error(command, "--target-primaries is the SDR target's gamut: "
+		                                    "give it with --target sdr");
 	}
 	p->convert = render.convert;
 	p->convert.target = target;

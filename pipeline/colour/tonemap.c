@@ -87,7 +87,7 @@ static void eetf_constants(struct uhd_tonemap_plan *plan)
 	plan->pq_range = uhd_pq_inverse_eotf(plan->source_peak) - plan->pq_black;
 	plan->min_lum = (uhd_pq_inverse_eotf(plan->target_black) - plan->pq_black) / plan->pq_range;
 	plan->max_lum = (uhd_pq_inverse_eotf(plan->target_peak) - plan->pq_black) / plan->pq_range;
-	plan->knee_start = fmax(1.5 * plan->max_lum - 0.5, 0.0);
+	plan->knee_start = 1.5 * plan->max_lum - 0.5;
 }
 
 void uhd_tonemap_output_colour(const struct uhd_tonemap_plan *plan, struct uhd_colour *colour)
@@ -154,13 +154,30 @@ int uhd_tonemap_plan(const struct uhd_colour *source, const struct uhd_target *t
 	if (plan->target_peak >= plan->source_peak && plan->note[0] == '\0') {
 		snprintf(plan->note, sizeof(plan->note),
 		         "the target peak %.0f cd/m2 is at or above the source's %.0f (%s): the "
-		         "EETF "
-		         "leaves the highlights as they are",
+		         "EETF keeps the signal up to the source's peak and clips what lies above",
 		         plan->target_peak, plan->source_peak, plan->source_peak_from);
 	}
 	eetf_constants(plan);
+	if (plan->knee_start < 0.0) {
+		/* BT.2390's knee starts at KS = 1.5 maxLum - 0.5: below maxLum = 1/3
+		 * the spline would start below black. */
+		double lowest = uhd_pq_eotf(plan->pq_black + plan->pq_range / 3.0);
+		snprintf(why, why_size,
+		         "--target %s:%g is below what the BT.2390 EETF maps this stream's range "
+		         "(%g to %g cd/m2, %s) to: give a peak of at least %.1f cd/m2",
+		         uhd_target_name(target->transfer), plan->target_peak, plan->source_black,
+		         plan->source_peak, plan->source_peak_from, ceil(lowest * 10.0) / 10.0);
+		return -ENOTSUP;
+	}
 	int to = plan->mode == UHD_TONEMAP_PQ_TO_SDR ? primaries : source->primaries;
-	uhd_primaries_conversion(source->primaries, to, plan->gamut);
+	if (!uhd_primaries_conversion(source->primaries, to, plan->gamut) &&
+	    plan->mode == UHD_TONEMAP_PQ_TO_SDR) {
+		snprintf(why, why_size,
+		         "--target sdr maps the gamut from the stream's primaries, and uhdpipe has "
+		         "no chromaticities for '%s' (H.273 code %d): leave --target out",
+		         uhd_primaries_name(source->primaries), source->primaries);
+		return -ENOTSUP;
+	}
 	plan->target_primaries = to;
 	uhd_tonemap_output_colour(plan, &plan->output);
 	return 0;

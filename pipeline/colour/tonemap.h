@@ -46,7 +46,9 @@ struct uhd_tonemap_plan {
 
 /* Plans the conversion of pictures of `source` to target. Returns 0, or
  * -ENOTSUP with why set for sources it cannot convert (HLG, unknown
- * transfers), -EINVAL for a target out of range. */
+ * transfers, SDR from primaries without known chromaticities, a peak so low
+ * for this source's range that BT.2390's knee would start below black:
+ * KS < 0), -EINVAL for a target out of range. */
 int uhd_tonemap_plan(const struct uhd_colour *source, const struct uhd_target *target,
                      struct uhd_tonemap_plan *plan, char *why, size_t why_size);
 
