@@ -241,6 +241,17 @@ def make_outputs(r, samples):
                                  "--min-psnr", "99", "--max-diff", "0", "--metrics", "all",
                                  "--diff-dir", "diffs", "--report-json", "check-fail.json"],
                   expect=(1,)))
+    # --target: play's and check's reports say the conversion.
+    pq = os.path.join(samples, "pq_4k_av1.mkv")
+    target = ["--size", "320x180", "--frames", "1", "--target", "sdr:100"]
+    tm_ok = r.run("play --target", ["play", pq, *target, "-o", "png:tm-frames", "--report",
+                                    "play-target.json"])
+    add("play --target", "play.schema.json", "uhdpipe play", "play-target.json", tm_ok)
+    if tm_ok:
+        add("check --target", "check.schema.json", "uhdpipe check", "check-target.json",
+            r.run("check --target", ["check", pq, "--ref",
+                                     os.path.join("tm-frames", "frame-000000.png"), *target,
+                                     "--exact", "--report-json", "check-target.json"]))
     # The YUV domain: the same clip on both sides, compared on its decoded planes
     # (an infinite PSNR is written as null).
     add("check yuv domain", "check.schema.json", "uhdpipe check", "check-yuv.json",

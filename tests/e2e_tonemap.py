@@ -15,6 +15,9 @@
 - a peak too low for BT.2390's knee on this grade (KS < 0): exit 4 naming the
   lowest peak it takes;
 - a PNG input: exit 3, saying --target converts clips;
+- `check --target sdr:100` against play's SDR frame: exit 0 with --exact;
+  without --target: exit 1 with a hint to use it; with --domain yuv: exit 4;
+  REF is never converted (the same PQ clip on both sides: exit 1, BT.709 vs PQ);
 - malformed values: exit 2 naming the option; `refs --target`: exit 2.
 
 usage: e2e_tonemap.py UHDPIPE PNG_INFO SAMPLES
@@ -103,6 +106,23 @@ def main():
         check(r.returncode == 4 and "at least 5.3 cd/m2" in r.stderr,
               f"pq:3 below BT.2390's range for this grade: exit 4 naming the lowest peak "
               f"(got {r.returncode}: {r.stderr.strip()})")
+        # check --target: INPUT converted for an SDR reference (play's own output
+        # here, so the frames match exactly); without it, refused with a hint.
+        ref = os.path.join(work, "sdr", "frame-000000.png")
+        common = ["check", pq, "--ref", ref, "--size", "480x270", "--frames", "1"]
+        r = run(uhdpipe, *common, "--target", "sdr:100", "--exact")
+        check(r.returncode == 0, f"check --target sdr:100 against play's frame: exit 0 "
+                                 f"({r.returncode}: {r.stderr.strip()})")
+        r = run(uhdpipe, *common)
+        check(r.returncode == 1 and "--target sdr" in r.stderr,
+              f"check without --target: exit 1 with the hint ({r.returncode}: {r.stderr.strip()})")
+        r = run(uhdpipe, *common, "--target", "sdr:100", "--domain", "yuv")
+        check(r.returncode == 4, f"check --target --domain yuv: exit 4 ({r.returncode})")
+        r = run(uhdpipe, "check", pq, "--ref", pq, "--frames", "1", "--size", "480x270",
+                "--target", "sdr")
+        check(r.returncode == 1 and "INPUT bt709/bt709/full vs REF bt2020/smpte2084" in r.stderr,
+              f"check --target between two clips: only INPUT is converted "
+              f"({r.returncode}: {r.stderr.strip()})")
         still = os.path.join(work, "sdr", "frame-000000.png")
         r = run(uhdpipe, "play", still, "-o", "null", "--target", "sdr")
         check(r.returncode == 3 and "converts clips" in r.stderr,

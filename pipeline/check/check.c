@@ -187,6 +187,8 @@ static int open_inputs(struct check_state *st)
 	st->report->device = st->report->device_name;
 	snprintf(st->result->device, sizeof(st->result->device), "%s", st->report->device);
 	struct uhd_render_options first = resolve_options(p, NULL);
+	/* --target converts INPUT for the reference's display: REF is taken as it is. */
+	first.convert.target = (struct uhd_target){.transfer = UHD_TARGET_SOURCE};
 	bool gpu_failed = false;
 	ret = open_side(st, p->ref, &first, &st->ref, &gpu_failed);
 	ret = ret ? ret : refuse_undisplayable(st->ref);
@@ -208,6 +210,10 @@ static int open_inputs(struct check_state *st)
 		            "opening the input failed");
 	}
 	st->report->input_kind = st->input->impl->kind;
+	if (st->input->info) {
+		st->report->has_input_colour = true;
+		st->report->input_colour = st->input->info->colour;
+	}
 	if (p->domain == UHD_CHECK_DOMAIN_AUTO) {
 		return choose_domain(st);
 	}
@@ -394,12 +400,16 @@ static bool same_colour(struct check_state *st, const struct uhd_image *in,
 	}
 	char name[64];
 	name_frame(f->input_frame, f->ref_frame, name, sizeof(name));
+	/* A PQ render against an SDR reference: --target makes them comparable. */
+	bool hint = a->transfer == UHD_TRANSFER_PQ && b->transfer != UHD_TRANSFER_PQ &&
+	            b->transfer != UHD_TRANSFER_HLG;
 	mismatch(st,
 	         "%s: colour description differs: INPUT %s/%s/%s vs REF %s/%s/%s "
-	         "(primaries/transfer/range); compare renders of the same colour description",
+	         "(primaries/transfer/range); compare renders of the same colour description%s",
 	         name, uhd_primaries_name(a->primaries), uhd_transfer_name(a->transfer),
 	         uhd_range_name(a->range), uhd_primaries_name(b->primaries),
-	         uhd_transfer_name(b->transfer), uhd_range_name(b->range));
+	         uhd_transfer_name(b->transfer), uhd_range_name(b->range),
+	         hint ? ", or convert INPUT for an SDR reference with --target sdr[:PEAK]" : "");
 	return false;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check_run.h"
+#include "../colour/tonemap.h"
 #include "../common/atomic_file.h"
 #include "../common/json.h"
 
@@ -257,6 +258,11 @@ static void write_header(struct uhd_json *json, const struct check_report *repor
 	uhd_json_int(json, "frames", o->frames);
 	uhd_json_string(json, "rotate", o->rotate ? "auto" : "none");
 	uhd_json_string(json, "device", report->device);
+	if (o->convert.target.transfer != UHD_TARGET_SOURCE) {
+		uhd_tonemap_json(json, "target",
+		                 report->has_input_colour ? &report->input_colour : NULL,
+		                 &o->convert.target);
+	}
 	uhd_json_object_end(json);
 	static const char *names[5] = {"psnr", "ssim", "msssim", "deltaitp", "diff"};
 	uhd_json_array_begin(json, "metrics");

@@ -37,6 +37,9 @@ struct check_report {
 	struct uhd_check_params resolved;      /* the params as run (metrics completed) */
 	struct uhd_render_options options;     /* as resolved */
 	const char *input_kind, *ref_kind;
+	/* INPUT's stream colour, for --target's report (has_input_colour: known). */
+	bool has_input_colour;
+	struct uhd_colour input_colour;
 	double psnr_peak; /* --domain yuv: the codes' peak, 2^bits - 1 (0 until known) */
 	const char *device;
 	struct check_frame *frames;

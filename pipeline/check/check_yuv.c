@@ -49,6 +49,13 @@ int check_yuv_refusal(const struct uhd_check_params *p, bool asked, char *why, s
 		              : "deltaitp or diff was asked for (they are computed on R'G'B')");
 		return -ENOTSUP;
 	}
+	if (p->convert.target.transfer != UHD_TARGET_SOURCE) {
+		snprintf(why, size,
+		         asked ? "--domain yuv compares the planes as decoded: --target converts "
+		                 "rendered R'G'B' and needs --domain rgb"
+		               : "--target was given (it converts rendered R'G'B')");
+		return -ENOTSUP;
+	}
 	if (p->size_given || p->scaler_given || p->rotate || p->diff_dir) {
 		snprintf(why, size,
 		         asked ? "--domain yuv compares the planes as decoded: --size, --scaler, "

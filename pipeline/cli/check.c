@@ -21,6 +21,8 @@ static const char check_help[] =
         "also be a test pattern, \"pattern:NAME [KEY=VALUE ...]\", rendered in INPUT's\n"
         "format (size; depth from sBIT, else 8 or 10 bits; transfer and range from\n"
         "cICP) unless the spec sets size=WxH, bits=N, transfer=T or range=R.\n"
+        "--target converts INPUT (a PQ clip) as 'play --target' does, for comparison\n"
+        "with a reference made for that display (an SDR one, say); REF is not converted.\n"
         "\n"
         "  --ref REF             the reference: clip, PNG, reference folder or\n"
         "                        pattern:SPEC (required)\n"
@@ -58,7 +60,8 @@ static const char check_help[] =
         "                        map of deltaE ITP (else of the largest code difference)\n"
         "                        with a legend, and DIR/frame-NNNNNN-worst.png, the 256x256\n"
         "                        region with the most error: reference | input | heat "
-        "map\n" UHD_CLI_RENDER_HELP "  -q, --quiet           no progress and no summary line\n"
+        "map\n" UHD_CLI_RENDER_HELP UHD_CLI_TARGET_HELP
+        "  -q, --quiet           no progress and no summary line\n"
         "  -h, --help            this text\n"
         "\n"
         "Exit codes: 0 every frame passed, 1 a threshold failed or frame counts/sizes\n"
@@ -238,9 +241,11 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        UHD_CLI_RENDER_LONG_OPTIONS,
+	        UHD_CLI_TARGET_LONG_OPTIONS,
 	        {0},
 	};
 	struct uhd_cli_render render = UHD_CLI_RENDER_DEFAULTS;
+	struct uhd_target target = render.convert.target;
 	unsigned explicit_metrics = 0;
 	p->metrics = 0; /* thresholds given add their metrics to the list */
 	int opt;
@@ -254,6 +259,7 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 			return uhd_cli_usage_error("check", "%s needs a value", argv[optind - 1]);
 		}
 		int ret = uhd_cli_render_option("check", opt, optarg, &render);
+		ret = ret >= 0 ? ret : uhd_cli_target_option("check", opt, optarg, &target);
 		ret = ret >= 0 ? ret : command_option(opt, optarg, cli, &explicit_metrics);
 		if (ret < 0) {
 			return uhd_cli_usage_error("check", "unknown option %s", argv[optind - 1]);
@@ -263,6 +269,11 @@ static int parse_args(int argc, char **argv, struct check_cli *cli)
 		}
 	}
 	apply_render(p, &render);
+	p->convert.target = target;
+	int checked = uhd_cli_check_target("check", &target);
+	if (checked != 0) {
+		return checked;
+	}
 	/* The default list: the run takes it to mean the chosen domain's. */
 	p->metrics |= explicit_metrics ? explicit_metrics : UHD_CHECK_DEFAULT_METRICS;
 	p->metrics_given = explicit_metrics != 0;

@@ -58,6 +58,9 @@ enum {
 	UHD_OPT_IN_FLIGHT,
 	UHD_OPT_ROTATE,
 	UHD_OPT_SCANOUT,
+	UHD_OPT_TARGET,
+	UHD_OPT_TARGET_PRIMARIES,
+	UHD_OPT_TONEMAP_SOURCE,
 	UHD_OPT_COMMAND = 300,
 };
 
@@ -83,6 +86,23 @@ enum {
 	"                        --size is then the turned size); none keeps the coded\n"          \
 	"                        orientation and warns (default none, so that reference\n"         \
 	"                        frames stay comparable)\n" UHD_CLI_DEVICE_HELP
+
+/* --target, --target-primaries and --tonemap-source (play and check). */
+#define UHD_CLI_TARGET_LONG_OPTIONS                                                                \
+	{"target", required_argument, NULL, UHD_OPT_TARGET},                                       \
+	        {"target-primaries", required_argument, NULL, UHD_OPT_TARGET_PRIMARIES},           \
+	{                                                                                          \
+		"tonemap-source", required_argument, NULL, UHD_OPT_TONEMAP_SOURCE                  \
+	}
+
+#define UHD_CLI_TARGET_HELP                                                                        \
+	"  --target T[:PEAK]     convert PQ clips for a display of PEAK cd/m2: pq (the\n"          \
+	"                        ITU-R BT.2390 EETF, default peak 1000) or sdr (EETF,\n"           \
+	"                        BT.709 gamut clipped in linear light, BT.1886; default\n"         \
+	"                        peak 100); source keeps the code values (default)\n"              \
+	"  --target-primaries P  bt709 (default) or bt2020: the SDR target's gamut\n"              \
+	"  --tonemap-source S    the EETF's source peak: mastering (the mastering\n"               \
+	"                        display's, default) or maxcll (MaxCLL when known)\n"
 
 /* --device and --validate (every command that runs on the GPU). */
 #define UHD_CLI_DEVICE_HELP                                                                        \
@@ -174,6 +194,12 @@ int uhd_cli_check_display(const char *command, const char *output, bool given);
 
 /* Applies a shared rendering option: 0 done, -1 not one of them, else the exit
  * code of a usage error. */
+/* One of UHD_CLI_TARGET_LONG_OPTIONS into target: 0, a usage error (2), or
+ * -1 when opt is not one of them. */
+int uhd_cli_target_option(const char *command, int opt, const char *arg, struct uhd_target *target);
+/* After parsing: --target-primaries without --target sdr is a usage error (2). */
+int uhd_cli_check_target(const char *command, const struct uhd_target *target);
+
 int uhd_cli_render_option(const char *command, int opt, const char *arg,
                           struct uhd_cli_render *render);
 /* play and refs: parse their shared options, run and print the summary. */

@@ -29,15 +29,7 @@ static const char play_help[] =
         "  --report FILE.json    write a JSON report (input, options, per-frame pts,\n"
         "                        checksum, decoding errors, stage times, totals)\n"
         "  --duration S          seconds each PNG of a PNG input is shown (default "
-        "1)\n"
-        "  --target T[:PEAK]     convert PQ clips for a display of PEAK cd/m2: pq (the\n"
-        "                        ITU-R BT.2390 EETF, default peak 1000) or sdr (EETF,\n"
-        "                        BT.709 gamut clipped in linear light, BT.1886; default\n"
-        "                        peak 100); source keeps the code values (default)\n"
-        "  --target-primaries P  bt709 (default) or bt2020: the SDR target's gamut\n"
-        "  --tonemap-source S    the EETF's source peak: mastering (the mastering\n"
-        "                        display's, default) or maxcll (MaxCLL when "
-        "known)\n" UHD_CLI_HWACCEL_HELP UHD_CLI_IN_FLIGHT_HELP
+        "1)\n" UHD_CLI_TARGET_HELP UHD_CLI_HWACCEL_HELP UHD_CLI_IN_FLIGHT_HELP
         "  --strict              the first decoding error fails the run (exit 3); by\n"
         "                        default damaged frames are concealed, played, and\n"
         "                        counted in the report and a warning\n"
@@ -60,42 +52,6 @@ enum {
 	OPT_TARGET_PRIMARIES
 };
 
-/* --target and --tonemap-source (play's alone: references keep the code values). */
-static int parse_target(const char *command, int opt, const char *arg, struct uhd_target *target)
-{
-	const char *name = opt == OPT_TARGET             ? "--target"
-	                   : opt == OPT_TARGET_PRIMARIES ? "--target-primaries"
-	                                                 : "--tonemap-source";
-	if (strcmp(command, "play") != 0) {
-		return uhd_cli_usage_error(command, "unknown option %s", name);
-	}
-	if (opt == OPT_TARGET) {
-		return uhd_target_parse(arg, target) == 0
-		               ? 0
-		               : uhd_cli_usage_error(
-		                         command,
-		                         "--target needs source, pq[:PEAK] or sdr[:PEAK] "
-		                         "with PEAK 1 to 10000 cd/m2, got '%s'",
-		                         arg);
-	}
-	if (opt == OPT_TARGET_PRIMARIES) {
-		bool bt709 = strcmp(arg, "bt709") == 0, bt2020 = strcmp(arg, "bt2020") == 0;
-		target->primaries = bt709 ? UHD_PRIMARIES_BT709 : UHD_PRIMARIES_BT2020;
-		return bt709 || bt2020 ? 0
-		                       : uhd_cli_usage_error(command,
-		                                             "--target-primaries needs bt709 or "
-		                                             "bt2020, got '%s'",
-		                                             arg);
-	}
-	if (strcmp(arg, "mastering") == 0 || strcmp(arg, "maxcll") == 0) {
-		target->source = strcmp(arg, "maxcll") == 0 ? UHD_TONEMAP_SOURCE_MAXCLL
-		                                            : UHD_TONEMAP_SOURCE_MASTERING;
-		return 0;
-	}
-	return uhd_cli_usage_error(command, "--tonemap-source needs mastering or maxcll, got '%s'",
-	                           arg);
-}
-
 /* Parses the options play and refs share; refs passes its own help text. */
 int uhd_cli_parse_play(const char *command, const char *help, int argc, char **argv,
                        struct uhd_play_params *p, bool *quiet)
@@ -107,9 +63,7 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	        {"hwaccel", required_argument, NULL, UHD_OPT_HWACCEL},
 	        {"frames-in-flight", required_argument, NULL, UHD_OPT_IN_FLIGHT},
 	        {"duration", required_argument, NULL, OPT_DURATION},
-	        {"target", required_argument, NULL, OPT_TARGET},
-	        {"tonemap-source", required_argument, NULL, OPT_TONEMAP_SOURCE},
-	        {"target-primaries", required_argument, NULL, OPT_TARGET_PRIMARIES},
+	        UHD_CLI_TARGET_LONG_OPTIONS,
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"overwrite", no_argument, NULL, 'y'},
 	        {"help", no_argument, NULL, 'h'},
@@ -149,10 +103,15 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 			}
 			break;
 		}
-		case OPT_TARGET:
-		case OPT_TARGET_PRIMARIES:
-		case OPT_TONEMAP_SOURCE: {
-			int ret = parse_target(command, opt, optarg, &target);
+		case UHD_OPT_TARGET:
+		case UHD_OPT_TARGET_PRIMARIES:
+		case UHD_OPT_TONEMAP_SOURCE: {
+			/* References keep the code values: refs has no such options. */
+			int ret = strcmp(command, "play") != 0
+			                  ? uhd_cli_usage_error(command, "unknown option --%s",
+			                                        index >= 0 ? options[index].name
+			                                                   : "?")
+			                  : uhd_cli_target_option(command, opt, optarg, &target);
 			if (ret != 0) {
 				return ret;
 			}
@@ -217,9 +176,9 @@ int uhd_cli_parse_play(const char *command, const char *help, int argc, char **a
 	if (ret != 0) {
 		return ret;
 	}
-	if (target.primaries && target.transfer != UHD_TARGET_SDR) {
-		return uhd_cli_usage_error(command, "--target-primaries is the SDR target's gamut: "
-		                                    "give it with --target sdr");
+	ret = uhd_cli_check_target(command, &target);
+	if (ret != 0) {
+		return ret;
 	}
 	p->convert = render.convert;
 	p->convert.target = target;

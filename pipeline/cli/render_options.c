@@ -57,6 +57,47 @@ int uhd_cli_render_option(const char *command, int opt, const char *arg, struct 
 	}
 }
 
+int uhd_cli_target_option(const char *command, int opt, const char *arg, struct uhd_target *target)
+{
+	switch (opt) {
+	case UHD_OPT_TARGET:
+		return uhd_target_parse(arg, target) == 0
+		               ? 0
+		               : uhd_cli_usage_error(
+		                         command,
+		                         "--target needs source, pq[:PEAK] or sdr[:PEAK] "
+		                         "with PEAK 1 to 10000 cd/m2, got '%s'",
+		                         arg);
+	case UHD_OPT_TARGET_PRIMARIES: {
+		bool bt709 = strcmp(arg, "bt709") == 0, bt2020 = strcmp(arg, "bt2020") == 0;
+		target->primaries = bt709 ? UHD_PRIMARIES_BT709 : UHD_PRIMARIES_BT2020;
+		return bt709 || bt2020 ? 0
+		                       : uhd_cli_usage_error(command,
+		                                             "--target-primaries needs bt709 or "
+		                                             "bt2020, got '%s'",
+		                                             arg);
+	}
+	case UHD_OPT_TONEMAP_SOURCE:
+		if (strcmp(arg, "mastering") == 0 || strcmp(arg, "maxcll") == 0) {
+			target->source = strcmp(arg, "maxcll") == 0 ? UHD_TONEMAP_SOURCE_MAXCLL
+			                                            : UHD_TONEMAP_SOURCE_MASTERING;
+			return 0;
+		}
+		return uhd_cli_usage_error(
+		        command, "--tonemap-source needs mastering or maxcll, got '%s'", arg);
+	default: return -1;
+	}
+}
+
+int uhd_cli_check_target(const char *command, const struct uhd_target *target)
+{
+	if (target->primaries && target->transfer != UHD_TARGET_SDR) {
+		return uhd_cli_usage_error(command, "--target-primaries is the SDR target's gamut: "
+		                                    "give it with --target sdr");
+	}
+	return 0;
+}
+
 int uhd_cli_exit_code(int ret, enum uhd_stage stage, unsigned validation_messages)
 {
 	/* A validation message is a bug signal: it outranks every other outcome. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/json.h"
 #include "hdr_metadata.h"
 #include "primaries.h"
 #include "tonemap.h"
@@ -212,4 +213,33 @@ const char *uhd_tonemap_method(const struct uhd_tonemap_plan *plan)
 	case UHD_TONEMAP_PQ_TO_SDR: return "bt2390-eetf+linear-clip+bt1886-inverse";
 	default: return "none";
 	}
+}
+
+void uhd_tonemap_json(struct uhd_json *json, const char *key, const struct uhd_colour *source,
+                      const struct uhd_target *t)
+{
+	struct uhd_tonemap_plan plan;
+	char why[512];
+	bool planned = source && uhd_tonemap_plan(source, t, &plan, why, sizeof(why)) == 0;
+	uhd_json_object_begin(json, key);
+	uhd_json_string(json, "transfer", uhd_target_name(t->transfer));
+	uhd_json_double(json, "peak", planned && plan.mode ? plan.target_peak : t->peak);
+	uhd_json_string(json, "tonemap_source",
+	                t->source == UHD_TONEMAP_SOURCE_MAXCLL ? "maxcll" : "mastering");
+	uhd_json_string(json, "method", planned ? uhd_tonemap_method(&plan) : "none");
+	if (planned && plan.mode != UHD_TONEMAP_NONE) {
+		uhd_json_string(json, "primaries", uhd_primaries_name(plan.output.primaries));
+		uhd_json_string(json, "output_transfer", uhd_transfer_name(plan.output.transfer));
+		uhd_json_double(json, "source_black", plan.source_black);
+		uhd_json_double(json, "source_peak", plan.source_peak);
+		uhd_json_string(json, "source_peak_from", plan.source_peak_from);
+		uhd_json_double(json, "target_black", plan.target_black);
+		uhd_json_double(json, "min_lum", plan.min_lum);
+		uhd_json_double(json, "max_lum", plan.max_lum);
+		uhd_json_double(json, "knee_start", plan.knee_start);
+	}
+	if (planned && plan.note[0]) {
+		uhd_json_string(json, "note", plan.note);
+	}
+	uhd_json_object_end(json);
 }

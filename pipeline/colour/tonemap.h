@@ -60,6 +60,13 @@ void uhd_tonemap_output_colour(const struct uhd_tonemap_plan *plan, struct uhd_c
 /* The plan's specialisation constants (32-bit integers or float bits). */
 void uhd_tonemap_spec(const struct uhd_tonemap_plan *plan, uint32_t values[UHD_TONEMAP_SPEC_COUNT]);
 
+struct uhd_json;
+/* Writes target under key as the reports give it: what was asked and, when
+ * source (may be NULL: not known) can be converted, the method and the EETF's
+ * parameters as planned (docs/schemas: play's options.target). */
+void uhd_tonemap_json(struct uhd_json *json, const char *key, const struct uhd_colour *source,
+                      const struct uhd_target *target);
+
 /* "none", "bt2390-eetf", "bt2390-eetf+clip-bt709+bt1886" ...: the method, for reports. */
 const char *uhd_tonemap_method(const struct uhd_tonemap_plan *plan);
 

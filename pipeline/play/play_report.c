@@ -52,38 +52,6 @@ void uhd_play_report_free(struct uhd_play_report *report)
 	report->frame_count = report->frame_capacity = 0;
 }
 
-/* --target, when given: what was asked, the method, and the EETF's
- * parameters as planned for the stream (colour/tonemap.h). */
-static void write_target(struct uhd_json *json, const struct uhd_play_report *report)
-{
-	const struct uhd_target *t = &report->params->convert.target;
-	struct uhd_tonemap_plan plan;
-	char why[512];
-	bool planned = report->info &&
-	               uhd_tonemap_plan(&report->info->colour, t, &plan, why, sizeof(why)) == 0;
-	uhd_json_object_begin(json, "target");
-	uhd_json_string(json, "transfer", uhd_target_name(t->transfer));
-	uhd_json_double(json, "peak", planned && plan.mode ? plan.target_peak : t->peak);
-	uhd_json_string(json, "tonemap_source",
-	                t->source == UHD_TONEMAP_SOURCE_MAXCLL ? "maxcll" : "mastering");
-	uhd_json_string(json, "method", planned ? uhd_tonemap_method(&plan) : "none");
-	if (planned && plan.mode != UHD_TONEMAP_NONE) {
-		uhd_json_string(json, "primaries", uhd_primaries_name(plan.output.primaries));
-		uhd_json_string(json, "output_transfer", uhd_transfer_name(plan.output.transfer));
-		uhd_json_double(json, "source_black", plan.source_black);
-		uhd_json_double(json, "source_peak", plan.source_peak);
-		uhd_json_string(json, "source_peak_from", plan.source_peak_from);
-		uhd_json_double(json, "target_black", plan.target_black);
-		uhd_json_double(json, "min_lum", plan.min_lum);
-		uhd_json_double(json, "max_lum", plan.max_lum);
-		uhd_json_double(json, "knee_start", plan.knee_start);
-	}
-	if (planned && plan.note[0]) {
-		uhd_json_string(json, "note", plan.note);
-	}
-	uhd_json_object_end(json);
-}
-
 static void write_options(struct uhd_json *json, const struct uhd_play_report *report)
 {
 	const struct uhd_play_params *p = report->params;
@@ -101,7 +69,8 @@ static void write_options(struct uhd_json *json, const struct uhd_play_report *r
 		uhd_json_int(json, "frames_in_flight", report->frames_in_flight);
 	}
 	if (p->convert.target.transfer != UHD_TARGET_SOURCE) {
-		write_target(json, report);
+		uhd_tonemap_json(json, "target", report->info ? &report->info->colour : NULL,
+		                 &p->convert.target);
 	}
 	uhd_json_object_end(json);
 }
