@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // --target's per-pixel conversion (pipeline/colour/tonemap.h plans it and
-// sets these constants; docs/tone-mapping.md states the method): the ITU-R
-// BT.2390 EETF on each PQ component, then for SDR the PQ EOTF, the gamut
-// matrix in linear light with a clip, and the BT.1886 inverse EOTF (black at
-// 0 cd/m2). TM_MODE 0 compiles to nothing.
+// sets these constants; docs/tone-mapping.md states the method): an HLG
+// source first becomes PQ through the HLG EOTF of BT.2408's 1000 cd/m2
+// reference display; then the ITU-R BT.2390 EETF on each PQ component; then
+// for SDR the PQ EOTF, the gamut matrix in linear light with a clip, and the
+// BT.1886 inverse EOTF (black at 0 cd/m2), or for HLG the PQ EOTF and the HLG
+// inverse EOTF of the target display. TM_MODE 0 compiles to nothing.
 
-layout(constant_id = 16) const uint TM_MODE = 0u; // 0 none, 1 PQ -> PQ, 2 PQ -> SDR
+layout(constant_id = 16) const uint TM_MODE = 0u; // 0 none, 1 PQ -> PQ, 2 -> SDR, 3 -> HLG
 layout(constant_id = 17) const float TM_PQ_BLACK = 0.0; // PQ of the source's black
 layout(constant_id = 18) const float TM_PQ_RANGE = 1.0; // PQ(peak) - PQ(black)
 layout(constant_id = 19) const float TM_MIN_LUM = 0.0;  // the target's, normalised
@@ -21,6 +23,15 @@ layout(constant_id = 28) const float TM_G12 = 0.0;
 layout(constant_id = 29) const float TM_G20 = 0.0;
 layout(constant_id = 30) const float TM_G21 = 0.0;
 layout(constant_id = 31) const float TM_G22 = 1.0;
+layout(constant_id = 32) const uint TM_SOURCE_HLG = 0u;      // 1: the source is HLG
+layout(constant_id = 33) const float TM_HLG_PEAK = 1000.0;   // cd/m2 of the HLG target
+layout(constant_id = 34) const float TM_HLG_GAMMA = 1.2;     // its system gamma
+
+// BT.2100's HLG: the OETF's constants, the OOTF's luminance (BT.2020), and
+// BT.2408's reference display for HLG sources (1000 cd/m2, system gamma 1.2).
+const float TM_HLG_A = 0.17883277, TM_HLG_B = 0.28466892, TM_HLG_C = 0.55991073;
+const vec3 TM_HLG_Y = vec3(0.2627, 0.6780, 0.0593);
+const float TM_HLG_SOURCE_PEAK = 1000.0, TM_HLG_SOURCE_GAMMA = 1.2;
 
 // BT.2390's EETF of the PQ signal e: normalised to the source range, the
 // Hermite knee from KS up to maxLum, the black level term b (1 - E2)^4 with
@@ -76,6 +87,55 @@ vec3 tm_pow(vec3 x, float a)
 	return mix(tm_exp2(a * tm_log2(x)), vec3(0.0), lessThanEqual(x, vec3(0.0)));
 }
 
+float tm_pow1(float x, float a)
+{
+	return tm_pow(vec3(x), a).x;
+}
+
+// HLG inverse OETF: E' -> scene light E in [0, 1].
+vec3 tm_hlg_inverse_oetf(vec3 e)
+{
+	vec3 high = (tm_exp2((e - TM_HLG_C) * (1.4426950409 / TM_HLG_A)) + TM_HLG_B) / 12.0;
+	return mix(high, e * e / 3.0, lessThanEqual(e, vec3(0.5)));
+}
+
+// HLG OETF: scene light E -> E'.
+vec3 tm_hlg_oetf(vec3 e)
+{
+	vec3 high = TM_HLG_A * 0.69314718 * tm_log2(max(12.0 * e - TM_HLG_B, 1e-6)) + TM_HLG_C;
+	return mix(high, sqrt(3.0 * max(e, 0.0)), lessThanEqual(e, vec3(1.0 / 12.0)));
+}
+
+// The HLG EOTF for a display of peak lw (black 0): the OOTF
+// F = lw Ys^(gamma - 1) E of the scene light.
+vec3 tm_hlg_eotf(vec3 e, float lw, float gamma)
+{
+	vec3 scene = tm_hlg_inverse_oetf(clamp(e, 0.0, 1.0));
+	float ys = dot(TM_HLG_Y, scene);
+	return ys > 0.0 ? lw * tm_pow1(ys, gamma - 1.0) * scene : vec3(0.0);
+}
+
+// Its inverse: display light F (cd/m2) -> E', through Ys = (Yd / lw)^(1 / gamma)
+// and E = F / (lw Ys^(gamma - 1)); colours the display cannot show clip.
+vec3 tm_hlg_inverse_eotf(vec3 light, float lw, float gamma)
+{
+	float yd = dot(TM_HLG_Y, light) / lw;
+	if (yd <= 0.0) {
+		return vec3(0.0);
+	}
+	float ys = tm_pow1(yd, 1.0 / gamma);
+	return tm_hlg_oetf(clamp(light / lw * tm_pow1(ys, 1.0 - gamma), 0.0, 1.0));
+}
+
+// SMPTE ST 2084 inverse EOTF: cd/m2 -> E'.
+vec3 tm_pq_inverse_eotf(vec3 light)
+{
+	const float m1 = 2610.0 / 16384.0, m2 = 2523.0 / 4096.0 * 128.0;
+	const float c1 = 3424.0 / 4096.0, c2 = 2413.0 / 4096.0 * 32.0, c3 = 2392.0 / 4096.0 * 32.0;
+	vec3 p = tm_pow(clamp(light / 10000.0, 0.0, 1.0), m1);
+	return tm_pow((c1 + c2 * p) / (1.0 + c3 * p), m2);
+}
+
 // SMPTE ST 2084 EOTF, in cd/m2: L = 10000 ((p - c1) / (c2 - c3 p))^(1/m1)
 // with p = e^(1/m2). Near 100 cd/m2 p is close to 1, and both p - c1 and
 // c2 - c3 p cancel (float32 lost 2 16-bit codes of SDR output there). As
@@ -102,11 +162,17 @@ vec3 tonemap(vec3 rgb)
 	if (TM_MODE == 0u) {
 		return rgb;
 	}
+	if (TM_SOURCE_HLG != 0u) {
+		rgb = tm_pq_inverse_eotf(tm_hlg_eotf(rgb, TM_HLG_SOURCE_PEAK, TM_HLG_SOURCE_GAMMA));
+	}
 	vec3 e = tm_eetf(rgb);
 	if (TM_MODE == 1u) {
 		return clamp(e, 0.0, 1.0);
 	}
 	vec3 light = tm_pq_eotf(e);
+	if (TM_MODE == 3u) {
+		return tm_hlg_inverse_eotf(light, TM_HLG_PEAK, TM_HLG_GAMMA);
+	}
 	mat3 gamut = mat3(TM_G00, TM_G10, TM_G20, TM_G01, TM_G11, TM_G21, TM_G02, TM_G12, TM_G22);
 	vec3 mapped = clamp(gamut * light / TM_PEAK, 0.0, 1.0);
 	return tm_pow(mapped, 1.0 / 2.4);

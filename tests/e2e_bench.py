@@ -241,7 +241,7 @@ def check_usage(uhdpipe, clip, work, failures):
         ("missing file", [os.path.join(work, "missing.mkv"), "--runs", "1"], 3),
         ("--device nosuch", [clip, "--runs", "1", "--device", "nosuch"], 5),
         ("--format rgb565", [clip, "--format", "rgb565"], 2),
-        ("--target hlg", [clip, "--target", "hlg"], 2),
+        ("--target hdr", [clip, "--target", "hdr"], 2),
         ("--target source", [clip, "--target", "source"], 2),
     ]
     for what, args, code in cases:

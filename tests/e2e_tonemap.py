@@ -11,7 +11,9 @@
   the highlights alone;
 - an SDR clip with `--target sdr`: one warning, and the same pixels as
   without it;
-- an HLG clip: exit 4 (unsupported input) saying HLG is not converted yet;
+- an HLG clip to sdr (through BT.2408's 1000 cd/m2 reference display), a PQ
+  clip to hlg (tagged BT.2020 HLG), an HLG clip to hlg (unchanged, said), an
+  SDR clip to pq and hlg:300 (exit 4 with the reason);
 - a peak too low for BT.2390's knee on this grade (KS < 0): exit 4 naming the
   lowest peak it takes;
 - a PNG input: exit 3, saying --target converts clips;
@@ -98,10 +100,31 @@ def main():
             check(err.count("warning") == 1 and "already SDR" in err,
                   f"SDR clip: said once ({err.strip()!r})")
             check(report["options"]["target"]["method"] == "none", "SDR clip: method none")
-        r = run(uhdpipe, "play", os.path.join(samples, "hlg_4k_hevc.mkv"), "--frames", "1",
-                "-o", "null", "--target", "sdr")
-        check(r.returncode == 4 and "arib-std-b67" in r.stderr and "HLG" in r.stderr,
-              f"HLG clip: exit 4 with the reason (got {r.returncode}: {r.stderr.strip()})")
+        hlg_clip = os.path.join(samples, "hlg_4k_hevc.mkv")
+        hlg_sdr, report, _ = play_png(uhdpipe, png_info, work, "hlgsdr", hlg_clip, "--target",
+                                      "sdr:100")
+        if hlg_sdr:
+            check(hlg_sdr["cICP"] == "01010001" and
+                  report["options"]["target"]["source_peak_from"] ==
+                  "HLG reference display (BT.2408)",
+                  f"HLG clip to sdr: BT.709 SDR through BT.2408's reference display "
+                  f"({hlg_sdr['cICP']}, {report['options']['target']})")
+        to_hlg, report, _ = play_png(uhdpipe, png_info, work, "pqhlg", pq, "--target", "hlg")
+        if to_hlg:
+            check(to_hlg["cICP"] == "09120001" and to_hlg["mDCV"] is None and
+                  report["options"]["target"]["method"] == "bt2390-eetf+hlg-inverse-eotf",
+                  f"PQ clip to hlg: tagged BT.2020 HLG without mDCV ({to_hlg['cICP']})")
+        plain, _, _ = play_png(uhdpipe, png_info, work, "hlgclip", hlg_clip)
+        same, _, err = play_png(uhdpipe, png_info, work, "hlghlg", hlg_clip, "--target", "hlg")
+        if plain and same:
+            check(same["xxh3"] == plain["xxh3"] and "already HLG" in err,
+                  f"HLG clip with --target hlg: unchanged, said ({err.strip()!r})")
+        r = run(uhdpipe, "play", sdr_clip, "--frames", "1", "-o", "null", "--target", "pq")
+        check(r.returncode == 4 and "not expanded" in r.stderr,
+              f"SDR clip to pq: exit 4 with the reason (got {r.returncode}: {r.stderr.strip()})")
+        r = run(uhdpipe, "play", pq, "--frames", "1", "-o", "null", "--target", "hlg:300")
+        check(r.returncode == 4 and "400 to 2000" in r.stderr,
+              f"hlg:300: exit 4 (got {r.returncode}: {r.stderr.strip()})")
         r = run(uhdpipe, "play", pq, "--frames", "1", "-o", "null", "--target", "pq:3")
         check(r.returncode == 4 and "at least 5.3 cd/m2" in r.stderr,
               f"pq:3 below BT.2390's range for this grade: exit 4 naming the lowest peak "
@@ -127,7 +150,7 @@ def main():
         r = run(uhdpipe, "play", still, "-o", "null", "--target", "sdr")
         check(r.returncode == 3 and "converts clips" in r.stderr,
               f"PNG input: exit 3 (got {r.returncode}: {r.stderr.strip()})")
-        for bad in (["--target", "sdr:0"], ["--target", "hlg"], ["--target", "pq:99999"],
+        for bad in (["--target", "sdr:0"], ["--target", "hdr"], ["--target", "pq:99999"],
                     ["--target-primaries", "p3"], ["--tonemap-source", "peak"],
                     ["--target", "pq", "--target-primaries", "bt2020"]):
             r = run(uhdpipe, "play", pq, "-o", "null", *bad)

@@ -55,13 +55,17 @@ static struct uhd_target target = {UHD_TARGET_SOURCE, 0.0, 0, UHD_TONEMAP_SOURCE
 static void apply_target(const struct uhd_stream_info *info, double *rgb, size_t count)
 {
 	const struct uhd_colour *c = &info->colour;
+	/* An HLG source's range is BT.2408's reference display's, 0 to 1000. */
+	bool hlg = c->transfer == UHD_TRANSFER_HLG;
 	struct tm_model m = {
 	        .mode = target.transfer == UHD_TARGET_PQ           ? TM_MODEL_PQ
+	                : target.transfer == UHD_TARGET_HLG        ? TM_MODEL_HLG
 	                : target.primaries == UHD_PRIMARIES_BT2020 ? TM_MODEL_SDR_BT2020
 	                                                           : TM_MODEL_SDR_BT709,
-	        .source_black = c->has_mastering ? c->mastering.min_luminance : 0.0,
-	        .source_peak = c->has_mastering ? c->mastering.max_luminance : 1000.0,
+	        .source_black = c->has_mastering && !hlg ? c->mastering.min_luminance : 0.0,
+	        .source_peak = c->has_mastering && !hlg ? c->mastering.max_luminance : 1000.0,
 	        .target_peak = target.peak,
+	        .source_hlg = hlg,
 	};
 	tm_model_apply(&m, rgb, count);
 }

@@ -29,6 +29,18 @@ static void check_bt2408_levels(void)
 	double grey = 1000.0 * pow(uhd_hlg_inverse_oetf(0.38), 1.2);
 	CHECK(round(white) == 203.0, "HLG 75%% gives %.3f cd/m2, BT.2408 says 203", white);
 	CHECK(round(grey) == 26.0, "HLG 38%% gives %.3f cd/m2, BT.2408 says 26", grey);
+	/* BT.2408's PQ <-> HLG conversion through the 1000 cd/m2 reference display:
+	 * a 203 cd/m2 grey is HLG 75%, 26 cd/m2 is 38% (model, to the percent). */
+	double white3[3] = {203.0, 203.0, 203.0}, e[3];
+	tm_model_hlg_inverse_eotf(white3, 1000.0, e);
+	CHECK(round(e[0] * 100.0) == 75.0 && e[0] == e[1] && e[1] == e[2],
+	      "203 cd/m2 as HLG on the reference display: %.5f, BT.2408 says 75%%", e[0]);
+	double dark[3] = {26.0, 26.0, 26.0};
+	tm_model_hlg_inverse_eotf(dark, 1000.0, e);
+	CHECK(round(e[0] * 100.0) == 38.0, "26 cd/m2 as HLG: %.5f, BT.2408 says 38%%", e[0]);
+	double back[3];
+	tm_model_hlg_eotf(e, 1000.0, back);
+	CHECK_NEAR(back[0], 26.0, 1e-9, "HLG EOTF inverts the inverse EOTF");
 	/* The model's PQ is the standard's too. */
 	CHECK_NEAR(tm_model_pq_inverse_eotf(203.0), uhd_pq_inverse_eotf(203.0), 1e-12, "model PQ");
 	CHECK_NEAR(tm_model_pq_eotf(tm_model_pq_inverse_eotf(100.0)), 100.0, 1e-9, "PQ round trip");
@@ -84,9 +96,41 @@ static void check_decisions(void)
 	char why[512] = "";
 	struct uhd_target sdr = {UHD_TARGET_SDR, 0.0, 0, UHD_TONEMAP_SOURCE_MASTERING};
 	struct uhd_colour hlg = {.primaries = UHD_PRIMARIES_BT2020, .transfer = UHD_TRANSFER_HLG};
-	CHECK(uhd_tonemap_plan(&hlg, &sdr, &plan, why, sizeof(why)) == -ENOTSUP &&
-	              strstr(why, "arib-std-b67") && strstr(why, "leave --target out"),
-	      "an HLG source is refused, saying what to do: %s", why);
+	CHECK(uhd_tonemap_plan(&hlg, &sdr, &plan, why, sizeof(why)) == 0 && plan.source_hlg &&
+	              plan.source_peak == 1000.0 &&
+	              strcmp(plan.source_peak_from, "HLG reference display (BT.2408)") == 0 &&
+	              plan.output.transfer == UHD_TRANSFER_BT709,
+	      "an HLG source goes through BT.2408's 1000 cd/m2 reference display");
+	struct uhd_target to_hlg = {UHD_TARGET_HLG, 0.0, 0, UHD_TONEMAP_SOURCE_MASTERING};
+	CHECK(uhd_tonemap_plan(&hlg, &to_hlg, &plan, why, sizeof(why)) == 0 &&
+	              plan.mode == UHD_TONEMAP_NONE && strstr(plan.note, "already HLG"),
+	      "HLG to hlg is a no-op (HLG is scene-referred), said: '%s'", plan.note);
+	struct uhd_colour pq600 = pq_stream(4000.0, 0);
+	CHECK(uhd_tonemap_plan(&pq600, &to_hlg, &plan, why, sizeof(why)) == 0 &&
+	              plan.mode == UHD_TONEMAP_PQ_TO_HLG && plan.target_peak == 1000.0 &&
+	              fabs(plan.hlg_gamma - 1.2) < 1e-12 &&
+	              plan.output.transfer == UHD_TRANSFER_HLG && !plan.output.has_mastering,
+	      "PQ to hlg: 1000 cd/m2, gamma 1.2, tagged HLG without mastering values");
+	to_hlg.peak = 2000.0;
+	CHECK(uhd_tonemap_plan(&pq600, &to_hlg, &plan, why, sizeof(why)) == 0 &&
+	              fabs(plan.hlg_gamma - (1.2 + 0.42 * log10(2.0))) < 1e-12,
+	      "hlg:2000: BT.2100's gamma 1.326 (got %.4f)", plan.hlg_gamma);
+	to_hlg.peak = 300.0;
+	CHECK(uhd_tonemap_plan(&pq600, &to_hlg, &plan, why, sizeof(why)) == -ENOTSUP &&
+	              strstr(why, "400 to 2000"),
+	      "hlg:300 is outside BT.2100's gamma formula: %s", why);
+	struct uhd_colour pq709 = pq_stream(1000.0, 0);
+	pq709.primaries = UHD_PRIMARIES_BT709;
+	to_hlg.peak = 1000.0;
+	CHECK(uhd_tonemap_plan(&pq709, &to_hlg, &plan, why, sizeof(why)) == -ENOTSUP &&
+	              strstr(why, "BT.2020"),
+	      "a BT.709 PQ stream to hlg is refused: %s", why);
+	struct uhd_target to_pq = {UHD_TARGET_PQ, 600.0, 0, UHD_TONEMAP_SOURCE_MASTERING};
+	struct uhd_colour sdr_stream = {.primaries = UHD_PRIMARIES_BT709,
+	                                .transfer = UHD_TRANSFER_BT709};
+	CHECK(uhd_tonemap_plan(&sdr_stream, &to_pq, &plan, why, sizeof(why)) == -ENOTSUP &&
+	              strstr(why, "not expanded") && strstr(why, "leave --target out"),
+	      "SDR to pq is refused, saying what to do: %s", why);
 	struct uhd_colour bt709 = {.primaries = UHD_PRIMARIES_BT709,
 	                           .transfer = UHD_TRANSFER_BT709};
 	CHECK(uhd_tonemap_plan(&bt709, &sdr, &plan, why, sizeof(why)) == 0 &&
@@ -165,7 +209,7 @@ static void check_parse(void)
 	      "sdr:203");
 	CHECK(uhd_target_parse("pq", &t) == 0 && t.transfer == UHD_TARGET_PQ && t.peak == 0.0,
 	      "pq");
-	const char *bad[] = {"sdr:0", "pq:10001", "sdr:", "hlg", "source:100", "sdr:1e", "PQ"};
+	const char *bad[] = {"sdr:0", "pq:10001", "sdr:", "hlg:", "source:100", "sdr:1e", "PQ"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK(uhd_target_parse(bad[i], &t) == -EINVAL, "'%s' is refused", bad[i]);
 	}

@@ -124,6 +124,55 @@ static void bt2020_to_bt709(double out[3][3])
 	}
 }
 
+/* BT.2100 table 5: a = 0.17883277, b = 1 - 4a, c = 0.5 - a ln(4a). */
+static const double hlg_a = 0.17883277;
+#define HLG_B (1.0 - 4.0 * hlg_a)
+#define HLG_C (0.5 - hlg_a * log(4.0 * hlg_a))
+
+static double hlg_oetf(double e)
+{
+	e = e < 0.0 ? 0.0 : e > 1.0 ? 1.0 : e;
+	return e <= 1.0 / 12.0 ? sqrt(3.0 * e) : hlg_a * log(12.0 * e - HLG_B) + HLG_C;
+}
+
+static double hlg_inverse_oetf(double v)
+{
+	v = v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+	return v <= 0.5 ? v * v / 3.0 : (exp((v - HLG_C) / hlg_a) + HLG_B) / 12.0;
+}
+
+static double hlg_gamma(double lw)
+{
+	return 1.2 + 0.42 * log10(lw / 1000.0);
+}
+
+/* BT.2100's HLG luminance weights (BT.2020's). */
+static double hlg_luma(const double c[3])
+{
+	return 0.2627 * c[0] + 0.6780 * c[1] + 0.0593 * c[2];
+}
+
+void tm_model_hlg_eotf(const double e[3], double lw, double light[3])
+{
+	double scene[3];
+	for (int c = 0; c < 3; c++) {
+		scene[c] = hlg_inverse_oetf(e[c]);
+	}
+	double ys = hlg_luma(scene);
+	for (int c = 0; c < 3; c++) {
+		light[c] = ys > 0.0 ? lw * pow(ys, hlg_gamma(lw) - 1.0) * scene[c] : 0.0;
+	}
+}
+
+void tm_model_hlg_inverse_eotf(const double light[3], double lw, double e[3])
+{
+	double yd = hlg_luma(light) / lw, gamma = hlg_gamma(lw);
+	double ys = yd > 0.0 ? pow(yd, 1.0 / gamma) : 0.0;
+	for (int c = 0; c < 3; c++) {
+		e[c] = ys > 0.0 ? hlg_oetf(light[c] / lw * pow(ys, 1.0 - gamma)) : 0.0;
+	}
+}
+
 void tm_model_apply(const struct tm_model *m, double *rgb, size_t count)
 {
 	double gamut[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
@@ -133,11 +182,23 @@ void tm_model_apply(const struct tm_model *m, double *rgb, size_t count)
 	for (size_t i = 0; i < count; i++) {
 		double *p = rgb + 3 * i, light[3];
 		for (int c = 0; c < 3; c++) {
-			double e = p[c] < 0.0 ? 0.0 : p[c] > 1.0 ? 1.0 : p[c];
-			p[c] = tm_model_eetf(m, e);
+			p[c] = p[c] < 0.0 ? 0.0 : p[c] > 1.0 ? 1.0 : p[c];
+		}
+		if (m->source_hlg) {
+			tm_model_hlg_eotf(p, 1000.0, light);
+			for (int c = 0; c < 3; c++) {
+				p[c] = tm_model_pq_inverse_eotf(light[c]);
+			}
+		}
+		for (int c = 0; c < 3; c++) {
+			p[c] = tm_model_eetf(m, p[c]);
 			light[c] = tm_model_pq_eotf(p[c]);
 		}
 		if (m->mode == TM_MODEL_PQ) {
+			continue;
+		}
+		if (m->mode == TM_MODEL_HLG) {
+			tm_model_hlg_inverse_eotf(light, m->target_peak, p);
 			continue;
 		}
 		for (int c = 0; c < 3; c++) {

@@ -115,13 +115,17 @@ UHD_API double uhd_hlg_inverse_oetf(double signal);
  *   UHD_TARGET_PQ: PQ -> PQ through the ITU-R BT.2390 EETF, from the
  *     source's range (mastering display, or MaxCLL) to [0, peak];
  *   UHD_TARGET_SDR: the same EETF to [0, peak], then BT.2020 -> BT.709 in
- *     linear light, clipped, then the BT.1886 inverse EOTF (black 0 cd/m2).
- * Sources other than PQ are passed through with target SDR when already SDR
- * (a no-op, said once) and refused otherwise (HLG is not converted yet). */
+ *     linear light, clipped, then the BT.1886 inverse EOTF (black 0 cd/m2);
+ *   UHD_TARGET_HLG: the same EETF to [0, peak], then the HLG inverse EOTF of
+ *     a display of that peak (400 to 2000 cd/m2, BT.2100's system gamma).
+ * HLG sources are first taken to display light on BT.2408's 1000 cd/m2
+ * reference display. A source already in the target's form (SDR to sdr, HLG
+ * to hlg) is passed through, said once; SDR to pq or hlg is refused. */
 enum uhd_target_transfer {
 	UHD_TARGET_SOURCE = 0, /* no conversion (default) */
 	UHD_TARGET_PQ = 1,
 	UHD_TARGET_SDR = 2,
+	UHD_TARGET_HLG = 3,
 };
 
 /* Where the EETF takes the source's peak from. */
@@ -137,10 +141,11 @@ struct uhd_target {
 	enum uhd_tonemap_source source; /* default UHD_TONEMAP_SOURCE_MASTERING */
 };
 
-/* Parses "pq[:PEAK]", "sdr[:PEAK]" or "source" (PEAK in cd/m2, 1 to 10000);
+/* Parses "pq[:PEAK]", "sdr[:PEAK]", "hlg[:PEAK]" or "source" (PEAK in
+ * cd/m2, 1 to 10000);
  * the other fields are left as they are. 0 or -EINVAL. */
 UHD_API int uhd_target_parse(const char *text, struct uhd_target *target);
-/* "source", "pq", "sdr". */
+/* "source", "pq", "sdr", "hlg". */
 UHD_API const char *uhd_target_name(enum uhd_target_transfer transfer);
 
 #ifdef __cplusplus

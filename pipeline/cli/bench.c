@@ -31,9 +31,9 @@ static const char bench_help[] =
         "  --format FMT          scanout format of the pack stages: xrgb8888,\n"
         "                        xrgb2101010, xbgr2101010, xrgb16161616, xbgr16161616f, or\n"
         "                        none to skip them (default xrgb16161616)\n"
-        "  --target T[:PEAK]     also time convert+scale with play's --target (pq or\n"
-        "                        sdr; PQ clips), to compare with "
-        "convert+scale\n" UHD_CLI_HWACCEL_HELP UHD_CLI_IN_FLIGHT_HELP UHD_CLI_DEVICE_HELP
+        "  --target T[:PEAK]     also time convert+scale with play's --target (pq, sdr\n"
+        "                        or hlg; PQ and HLG clips), to compare with "
+        "it\n" UHD_CLI_HWACCEL_HELP UHD_CLI_IN_FLIGHT_HELP UHD_CLI_DEVICE_HELP
         "  --vs-ffmpeg           also time the ffmpeg commands that do the same work\n"
         "                        (decode-only, zscale, swscale, scale_vulkan, libplacebo,\n"
         "                        psnr+ssim) and print the ratios\n"
@@ -103,8 +103,8 @@ static int apply_option(int opt, const char *arg, struct bench_options *o,
 		               ? 0
 		               : uhd_cli_usage_error(
 		                         "bench",
-		                         "--target needs pq[:PEAK] or sdr[:PEAK] with PEAK "
-		                         "1 to 10000 cd/m2, got '%s'",
+		                         "--target needs pq[:PEAK], sdr[:PEAK] or hlg[:PEAK] "
+		                         "with PEAK 1 to 10000 cd/m2, got '%s'",
 		                         arg);
 	case UHD_OPT_HWACCEL: return uhd_cli_parse_hwaccel("bench", arg, &p->hwaccel);
 	case UHD_OPT_IN_FLIGHT: return uhd_cli_parse_in_flight("bench", arg, &p->frames_in_flight);

@@ -96,10 +96,12 @@ enum {
 	}
 
 #define UHD_CLI_TARGET_HELP                                                                        \
-	"  --target T[:PEAK]     convert PQ clips for a display of PEAK cd/m2: pq (the\n"          \
-	"                        ITU-R BT.2390 EETF, default peak 1000) or sdr (EETF,\n"           \
-	"                        BT.709 gamut clipped in linear light, BT.1886; default\n"         \
-	"                        peak 100); source keeps the code values (default)\n"              \
+	"  --target T[:PEAK]     convert PQ and HLG clips for a display of PEAK cd/m2:\n"          \
+	"                        pq (the ITU-R BT.2390 EETF, default peak 1000), sdr\n"            \
+	"                        (EETF, BT.709 gamut clipped in linear light, BT.1886;\n"          \
+	"                        default peak 100) or hlg (EETF, HLG for a display of\n"           \
+	"                        400..2000, default 1000); source keeps the code values\n"         \
+	"                        (default)\n"                                                      \
 	"  --target-primaries P  bt709 (default) or bt2020: the SDR target's gamut\n"              \
 	"  --tonemap-source S    the EETF's source peak: mastering (the mastering\n"               \
 	"                        display's, default) or maxcll (MaxCLL when known)\n"

@@ -65,8 +65,8 @@ int uhd_cli_target_option(const char *command, int opt, const char *arg, struct 
 		               ? 0
 		               : uhd_cli_usage_error(
 		                         command,
-		                         "--target needs source, pq[:PEAK] or sdr[:PEAK] "
-		                         "with PEAK 1 to 10000 cd/m2, got '%s'",
+		                         "--target needs source, pq[:PEAK], sdr[:PEAK] or "
+		                         "hlg[:PEAK] with PEAK 1 to 10000 cd/m2, got '%s'",
 		                         arg);
 	case UHD_OPT_TARGET_PRIMARIES: {
 		bool bt709 = strcmp(arg, "bt709") == 0, bt2020 = strcmp(arg, "bt2020") == 0;

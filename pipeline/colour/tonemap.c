@@ -13,12 +13,18 @@
 
 #define DEFAULT_PQ_PEAK  1000.0 /* cd/m2: a common HDR display */
 #define DEFAULT_SDR_PEAK 100.0  /* cd/m2: BT.2035's SDR reference display */
+/* BT.2408's reference display for HLG <-> PQ: 1000 cd/m2, system gamma 1.2. */
+#define HLG_REFERENCE_PEAK 1000.0
+/* BT.2100's system gamma formula holds for displays of 400 to 2000 cd/m2. */
+#define HLG_PEAK_MIN 400.0
+#define HLG_PEAK_MAX 2000.0
 
 const char *uhd_target_name(enum uhd_target_transfer transfer)
 {
 	switch (transfer) {
 	case UHD_TARGET_PQ: return "pq";
 	case UHD_TARGET_SDR: return "sdr";
+	case UHD_TARGET_HLG: return "hlg";
 	default: return "source";
 	}
 }
@@ -28,7 +34,10 @@ int uhd_target_parse(const char *text, struct uhd_target *target)
 	static const struct {
 		const char *name;
 		enum uhd_target_transfer transfer;
-	} names[] = {{"source", UHD_TARGET_SOURCE}, {"pq", UHD_TARGET_PQ}, {"sdr", UHD_TARGET_SDR}};
+	} names[] = {{"source", UHD_TARGET_SOURCE},
+	             {"pq", UHD_TARGET_PQ},
+	             {"sdr", UHD_TARGET_SDR},
+	             {"hlg", UHD_TARGET_HLG}};
 	const char *colon = text ? strchr(text, ':') : NULL;
 	size_t length = text ? (colon ? (size_t)(colon - text) : strlen(text)) : 0;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -57,6 +66,12 @@ int uhd_target_parse(const char *text, struct uhd_target *target)
 static void source_range(const struct uhd_colour *source, const struct uhd_target *target,
                          struct uhd_tonemap_plan *plan)
 {
+	if (plan->source_hlg) {
+		plan->source_black = 0.0;
+		plan->source_peak = HLG_REFERENCE_PEAK;
+		plan->source_peak_from = "HLG reference display (BT.2408)";
+		return;
+	}
 	plan->source_black = 0.0;
 	plan->source_peak = UHD_HDR_DEFAULT_MAX_LUMINANCE;
 	plan->source_peak_from = "default";
@@ -105,11 +120,39 @@ void uhd_tonemap_output_colour(const struct uhd_tonemap_plan *plan, struct uhd_c
 		colour->mastering.max_luminance = fmin(plan->source_peak, plan->target_peak);
 		colour->mastering.min_luminance =
 		        fmax(plan->target_black, UHD_HDR_DEFAULT_MIN_LUMINANCE);
+		colour->transfer = UHD_TRANSFER_PQ;
 		return;
 	}
 	colour->has_mastering = false;
+	if (plan->mode == UHD_TONEMAP_PQ_TO_HLG) {
+		colour->transfer = UHD_TRANSFER_HLG;
+		return;
+	}
 	colour->transfer = UHD_TRANSFER_BT709;
 	colour->primaries = plan->target_primaries;
+}
+
+/* --target hlg: BT.2020 pictures for a display BT.2100's gamma formula holds for. */
+static int plan_hlg_target(const struct uhd_colour *source, struct uhd_tonemap_plan *plan,
+                           char *why, size_t why_size)
+{
+	if (plan->target_peak < HLG_PEAK_MIN || plan->target_peak > HLG_PEAK_MAX) {
+		snprintf(
+		        why, why_size,
+		        "--target hlg:%g: BT.2100's HLG system gamma holds for displays of %.0f to "
+		        "%.0f cd/m2; give a peak in that range",
+		        plan->target_peak, HLG_PEAK_MIN, HLG_PEAK_MAX);
+		return -ENOTSUP;
+	}
+	if (source->primaries != UHD_PRIMARIES_BT2020) {
+		snprintf(why, why_size,
+		         "--target hlg makes BT.2020 pictures, and this stream's primaries are %s "
+		         "(no gamut mapping into BT.2020 is offered): leave --target out",
+		         uhd_primaries_name(source->primaries));
+		return -ENOTSUP;
+	}
+	plan->hlg_gamma = 1.2 + 0.42 * log10(plan->target_peak / 1000.0);
+	return 0;
 }
 
 int uhd_tonemap_plan(const struct uhd_colour *source, const struct uhd_target *target,
@@ -128,29 +171,40 @@ int uhd_tonemap_plan(const struct uhd_colour *source, const struct uhd_target *t
 		         "primaries bt709 or bt2020");
 		return -EINVAL;
 	}
-	bool sdr_source =
-	        source->transfer != UHD_TRANSFER_PQ && source->transfer != UHD_TRANSFER_HLG;
-	if (target->transfer == UHD_TARGET_SDR && sdr_source) {
+	bool hlg = source->transfer == UHD_TRANSFER_HLG;
+	bool sdr_source = source->transfer != UHD_TRANSFER_PQ && !hlg;
+	if ((target->transfer == UHD_TARGET_SDR && sdr_source) ||
+	    (target->transfer == UHD_TARGET_HLG && hlg)) {
+		/* HLG is scene-referred: each display applies its own OOTF, so an HLG
+		 * signal is already right for any HLG display. */
 		snprintf(plan->note, sizeof(plan->note),
-		         "--target sdr: the stream is already SDR (transfer %s), so its pictures "
+		         "--target %s: the stream is already %s (transfer %s), so its pictures "
 		         "are passed on unchanged",
+		         uhd_target_name(target->transfer), hlg ? "HLG" : "SDR",
 		         uhd_transfer_name(source->transfer));
 		return 0;
 	}
-	if (source->transfer != UHD_TRANSFER_PQ) {
+	if (sdr_source) {
 		snprintf(why, why_size,
-		         "--target %s converts PQ streams only; this one's transfer is %s (HLG and "
-		         "SDR sources are not converted yet): leave --target out to pass its code "
-		         "values through",
+		         "--target %s converts PQ and HLG streams; this one's transfer is %s (SDR "
+		         "is not expanded to HDR): leave --target out to pass its code values "
+		         "through",
 		         uhd_target_name(target->transfer), uhd_transfer_name(source->transfer));
 		return -ENOTSUP;
 	}
-	plan->mode =
-	        target->transfer == UHD_TARGET_PQ ? UHD_TONEMAP_PQ_TO_PQ : UHD_TONEMAP_PQ_TO_SDR;
-	plan->target_peak = target->peak > 0.0                   ? target->peak
-	                    : plan->mode == UHD_TONEMAP_PQ_TO_PQ ? DEFAULT_PQ_PEAK
-	                                                         : DEFAULT_SDR_PEAK;
+	plan->source_hlg = hlg;
+	plan->mode = target->transfer == UHD_TARGET_PQ    ? UHD_TONEMAP_PQ_TO_PQ
+	             : target->transfer == UHD_TARGET_SDR ? UHD_TONEMAP_PQ_TO_SDR
+	                                                  : UHD_TONEMAP_PQ_TO_HLG;
+	plan->target_peak = target->peak > 0.0                    ? target->peak
+	                    : plan->mode == UHD_TONEMAP_PQ_TO_SDR ? DEFAULT_SDR_PEAK
+	                                                          : DEFAULT_PQ_PEAK;
 	plan->target_black = 0.0;
+	int ret = plan->mode == UHD_TONEMAP_PQ_TO_HLG ? plan_hlg_target(source, plan, why, why_size)
+	                                              : 0;
+	if (ret < 0) {
+		return ret;
+	}
 	source_range(source, target, plan);
 	if (plan->target_peak >= plan->source_peak && plan->note[0] == '\0') {
 		snprintf(plan->note, sizeof(plan->note),
@@ -204,13 +258,19 @@ void uhd_tonemap_spec(const struct uhd_tonemap_plan *plan, uint32_t values[UHD_T
 	for (int i = 0; i < 9; i++) {
 		values[7 + i] = float_bits(plan->mode ? plan->gamut[i / 3][i % 3] : (i % 4 == 0));
 	}
+	values[16] = plan->source_hlg ? 1u : 0u;
+	values[17] = float_bits(plan->mode == UHD_TONEMAP_PQ_TO_HLG ? plan->target_peak : 1000.0);
+	values[18] = float_bits(plan->mode == UHD_TONEMAP_PQ_TO_HLG ? plan->hlg_gamma : 1.2);
 }
 
 const char *uhd_tonemap_method(const struct uhd_tonemap_plan *plan)
 {
 	switch (plan->mode) {
-	case UHD_TONEMAP_PQ_TO_PQ: return "bt2390-eetf";
-	case UHD_TONEMAP_PQ_TO_SDR: return "bt2390-eetf+linear-clip+bt1886-inverse";
+	case UHD_TONEMAP_PQ_TO_PQ: return plan->source_hlg ? "hlg-eotf+bt2390-eetf" : "bt2390-eetf";
+	case UHD_TONEMAP_PQ_TO_SDR:
+		return plan->source_hlg ? "hlg-eotf+bt2390-eetf+linear-clip+bt1886-inverse"
+		                        : "bt2390-eetf+linear-clip+bt1886-inverse";
+	case UHD_TONEMAP_PQ_TO_HLG: return "bt2390-eetf+hlg-inverse-eotf";
 	default: return "none";
 	}
 }

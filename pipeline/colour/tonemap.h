@@ -10,6 +10,7 @@
 #ifndef UHD_COLOUR_TONEMAP_H
 #define UHD_COLOUR_TONEMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,11 +21,12 @@ enum uhd_tonemap_mode {
 	UHD_TONEMAP_NONE = 0,
 	UHD_TONEMAP_PQ_TO_PQ = 1,  /* EETF on the PQ signal */
 	UHD_TONEMAP_PQ_TO_SDR = 2, /* EETF, PQ EOTF, gamut matrix and clip, BT.1886 inverse */
+	UHD_TONEMAP_PQ_TO_HLG = 3, /* EETF, PQ EOTF, HLG inverse EOTF */
 };
 
 /* Specialisation constants: ids UHD_TONEMAP_SPEC_FIRST on, in this order. */
 #define UHD_TONEMAP_SPEC_FIRST 16
-#define UHD_TONEMAP_SPEC_COUNT 16
+#define UHD_TONEMAP_SPEC_COUNT 19
 
 struct uhd_tonemap_plan {
 	enum uhd_tonemap_mode mode;
@@ -36,7 +38,10 @@ struct uhd_tonemap_plan {
 	 * and the knee start KS on the normalised scale. */
 	double pq_black, pq_range;
 	double min_lum, max_lum, knee_start;
-	double gamut[3][3];       /* linear source RGB -> target RGB (SDR) */
+	double gamut[3][3]; /* linear source RGB -> target RGB (SDR) */
+	/* An HLG source, taken to PQ first through BT.2408's reference display. */
+	bool source_hlg;
+	double hlg_gamma;         /* the HLG target's system gamma (BT.2100, for target_peak) */
 	int target_primaries;     /* H.273 */
 	struct uhd_colour output; /* what the converted pictures hold */
 	/* A sentence to say once ("" when nothing is worth saying): a no-op, or

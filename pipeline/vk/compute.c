@@ -7,7 +7,7 @@
 #include "vk.h"
 
 #define MAX_BINDINGS UHD_VK_MAX_BINDINGS
-#define MAX_SPEC     32 /* tonemap.glsl starts at 16 */
+#define MAX_SPEC     40 /* tonemap.glsl: ids 16 to 34 */
 
 static int create_set_layout(struct uhd_context *ctx, const VkDescriptorType *types,
                              uint32_t binding_count, VkDescriptorSetLayout *layout)
