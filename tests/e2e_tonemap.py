@@ -146,13 +146,29 @@ def main():
         check(r.returncode == 1 and "INPUT bt709/bt709/full vs REF bt2020/smpte2084" in r.stderr,
               f"check --target between two clips: only INPUT is converted "
               f"({r.returncode}: {r.stderr.strip()})")
+        r = run(uhdpipe, "check", ref, "--ref", ref, "--target", "sdr:100")
+        check(r.returncode == 3 and "converts clips" in r.stderr,
+              f"check --target with a PNG INPUT: exit 3, not compared unconverted "
+              f"({r.returncode}: {r.stderr.strip()})")
+        # A suite entry's "target" overrides the command line's.
+        suite = os.path.join(work, "suite.json")
+        with open(suite, "w", encoding="utf-8") as f:
+            json.dump({"entries": [
+                {"name": "converted", "input": os.path.abspath(pq), "ref": ref,
+                 "size": "480x270", "frames": 1, "exact": True},
+                {"name": "as-is", "input": os.path.abspath(pq), "ref": os.path.abspath(pq),
+                 "size": "480x270", "frames": 1, "target": "source", "exact": True}]}, f)
+        r = run(uhdpipe, "check", "--suite", suite, "--target", "sdr:100")
+        check(r.returncode == 0, f"suite: --target for one entry, \"target\": \"source\" "
+                                 f"for the other: exit 0 ({r.returncode}: {r.stderr.strip()})")
         still = os.path.join(work, "sdr", "frame-000000.png")
         r = run(uhdpipe, "play", still, "-o", "null", "--target", "sdr")
         check(r.returncode == 3 and "converts clips" in r.stderr,
               f"PNG input: exit 3 (got {r.returncode}: {r.stderr.strip()})")
         for bad in (["--target", "sdr:0"], ["--target", "hdr"], ["--target", "pq:99999"],
                     ["--target-primaries", "p3"], ["--tonemap-source", "peak"],
-                    ["--target", "pq", "--target-primaries", "bt2020"]):
+                    ["--target", "pq", "--target-primaries", "bt2020"],
+                    ["--tonemap-source", "maxcll"]):
             r = run(uhdpipe, "play", pq, "-o", "null", *bad)
             check(r.returncode == 2 and bad[0] in r.stderr,
                   f"{' '.join(bad)}: exit 2 naming the option (got {r.returncode})")

@@ -400,9 +400,9 @@ static bool same_colour(struct check_state *st, const struct uhd_image *in,
 	}
 	char name[64];
 	name_frame(f->input_frame, f->ref_frame, name, sizeof(name));
-	/* A PQ render against an SDR reference: --target makes them comparable. */
-	bool hint = a->transfer == UHD_TRANSFER_PQ && b->transfer != UHD_TRANSFER_PQ &&
-	            b->transfer != UHD_TRANSFER_HLG;
+	/* An HDR render against an SDR reference: --target makes them comparable. */
+	bool hdr = a->transfer == UHD_TRANSFER_PQ || a->transfer == UHD_TRANSFER_HLG;
+	bool hint = hdr && b->transfer != UHD_TRANSFER_PQ && b->transfer != UHD_TRANSFER_HLG;
 	mismatch(st,
 	         "%s: colour description differs: INPUT %s/%s/%s vs REF %s/%s/%s "
 	         "(primaries/transfer/range); compare renders of the same colour description%s",
@@ -714,6 +714,15 @@ void check_resolve_metrics(struct uhd_check_params *p)
 static int settle_domain(struct check_report *report, char *why, size_t size)
 {
 	struct uhd_check_params *p = &report->resolved;
+	/* Only clips go through the converter that --target configures. */
+	if (p->convert.target.transfer != UHD_TARGET_SOURCE &&
+	    uhd_frames_kind_of(p->input) != &uhd_frames_clip) {
+		snprintf(why, size,
+		         "--target converts clips, and INPUT '%s' is not one (PNGs and reference "
+		         "folders are compared as they are): leave --target out",
+		         p->input);
+		return -EINVAL;
+	}
 	if (p->domain == UHD_CHECK_DOMAIN_RGB) {
 		snprintf(report->domain_reason, sizeof(report->domain_reason), "asked for");
 		return 0;

@@ -123,6 +123,11 @@ static const char *apply_render(const json_t *o, struct uhd_check_params *p)
 		}
 		p->scaler_given = true;
 	}
+	if (uhd_json_get_string(o, "target", &text)) {
+		if (uhd_target_parse(text, &p->convert.target) < 0) {
+			return "target is not source, pq[:PEAK], sdr[:PEAK] or hlg[:PEAK]";
+		}
+	}
 	if (uhd_json_get_string(o, "domain", &text)) {
 		if (uhd_check_domain_from_name(text, &p->domain) < 0) {
 			return "domain is not auto, rgb or yuv";

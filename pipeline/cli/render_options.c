@@ -95,6 +95,12 @@ int uhd_cli_check_target(const char *command, const struct uhd_target *target)
 		return uhd_cli_usage_error(command, "--target-primaries is the SDR target's gamut: "
 		                                    "give it with --target sdr");
 	}
+	if (target->source != UHD_TONEMAP_SOURCE_MASTERING &&
+	    target->transfer == UHD_TARGET_SOURCE) {
+		return uhd_cli_usage_error(
+		        command, "--tonemap-source chooses the EETF's source peak: give it "
+		                 "with --target");
+	}
 	return 0;
 }
 

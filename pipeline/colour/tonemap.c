@@ -192,6 +192,13 @@ int uhd_tonemap_plan(const struct uhd_colour *source, const struct uhd_target *t
 		         uhd_target_name(target->transfer), uhd_transfer_name(source->transfer));
 		return -ENOTSUP;
 	}
+	if (hlg && source->primaries != UHD_PRIMARIES_BT2020) {
+		snprintf(why, why_size,
+		         "--target %s takes HLG as BT.2100 defines it, in BT.2020 primaries, and "
+		         "this stream's are %s: leave --target out",
+		         uhd_target_name(target->transfer), uhd_primaries_name(source->primaries));
+		return -ENOTSUP;
+	}
 	plan->source_hlg = hlg;
 	plan->mode = target->transfer == UHD_TARGET_PQ    ? UHD_TONEMAP_PQ_TO_PQ
 	             : target->transfer == UHD_TARGET_SDR ? UHD_TONEMAP_PQ_TO_SDR

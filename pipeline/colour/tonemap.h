@@ -33,7 +33,8 @@ struct uhd_tonemap_plan {
 	/* cd/m2: the EETF's input range (source black and peak) and output range. */
 	double source_black, source_peak;
 	double target_black, target_peak;
-	const char *source_peak_from; /* "mastering display", "MaxCLL", "default" */
+	/* "mastering display", "MaxCLL", "default", "HLG reference display (BT.2408)" */
+	const char *source_peak_from;
 	/* The EETF in BT.2390's terms: the source range in PQ, and minLum, maxLum
 	 * and the knee start KS on the normalised scale. */
 	double pq_black, pq_range;
@@ -49,11 +50,13 @@ struct uhd_tonemap_plan {
 	char note[256];
 };
 
-/* Plans the conversion of pictures of `source` to target. Returns 0, or
- * -ENOTSUP with why set for sources it cannot convert (HLG, unknown
- * transfers, SDR from primaries without known chromaticities, a peak so low
- * for this source's range that BT.2390's knee would start below black:
- * KS < 0), -EINVAL for a target out of range. */
+/* Plans the conversion of pictures of `source` to target. Returns 0 (mode
+ * UHD_TONEMAP_NONE with a note for SDR to sdr and HLG to hlg), or -ENOTSUP
+ * with why set for what it cannot convert (SDR to pq or hlg, HLG outside
+ * BT.2020, SDR from primaries without known chromaticities, hlg for a peak
+ * outside 400..2000 or from non-BT.2020 PQ, a peak so low for this source's
+ * range that BT.2390's knee would start below black: KS < 0), -EINVAL for a
+ * target out of range. */
 int uhd_tonemap_plan(const struct uhd_colour *source, const struct uhd_target *target,
                      struct uhd_tonemap_plan *plan, char *why, size_t why_size);
 
@@ -72,7 +75,9 @@ struct uhd_json;
 void uhd_tonemap_json(struct uhd_json *json, const char *key, const struct uhd_colour *source,
                       const struct uhd_target *target);
 
-/* "none", "bt2390-eetf", "bt2390-eetf+clip-bt709+bt1886" ...: the method, for reports. */
+/* The method, for reports: "none", "bt2390-eetf", "hlg-eotf+bt2390-eetf",
+ * "bt2390-eetf+linear-clip+bt1886-inverse" (with "hlg-eotf+" before it for
+ * HLG sources), "bt2390-eetf+hlg-inverse-eotf". */
 const char *uhd_tonemap_method(const struct uhd_tonemap_plan *plan);
 
 #endif
